@@ -1,0 +1,619 @@
+//! The site's configuration, `digest.yaml`, read once and checked at the edge.
+//!
+//! Everything here is typed: languages are [`Lang`]s with a [`Direction`] and
+//! an ICU locale, the base URL is split into origin and path. Unknown keys are
+//! errors with a "did you mean" hint, so a typo never turns into a silent
+//! default.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use icu_locale_core::Locale;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_yaml::Value;
+
+use crate::error::{Diagnostic, Diagnostics, did_you_mean};
+use crate::yaml::{YamlSource, key_text};
+
+/// The configuration file's name, at the root of a site.
+pub const CONFIG_FILE: &str = "digest.yaml";
+
+/// A language code as used in file names and URLs (`ar`, `en`, `pt-br`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Lang(Arc<str>);
+
+impl Lang {
+    /// Checks that `code` is a language code fit for a URL segment.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let mut parts = code.split('-');
+        let primary = parts.next()?;
+        let primary_ok =
+            (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+        let rest_ok = parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        (primary_ok && rest_ok).then(|| Lang(Arc::from(code)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The direction text of a language runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+/// Which digits numbers and dates are written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Digits {
+    /// Whatever the locale uses by default.
+    Locale,
+    /// 0123456789
+    Latn,
+    /// ٠١٢٣٤٥٦٧٨٩ (Arabic-Indic)
+    Arab,
+}
+
+/// What happens to raw HTML written inside Markdown bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Keep safe markup (formatting, links, tables), drop scripts, styles,
+    /// event handlers and `javascript:` URLs. The default: articles often
+    /// arrive scraped from other sites.
+    Sanitize,
+    /// Show the markup as text.
+    Escape,
+    /// Keep it as written (trusted authors only).
+    Allow,
+}
+
+/// One edition of the site: a language and how it is presented.
+#[derive(Debug, Clone)]
+pub struct LanguageConfig {
+    pub lang: Lang,
+    /// The language's own name for itself ("العربية", "English").
+    pub name: String,
+    /// The edition's title ("الموجز", "The Digest").
+    pub title: String,
+    pub description: Option<String>,
+    /// The ICU locale for dates, numbers and plurals (`ar-IQ`, `en-GB`).
+    pub locale: Locale,
+    pub dir: Direction,
+    pub digits: Digits,
+    pub words_per_minute: u32,
+    /// Print Levantine/Iraqi month names with the international ones
+    /// ("كانون الأول/ديسمبر").
+    pub dual_months: bool,
+    /// Print the Hijri date beside the Gregorian one.
+    pub hijri: bool,
+}
+
+impl LanguageConfig {
+    /// The locale with the configured digits (`-u-nu-latn`) applied.
+    pub fn formatting_locale(&self) -> Locale {
+        let numbering = match self.digits {
+            Digits::Locale => return self.locale.clone(),
+            Digits::Latn => "latn",
+            Digits::Arab => "arab",
+        };
+        let tag = format!("{}-u-nu-{numbering}", self.locale.id);
+        tag.parse().unwrap_or_else(|_| self.locale.clone())
+    }
+
+    /// `ar_IQ` style, as Open Graph wants it.
+    pub fn og_locale(&self) -> String {
+        self.locale.id.to_string().replace('-', "_")
+    }
+}
+
+/// The site's public address, split so that links can be root-relative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://example.org`
+    pub origin: String,
+    /// `/` or `/digest/`: always starts and ends with a slash.
+    pub path: String,
+}
+
+impl BaseUrl {
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let (scheme, rest) = text
+            .split_once("://")
+            .ok_or_else(|| format!("`{text}` is not an absolute URL"))?;
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("`{text}` must start with https:// or http://"));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(at) => (&rest[..at], &rest[at..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || path.contains(['?', '#']) || host.contains(char::is_whitespace) {
+            return Err(format!("`{text}` is not a valid site address"));
+        }
+        let mut path = path.to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(BaseUrl {
+            origin: format!("{scheme}://{host}"),
+            path,
+        })
+    }
+
+    /// The absolute URL of a root-relative `path` (one that starts with the
+    /// base path).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.origin, self.path)
+    }
+}
+
+/// The whole configuration of a site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder holding `digest.yaml`, `content/` and `themes/`.
+    pub root: PathBuf,
+    pub base_url: BaseUrl,
+    /// The editions, in the order the configuration lists them.
+    pub languages: Vec<LanguageConfig>,
+    pub default_language: Lang,
+    pub timezone: jiff::tz::TimeZone,
+    pub timezone_name: String,
+    pub theme: String,
+    pub paginate: usize,
+    pub minify: bool,
+    /// How many related stories an article shows.
+    pub related: usize,
+    /// How many entries a feed carries.
+    pub feed_entries: usize,
+    pub raw_html: RawHtml,
+    /// Section folder name → its label per language.
+    pub sections: IndexMap<String, IndexMap<Lang, String>>,
+    /// The bytes of `digest.yaml`, for the build's fingerprint.
+    pub source_hash: u64,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "base_url",
+    "default_language",
+    "languages",
+    "timezone",
+    "theme",
+    "paginate",
+    "minify",
+    "related",
+    "feed_entries",
+    "raw_html",
+    "sections",
+];
+
+const LANGUAGE_KEYS: &[&str] = &[
+    "name",
+    "title",
+    "description",
+    "locale",
+    "dir",
+    "digits",
+    "words_per_minute",
+    "dual_months",
+    "hijri",
+];
+
+impl Config {
+    /// Reads and checks `digest.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            let diagnostic = if err.kind() == std::io::ErrorKind::NotFound {
+                Diagnostic::error(None, format!("no {CONFIG_FILE} in {}", root.display()))
+                    .with_help("run digest in the site's folder, or point to it with --root")
+            } else {
+                Diagnostic::io(Path::new(CONFIG_FILE), "read the configuration", &err)
+            };
+            Diagnostics::from_iter([diagnostic])
+        })?;
+        let mut config = Config::parse(Path::new(CONFIG_FILE), &text)?;
+        config.root = root.to_path_buf();
+        Ok(config)
+    }
+
+    /// Checks a configuration's text; `file` is the name used in messages.
+    pub fn parse(file: &Path, text: &str) -> Result<Config, Diagnostics> {
+        let src = YamlSource::new(file, text, 1);
+        let doc = src.parse().map_err(|d| Diagnostics::from_iter([d]))?;
+        let mut problems = Diagnostics::new();
+        let Some(map) = doc.as_mapping() else {
+            problems.push(Diagnostic::in_file(file, "the configuration must be a mapping of keys to values"));
+            return Err(problems);
+        };
+        problems.extend(src.unknown_keys(map, &[], TOP_KEYS, "configuration"));
+        let mut read = Reader {
+            src: &src,
+            problems: &mut problems,
+        };
+
+        let base_url = read.required_string(map, "base_url").and_then(|url| {
+            BaseUrl::parse(&url)
+                .map_err(|why| {
+                    read.problems.push(
+                        src.error_at_value(&["base_url"], why)
+                            .with_help("write the address the site will be served from, e.g. https://digest.example.org/"),
+                    )
+                })
+                .ok()
+        });
+        let languages = read.languages(map);
+        let default_language = read.required_string(map, "default_language");
+        let timezone_name = read
+            .optional::<String>(map, "timezone", "a time zone name such as Asia/Baghdad")
+            .unwrap_or_else(|| "UTC".to_string());
+        let timezone = jiff::tz::TimeZone::get(&timezone_name)
+            .map_err(|_| {
+                read.problems.push(
+                    src.error_at_value(&["timezone"], format!("unknown time zone `{timezone_name}`"))
+                        .with_help("use an IANA time zone name such as Asia/Baghdad or UTC"),
+                )
+            })
+            .ok();
+        let theme = read
+            .optional::<String>(map, "theme", "a theme folder name")
+            .unwrap_or_else(|| "default".to_string());
+        let paginate = read.positive(map, "paginate", 20);
+        let related = read
+            .optional::<usize>(map, "related", "a number")
+            .unwrap_or(5);
+        let feed_entries = read.positive(map, "feed_entries", 20);
+        let minify = read
+            .optional::<bool>(map, "minify", "true or false")
+            .unwrap_or(true);
+        let raw_html = read
+            .optional::<RawHtml>(map, "raw_html", "one of sanitize, escape, allow")
+            .unwrap_or(RawHtml::Sanitize);
+        let sections = read.sections(map, &languages);
+
+        let default_language = default_language.and_then(|code| {
+            let found = languages.iter().find(|l| l.lang.as_str() == code);
+            if found.is_none() {
+                let known: Vec<&str> = languages.iter().map(|l| l.lang.as_str()).collect();
+                let help = match did_you_mean(&code, known.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("use one of the languages listed under `languages`: {}", known.join(", ")),
+                };
+                problems.push(
+                    src.error_at_value(
+                        &["default_language"],
+                        format!("the default language `{code}` is not one of the site's languages"),
+                    )
+                    .with_help(help),
+                );
+            }
+            found.map(|l| l.lang.clone())
+        });
+
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Config {
+            root: PathBuf::new(),
+            base_url: base_url.expect("checked above"),
+            languages,
+            default_language: default_language.expect("checked above"),
+            timezone: timezone.expect("checked above"),
+            timezone_name,
+            theme,
+            paginate,
+            minify,
+            related,
+            feed_entries,
+            raw_html,
+            sections,
+            source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        })
+    }
+
+    pub fn language(&self, lang: &Lang) -> &LanguageConfig {
+        self.languages
+            .iter()
+            .find(|l| &l.lang == lang)
+            .expect("languages are checked when the site is loaded")
+    }
+
+    pub fn find_language(&self, code: &str) -> Option<&LanguageConfig> {
+        self.languages.iter().find(|l| l.lang.as_str() == code)
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("themes").join(&self.theme)
+    }
+
+    /// The label of a section folder in `lang`; the folder name if none is set.
+    pub fn section_label(&self, section: &str, lang: &Lang) -> String {
+        self.sections
+            .get(section)
+            .and_then(|labels| labels.get(lang))
+            .cloned()
+            .unwrap_or_else(|| section.to_string())
+    }
+}
+
+/// Reads typed values out of the configuration mapping, collecting problems.
+struct Reader<'a, 'b> {
+    src: &'a YamlSource<'a>,
+    problems: &'b mut Diagnostics,
+}
+
+impl Reader<'_, '_> {
+    fn optional<T: serde::de::DeserializeOwned>(
+        &mut self,
+        map: &serde_yaml::Mapping,
+        key: &str,
+        expected: &str,
+    ) -> Option<T> {
+        self.optional_at(map, &[key], expected)
+    }
+
+    fn optional_at<T: serde::de::DeserializeOwned>(
+        &mut self,
+        map: &serde_yaml::Mapping,
+        path: &[&str],
+        expected: &str,
+    ) -> Option<T> {
+        let value = map.get(*path.last()?)?;
+        match self.src.typed(value, path, expected) {
+            Ok(v) => Some(v),
+            Err(d) => {
+                self.problems.push(d);
+                None
+            }
+        }
+    }
+
+    fn required_string(&mut self, map: &serde_yaml::Mapping, key: &str) -> Option<String> {
+        if !map.contains_key(key) {
+            self.problems.push(
+                Diagnostic::in_file(self.src.file, format!("the configuration has no `{key}`"))
+                    .with_help(format!("add a line `{key}: …`")),
+            );
+            return None;
+        }
+        self.optional::<String>(map, key, "text")
+    }
+
+    fn positive(&mut self, map: &serde_yaml::Mapping, key: &str, default: usize) -> usize {
+        match self.optional::<usize>(map, key, "a whole number") {
+            Some(0) => {
+                self.problems
+                    .push(self.src.error_at_value(&[key], format!("`{key}` must be at least 1")));
+                default
+            }
+            Some(n) => n,
+            None => default,
+        }
+    }
+
+    fn languages(&mut self, map: &serde_yaml::Mapping) -> Vec<LanguageConfig> {
+        let Some(value) = map.get("languages") else {
+            self.problems.push(
+                Diagnostic::in_file(self.src.file, "the configuration has no `languages`")
+                    .with_help("list each edition under `languages:`, e.g. `ar: { name: العربية, title: الموجز, locale: ar-IQ }`"),
+            );
+            return Vec::new();
+        };
+        let Some(entries) = value.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at(&["languages"], "`languages` must map language codes to their settings"),
+            );
+            return Vec::new();
+        };
+        let mut languages = Vec::new();
+        for (code, settings) in entries {
+            let code = key_text(code);
+            if let Some(language) = self.language(&code, settings) {
+                languages.push(language);
+            }
+        }
+        if languages.is_empty() && !self.problems.has_errors() {
+            self.problems
+                .push(self.src.error_at(&["languages"], "the site needs at least one language"));
+        }
+        languages
+    }
+
+    fn language(&mut self, code: &str, settings: &Value) -> Option<LanguageConfig> {
+        let path = ["languages", code];
+        let Some(lang) = Lang::parse(code) else {
+            self.problems.push(
+                self.src
+                    .error_at(&path, format!("`{code}` is not a language code"))
+                    .with_help("use a lowercase language code such as ar or en"),
+            );
+            return None;
+        };
+        let Some(map) = settings.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at(&path, format!("the settings of `{code}` must be a mapping"))
+                    .with_help("give at least `name`, `title` and `locale`"),
+            );
+            return None;
+        };
+        self.problems
+            .extend(self.src.unknown_keys(map, &path, LANGUAGE_KEYS, "language"));
+        let text = |reader: &mut Self, key: &str| -> Option<String> {
+            match map.get(key) {
+                None => {
+                    reader.problems.push(
+                        reader
+                            .src
+                            .error_at(&path, format!("the language `{code}` has no `{key}`"))
+                            .with_help(format!("add `{key}:` under `languages: {code}:`")),
+                    );
+                    None
+                }
+                Some(_) => reader.optional_at(map, &["languages", code, key], "text"),
+            }
+        };
+        let name = text(self, "name");
+        let title = text(self, "title");
+        let locale_text = text(self, "locale");
+        let description: Option<String> =
+            self.optional_at(map, &["languages", code, "description"], "text");
+        let locale = locale_text.and_then(|t| match t.parse::<Locale>() {
+            Ok(locale) => Some(locale),
+            Err(_) => {
+                self.problems.push(
+                    self.src
+                        .error_at_value(&["languages", code, "locale"], format!("`{t}` is not a locale"))
+                        .with_help("use a BCP 47 locale such as ar-IQ or en-GB"),
+                );
+                None
+            }
+        });
+        let dir: Option<Direction> =
+            self.optional_at(map, &["languages", code, "dir"], "rtl or ltr");
+        let digits: Option<Digits> =
+            self.optional_at(map, &["languages", code, "digits"], "one of locale, latn, arab");
+        let wpm: Option<u32> =
+            self.optional_at(map, &["languages", code, "words_per_minute"], "a whole number");
+        let dual_months: Option<bool> =
+            self.optional_at(map, &["languages", code, "dual_months"], "true or false");
+        let hijri: Option<bool> =
+            self.optional_at(map, &["languages", code, "hijri"], "true or false");
+        let locale = locale?;
+        let dir = dir.unwrap_or_else(|| infer_direction(&locale));
+        Some(LanguageConfig {
+            lang,
+            name: name?,
+            title: title?,
+            description,
+            locale,
+            dir,
+            digits: digits.unwrap_or(Digits::Locale),
+            words_per_minute: wpm.filter(|n| *n > 0).unwrap_or(200),
+            dual_months: dual_months.unwrap_or(false),
+            hijri: hijri.unwrap_or(false),
+        })
+    }
+
+    fn sections(
+        &mut self,
+        map: &serde_yaml::Mapping,
+        languages: &[LanguageConfig],
+    ) -> IndexMap<String, IndexMap<Lang, String>> {
+        let raw: Option<IndexMap<String, IndexMap<String, String>>> = self.optional(
+            map,
+            "sections",
+            "a mapping of section folders to their label per language",
+        );
+        let mut sections = IndexMap::new();
+        for (section, labels) in raw.unwrap_or_default() {
+            let mut by_lang = IndexMap::new();
+            for (code, label) in labels {
+                match languages.iter().find(|l| l.lang.as_str() == code) {
+                    Some(l) => {
+                        by_lang.insert(l.lang.clone(), label);
+                    }
+                    None => self.problems.push(self.src.error_at(
+                        &["sections", &section, &code],
+                        format!("`{code}` is not one of the site's languages"),
+                    )),
+                }
+            }
+            sections.insert(section, by_lang);
+        }
+        sections
+    }
+}
+
+/// The direction of a locale's script, from ICU's likely-subtags data
+/// (`ar` → Arabic script → right-to-left).
+pub fn infer_direction(locale: &Locale) -> Direction {
+    let directionality = icu_locale::LocaleDirectionality::new_extended();
+    match directionality.get(&locale.id) {
+        Some(icu_locale::Direction::RightToLeft) => Direction::Rtl,
+        _ => Direction::Ltr,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostics> {
+        Config::parse(Path::new("digest.yaml"), text)
+    }
+
+    const GOOD: &str = "base_url: https://example.org/digest\ndefault_language: ar\nlanguages:\n  ar:\n    name: العربية\n    title: الموجز\n    locale: ar-IQ\n  en:\n    name: English\n    title: The Digest\n    locale: en-GB\n";
+
+    #[test]
+    fn reads_languages_in_order_and_infers_direction() {
+        let config = parse(GOOD).unwrap();
+        let codes: Vec<&str> = config.languages.iter().map(|l| l.lang.as_str()).collect();
+        assert_eq!(codes, ["ar", "en"]);
+        assert_eq!(config.languages[0].dir, Direction::Rtl);
+        assert_eq!(config.languages[1].dir, Direction::Ltr);
+        assert_eq!(config.base_url.path, "/digest/");
+        assert_eq!(config.base_url.origin, "https://example.org");
+    }
+
+    #[test]
+    fn persian_hebrew_and_urdu_are_right_to_left() {
+        for tag in ["fa-IR", "he", "ur-PK", "ar-EG"] {
+            assert_eq!(infer_direction(&tag.parse().unwrap()), Direction::Rtl, "{tag}");
+        }
+        assert_eq!(infer_direction(&"fr".parse().unwrap()), Direction::Ltr);
+    }
+
+    #[test]
+    fn a_typo_in_a_key_is_an_error_with_a_hint() {
+        let text = GOOD.replace("base_url", "basse_url");
+        let problems = parse(&text).unwrap_err().to_string();
+        assert!(problems.contains("error: digest.yaml:1:1: unknown configuration key `basse_url`\n  help: did you mean `base_url`?"), "{problems}");
+    }
+
+    #[test]
+    fn an_unknown_default_language_is_an_error() {
+        let text = GOOD.replace("default_language: ar", "default_language: fr");
+        let problems = parse(&text).unwrap_err().to_string();
+        assert!(problems.contains("error: digest.yaml:2:19: the default language `fr` is not one of the site's languages"), "{problems}");
+    }
+
+    #[test]
+    fn digits_can_be_forced_latin() {
+        let text = GOOD.replace("locale: ar-IQ", "locale: ar-IQ\n    digits: latn");
+        let config = parse(&text).unwrap();
+        assert_eq!(config.languages[0].formatting_locale().to_string(), "ar-IQ-u-nu-latn");
+    }
+}

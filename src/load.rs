@@ -1,0 +1,258 @@
+//! Walk `content/` and say what each file is, without reading it yet.
+//!
+//! Reading is left to the next stage so that an incremental build can skip
+//! files whose size and modification time say they did not change.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::config::{Config, Lang};
+use crate::error::{Diagnostic, Diagnostics, did_you_mean, io_reason};
+
+/// The topic table's file name, directly under `content/`.
+pub const TAGS_FILE: &str = "tags.yaml";
+
+/// A file under `content/`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root (`content/news/a.ar.md`): used in
+    /// messages and as the file's identity.
+    pub path: PathBuf,
+    /// Path relative to `content/`, with `/` separators (`news/a.ar.md`).
+    pub rel: String,
+    pub kind: SourceKind,
+    /// Size and modification time, to skip unchanged files.
+    pub stamp: FileStamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A Markdown article: `<section>/<stem>.<lang>.md`.
+    Article {
+        lang: Lang,
+        /// The folders between `content/` and the file (`news`), `""` at top.
+        section: String,
+        /// The file name without language and extension: the translation key.
+        stem: String,
+    },
+    /// `content/tags.yaml`.
+    Tags,
+    /// Anything else: copied to the output as it is.
+    Asset,
+}
+
+/// What tells us cheaply whether a file changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    pub modified_ns: i128,
+}
+
+impl FileStamp {
+    pub fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        let modified_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        FileStamp {
+            size: metadata.len(),
+            modified_ns,
+        }
+    }
+}
+
+/// Lists every source file under `content/`, sorted by path. Problems (an
+/// unknown language suffix, an unreadable folder, a symlink loop) are
+/// reported and the file is left out.
+pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
+    let content = config.content_dir();
+    let mut files = Vec::new();
+    let mut problems = Diagnostics::new();
+    if !content.is_dir() {
+        problems.push(
+            Diagnostic::error(None, format!("no content folder at {}", Path::new("content").display()))
+                .with_help("create content/ and put the articles in it, e.g. content/news/first-story.en.md"),
+        );
+        return (files, problems);
+    }
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                problems.push(walk_error(config, &err));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_to_content = entry
+            .path()
+            .strip_prefix(&content)
+            .expect("walkdir yields paths under its root");
+        let rel = to_slash(rel_to_content);
+        let path = Path::new("content").join(rel_to_content);
+        let stamp = match entry.metadata() {
+            Ok(m) => FileStamp::of(&m),
+            Err(err) => {
+                problems.push(walk_error(config, &err));
+                continue;
+            }
+        };
+        match classify(config, &rel) {
+            Ok(kind) => files.push(SourceFile {
+                path,
+                rel,
+                kind,
+                stamp,
+            }),
+            Err(problem) => problems.push(problem(&path)),
+        }
+    }
+    (files, problems)
+}
+
+type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
+
+/// Decides what a file is from its path relative to `content/`.
+fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
+    if rel == TAGS_FILE {
+        return Ok(SourceKind::Tags);
+    }
+    let Some(without_ext) = rel.strip_suffix(".md") else {
+        return Ok(SourceKind::Asset);
+    };
+    let (section, name) = match without_ext.rsplit_once('/') {
+        Some((section, name)) => (section.to_string(), name),
+        None => (String::new(), without_ext),
+    };
+    let (stem, lang) = match name.rsplit_once('.') {
+        Some((stem, suffix)) if looks_like_language(suffix) => {
+            match config.find_language(suffix) {
+                Some(language) => (stem, language.lang.clone()),
+                None => {
+                    let suffix = suffix.to_string();
+                    let known: Vec<String> =
+                        config.languages.iter().map(|l| l.lang.to_string()).collect();
+                    return Err(Box::new(move |path| unknown_language(path, &suffix, &known)));
+                }
+            }
+        }
+        _ => (name, config.default_language.clone()),
+    };
+    Ok(SourceKind::Article {
+        lang,
+        section,
+        stem: stem.to_string(),
+    })
+}
+
+fn unknown_language(path: &Path, suffix: &str, known: &[String]) -> Diagnostic {
+    let help = match did_you_mean(suffix, known.iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `.{close}.md`? The site's languages are: {}", known.join(", ")),
+        None => format!(
+            "name the file <slug>.<language>.md with one of the site's languages ({}), or add the language to digest.yaml",
+            known.join(", ")
+        ),
+    };
+    Diagnostic::in_file(path, format!("unknown language suffix `.{suffix}`")).with_help(help)
+}
+
+/// `xx`, `xxx` or `xx-yy`: what a language suffix looks like, as opposed to
+/// a dot that is part of the name (`v1.2.md`).
+fn looks_like_language(suffix: &str) -> bool {
+    Lang::parse(suffix).is_some()
+}
+
+/// Hidden files and the leftovers editors write next to a file being saved.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+fn walk_error(config: &Config, err: &walkdir::Error) -> Diagnostic {
+    let path = err
+        .path()
+        .map(|p| p.strip_prefix(&config.root).unwrap_or(p).to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("content"));
+    if let Some(ancestor) = err.loop_ancestor() {
+        let ancestor = ancestor.strip_prefix(&config.root).unwrap_or(ancestor);
+        return Diagnostic::in_file(
+            &path,
+            format!("symbolic link loop: this link points back to {}", ancestor.display()),
+        )
+        .with_help("remove the link or point it somewhere outside its own folder");
+    }
+    match err.io_error() {
+        Some(io) => Diagnostic::in_file(&path, format!("could not read: {}", io_reason(io)))
+            .with_help("check the file's permissions"),
+        None => Diagnostic::in_file(&path, err.to_string()),
+    }
+}
+
+fn to_slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("digest.yaml"),
+            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn file_names_give_section_stem_and_language() {
+        let c = config();
+        let kind = classify(&c, "news/iraq-talks.en.md").ok().unwrap();
+        assert_eq!(
+            kind,
+            SourceKind::Article {
+                lang: Lang::parse("en").unwrap(),
+                section: "news".into(),
+                stem: "iraq-talks".into()
+            }
+        );
+        let kind = classify(&c, "news/iraq-talks.md").ok().unwrap();
+        assert!(matches!(kind, SourceKind::Article { lang, .. } if lang.as_str() == "ar"));
+        assert_eq!(classify(&c, "tags.yaml").ok().unwrap(), SourceKind::Tags);
+        assert_eq!(classify(&c, "news/photo.jpg").ok().unwrap(), SourceKind::Asset);
+    }
+
+    #[test]
+    fn an_unknown_language_suffix_is_an_error_with_a_hint() {
+        let c = config();
+        let problem = classify(&c, "news/a.fr.md").err().unwrap();
+        let d = problem(Path::new("content/news/a.fr.md"));
+        assert_eq!(
+            d.to_string(),
+            "error: content/news/a.fr.md:1:1: unknown language suffix `.fr`\n  help: name the file <slug>.<language>.md with one of the site's languages (ar, en), or add the language to digest.yaml"
+        );
+    }
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".a.md.swp", "a.md~", "#a.md#", ".#a.md", ".DS_Store"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("a.md"));
+    }
+}

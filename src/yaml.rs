@@ -1,0 +1,254 @@
+//! YAML with positions: parse a document and point at its keys.
+//!
+//! serde_yaml reports where a *syntax* error is, but once a document is
+//! parsed its values carry no positions. Front matter and configuration are
+//! small block-style mappings, so we find a key's line by reading the text:
+//! that is enough to say "line 4: unknown key `titel`" for every problem of a
+//! file, not just the first one serde would stop at.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_yaml::{Mapping, Value};
+
+use crate::error::{Diagnostic, Location, did_you_mean};
+
+/// A YAML document and where it sits in its file.
+pub struct YamlSource<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+    /// The file's line number of the document's first line (1-based).
+    pub first_line: usize,
+}
+
+impl<'a> YamlSource<'a> {
+    pub fn new(file: &'a Path, text: &'a str, first_line: usize) -> Self {
+        YamlSource {
+            file,
+            text,
+            first_line,
+        }
+    }
+
+    /// Parses the document; an empty document is an empty mapping.
+    pub fn parse(&self) -> Result<Value, Diagnostic> {
+        if self.text.trim().is_empty() {
+            return Ok(Value::Mapping(Mapping::new()));
+        }
+        serde_yaml::from_str(self.text).map_err(|err| self.syntax_error(&err))
+    }
+
+    /// Turns a serde_yaml error into a diagnostic at the right line of the file.
+    fn syntax_error(&self, err: &serde_yaml::Error) -> Diagnostic {
+        let (line, column) = match err.location() {
+            Some(loc) => (loc.line(), loc.column()),
+            None => (1, 1),
+        };
+        Diagnostic::error(
+            Some(Location::new(self.file, self.first_line + line - 1, column)),
+            format!("invalid YAML: {}", strip_position(&err.to_string())),
+        )
+        .with_help("check the indentation and quoting on this line; text containing `: ` or starting with a quote, `[` or `{` must be quoted")
+    }
+
+    /// Where the key at `path` (e.g. `["languages", "ar", "locale"]`) is;
+    /// falls back to the deepest parent found, then to the document start.
+    pub fn key_location(&self, path: &[&str]) -> Location {
+        let (line, column) = self.find_key(path).map_or((0, 0), |k| (k.line, k.indent));
+        Location::new(self.file, self.first_line + line, column + 1)
+    }
+
+    /// Where the value of the key at `path` starts (the column after `key: `).
+    pub fn value_location(&self, path: &[&str]) -> Location {
+        match self.find_key(path) {
+            Some(found) if found.depth == path.len() => Location::new(
+                self.file,
+                self.first_line + found.line,
+                found.value_column + 1,
+            ),
+            _ => self.key_location(path),
+        }
+    }
+
+    /// An error at the key `path`.
+    pub fn error_at(&self, path: &[&str], message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(Some(self.key_location(path)), message)
+    }
+
+    /// An error at the value of the key `path`.
+    pub fn error_at_value(&self, path: &[&str], message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(Some(self.value_location(path)), message)
+    }
+
+    /// Reports every key of `mapping` (found at `path`) that is not `allowed`.
+    pub fn unknown_keys(
+        &self,
+        mapping: &Mapping,
+        path: &[&str],
+        allowed: &[&str],
+        what: &str,
+    ) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        for key in mapping.keys() {
+            let name = key_text(key);
+            if allowed.contains(&name.as_str()) {
+                continue;
+            }
+            let mut key_path = path.to_vec();
+            key_path.push(&name);
+            let help = match did_you_mean(&name, allowed.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the known keys are: {}", allowed.join(", ")),
+            };
+            problems.push(
+                self.error_at(&key_path, format!("unknown {what} key `{name}`"))
+                    .with_help(help),
+            );
+        }
+        problems
+    }
+
+    /// Deserializes the value of `path` into `T`, reporting a type mismatch at
+    /// the value's position.
+    pub fn typed<T: DeserializeOwned>(
+        &self,
+        value: &Value,
+        path: &[&str],
+        expected: &str,
+    ) -> Result<T, Diagnostic> {
+        serde_yaml::from_value(value.clone()).map_err(|err| {
+            self.error_at_value(
+                path,
+                format!(
+                    "`{}` must be {expected}: {}",
+                    path.join("."),
+                    strip_position(&err.to_string())
+                ),
+            )
+        })
+    }
+
+    fn find_key(&self, path: &[&str]) -> Option<FoundKey> {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let mut found: Option<FoundKey> = None;
+        let (mut from, mut parent_indent) = (0usize, -1isize);
+        for (depth, key) in path.iter().enumerate() {
+            let hit = find_in_block(&lines, from, parent_indent, key)?;
+            parent_indent = hit.indent as isize;
+            from = hit.line + 1;
+            found = Some(FoundKey {
+                depth: depth + 1,
+                ..hit
+            });
+        }
+        found
+    }
+}
+
+struct FoundKey {
+    /// 0-based line within the document.
+    line: usize,
+    /// 0-based column of the key.
+    indent: usize,
+    /// 0-based column of the value.
+    value_column: usize,
+    /// How many path segments were matched.
+    depth: usize,
+}
+
+/// Finds `key` among the direct children of the block starting at line
+/// `from` whose parent is indented `parent_indent`.
+fn find_in_block(lines: &[&str], from: usize, parent_indent: isize, key: &str) -> Option<FoundKey> {
+    let mut child_indent: Option<usize> = None;
+    for (n, line) in lines.iter().enumerate().skip(from) {
+        let content = line.trim_start();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.chars().count() - content.chars().count();
+        if indent as isize <= parent_indent {
+            return None;
+        }
+        let expected = *child_indent.get_or_insert(indent);
+        if indent != expected {
+            continue;
+        }
+        for quoted in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
+            if let Some(rest) = content.strip_prefix(quoted.as_str())
+                && let Some(after) = rest.trim_start().strip_prefix(':')
+            {
+                let spaces = after.chars().take_while(|c| *c == ' ').count();
+                let value_column = line.chars().count() - after.chars().count() + spaces;
+                return Some(FoundKey {
+                    line: n,
+                    indent,
+                    value_column,
+                    depth: 0,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The text of a mapping key, whatever its YAML type.
+pub fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Removes serde_yaml's " at line N column M" (positions of the YAML
+/// fragment, which would be wrong for the file) from a message.
+pub fn strip_position(message: &str) -> String {
+    let cut = message
+        .find(" at line ")
+        .or_else(|| message.find(", while parsing"))
+        .unwrap_or(message.len());
+    message[..cut].trim_end_matches([',', ' ']).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "base_url: x\nlanguages:\n  ar:\n    name: عربي\n    locale:  ar-IQ\n  en:\n    locale: en-GB\ntheme: default\n";
+
+    #[test]
+    fn finds_nested_keys_and_values() {
+        let src = YamlSource::new(Path::new("digest.yaml"), DOC, 1);
+        assert_eq!(src.key_location(&["theme"]).to_string(), "digest.yaml:8:1");
+        assert_eq!(
+            src.key_location(&["languages", "en", "locale"]).to_string(),
+            "digest.yaml:7:5"
+        );
+        assert_eq!(
+            src.value_location(&["languages", "ar", "locale"]).to_string(),
+            "digest.yaml:5:14"
+        );
+    }
+
+    #[test]
+    fn offsets_lines_by_where_the_document_starts() {
+        let src = YamlSource::new(Path::new("a.md"), "title: x\ndate: y\n", 2);
+        assert_eq!(src.key_location(&["date"]).to_string(), "a.md:3:1");
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file() {
+        let src = YamlSource::new(Path::new("a.md"), "title: x\ndate: [\n", 2);
+        let err = src.parse().unwrap_err();
+        let at = err.location.unwrap();
+        assert_eq!(at.file, Path::new("a.md"));
+        assert!(at.line >= 3, "{at}");
+        assert!(err.message.starts_with("invalid YAML: "), "{}", err.message);
+        assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+}
