@@ -96,6 +96,8 @@ pub struct Article {
     pub updated: Option<PubDate>,
     /// Plain text: the front matter's `summary`, else the first paragraph.
     pub summary: String,
+    /// Whether `summary` was written by the editor (not taken from the body).
+    pub has_summary: bool,
     pub tags: Vec<TagRef>,
     pub author: Option<String>,
     pub source: Option<SourceLink>,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use icu_calendar::Date;
 use icu_datetime::DateTimeFormatter;
-use icu_datetime::fieldsets::{M, YMD};
+use icu_datetime::fieldsets::{M, YM, YMD};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
@@ -38,6 +38,7 @@ pub struct LocaleData {
     plurals: PluralRules,
     numbers: DecimalFormatter,
     dates: DateTimeFormatter<YMD>,
+    month_years: DateTimeFormatter<YM>,
     /// The region's month name and the international one, for dual months.
     months: Option<(DateTimeFormatter<M>, DateTimeFormatter<M>)>,
     hijri: Option<DateTimeFormatter<YMD>>,
@@ -68,6 +69,7 @@ impl LocaleData {
         let plurals = PluralRules::try_new_cardinal((&locale).into()).map_err(|e| err("plural", &e))?;
         let numbers = DecimalFormatter::try_new((&locale).into(), Default::default()).map_err(|e| err("number", &e))?;
         let dates = DateTimeFormatter::try_new((&locale).into(), YMD::long()).map_err(|e| err("date", &e))?;
+        let month_years = DateTimeFormatter::try_new((&locale).into(), YM::long()).map_err(|e| err("date", &e))?;
         let months = if language.dual_months {
             let international: Locale = format!("{}{}", language.lang.as_str().split('-').next().unwrap_or("ar"), digits_suffix(&locale))
                 .parse()
@@ -91,6 +93,7 @@ impl LocaleData {
             plurals,
             numbers,
             dates,
+            month_years,
             months,
             hijri,
             strings,
@@ -131,6 +134,12 @@ impl LocaleData {
             display,
             hijri: self.hijri.as_ref().map(|f| f.format(&iso).to_string()),
         }
+    }
+
+    /// `كانون الأول 2021`, `December 2021`: the heading of a monthly archive.
+    pub fn month_year(&self, year: i16, month: i8) -> String {
+        let date = Date::try_new_iso(i32::from(year), month as u8, 1).expect("a month of a real date");
+        self.month_years.format(&date).to_string()
     }
 
     /// Looks up a UI string, choosing the plural form for `count` and filling
@@ -213,6 +222,10 @@ impl Locales {
             return Err(problems);
         }
         Ok(Locales(locales))
+    }
+
+    pub fn find(&self, lang: &Lang) -> Option<&LocaleData> {
+        self.0.iter().find(|l| &l.lang == lang)
     }
 
     pub fn get(&self, lang: &Lang) -> &LocaleData {

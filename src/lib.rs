@@ -1,13 +1,370 @@
 //! digest: a static site generator for a bilingual news digest.
+//!
+//! [`build`] is the one entry point `digest build`, `digest serve` and the
+//! tests share. It reads like the pipeline it runs:
+//!
+//! ```text
+//! config → theme → load → parse → topics → site → plan → render → sink
+//! ```
+//!
+//! Each stage takes plain data and returns plain data; only the sink touches
+//! the output. Every page gets a fingerprint of what it shows, so a build
+//! renders only pages whose inputs changed.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod article;
+pub mod cache;
 pub mod config;
 pub mod error;
+pub mod feeds;
 pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod parse;
+pub mod plan;
+pub mod render;
 pub mod site;
+pub mod theme;
 pub mod topics;
+pub mod urls;
+pub mod views;
+pub mod write;
 pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::article::Article;
+use crate::cache::{BuildState, CachedArticle, CachedWarning};
+use crate::config::{BaseUrl, Config};
+use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::load::{SourceFile, SourceKind};
+use crate::parse::ParseSettings;
+use crate::plan::{AssetFile, Page, PageKind};
+use crate::render::Renderer;
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::topics::Topics;
+use crate::urls::Route;
+use crate::write::{Manifest, Sink};
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's folder (holding `digest.yaml`).
+    pub root: PathBuf,
+    /// Overrides the configured `base_url` (previews, `serve`).
+    pub base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// Ignore every cache: parse and render everything.
+    pub force: bool,
+    /// Where to save the build state between the steps of a build, so that
+    /// an interrupted build is never mistaken for a finished one.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Files in the site.
+    pub files: usize,
+    /// Files rendered or copied by this build.
+    pub written: Vec<String>,
+    /// Files kept from the previous build.
+    pub kept: usize,
+    /// Files removed because the site no longer has them.
+    pub removed: Vec<String>,
+    /// Articles parsed (the rest came from the cache).
+    pub parsed: usize,
+    pub articles: usize,
+    pub warnings: Vec<Diagnostic>,
+    /// Nothing changed: the output was left alone.
+    pub up_to_date: bool,
+}
+
+/// The site as read from its sources: what every page is made from.
+pub struct Loaded {
+    pub config: Config,
+    pub theme: Theme,
+    pub site: Site,
+    pub settings: ParseSettings,
+    pub assets: Vec<AssetFile>,
+    pub warnings: Diagnostics,
+    pub parsed: usize,
+}
+
+/// Builds the site at `options.root` into `sink`, reusing what `state`
+/// says is unchanged, and updates `state` for the next build.
+pub fn build(options: &BuildOptions, state: &mut BuildState, sink: &mut dyn Sink) -> Result<BuildReport, BuildError> {
+    let loaded = load_site(options, state)?;
+    let (pages, problems) = plan::plan(&loaded.config, &loaded.site, loaded.assets.clone());
+    if problems.has_errors() {
+        return Err(BuildError::Invalid(with_warnings(problems, &loaded.warnings)));
+    }
+    let mut report = write_site(&loaded, &pages, options, state, sink)?;
+    report.parsed = loaded.parsed;
+    report.articles = loaded.site.articles.len();
+    report.warnings = loaded.warnings.into_vec();
+    Ok(report)
+}
+
+/// Reads configuration, theme and content into a [`Site`]; every problem of
+/// every file is reported together.
+pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loaded, BuildError> {
+    let mut config = Config::load(&options.root).map_err(BuildError::Invalid)?;
+    if let Some(url) = &options.base_url {
+        config.base_url = BaseUrl::parse(url).map_err(|why| {
+            BuildError::Fatal(Diagnostic::error(None, format!("--base-url: {why}")).with_help("give an absolute address such as https://example.org/digest/"))
+        })?;
+    }
+    let settings = ParseSettings::new(&config);
+    let mut problems = Diagnostics::new();
+    let theme = Theme::load(&config, render::register_functions).map_err(|d| problems.extend(d)).ok();
+    let (sources, walk_problems) = load::walk(&config);
+    problems.extend(walk_problems);
+    let parse_key = plan::globals_fingerprint(&[settings.fingerprint(), xxhash_rust::xxh3::xxh3_64(cache::program_id().as_bytes())]);
+    if options.force || state.parse_key != parse_key {
+        state.articles.clear();
+        state.parse_key = parse_key;
+    }
+    let (articles, parsed) = parse_articles(&config, &sources, &settings, state, &mut problems);
+    let tags = read_tags(&config, &sources, &mut problems);
+    let (topics, topic_problems) = Topics::load(&config, tags.as_deref());
+    problems.extend(topic_problems);
+    let articles: Vec<Article> = articles.into_iter().filter(|a| options.drafts || !a.draft).collect();
+    let (site, site_problems) = Site::build(&config, articles, topics);
+    problems.extend(site_problems);
+    let assets = content_assets(&config, &sources);
+    problems.sort();
+    match theme {
+        Some(theme) if !problems.has_errors() => {
+            let mut assets = assets;
+            assets.extend(theme.assets.iter().cloned());
+            Ok(Loaded { config, theme, site, settings, assets, warnings: problems, parsed })
+        }
+        _ => Err(BuildError::Invalid(problems)),
+    }
+}
+
+fn with_warnings(mut problems: Diagnostics, warnings: &Diagnostics) -> Diagnostics {
+    problems.extend(warnings.iter().cloned());
+    problems.sort();
+    problems
+}
+
+/// Parses every article, taking unchanged files from the cache. Returns the
+/// articles and how many were parsed afresh.
+fn parse_articles(
+    config: &Config,
+    sources: &[SourceFile],
+    settings: &ParseSettings,
+    state: &mut BuildState,
+    problems: &mut Diagnostics,
+) -> (Vec<Article>, usize) {
+    let cache = std::mem::take(&mut state.articles);
+    let outcomes: Vec<(Option<CachedArticle>, Vec<Diagnostic>, bool)> = sources
+        .par_iter()
+        .filter(|f| matches!(f.kind, SourceKind::Article { .. }))
+        .map(|file| parse_one(config, file, settings, cache.get(&file.path)))
+        .collect();
+    let mut articles = Vec::with_capacity(outcomes.len());
+    let mut parsed = 0;
+    for (cached, diagnostics, fresh) in outcomes {
+        problems.extend(diagnostics);
+        parsed += usize::from(fresh);
+        if let Some(cached) = cached {
+            articles.push(cached.article.clone());
+            state.articles.insert(cached.article.path.clone(), cached);
+        }
+    }
+    (articles, parsed)
+}
+
+fn parse_one(
+    config: &Config,
+    file: &SourceFile,
+    settings: &ParseSettings,
+    cached: Option<&CachedArticle>,
+) -> (Option<CachedArticle>, Vec<Diagnostic>, bool) {
+    let replay = |c: &CachedArticle| c.warnings.iter().map(Diagnostic::from).collect::<Vec<_>>();
+    if let Some(c) = cached.filter(|c| c.stamp == file.stamp) {
+        return (Some(c.clone()), replay(c), false);
+    }
+    let bytes = match std::fs::read(config.root.join(&file.path)) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let d = Diagnostic::io(&file.path, "read the file", &err).with_help("check that the file exists and that you may read it");
+            return (None, vec![d], false);
+        }
+    };
+    if let Some(c) = cached.filter(|c| c.article.version == parse::version_of(&file.path, &bytes)) {
+        let mut c = c.clone();
+        c.stamp = file.stamp;
+        let warnings = replay(&c);
+        return (Some(c), warnings, false);
+    }
+    let parsed = parse::parse_article(file, &bytes, settings);
+    let cached = parsed.article.filter(|_| !parsed.problems.iter().any(Diagnostic::is_error)).map(|article| CachedArticle {
+        stamp: file.stamp,
+        warnings: parsed.problems.iter().map(CachedWarning::from).collect(),
+        article,
+    });
+    (cached, parsed.problems, true)
+}
+
+fn read_tags(config: &Config, sources: &[SourceFile], problems: &mut Diagnostics) -> Option<Vec<u8>> {
+    let file = sources.iter().find(|f| f.kind == SourceKind::Tags)?;
+    std::fs::read(config.root.join(&file.path)).map_err(|err| problems.push(Diagnostic::io(&file.path, "read the topics", &err))).ok()
+}
+
+/// Files under `content/` that are not articles: published at the same path.
+fn content_assets(config: &Config, sources: &[SourceFile]) -> Vec<AssetFile> {
+    sources
+        .iter()
+        .filter(|f| f.kind == SourceKind::Asset)
+        .map(|f| {
+            let (folders, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
+            let route = Route::file(folders.split('/').filter(|s| !s.is_empty()), name);
+            AssetFile::from_stamp(config.root.join(&f.path), route, f.stamp)
+        })
+        .collect()
+}
+
+/// Renders what changed into the sink and publishes it.
+fn write_site(loaded: &Loaded, pages: &[Page], options: &BuildOptions, state: &mut BuildState, sink: &mut dyn Sink) -> Result<BuildReport, BuildError> {
+    let Loaded { config, theme, site, settings, .. } = loaded;
+    let globals = plan::globals_fingerprint(&[
+        xxhash_rust::xxh3::xxh3_64(cache::program_id().as_bytes()),
+        config.source_hash,
+        xxhash_rust::xxh3::xxh3_64(config.base_url.to_string().as_bytes()),
+        theme.fingerprint,
+        settings.fingerprint(),
+        u64::from(options.drafts),
+    ]);
+    let sitemap = plan::sitemap_fingerprint(site, pages);
+    let manifest: Manifest = pages
+        .par_iter()
+        .map(|p| (p.route.output_path(), p.fingerprint(site, config, globals, sitemap)))
+        .collect();
+    if !options.force && manifest == state.published && sink.is_intact() {
+        return Ok(BuildReport { files: pages.len(), kept: pages.len(), up_to_date: true, ..BuildReport::default() });
+    }
+    let fatal = |what: &str, err: std::io::Error| BuildError::Fatal(Diagnostic::error(None, format!("could not {what}: {}", error::io_reason(&err))));
+    let staged = sink.prepare(&state.published, state.spare.as_ref()).map_err(|e| fatal("prepare the output", e))?;
+    // From here on the spare's contents are in flux until published.
+    state.spare = None;
+    save_state(options, state)?;
+    let empty = Manifest::new();
+    let (staged_view, published_view) = if options.force { (&empty, &empty) } else { (&staged, &state.published) };
+    let renderer = Renderer { config, site, theme, settings, pages };
+    let sink_ref: &dyn Sink = sink;
+    let outcomes: Vec<Outcome> = pages
+        .par_iter()
+        .map(|page| write_page(&renderer, sink_ref, page, manifest[&page.route.output_path()], staged_view, published_view))
+        .collect();
+    let mut problems = Diagnostics::new();
+    let mut report = BuildReport { files: pages.len(), ..BuildReport::default() };
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Kept => report.kept += 1,
+            Outcome::Written(path) => report.written.push(path),
+            Outcome::Failed(d) => problems.push(d),
+        }
+    }
+    for path in staged.keys().filter(|p| !manifest.contains_key(*p)) {
+        if let Err(err) = sink.remove(path) {
+            problems.push(Diagnostic::error(None, format!("could not remove {path}: {}", error::io_reason(&err))));
+        }
+        if state.published.contains_key(path) {
+            report.removed.push(path.clone());
+        }
+    }
+    if problems.has_errors() {
+        sink.discard();
+        problems.sort();
+        return Err(BuildError::Invalid(with_warnings(problems, &loaded.warnings)));
+    }
+    sink.publish().map_err(|e| fatal("publish the site", e))?;
+    let previous = std::mem::replace(&mut state.published, manifest);
+    state.spare = sink.keeps_spare().then_some(previous);
+    report.written.sort();
+    report.removed.sort();
+    Ok(report)
+}
+
+enum Outcome {
+    Unchanged,
+    Kept,
+    Written(String),
+    Failed(Diagnostic),
+}
+
+fn write_page(renderer: &Renderer, sink: &dyn Sink, page: &Page, fingerprint: u128, staged: &Manifest, published: &Manifest) -> Outcome {
+    let path = page.route.output_path();
+    if staged.get(&path) == Some(&fingerprint) {
+        return Outcome::Unchanged;
+    }
+    if published.get(&path) == Some(&fingerprint) {
+        match sink.keep(&path) {
+            Ok(true) => return Outcome::Kept,
+            Ok(false) => {}
+            Err(err) => return Outcome::Failed(io_failure(&path, "keep", &err)),
+        }
+    }
+    let result = match &page.kind {
+        PageKind::Asset { source, .. } => sink.copy(&path, source),
+        _ => match renderer.render(page) {
+            Ok(Some(bytes)) => sink.write(&path, &bytes),
+            Ok(None) => Ok(()),
+            Err(d) => return Outcome::Failed(d),
+        },
+    };
+    match result {
+        Ok(()) => Outcome::Written(path),
+        Err(err) => Outcome::Failed(io_failure(&path, "write", &err)),
+    }
+}
+
+fn io_failure(path: &str, doing: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(None, format!("could not {doing} {path}: {}", error::io_reason(err)))
+        .with_help("check that the output folder is writable and the disk is not full")
+}
+
+fn save_state(options: &BuildOptions, state: &BuildState) -> Result<(), BuildError> {
+    match &options.cache_dir {
+        Some(dir) => state.save(dir).map_err(|err| {
+            BuildError::Fatal(Diagnostic::error(None, format!("could not save the build cache in {}: {}", dir.display(), error::io_reason(&err))))
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The default output folder of a site.
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("public")
+}
+
+/// The cache folder for an output folder: beside it, so the spare copy of
+/// the site is on the same file system and can be swapped in atomically.
+pub fn cache_dir_for(output: &Path) -> PathBuf {
+    output.parent().unwrap_or(Path::new(".")).join(".digest-cache")
+}
+
+/// Builds `options.root` into a folder: the whole of `digest build`.
+pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport, BuildError> {
+    let cache_dir = cache_dir_for(output);
+    let fatal = |err: std::io::Error| BuildError::Fatal(Diagnostic::error(None, err.to_string()));
+    let mut state = if options.force { BuildState::default() } else { BuildState::load(&cache_dir) };
+    let mut sink = write::DirSink::new(output, &cache_dir, state.published_id).map_err(fatal)?;
+    let options = BuildOptions { cache_dir: Some(cache_dir.clone()), ..options.clone() };
+    let result = build(&options, &mut state, &mut sink);
+    if result.as_ref().is_ok_and(|r| !r.up_to_date) {
+        state.published_id = sink.output_id();
+    }
+    // Parsed articles stay cached even when the build failed.
+    state.save(&cache_dir).map_err(fatal)?;
+    result
+}

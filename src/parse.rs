@@ -129,6 +129,7 @@ fn parse_inner(
     }
 
     let rendered = markdown::render(body, &settings.markdown);
+    let has_summary = summary.is_some();
     let summary = summary.unwrap_or_else(|| shorten(&rendered.first_paragraph, 300));
     let body_html: Arc<str> = Arc::from(rendered.html);
     Some(Article {
@@ -141,6 +142,7 @@ fn parse_inner(
         date,
         updated: updated.flatten(),
         summary,
+        has_summary,
         tags: tags.unwrap_or_default(),
         author,
         source,

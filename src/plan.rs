@@ -1,0 +1,401 @@
+//! Every file the site has, in one place: the URL map.
+//!
+//! A [`Page`] says what to render and where; [`Page::fingerprint`] hashes
+//! everything the page shows (the stamps of the articles and topics on it,
+//! its pagination, the theme and configuration), which is what lets a build
+//! skip the pages whose inputs did not change.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::config::{Config, Lang};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::load::FileStamp;
+use crate::site::{ArticleId, Site};
+use crate::topics::TopicId;
+use crate::urls::Route;
+
+/// Which list a list page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListKind {
+    /// The edition's home: every listed article.
+    Home,
+    /// One section folder's articles.
+    Section(String),
+    /// One topic's articles.
+    Topic(TopicId),
+    /// One month's articles.
+    Archive { year: i16, month: i8 },
+}
+
+/// Which slice of a list a page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pager {
+    /// 1-based.
+    pub number: usize,
+    pub total: usize,
+    pub items: Range<usize>,
+}
+
+/// Which feed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedFormat {
+    Atom,
+    Json,
+}
+
+/// What a page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    Article(ArticleId),
+    List { lang: Lang, list: ListKind, pager: Pager },
+    TopicIndex(Lang),
+    /// The bilingual front door at `/`.
+    Front,
+    NotFound,
+    Feed { lang: Lang, topic: Option<TopicId>, format: FeedFormat },
+    /// The sitemap; above 50,000 URLs an index (`part: None`) and parts.
+    Sitemap { part: Option<usize>, parts: usize },
+    Robots,
+    /// A file copied as it is (theme static files, content images).
+    Asset { source: PathBuf, hash: u64 },
+}
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub route: Route,
+    pub kind: PageKind,
+}
+
+/// A static file to copy, and the name it is published under.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Absolute path of the source.
+    pub source: PathBuf,
+    pub route: Route,
+    /// Content hash (theme files) or size-and-time stamp (content files).
+    pub hash: u64,
+}
+
+impl AssetFile {
+    pub fn from_stamp(source: PathBuf, route: Route, stamp: FileStamp) -> AssetFile {
+        let mut h = Xxh3::new();
+        h.update(&stamp.size.to_le_bytes());
+        h.update(&stamp.modified_ns.to_le_bytes());
+        AssetFile { source, route, hash: h.digest() }
+    }
+}
+
+/// The routes of the site's lists and indexes.
+pub mod routes {
+    use super::*;
+
+    pub fn article(site: &Site, id: ArticleId) -> Route {
+        let a = &site.articles[id];
+        let mut segments = vec![a.lang.to_string()];
+        segments.extend(a.section.split('/').filter(|s| !s.is_empty()).map(str::to_string));
+        segments.push(a.slug.clone());
+        Route::dir(segments)
+    }
+
+    pub fn list(site: &Site, lang: &Lang, list: &ListKind) -> Route {
+        let edition = Route::dir([lang.as_str()]);
+        match list {
+            ListKind::Home => edition,
+            ListKind::Section(section) => edition.join(section.split('/')),
+            ListKind::Topic(t) => edition.join(["tags", site.topics.get(*t).slug.as_str()]),
+            ListKind::Archive { year, month } => edition.join([year.to_string(), format!("{month:02}")]),
+        }
+    }
+
+    pub fn topic_index(lang: &Lang) -> Route {
+        Route::dir([lang.as_str(), "tags"])
+    }
+
+    pub fn feed(site: &Site, lang: &Lang, topic: Option<TopicId>, format: FeedFormat) -> Route {
+        let name = match format {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Json => "feed.json",
+        };
+        match topic {
+            Some(t) => Route::file([lang.as_str(), "tags", site.topics.get(t).slug.as_str()], name),
+            None => Route::file([lang.as_str()], name),
+        }
+    }
+
+    pub fn front() -> Route {
+        Route::dir(Vec::<String>::new())
+    }
+}
+
+impl ListKind {
+    /// The articles of this list in `lang`, newest first (empty if none).
+    pub fn items<'s>(&self, site: &'s Site, lang: &Lang) -> &'s [ArticleId] {
+        let edition = site.edition(lang);
+        let found = match self {
+            ListKind::Home => Some(&edition.articles),
+            ListKind::Section(s) => edition.sections.get(s),
+            ListKind::Topic(t) => edition.topics.get(t),
+            ListKind::Archive { year, month } => edition
+                .months
+                .iter()
+                .find(|(ym, _)| *ym == (*year, *month))
+                .map(|(_, ids)| ids),
+        };
+        found.map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the same list exists in `lang` (for the language switcher).
+    pub fn exists_in(&self, site: &Site, lang: &Lang) -> bool {
+        matches!(self, ListKind::Home) || !self.items(site, lang).is_empty()
+    }
+}
+
+/// Lists every page of the site. Two pages wanting the same file is an error
+/// naming both.
+pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>, Diagnostics) {
+    let mut pages = Vec::new();
+    for language in &config.languages {
+        let lang = &language.lang;
+        let edition = site.edition(lang);
+        for &id in edition.pages.iter().chain(&edition.articles) {
+            pages.push(Page { route: routes::article(site, id), kind: PageKind::Article(id) });
+        }
+        let mut lists = vec![ListKind::Home];
+        lists.extend(edition.sections.keys().map(|s| ListKind::Section(s.clone())));
+        lists.extend(edition.topics.keys().map(|t| ListKind::Topic(*t)));
+        lists.extend(edition.months.iter().map(|((year, month), _)| ListKind::Archive { year: *year, month: *month }));
+        for list in lists {
+            let route = routes::list(site, lang, &list);
+            for pager in paginate(list.items(site, lang).len(), config.paginate) {
+                pages.push(Page {
+                    route: route.page(pager.number),
+                    kind: PageKind::List { lang: lang.clone(), list: list.clone(), pager },
+                });
+            }
+        }
+        pages.push(Page { route: routes::topic_index(lang), kind: PageKind::TopicIndex(lang.clone()) });
+        for format in [FeedFormat::Atom, FeedFormat::Json] {
+            pages.push(Page {
+                route: routes::feed(site, lang, None, format),
+                kind: PageKind::Feed { lang: lang.clone(), topic: None, format },
+            });
+        }
+        for &topic in edition.topics.keys() {
+            pages.push(Page {
+                route: routes::feed(site, lang, Some(topic), FeedFormat::Atom),
+                kind: PageKind::Feed { lang: lang.clone(), topic: Some(topic), format: FeedFormat::Atom },
+            });
+        }
+    }
+    pages.push(Page { route: routes::front(), kind: PageKind::Front });
+    pages.push(Page { route: Route::file(Vec::<String>::new(), "404.html"), kind: PageKind::NotFound });
+    let listed = pages.iter().filter(|p| crate::feeds::in_sitemap(p)).count();
+    let parts = listed.div_ceil(crate::feeds::SITEMAP_LIMIT).max(1);
+    pages.push(Page { route: Route::file(Vec::<String>::new(), "sitemap.xml"), kind: PageKind::Sitemap { part: None, parts } });
+    if parts > 1 {
+        for n in 1..=parts {
+            let route = Route::file(Vec::<String>::new(), &format!("sitemap-{n}.xml"));
+            pages.push(Page { route, kind: PageKind::Sitemap { part: Some(n), parts } });
+        }
+    }
+    pages.push(Page { route: Route::file(Vec::<String>::new(), "robots.txt"), kind: PageKind::Robots });
+    for asset in assets {
+        pages.push(Page { route: asset.route, kind: PageKind::Asset { source: asset.source, hash: asset.hash } });
+    }
+    let problems = check_collisions(site, &pages);
+    (pages, problems)
+}
+
+/// Splits `count` items into pages of `per_page`; an empty list still has
+/// one (empty) page.
+pub fn paginate(count: usize, per_page: usize) -> Vec<Pager> {
+    let total = count.div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|number| Pager {
+            number,
+            total,
+            items: ((number - 1) * per_page).min(count)..(number * per_page).min(count),
+        })
+        .collect()
+}
+
+fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        let path = page.route.output_path();
+        if let Some(&first) = seen.get(&path) {
+            let (a, b) = (describe(site, &pages[first]), describe(site, page));
+            let file = match (&pages[first].kind, &page.kind) {
+                (_, PageKind::Article(id)) | (PageKind::Article(id), _) => Some(site.articles[*id].path.clone()),
+                (_, PageKind::Asset { source, .. }) => Some(source.clone()),
+                _ => None,
+            };
+            let message = format!("{a} and {b} would both be written to public/{path}");
+            let d = match file {
+                Some(f) => Diagnostic::in_file(&f, message),
+                None => Diagnostic::error(None, message),
+            };
+            problems.push(d.with_help("rename the article, section or topic so that each page has its own URL"));
+        } else {
+            seen.insert(path, i);
+        }
+    }
+    problems
+}
+
+fn describe(site: &Site, page: &Page) -> String {
+    match &page.kind {
+        PageKind::Article(id) => format!("the article {}", site.articles[*id].path.display()),
+        PageKind::List { list: ListKind::Section(s), .. } => format!("the section `{s}`"),
+        PageKind::List { list: ListKind::Topic(t), .. } => format!("the topic `{}`", site.topics.get(*t).slug),
+        PageKind::List { list: ListKind::Archive { year, month }, .. } => format!("the archive of {year}-{month:02}"),
+        PageKind::List { .. } => "the edition's home page".into(),
+        PageKind::Asset { source, .. } => format!("the file {}", source.display()),
+        other => format!("the {other:?} page"),
+    }
+}
+
+/// What every page depends on besides its own data: the program, the
+/// configuration, the theme.
+pub fn globals_fingerprint(parts: &[u64]) -> u64 {
+    let mut h = Xxh3::new();
+    for p in parts {
+        h.update(&p.to_le_bytes());
+    }
+    h.digest()
+}
+
+impl Page {
+    /// A hash of everything this page shows. Two builds that give a page the
+    /// same fingerprint render it to the same bytes.
+    pub fn fingerprint(&self, site: &Site, config: &Config, globals: u64, sitemap: u64) -> u128 {
+        let mut h = Hasher(Xxh3::new());
+        h.u64(globals);
+        h.str(&self.route.output_path());
+        let stamp = |h: &mut Hasher, id: ArticleId| h.u64(site.stamps[id]);
+        match &self.kind {
+            PageKind::Article(id) => {
+                h.str("article");
+                stamp(&mut h, *id);
+                for &t in &site.translations[*id] {
+                    stamp(&mut h, t);
+                }
+                h.u64(site.related[*id].len() as u64);
+                for &r in &site.related[*id] {
+                    stamp(&mut h, r);
+                }
+            }
+            PageKind::List { lang, list, pager } => {
+                h.str("list");
+                let items = list.items(site, lang);
+                h.u64(items.len() as u64);
+                h.u64(pager.number as u64);
+                h.u64(pager.total as u64);
+                for &id in &items[pager.items.clone()] {
+                    stamp(&mut h, id);
+                }
+                for other in &config.languages {
+                    h.u64(u64::from(list.exists_in(site, &other.lang)));
+                }
+                match list {
+                    ListKind::Topic(t) => h.u64(site.topics.get(*t).stamp),
+                    ListKind::Home => hash_months(&mut h, site, lang),
+                    _ => {}
+                }
+            }
+            PageKind::TopicIndex(lang) => {
+                h.str("topics");
+                for (t, ids) in &site.edition(lang).topics {
+                    h.u64(site.topics.get(*t).stamp);
+                    h.u64(ids.len() as u64);
+                }
+            }
+            PageKind::Front => {
+                h.str("front");
+                for e in &site.editions {
+                    h.u64(e.articles.len() as u64);
+                    for &id in e.articles.iter().take(config.paginate) {
+                        stamp(&mut h, id);
+                    }
+                }
+            }
+            PageKind::Feed { lang, topic, format } => {
+                h.str(if *format == FeedFormat::Atom { "atom" } else { "json" });
+                let items = match topic {
+                    Some(t) => {
+                        h.u64(site.topics.get(*t).stamp);
+                        ListKind::Topic(*t).items(site, lang)
+                    }
+                    None => ListKind::Home.items(site, lang),
+                };
+                for &id in items.iter().take(config.feed_entries) {
+                    stamp(&mut h, id);
+                }
+            }
+            PageKind::Sitemap { part, parts } => {
+                h.str("sitemap");
+                h.u64(part.unwrap_or(0) as u64);
+                h.u64(*parts as u64);
+                h.u64(sitemap);
+            }
+            PageKind::NotFound => h.str("404"),
+            PageKind::Robots => h.str("robots"),
+            PageKind::Asset { hash, .. } => {
+                h.str("asset");
+                h.u64(*hash);
+            }
+        }
+        h.0.digest128()
+    }
+}
+
+fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
+    for ((year, month), ids) in &site.edition(lang).months {
+        h.u64(*year as u64);
+        h.u64(*month as u64);
+        h.u64(ids.len() as u64);
+    }
+}
+
+/// What the sitemap shows: every HTML page and every article's dates.
+pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
+    let mut h = Hasher(Xxh3::new());
+    for page in pages.iter().filter(|p| crate::feeds::in_sitemap(p)) {
+        h.str(&page.route.output_path());
+    }
+    for s in &site.stamps {
+        h.u64(*s);
+    }
+    h.0.digest()
+}
+
+struct Hasher(Xxh3);
+
+impl Hasher {
+    fn u64(&mut self, v: u64) {
+        self.0.update(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.0.update(s.as_bytes());
+        self.0.update(&[0xff]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_covers_every_item_once() {
+        let pages = paginate(45, 20);
+        assert_eq!(pages.iter().map(|p| p.items.clone()).collect::<Vec<_>>(), [0..20, 20..40, 40..45]);
+        assert!(pages.iter().all(|p| p.total == 3));
+        assert_eq!(paginate(0, 20).len(), 1, "an empty list still has its first page");
+    }
+}

@@ -1,0 +1,179 @@
+//! Pages to bytes: build the page's view, run its template, minify.
+//!
+//! The renderer is shared by every worker thread; templates are parsed once
+//! (in [`Theme::load`]) and each page is independent, so rendering is
+//! embarrassingly parallel.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tera::{Kwargs, State, TeraResult};
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::feeds;
+use crate::i18n::Locales;
+use crate::parse::ParseSettings;
+use crate::plan::{Page, PageKind};
+use crate::site::Site;
+use crate::theme::{Theme, template_error};
+use crate::views::{ArticleView, Common, EditionsView, ListView, Sources, TopicEntry};
+
+/// Renders pages of one site with one theme.
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub settings: &'a ParseSettings,
+    /// Every HTML page of the site, for the sitemap.
+    pub pages: &'a [Page],
+}
+
+#[derive(Serialize)]
+struct WithCommon<'a, T: Serialize> {
+    #[serde(flatten)]
+    common: &'a Common,
+    #[serde(flatten)]
+    body: T,
+}
+
+impl Renderer<'_> {
+    fn sources(&self) -> Sources<'_> {
+        Sources {
+            config: self.config,
+            site: self.site,
+            locales: &self.theme.locales,
+            settings: self.settings,
+        }
+    }
+
+    /// Renders one page. `None` for assets, which are copied, not rendered.
+    pub fn render(&self, page: &Page) -> Result<Option<Vec<u8>>, Diagnostic> {
+        let sources = self.sources();
+        let route = &page.route;
+        let html = match &page.kind {
+            PageKind::Article(id) => {
+                let (common, article) = sources.article(page, *id)?;
+                self.template("article.html", &common, ArticleContext { article })?
+            }
+            PageKind::List { lang, list, pager } => {
+                let (common, list) = sources.list(page, lang, list, pager);
+                self.template("list.html", &common, ListContext { list })?
+            }
+            PageKind::TopicIndex(lang) => {
+                let (common, topics) = sources.topic_index(page, lang);
+                self.template("topics.html", &common, TopicsContext { topics })?
+            }
+            PageKind::Front => {
+                let (common, front) = sources.editions(route, "front", self.config.paginate);
+                self.template("front.html", &common, EditionsContext { front })?
+            }
+            PageKind::NotFound => {
+                let (common, front) = sources.editions(route, "404", 0);
+                self.template("404.html", &common, EditionsContext { front })?
+            }
+            PageKind::Feed { lang, topic, format } => {
+                return Ok(Some(feeds::feed(&sources, lang, *topic, *format)?));
+            }
+            PageKind::Sitemap { part, parts } => return Ok(Some(feeds::sitemap(&sources, self.pages, *part, *parts))),
+            PageKind::Robots => return Ok(Some(feeds::robots(self.config).into_bytes())),
+            PageKind::Asset { .. } => return Ok(None),
+        };
+        Ok(Some(if self.config.minify { minify(html.as_bytes()) } else { html.into_bytes() }))
+    }
+
+    fn template<T: Serialize>(&self, name: &str, common: &Common, body: T) -> Result<String, Diagnostic> {
+        let context = tera::Context::from_serialize(&WithCommon { common, body })
+            .map_err(|e| Diagnostic::error(None, format!("internal error: the view of {name} does not serialize: {e}")))?;
+        self.theme
+            .tera
+            .render(name, &context)
+            .map_err(|err| template_error(&self.theme.dir, &err))
+    }
+}
+
+/// The kind-specific part of each template's context.
+#[derive(Serialize)]
+struct ArticleContext {
+    article: ArticleView,
+}
+
+#[derive(Serialize)]
+struct ListContext {
+    list: ListView,
+}
+
+#[derive(Serialize)]
+struct TopicsContext {
+    topics: Vec<TopicEntry>,
+}
+
+#[derive(Serialize)]
+struct EditionsContext {
+    front: EditionsView,
+}
+
+/// HTML minified with minify-html; multibyte text is left intact.
+pub fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.minify_css = true;
+    cfg.minify_js = true;
+    cfg.allow_noncompliant_unquoted_attribute_values = false;
+    minify_html::minify(html, &cfg)
+}
+
+/// Registers digest's template functions:
+/// - `t(key, count?, lang?, …)`: a UI string in the page's language (or
+///   `lang`), with the plural form for `count` and `{name}` placeholders
+///   filled from the other arguments;
+/// - `asset(path)`: the published (fingerprinted) URL of a theme file;
+/// - `number(n, lang?)`: a number in the language's digits.
+pub fn register_functions(tera: &mut tera::Tera, locales: &Arc<Locales>, assets: &HashMap<String, String>) {
+    let strings = locales.clone();
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let key: &str = kwargs.must_get("key")?;
+        let lang = page_lang(&kwargs, state)?;
+        let count: Option<i64> = kwargs.get("count")?;
+        let mut args = Vec::new();
+        for (name, value) in kwargs.iter() {
+            let name = name.to_string();
+            if !matches!(name.as_str(), "key" | "count" | "lang") {
+                args.push((name, value.to_string()));
+            }
+        }
+        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+        let locale = find_locale(&strings, &lang)?;
+        locale.text(key, count, &args).map_err(tera::Error::message)
+    });
+    let numbers = locales.clone();
+    tera.register_function("number", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let n: i64 = kwargs.must_get("n")?;
+        let lang = page_lang(&kwargs, state)?;
+        Ok(find_locale(&numbers, &lang)?.number(n))
+    });
+    let assets = assets.clone();
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+        let path: &str = kwargs.must_get("path")?;
+        assets.get(path.trim_start_matches('/')).cloned().ok_or_else(|| {
+            tera::Error::message(format!("the theme has no static file `{path}` (looked in the theme's static/ folder)"))
+        })
+    });
+}
+
+fn page_lang(kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+    match kwargs.get::<&str>("lang")? {
+        Some(lang) => Ok(lang.to_string()),
+        None => state
+            .get::<String>("lang")?
+            .ok_or_else(|| tera::Error::message("`lang` is not set for this page: pass lang=\"…\"")),
+    }
+}
+
+fn find_locale<'a>(locales: &'a Locales, lang: &str) -> TeraResult<&'a crate::i18n::LocaleData> {
+    crate::config::Lang::parse(lang)
+        .and_then(|l| locales.find(&l))
+        .ok_or_else(|| tera::Error::message(format!("`{lang}` is not one of the site's languages")))
+}

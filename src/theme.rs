@@ -1,0 +1,197 @@
+//! The theme: Tera templates, static files and UI strings, loaded once per
+//! build. Templates are parsed here, once; static CSS and JS get a content
+//! hash in their published name so that hosts can cache them forever.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::i18n::Locales;
+use crate::plan::AssetFile;
+use crate::urls::Route;
+
+/// Templates every theme must have.
+pub const REQUIRED_TEMPLATES: &[&str] = &["article.html", "list.html", "topics.html", "front.html", "404.html"];
+
+/// A loaded theme.
+pub struct Theme {
+    /// `themes/<name>`, relative to the site root (for messages).
+    pub dir: PathBuf,
+    pub tera: tera::Tera,
+    pub locales: Arc<Locales>,
+    /// Static files, with the names they are published under.
+    pub assets: Vec<AssetFile>,
+    /// Changes when any template, UI string or static file does.
+    pub fingerprint: u64,
+}
+
+impl Theme {
+    /// Loads templates, strings and static files of the configured theme.
+    /// `register` adds the site's template functions before templates are
+    /// checked (Tera rejects templates calling unknown functions).
+    pub fn load(config: &Config, register: impl FnOnce(&mut tera::Tera, &Arc<Locales>, &HashMap<String, String>)) -> Result<Theme, Diagnostics> {
+        let dir = Path::new("themes").join(&config.theme);
+        let abs = config.root.join(&dir);
+        if !abs.is_dir() {
+            return Err(Diagnostics::from_iter([Diagnostic::error(
+                None,
+                format!("the theme `{}` does not exist (no folder {})", config.theme, dir.display()),
+            )
+            .with_help("set `theme:` in digest.yaml to a folder under themes/")]));
+        }
+        let mut problems = Diagnostics::new();
+        let mut fingerprint = Xxh3::new();
+        let templates = read_tree(&abs.join("templates"), &dir.join("templates"), &mut problems);
+        let statics = read_tree(&abs.join("static"), &dir.join("static"), &mut problems);
+        let locales = Locales::load(config, &abs.join("i18n"));
+        let locales = match locales {
+            Ok(l) => Some(Arc::new(l)),
+            Err(ds) => {
+                problems.extend(ds);
+                None
+            }
+        };
+        for (name, bytes) in templates.iter().chain(&statics) {
+            fingerprint.update(name.as_bytes());
+            fingerprint.update(&xxh3_64(bytes).to_le_bytes());
+        }
+        for entry in walk_files(&abs.join("i18n")) {
+            if let Ok(bytes) = std::fs::read(&entry) {
+                fingerprint.update(&xxh3_64(&bytes).to_le_bytes());
+            }
+        }
+        let assets: Vec<AssetFile> = statics
+            .iter()
+            .map(|(name, bytes)| {
+                let hash = xxh3_64(bytes);
+                AssetFile {
+                    source: abs.join("static").join(name),
+                    route: asset_route(name, hash),
+                    hash,
+                }
+            })
+            .collect();
+        let asset_urls: HashMap<String, String> = assets
+            .iter()
+            .zip(&statics)
+            .map(|(a, (name, _))| (name.clone(), a.route.href(&config.base_url)))
+            .collect();
+        let Some(locales) = locales else {
+            return Err(problems);
+        };
+        let mut tera = tera::Tera::new();
+        register(&mut tera, &locales, &asset_urls);
+        let sources: Vec<(String, String)> = templates
+            .into_iter()
+            .filter_map(|(name, bytes)| match String::from_utf8(bytes) {
+                Ok(text) => Some((name, text)),
+                Err(_) => {
+                    problems.push(Diagnostic::in_file(&dir.join("templates").join(&name), "the template is not valid UTF-8"));
+                    None
+                }
+            })
+            .collect();
+        if let Err(err) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            problems.push(template_error(&dir, &err));
+        }
+        for required in REQUIRED_TEMPLATES {
+            if !sources.iter().any(|(n, _)| n == required) {
+                problems.push(
+                    Diagnostic::error(None, format!("the theme has no template `{required}` ({})", dir.join("templates").join(required).display()))
+                        .with_help("add the template, or copy it from themes/default/templates/"),
+                );
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Theme {
+            dir,
+            tera,
+            locales,
+            assets,
+            fingerprint: fingerprint.digest(),
+        })
+    }
+}
+
+/// `style.css` with hash → `style.1a2b3c4d.css`; other files keep their name.
+fn asset_route(name: &str, hash: u64) -> Route {
+    let (folders, file) = match name.rsplit_once('/') {
+        Some((folders, file)) => (folders.split('/').map(str::to_string).collect(), file),
+        None => (Vec::new(), name),
+    };
+    let published = match file.rsplit_once('.') {
+        Some((stem, ext)) if ext == "css" || ext == "js" => format!("{stem}.{:08x}.{ext}", hash as u32),
+        _ => file.to_string(),
+    };
+    Route::file(folders, &published)
+}
+
+/// Every file under `dir` as (path relative to `dir` with `/`, bytes).
+fn read_tree(dir: &Path, shown: &Path, problems: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for path in walk_files(dir) {
+        let rel = path.strip_prefix(dir).expect("under dir");
+        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push((name, bytes)),
+            Err(err) => problems.push(Diagnostic::io(&shown.join(rel), "read the theme file", &err)),
+        }
+    }
+    files
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !crate::load::is_ignored(&e.file_name().to_string_lossy()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// A Tera error as a diagnostic at the template's file, line and column.
+pub fn template_error(theme_dir: &Path, err: &tera::Error) -> Diagnostic {
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Some(report),
+        _ => None,
+    };
+    let mut message = match report {
+        Some(report) => report.message().to_string(),
+        None => err.to_string(),
+    };
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let help = "fix the template; see https://keats.github.io/tera/docs/ for the syntax";
+    match report.filter(|r| !r.filename().is_empty()) {
+        Some(report) => {
+            let file = theme_dir.join("templates").join(report.filename());
+            let span = report.span();
+            Diagnostic::error(Some(Location::new(file, span.start_line.max(1), span.start_col + 1)), message).with_help(help)
+        }
+        None => Diagnostic::error(None, format!("template error: {message}")).with_help(help),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_and_js_names_carry_their_hash() {
+        assert_eq!(asset_route("style.css", 0xdead_beef).output_path(), "style.deadbeef.css");
+        assert_eq!(asset_route("js/reload.js", 0x1234).output_path(), "js/reload.00001234.js");
+        assert_eq!(asset_route("img/logo.svg", 1).output_path(), "img/logo.svg");
+    }
+}

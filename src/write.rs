@@ -1,0 +1,357 @@
+//! Where finished pages go. Only this module touches `public/`.
+//!
+//! A [`Sink`] stages a build's files and publishes them all at once:
+//!
+//! - [`DirSink`] (`digest build`) keeps a spare copy of the site next to
+//!   `public/` (double buffering). A build brings the spare up to date,
+//!   writing only the pages whose fingerprints changed and hard-linking the
+//!   rest from `public/`, then swaps the two folders with one atomic
+//!   `renameat2(RENAME_EXCHANGE)`. A build that fails or is killed never
+//!   touches `public/`; the old site becomes the next build's spare, so
+//!   nothing is ever copied or deleted in bulk.
+//! - [`MemorySink`] (`digest serve`) keeps the site in memory; a rebuild's
+//!   pages become visible together, and a failed rebuild changes nothing.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Path (relative to the output root, `/`-separated) → page fingerprint.
+pub type Manifest = HashMap<String, u128>;
+
+/// Receives a build's files.
+pub trait Sink: Sync {
+    /// Called before the first file: returns what the staging area already
+    /// holds (files with these fingerprints need no work).
+    fn prepare(&mut self, published: &Manifest, spare: Option<&Manifest>) -> io::Result<Manifest>;
+    /// Stages the published version of `path` unchanged. `false` if there
+    /// is none to keep (the caller then renders the page).
+    fn keep(&self, path: &str) -> io::Result<bool>;
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    fn copy(&self, path: &str, source: &Path) -> io::Result<()>;
+    /// Removes a file the new site no longer has.
+    fn remove(&self, path: &str) -> io::Result<()>;
+    /// Makes the staged site the published one, all at once.
+    fn publish(&mut self) -> io::Result<()>;
+    /// Forgets the staged files; the published site stays as it was.
+    fn discard(&mut self);
+    /// Whether the published site is exactly what the last publish left
+    /// (so a build that changes nothing can skip staging altogether).
+    fn is_intact(&self) -> bool;
+    /// After `publish`: whether the previous site was kept as the spare.
+    fn keeps_spare(&self) -> bool;
+}
+
+/// Writes into a spare folder and swaps it with the output folder.
+pub struct DirSink {
+    output: PathBuf,
+    spare: PathBuf,
+    /// The identity of the output folder when it was last published.
+    published_id: Option<(u64, u64)>,
+    /// Held for the sink's lifetime: one build per output at a time.
+    _lock: fs::File,
+}
+
+impl DirSink {
+    /// Prepares to write `output`; `cache_dir` holds the spare and the lock.
+    /// Fails with a clear message if another build holds the lock.
+    pub fn new(output: &Path, cache_dir: &Path, published_id: Option<(u64, u64)>) -> io::Result<DirSink> {
+        fs::create_dir_all(cache_dir)?;
+        let lock_path = cache_dir.join("lock");
+        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!(
+                        "another digest build is writing this site (it holds {}); wait for it to finish, then build again",
+                        lock_path.display()
+                    ),
+                ));
+            }
+            Err(fs::TryLockError::Error(err)) => return Err(err),
+        }
+        let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let sink = DirSink {
+            output: output.to_path_buf(),
+            spare: cache_dir.join(format!("{name}.spare")),
+            published_id,
+            _lock: lock,
+        };
+        sink.recover_interrupted_swap()?;
+        Ok(sink)
+    }
+
+    /// The output folder's identity (device, inode), recorded after publish.
+    pub fn output_id(&self) -> Option<(u64, u64)> {
+        dir_id(&self.output)
+    }
+
+    /// If a build was killed between the two renames of a non-atomic swap,
+    /// the output is missing and the previous site is in the side folder.
+    fn recover_interrupted_swap(&self) -> io::Result<()> {
+        let side = self.side_path();
+        if side.exists() {
+            if self.output.exists() {
+                fs::rename(&side, &self.spare).or_else(|_| fs::remove_dir_all(&side))?;
+            } else {
+                fs::rename(&side, &self.output)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn side_path(&self) -> PathBuf {
+        self.spare.with_extension("previous")
+    }
+
+    fn staged(&self, path: &str) -> PathBuf {
+        self.spare.join(path)
+    }
+
+    /// Writes a new file at `target`, replacing (never modifying) any file
+    /// there: the old inode may be shared with the published site.
+    fn replace_with(&self, target: &Path, make: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+        match fs::remove_file(target) {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+            }
+            Err(err) => return Err(err),
+        }
+        make(target)
+    }
+}
+
+impl Sink for DirSink {
+    fn prepare(&mut self, published: &Manifest, spare: Option<&Manifest>) -> io::Result<Manifest> {
+        let _ = published;
+        match spare {
+            Some(manifest) if self.spare.is_dir() => Ok(manifest.clone()),
+            _ => {
+                // Unknown contents (first build, or a build was interrupted):
+                // start from an empty spare.
+                if self.spare.exists() {
+                    fs::remove_dir_all(&self.spare)?;
+                }
+                fs::create_dir_all(&self.spare)?;
+                Ok(Manifest::new())
+            }
+        }
+    }
+
+    fn keep(&self, path: &str) -> io::Result<bool> {
+        let source = self.output.join(path);
+        if !source.is_file() {
+            return Ok(false);
+        }
+        self.replace_with(&self.staged(path), |target| fs::hard_link(&source, target))?;
+        Ok(true)
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.replace_with(&self.staged(path), |target| {
+            let mut file = fs::File::create(target)?;
+            file.write_all(bytes)
+        })
+    }
+
+    fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
+        self.replace_with(&self.staged(path), |target| fs::copy(source, target).map(|_| ()))
+    }
+
+    fn remove(&self, path: &str) -> io::Result<()> {
+        let target = self.staged(path);
+        match fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(err) => return Err(err),
+        }
+        // Remove folders the file leaves empty.
+        let mut dir = target.parent();
+        while let Some(d) = dir {
+            if d == self.spare || fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
+
+    fn publish(&mut self) -> io::Result<()> {
+        if !self.output.exists() {
+            return fs::rename(&self.spare, &self.output);
+        }
+        match rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            &self.spare,
+            rustix::fs::CWD,
+            &self.output,
+            rustix::fs::RenameFlags::EXCHANGE,
+        ) {
+            Ok(()) => Ok(()),
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP) => {
+                // No atomic exchange on this file system: two renames, with
+                // recovery at the next start if killed in between.
+                let side = self.side_path();
+                fs::rename(&self.output, &side)?;
+                fs::rename(&self.spare, &self.output)?;
+                fs::rename(&side, &self.spare)
+            }
+            Err(errno) => Err(io::Error::from(errno)),
+        }
+    }
+
+    fn discard(&mut self) {
+        // The spare's contents are now unknown; the next build starts it anew.
+    }
+
+    fn is_intact(&self) -> bool {
+        self.published_id.is_some() && dir_id(&self.output) == self.published_id
+    }
+
+    fn keeps_spare(&self) -> bool {
+        true
+    }
+}
+
+fn dir_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).ok().filter(|m| m.is_dir()).map(|m| (m.dev(), m.ino()))
+}
+
+/// The site in memory, as `digest serve` shows it.
+pub type Pages = Arc<RwLock<HashMap<String, Arc<[u8]>>>>;
+
+/// Keeps the site in memory; a rebuild's changes are applied together.
+#[derive(Default)]
+pub struct MemorySink {
+    live: Pages,
+    staged: Mutex<HashMap<String, Option<Arc<[u8]>>>>,
+}
+
+impl MemorySink {
+    pub fn new() -> MemorySink {
+        MemorySink::default()
+    }
+
+    /// The published pages, shared with whoever serves them.
+    pub fn pages(&self) -> Pages {
+        self.live.clone()
+    }
+
+    fn stage(&self, path: &str, bytes: Option<Arc<[u8]>>) {
+        self.staged.lock().expect("not poisoned").insert(path.to_string(), bytes);
+    }
+}
+
+impl Sink for MemorySink {
+    fn prepare(&mut self, published: &Manifest, _spare: Option<&Manifest>) -> io::Result<Manifest> {
+        self.staged.lock().expect("not poisoned").clear();
+        Ok(published.clone())
+    }
+
+    fn keep(&self, path: &str) -> io::Result<bool> {
+        Ok(self.live.read().expect("not poisoned").contains_key(path))
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.stage(path, Some(Arc::from(bytes)));
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
+        self.stage(path, Some(Arc::from(fs::read(source)?)));
+        Ok(())
+    }
+
+    fn remove(&self, path: &str) -> io::Result<()> {
+        self.stage(path, None);
+        Ok(())
+    }
+
+    fn publish(&mut self) -> io::Result<()> {
+        let staged = std::mem::take(&mut *self.staged.lock().expect("not poisoned"));
+        let mut live = self.live.write().expect("not poisoned");
+        for (path, bytes) in staged {
+            match bytes {
+                Some(bytes) => live.insert(path, bytes),
+                None => live.remove(&path),
+            };
+        }
+        Ok(())
+    }
+
+    fn discard(&mut self) {
+        self.staged.lock().expect("not poisoned").clear();
+    }
+
+    fn is_intact(&self) -> bool {
+        true
+    }
+
+    fn keeps_spare(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publishing_swaps_and_keeps_the_old_site_as_spare() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let cache = dir.path().join(".digest-cache");
+        let mut sink = DirSink::new(&output, &cache, None).unwrap();
+        sink.prepare(&Manifest::new(), None).unwrap();
+        sink.write("a/index.html", b"one").unwrap();
+        sink.publish().unwrap();
+        assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
+
+        let staged = sink.prepare(&Manifest::new(), None).unwrap();
+        assert!(staged.is_empty());
+        assert!(sink.keep("a/index.html").unwrap());
+        sink.write("b/index.html", b"two").unwrap();
+        sink.publish().unwrap();
+        assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
+        assert_eq!(fs::read(output.join("b/index.html")).unwrap(), b"two");
+        assert!(!cache.join("public.spare/b/index.html").exists(), "the spare is the previous site");
+
+        // Rewriting a kept (hard-linked) file never changes the published one.
+        sink.prepare(&Manifest::new(), Some(&Manifest::new())).unwrap();
+        sink.keep("a/index.html").unwrap();
+        sink.write("a/index.html", b"changed").unwrap();
+        assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
+    }
+
+    #[test]
+    fn a_second_build_cannot_take_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let cache = dir.path().join(".digest-cache");
+        let _first = DirSink::new(&output, &cache, None).unwrap();
+        let second = DirSink::new(&output, &cache, None).err().unwrap();
+        assert!(second.to_string().starts_with("another digest build is writing this site"), "{second}");
+    }
+
+    #[test]
+    fn memory_pages_change_only_on_publish() {
+        let mut sink = MemorySink::new();
+        sink.prepare(&Manifest::new(), None).unwrap();
+        sink.write("index.html", b"x").unwrap();
+        assert!(sink.pages().read().unwrap().is_empty());
+        sink.publish().unwrap();
+        assert_eq!(&*sink.pages().read().unwrap()["index.html"], b"x");
+        sink.prepare(&Manifest::new(), None).unwrap();
+        sink.remove("index.html").unwrap();
+        sink.discard();
+        assert!(sink.pages().read().unwrap().contains_key("index.html"));
+    }
+}
