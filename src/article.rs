@@ -52,7 +52,9 @@ impl PubDate {
 
     /// `2021-12-30T10:00:00+03:00`
     pub fn rfc3339(&self) -> String {
-        let zoned = self.timestamp().to_zoned_datetime(jiff::tz::TimeZone::fixed(self.offset()));
+        let zoned = self
+            .timestamp()
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(self.offset()));
         zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
     }
 }

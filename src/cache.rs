@@ -107,7 +107,10 @@ pub fn program_id() -> String {
         let exe = std::env::current_exe()
             .and_then(fs::metadata)
             .map(|m| FileStamp::of(&m))
-            .map_or_else(|_| "unknown".to_string(), |s| format!("{}-{}", s.size, s.modified_ns));
+            .map_or_else(
+                |_| "unknown".to_string(),
+                |s| format!("{}-{}", s.size, s.modified_ns),
+            );
         format!("{}-{exe}", env!("CARGO_PKG_VERSION"))
     })
     .clone()

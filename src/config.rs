@@ -250,7 +250,10 @@ impl Config {
         let doc = src.parse().map_err(|d| Diagnostics::from_iter([d]))?;
         let mut problems = Diagnostics::new();
         let Some(map) = doc.as_mapping() else {
-            problems.push(Diagnostic::in_file(file, "the configuration must be a mapping of keys to values"));
+            problems.push(Diagnostic::in_file(
+                file,
+                "the configuration must be a mapping of keys to values",
+            ));
             return Err(problems);
         };
         problems.extend(src.unknown_keys(map, &[], TOP_KEYS, "configuration"));
@@ -277,8 +280,11 @@ impl Config {
         let timezone = jiff::tz::TimeZone::get(&timezone_name)
             .map_err(|_| {
                 read.problems.push(
-                    src.error_at_value(&["timezone"], format!("unknown time zone `{timezone_name}`"))
-                        .with_help("use an IANA time zone name such as Asia/Baghdad or UTC"),
+                    src.error_at_value(
+                        &["timezone"],
+                        format!("unknown time zone `{timezone_name}`"),
+                    )
+                    .with_help("use an IANA time zone name such as Asia/Baghdad or UTC"),
                 )
             })
             .ok();
@@ -304,7 +310,10 @@ impl Config {
                 let known: Vec<&str> = languages.iter().map(|l| l.lang.as_str()).collect();
                 let help = match did_you_mean(&code, known.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("use one of the languages listed under `languages`: {}", known.join(", ")),
+                    None => format!(
+                        "use one of the languages listed under `languages`: {}",
+                        known.join(", ")
+                    ),
                 };
                 problems.push(
                     src.error_at_value(
@@ -413,8 +422,10 @@ impl Reader<'_, '_> {
     fn positive(&mut self, map: &serde_yaml::Mapping, key: &str, default: usize) -> usize {
         match self.optional::<usize>(map, key, "a whole number") {
             Some(0) => {
-                self.problems
-                    .push(self.src.error_at_value(&[key], format!("`{key}` must be at least 1")));
+                self.problems.push(
+                    self.src
+                        .error_at_value(&[key], format!("`{key}` must be at least 1")),
+                );
                 default
             }
             Some(n) => n,
@@ -431,10 +442,10 @@ impl Reader<'_, '_> {
             return Vec::new();
         };
         let Some(entries) = value.as_mapping() else {
-            self.problems.push(
-                self.src
-                    .error_at(&["languages"], "`languages` must map language codes to their settings"),
-            );
+            self.problems.push(self.src.error_at(
+                &["languages"],
+                "`languages` must map language codes to their settings",
+            ));
             return Vec::new();
         };
         let mut languages = Vec::new();
@@ -445,8 +456,10 @@ impl Reader<'_, '_> {
             }
         }
         if languages.is_empty() && !self.problems.has_errors() {
-            self.problems
-                .push(self.src.error_at(&["languages"], "the site needs at least one language"));
+            self.problems.push(
+                self.src
+                    .error_at(&["languages"], "the site needs at least one language"),
+            );
         }
         languages
     }
@@ -495,7 +508,10 @@ impl Reader<'_, '_> {
             Err(_) => {
                 self.problems.push(
                     self.src
-                        .error_at_value(&["languages", code, "locale"], format!("`{t}` is not a locale"))
+                        .error_at_value(
+                            &["languages", code, "locale"],
+                            format!("`{t}` is not a locale"),
+                        )
                         .with_help("use a BCP 47 locale such as ar-IQ or en-GB"),
                 );
                 None
@@ -503,10 +519,16 @@ impl Reader<'_, '_> {
         });
         let dir: Option<Direction> =
             self.optional_at(map, &["languages", code, "dir"], "rtl or ltr");
-        let digits: Option<Digits> =
-            self.optional_at(map, &["languages", code, "digits"], "one of locale, latn, arab");
-        let wpm: Option<u32> =
-            self.optional_at(map, &["languages", code, "words_per_minute"], "a whole number");
+        let digits: Option<Digits> = self.optional_at(
+            map,
+            &["languages", code, "digits"],
+            "one of locale, latn, arab",
+        );
+        let wpm: Option<u32> = self.optional_at(
+            map,
+            &["languages", code, "words_per_minute"],
+            "a whole number",
+        );
         let dual_months: Option<bool> =
             self.optional_at(map, &["languages", code, "dual_months"], "true or false");
         let hijri: Option<bool> =
@@ -591,7 +613,11 @@ mod tests {
     #[test]
     fn persian_hebrew_and_urdu_are_right_to_left() {
         for tag in ["fa-IR", "he", "ur-PK", "ar-EG"] {
-            assert_eq!(infer_direction(&tag.parse().unwrap()), Direction::Rtl, "{tag}");
+            assert_eq!(
+                infer_direction(&tag.parse().unwrap()),
+                Direction::Rtl,
+                "{tag}"
+            );
         }
         assert_eq!(infer_direction(&"fr".parse().unwrap()), Direction::Ltr);
     }
@@ -614,6 +640,9 @@ mod tests {
     fn digits_can_be_forced_latin() {
         let text = GOOD.replace("locale: ar-IQ", "locale: ar-IQ\n    digits: latn");
         let config = parse(&text).unwrap();
-        assert_eq!(config.languages[0].formatting_locale().to_string(), "ar-IQ-u-nu-latn");
+        assert_eq!(
+            config.languages[0].formatting_locale().to_string(),
+            "ar-IQ-u-nu-latn"
+        );
     }
 }

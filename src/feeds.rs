@@ -22,7 +22,12 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 /// A stable id for an article: `tag:example.org,2021-12-30:ar/news/stem`.
 pub fn entry_id(config: &Config, site: &Site, id: ArticleId) -> String {
     let a = &site.articles[id];
-    let host = config.base_url.origin.split("://").nth(1).unwrap_or("localhost");
+    let host = config
+        .base_url
+        .origin
+        .split("://")
+        .nth(1)
+        .unwrap_or("localhost");
     let day = a.date.civil().date();
     format!("tag:{host},{day}:{}/{}/{}", a.lang, a.section, a.stem)
 }
@@ -32,12 +37,24 @@ fn fixed(date: &PubDate) -> atom::FixedDateTime {
 }
 
 /// One feed: an edition's newest articles, or one topic's.
-pub fn feed(sources: &Sources, lang: &Lang, topic: Option<TopicId>, format: FeedFormat) -> Result<Vec<u8>, Diagnostic> {
+pub fn feed(
+    sources: &Sources,
+    lang: &Lang,
+    topic: Option<TopicId>,
+    format: FeedFormat,
+) -> Result<Vec<u8>, Diagnostic> {
     let (config, site) = (sources.config, sources.site);
     let list = topic.map_or(ListKind::Home, ListKind::Topic);
-    let ids: Vec<ArticleId> = list.items(site, lang).iter().take(config.feed_entries).copied().collect();
+    let ids: Vec<ArticleId> = list
+        .items(site, lang)
+        .iter()
+        .take(config.feed_entries)
+        .copied()
+        .collect();
     let language = config.language(lang);
-    let topic_label = topic.and_then(|t| site.topics.get(t).label(lang)).map(|l| l.label.clone());
+    let topic_label = topic
+        .and_then(|t| site.topics.get(t).label(lang))
+        .map(|l| l.label.clone());
     let title = match &topic_label {
         Some(label) => format!("{label} – {}", language.title),
         None => language.title.clone(),
@@ -47,23 +64,49 @@ pub fn feed(sources: &Sources, lang: &Lang, topic: Option<TopicId>, format: Feed
     let updated = ids.iter().map(|id| site.articles[*id].modified()).max();
     let mut bodies = Vec::with_capacity(ids.len());
     for id in &ids {
-        bodies.push(render_body(&site.articles[*id], &config.root, sources.settings)?);
+        bodies.push(render_body(
+            &site.articles[*id],
+            &config.root,
+            sources.settings,
+        )?);
     }
     Ok(match format {
         FeedFormat::Atom => {
-            let entries = ids.iter().zip(&bodies).map(|(id, body)| atom_entry(sources, *id, body)).collect();
+            let entries = ids
+                .iter()
+                .zip(&bodies)
+                .map(|(id, body)| atom_entry(sources, *id, body))
+                .collect();
             let feed = atom::Feed {
                 title: atom::Text::plain(title),
                 id: feed_url.clone(),
                 updated: updated.map_or_else(epoch, |d| fixed(&d)),
                 links: vec![
-                    atom::Link { href: feed_url, rel: "self".into(), mime_type: Some("application/atom+xml".into()), ..Default::default() },
-                    atom::Link { href: page_url, rel: "alternate".into(), mime_type: Some("text/html".into()), hreflang: Some(lang.to_string()), ..Default::default() },
+                    atom::Link {
+                        href: feed_url,
+                        rel: "self".into(),
+                        mime_type: Some("application/atom+xml".into()),
+                        ..Default::default()
+                    },
+                    atom::Link {
+                        href: page_url,
+                        rel: "alternate".into(),
+                        mime_type: Some("text/html".into()),
+                        hreflang: Some(lang.to_string()),
+                        ..Default::default()
+                    },
                 ],
                 subtitle: language.description.clone().map(atom::Text::plain),
-                generator: Some(atom::Generator { value: "digest".into(), uri: None, version: Some(env!("CARGO_PKG_VERSION").into()) }),
+                generator: Some(atom::Generator {
+                    value: "digest".into(),
+                    uri: None,
+                    version: Some(env!("CARGO_PKG_VERSION").into()),
+                }),
                 lang: Some(lang.to_string()),
-                authors: vec![atom::Person { name: language.title.clone(), ..Default::default() }],
+                authors: vec![atom::Person {
+                    name: language.title.clone(),
+                    ..Default::default()
+                }],
                 entries,
                 ..Default::default()
             };
@@ -79,7 +122,11 @@ pub fn feed(sources: &Sources, lang: &Lang, topic: Option<TopicId>, format: Feed
                 feed_url,
                 description: language.description.clone(),
                 language: lang.to_string(),
-                items: ids.iter().zip(&bodies).map(|(id, body)| json_item(sources, *id, body)).collect(),
+                items: ids
+                    .iter()
+                    .zip(&bodies)
+                    .map(|(id, body)| json_item(sources, *id, body))
+                    .collect(),
             };
             let mut out = serde_json::to_vec_pretty(&feed).expect("feeds serialize");
             out.push(b'\n');
@@ -96,12 +143,21 @@ fn atom_entry(sources: &Sources, id: ArticleId, body: &str) -> atom::Entry {
     let (config, site) = (sources.config, sources.site);
     let a = &site.articles[id];
     let card = sources.card(id);
-    let author = a.author.clone().unwrap_or_else(|| config.language(&a.lang).title.clone());
+    let author = a
+        .author
+        .clone()
+        .unwrap_or_else(|| config.language(&a.lang).title.clone());
     let mut content = atom::Content::default();
     content.set_content_type("html".to_string());
     content.set_value(body.to_string());
     content.set_lang(a.lang.to_string());
-    let mut links = vec![atom::Link { href: card.permalink.clone(), rel: "alternate".into(), mime_type: Some("text/html".into()), hreflang: Some(a.lang.to_string()), ..Default::default() }];
+    let mut links = vec![atom::Link {
+        href: card.permalink.clone(),
+        rel: "alternate".into(),
+        mime_type: Some("text/html".into()),
+        hreflang: Some(a.lang.to_string()),
+        ..Default::default()
+    }];
     for &t in &site.translations[id] {
         links.push(atom::Link {
             href: sources.permalink(&routes::article(site, t)),
@@ -116,8 +172,19 @@ fn atom_entry(sources: &Sources, id: ArticleId, body: &str) -> atom::Entry {
         id: entry_id(config, site, id),
         updated: fixed(&a.modified()),
         published: Some(fixed(&a.date)),
-        authors: vec![atom::Person { name: author, ..Default::default() }],
-        categories: card.topics.iter().map(|t| atom::Category { term: t.slug.clone(), label: Some(t.label.clone()), ..Default::default() }).collect(),
+        authors: vec![atom::Person {
+            name: author,
+            ..Default::default()
+        }],
+        categories: card
+            .topics
+            .iter()
+            .map(|t| atom::Category {
+                term: t.slug.clone(),
+                label: Some(t.label.clone()),
+                ..Default::default()
+            })
+            .collect(),
         links,
         summary: Some(atom::Text::plain(a.summary.clone())),
         content: Some(content),
@@ -171,7 +238,12 @@ fn json_item(sources: &Sources, id: ArticleId, body: &str) -> JsonItem {
         summary: a.summary.clone(),
         date_published: a.date.rfc3339(),
         date_modified: a.modified().rfc3339(),
-        authors: vec![JsonAuthor { name: a.author.clone().unwrap_or_else(|| sources.config.language(&a.lang).title.clone()) }],
+        authors: vec![JsonAuthor {
+            name: a
+                .author
+                .clone()
+                .unwrap_or_else(|| sources.config.language(&a.lang).title.clone()),
+        }],
         tags: card.topics.iter().map(|t| t.label.clone()).collect(),
         language: a.lang.to_string(),
         image: card.image.map(|i| i.url),
@@ -188,7 +260,10 @@ pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: us
         out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for n in 1..=parts {
             let route = crate::urls::Route::file(Vec::<String>::new(), &format!("sitemap-{n}.xml"));
-            out.push_str(&format!("<sitemap><loc>{}</loc></sitemap>\n", escape(&sources.permalink(&route))));
+            out.push_str(&format!(
+                "<sitemap><loc>{}</loc></sitemap>\n",
+                escape(&sources.permalink(&route))
+            ));
         }
         out.push_str("</sitemapindex>\n");
         return out.into_bytes();
@@ -224,7 +299,9 @@ pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: us
 
 /// Whether a page is listed in the sitemap.
 pub fn in_sitemap(page: &Page) -> bool {
-    page.route.is_html() && page.kind != PageKind::NotFound && !matches!(page.kind, PageKind::Asset { .. })
+    page.route.is_html()
+        && page.kind != PageKind::NotFound
+        && !matches!(page.kind, PageKind::Asset { .. })
 }
 
 fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
@@ -234,8 +311,18 @@ fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
             .iter()
             .map(|id| site.articles[*id].modified())
             .max(),
-        PageKind::TopicIndex(lang) => site.edition(lang).articles.iter().map(|id| site.articles[*id].modified()).max(),
-        PageKind::Front => site.articles.iter().filter(|a| !a.section.is_empty()).map(|a| a.modified()).max(),
+        PageKind::TopicIndex(lang) => site
+            .edition(lang)
+            .articles
+            .iter()
+            .map(|id| site.articles[*id].modified())
+            .max(),
+        PageKind::Front => site
+            .articles
+            .iter()
+            .filter(|a| !a.section.is_empty())
+            .map(|a| a.modified())
+            .max(),
         _ => None,
     }
 }
@@ -246,6 +333,7 @@ fn escape(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Lets every crawler in and points it at the sitemap.
 pub fn robots(config: &Config) -> String {
-    let sitemap = crate::urls::Route::file(Vec::<String>::new(), "sitemap.xml").permalink(&config.base_url);
+    let sitemap =
+        crate::urls::Route::file(Vec::<String>::new(), "sitemap.xml").permalink(&config.base_url);
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 }

@@ -97,11 +97,18 @@ pub struct Loaded {
 
 /// Builds the site at `options.root` into `sink`, reusing what `state`
 /// says is unchanged, and updates `state` for the next build.
-pub fn build(options: &BuildOptions, state: &mut BuildState, sink: &mut dyn Sink) -> Result<BuildReport, BuildError> {
+pub fn build(
+    options: &BuildOptions,
+    state: &mut BuildState,
+    sink: &mut dyn Sink,
+) -> Result<BuildReport, BuildError> {
     let loaded = load_site(options, state)?;
     let (pages, problems) = plan::plan(&loaded.config, &loaded.site, loaded.assets.clone());
     if problems.has_errors() {
-        return Err(BuildError::Invalid(with_warnings(problems, &loaded.warnings)));
+        return Err(BuildError::Invalid(with_warnings(
+            problems,
+            &loaded.warnings,
+        )));
     }
     let mut report = write_site(&loaded, &pages, options, state, sink)?;
     report.parsed = loaded.parsed;
@@ -116,15 +123,23 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
     let mut config = Config::load(&options.root).map_err(BuildError::Invalid)?;
     if let Some(url) = &options.base_url {
         config.base_url = BaseUrl::parse(url).map_err(|why| {
-            BuildError::Fatal(Diagnostic::error(None, format!("--base-url: {why}")).with_help("give an absolute address such as https://example.org/digest/"))
+            BuildError::Fatal(
+                Diagnostic::error(None, format!("--base-url: {why}"))
+                    .with_help("give an absolute address such as https://example.org/digest/"),
+            )
         })?;
     }
     let settings = ParseSettings::new(&config);
     let mut problems = Diagnostics::new();
-    let theme = Theme::load(&config, render::register_functions).map_err(|d| problems.extend(d)).ok();
+    let theme = Theme::load(&config, render::register_functions)
+        .map_err(|d| problems.extend(d))
+        .ok();
     let (sources, walk_problems) = load::walk(&config);
     problems.extend(walk_problems);
-    let parse_key = plan::globals_fingerprint(&[settings.fingerprint(), xxhash_rust::xxh3::xxh3_64(cache::program_id().as_bytes())]);
+    let parse_key = plan::globals_fingerprint(&[
+        settings.fingerprint(),
+        xxhash_rust::xxh3::xxh3_64(cache::program_id().as_bytes()),
+    ]);
     if options.force || state.parse_key != parse_key {
         state.articles.clear();
         state.parse_key = parse_key;
@@ -133,7 +148,10 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
     let tags = read_tags(&config, &sources, &mut problems);
     let (topics, topic_problems) = Topics::load(&config, tags.as_deref());
     problems.extend(topic_problems);
-    let articles: Vec<Article> = articles.into_iter().filter(|a| options.drafts || !a.draft).collect();
+    let articles: Vec<Article> = articles
+        .into_iter()
+        .filter(|a| options.drafts || !a.draft)
+        .collect();
     let (site, site_problems) = Site::build(&config, articles, topics);
     problems.extend(site_problems);
     let assets = content_assets(&config, &sources);
@@ -142,7 +160,15 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
         Some(theme) if !problems.has_errors() => {
             let mut assets = assets;
             assets.extend(theme.assets.iter().cloned());
-            Ok(Loaded { config, theme, site, settings, assets, warnings: problems, parsed })
+            Ok(Loaded {
+                config,
+                theme,
+                site,
+                settings,
+                assets,
+                warnings: problems,
+                parsed,
+            })
         }
         _ => Err(BuildError::Invalid(problems)),
     }
@@ -195,7 +221,8 @@ fn parse_one(
     let bytes = match std::fs::read(config.root.join(&file.path)) {
         Ok(bytes) => bytes,
         Err(err) => {
-            let d = Diagnostic::io(&file.path, "read the file", &err).with_help("check that the file exists and that you may read it");
+            let d = Diagnostic::io(&file.path, "read the file", &err)
+                .with_help("check that the file exists and that you may read it");
             return (None, vec![d], false);
         }
     };
@@ -206,17 +233,26 @@ fn parse_one(
         return (Some(c), warnings, false);
     }
     let parsed = parse::parse_article(file, &bytes, settings);
-    let cached = parsed.article.filter(|_| !parsed.problems.iter().any(Diagnostic::is_error)).map(|article| CachedArticle {
-        stamp: file.stamp,
-        warnings: parsed.problems.iter().map(CachedWarning::from).collect(),
-        article,
-    });
+    let cached = parsed
+        .article
+        .filter(|_| !parsed.problems.iter().any(Diagnostic::is_error))
+        .map(|article| CachedArticle {
+            stamp: file.stamp,
+            warnings: parsed.problems.iter().map(CachedWarning::from).collect(),
+            article,
+        });
     (cached, parsed.problems, true)
 }
 
-fn read_tags(config: &Config, sources: &[SourceFile], problems: &mut Diagnostics) -> Option<Vec<u8>> {
+fn read_tags(
+    config: &Config,
+    sources: &[SourceFile],
+    problems: &mut Diagnostics,
+) -> Option<Vec<u8>> {
     let file = sources.iter().find(|f| f.kind == SourceKind::Tags)?;
-    std::fs::read(config.root.join(&file.path)).map_err(|err| problems.push(Diagnostic::io(&file.path, "read the topics", &err))).ok()
+    std::fs::read(config.root.join(&file.path))
+        .map_err(|err| problems.push(Diagnostic::io(&file.path, "read the topics", &err)))
+        .ok()
 }
 
 /// Files under `content/` that are not articles: published at the same path.
@@ -233,8 +269,20 @@ fn content_assets(config: &Config, sources: &[SourceFile]) -> Vec<AssetFile> {
 }
 
 /// Renders what changed into the sink and publishes it.
-fn write_site(loaded: &Loaded, pages: &[Page], options: &BuildOptions, state: &mut BuildState, sink: &mut dyn Sink) -> Result<BuildReport, BuildError> {
-    let Loaded { config, theme, site, settings, .. } = loaded;
+fn write_site(
+    loaded: &Loaded,
+    pages: &[Page],
+    options: &BuildOptions,
+    state: &mut BuildState,
+    sink: &mut dyn Sink,
+) -> Result<BuildReport, BuildError> {
+    let Loaded {
+        config,
+        theme,
+        site,
+        settings,
+        ..
+    } = loaded;
     let globals = plan::globals_fingerprint(&[
         xxhash_rust::xxh3::xxh3_64(cache::program_id().as_bytes()),
         config.source_hash,
@@ -246,26 +294,65 @@ fn write_site(loaded: &Loaded, pages: &[Page], options: &BuildOptions, state: &m
     let sitemap = plan::sitemap_fingerprint(site, pages);
     let manifest: Manifest = pages
         .par_iter()
-        .map(|p| (p.route.output_path(), p.fingerprint(site, config, globals, sitemap)))
+        .map(|p| {
+            (
+                p.route.output_path(),
+                p.fingerprint(site, config, globals, sitemap),
+            )
+        })
         .collect();
     if !options.force && manifest == state.published && sink.is_intact() {
-        return Ok(BuildReport { files: pages.len(), kept: pages.len(), up_to_date: true, ..BuildReport::default() });
+        return Ok(BuildReport {
+            files: pages.len(),
+            kept: pages.len(),
+            up_to_date: true,
+            ..BuildReport::default()
+        });
     }
-    let fatal = |what: &str, err: std::io::Error| BuildError::Fatal(Diagnostic::error(None, format!("could not {what}: {}", error::io_reason(&err))));
-    let staged = sink.prepare(&state.published, state.spare.as_ref()).map_err(|e| fatal("prepare the output", e))?;
+    let fatal = |what: &str, err: std::io::Error| {
+        BuildError::Fatal(Diagnostic::error(
+            None,
+            format!("could not {what}: {}", error::io_reason(&err)),
+        ))
+    };
+    let staged = sink
+        .prepare(&state.published, state.spare.as_ref())
+        .map_err(|e| fatal("prepare the output", e))?;
     // From here on the spare's contents are in flux until published.
     state.spare = None;
     save_state(options, state)?;
     let empty = Manifest::new();
-    let (staged_view, published_view) = if options.force { (&empty, &empty) } else { (&staged, &state.published) };
-    let renderer = Renderer { config, site, theme, settings, pages };
+    let (staged_view, published_view) = if options.force {
+        (&empty, &empty)
+    } else {
+        (&staged, &state.published)
+    };
+    let renderer = Renderer {
+        config,
+        site,
+        theme,
+        settings,
+        pages,
+    };
     let sink_ref: &dyn Sink = sink;
     let outcomes: Vec<Outcome> = pages
         .par_iter()
-        .map(|page| write_page(&renderer, sink_ref, page, manifest[&page.route.output_path()], staged_view, published_view))
+        .map(|page| {
+            write_page(
+                &renderer,
+                sink_ref,
+                page,
+                manifest[&page.route.output_path()],
+                staged_view,
+                published_view,
+            )
+        })
         .collect();
     let mut problems = Diagnostics::new();
-    let mut report = BuildReport { files: pages.len(), ..BuildReport::default() };
+    let mut report = BuildReport {
+        files: pages.len(),
+        ..BuildReport::default()
+    };
     for outcome in outcomes {
         match outcome {
             Outcome::Unchanged => {}
@@ -276,7 +363,10 @@ fn write_site(loaded: &Loaded, pages: &[Page], options: &BuildOptions, state: &m
     }
     for path in staged.keys().filter(|p| !manifest.contains_key(*p)) {
         if let Err(err) = sink.remove(path) {
-            problems.push(Diagnostic::error(None, format!("could not remove {path}: {}", error::io_reason(&err))));
+            problems.push(Diagnostic::error(
+                None,
+                format!("could not remove {path}: {}", error::io_reason(&err)),
+            ));
         }
         if state.published.contains_key(path) {
             report.removed.push(path.clone());
@@ -285,7 +375,10 @@ fn write_site(loaded: &Loaded, pages: &[Page], options: &BuildOptions, state: &m
     if problems.has_errors() {
         sink.discard();
         problems.sort();
-        return Err(BuildError::Invalid(with_warnings(problems, &loaded.warnings)));
+        return Err(BuildError::Invalid(with_warnings(
+            problems,
+            &loaded.warnings,
+        )));
     }
     sink.publish().map_err(|e| fatal("publish the site", e))?;
     let previous = std::mem::replace(&mut state.published, manifest);
@@ -302,7 +395,14 @@ enum Outcome {
     Failed(Diagnostic),
 }
 
-fn write_page(renderer: &Renderer, sink: &dyn Sink, page: &Page, fingerprint: u128, staged: &Manifest, published: &Manifest) -> Outcome {
+fn write_page(
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    page: &Page,
+    fingerprint: u128,
+    staged: &Manifest,
+    published: &Manifest,
+) -> Outcome {
     let path = page.route.output_path();
     if staged.get(&path) == Some(&fingerprint) {
         return Outcome::Unchanged;
@@ -329,14 +429,24 @@ fn write_page(renderer: &Renderer, sink: &dyn Sink, page: &Page, fingerprint: u1
 }
 
 fn io_failure(path: &str, doing: &str, err: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(None, format!("could not {doing} {path}: {}", error::io_reason(err)))
-        .with_help("check that the output folder is writable and the disk is not full")
+    Diagnostic::error(
+        None,
+        format!("could not {doing} {path}: {}", error::io_reason(err)),
+    )
+    .with_help("check that the output folder is writable and the disk is not full")
 }
 
 fn save_state(options: &BuildOptions, state: &BuildState) -> Result<(), BuildError> {
     match &options.cache_dir {
         Some(dir) => state.save(dir).map_err(|err| {
-            BuildError::Fatal(Diagnostic::error(None, format!("could not save the build cache in {}: {}", dir.display(), error::io_reason(&err))))
+            BuildError::Fatal(Diagnostic::error(
+                None,
+                format!(
+                    "could not save the build cache in {}: {}",
+                    dir.display(),
+                    error::io_reason(&err)
+                ),
+            ))
         }),
         None => Ok(()),
     }
@@ -350,16 +460,26 @@ pub fn default_output(root: &Path) -> PathBuf {
 /// The cache folder for an output folder: beside it, so the spare copy of
 /// the site is on the same file system and can be swapped in atomically.
 pub fn cache_dir_for(output: &Path) -> PathBuf {
-    output.parent().unwrap_or(Path::new(".")).join(".digest-cache")
+    output
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(".digest-cache")
 }
 
 /// Builds `options.root` into a folder: the whole of `digest build`.
 pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport, BuildError> {
     let cache_dir = cache_dir_for(output);
     let fatal = |err: std::io::Error| BuildError::Fatal(Diagnostic::error(None, err.to_string()));
-    let mut state = if options.force { BuildState::default() } else { BuildState::load(&cache_dir) };
+    let mut state = if options.force {
+        BuildState::default()
+    } else {
+        BuildState::load(&cache_dir)
+    };
     let mut sink = write::DirSink::new(output, &cache_dir, state.published_id).map_err(fatal)?;
-    let options = BuildOptions { cache_dir: Some(cache_dir.clone()), ..options.clone() };
+    let options = BuildOptions {
+        cache_dir: Some(cache_dir.clone()),
+        ..options.clone()
+    };
     let result = build(&options, &mut state, &mut sink);
     if result.as_ref().is_ok_and(|r| !r.up_to_date) {
         state.published_id = sink.output_id();

@@ -71,8 +71,13 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
     let mut problems = Diagnostics::new();
     if !content.is_dir() {
         problems.push(
-            Diagnostic::error(None, format!("no content folder at {}", Path::new("content").display()))
-                .with_help("create content/ and put the articles in it, e.g. content/news/first-story.en.md"),
+            Diagnostic::error(
+                None,
+                format!("no content folder at {}", Path::new("content").display()),
+            )
+            .with_help(
+                "create content/ and put the articles in it, e.g. content/news/first-story.en.md",
+            ),
         );
         return (files, problems);
     }
@@ -133,17 +138,20 @@ fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
         None => (String::new(), without_ext),
     };
     let (stem, lang) = match name.rsplit_once('.') {
-        Some((stem, suffix)) if looks_like_language(suffix) => {
-            match config.find_language(suffix) {
-                Some(language) => (stem, language.lang.clone()),
-                None => {
-                    let suffix = suffix.to_string();
-                    let known: Vec<String> =
-                        config.languages.iter().map(|l| l.lang.to_string()).collect();
-                    return Err(Box::new(move |path| unknown_language(path, &suffix, &known)));
-                }
+        Some((stem, suffix)) if looks_like_language(suffix) => match config.find_language(suffix) {
+            Some(language) => (stem, language.lang.clone()),
+            None => {
+                let suffix = suffix.to_string();
+                let known: Vec<String> = config
+                    .languages
+                    .iter()
+                    .map(|l| l.lang.to_string())
+                    .collect();
+                return Err(Box::new(move |path| {
+                    unknown_language(path, &suffix, &known)
+                }));
             }
-        }
+        },
         _ => (name, config.default_language.clone()),
     };
     Ok(SourceKind::Article {
@@ -155,7 +163,10 @@ fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
 
 fn unknown_language(path: &Path, suffix: &str, known: &[String]) -> Diagnostic {
     let help = match did_you_mean(suffix, known.iter().map(String::as_str)) {
-        Some(close) => format!("did you mean `.{close}.md`? The site's languages are: {}", known.join(", ")),
+        Some(close) => format!(
+            "did you mean `.{close}.md`? The site's languages are: {}",
+            known.join(", ")
+        ),
         None => format!(
             "name the file <slug>.<language>.md with one of the site's languages ({}), or add the language to digest.yaml",
             known.join(", ")
@@ -189,7 +200,10 @@ fn walk_error(config: &Config, err: &walkdir::Error) -> Diagnostic {
         let ancestor = ancestor.strip_prefix(&config.root).unwrap_or(ancestor);
         return Diagnostic::in_file(
             &path,
-            format!("symbolic link loop: this link points back to {}", ancestor.display()),
+            format!(
+                "symbolic link loop: this link points back to {}",
+                ancestor.display()
+            ),
         )
         .with_help("remove the link or point it somewhere outside its own folder");
     }
@@ -234,7 +248,10 @@ mod tests {
         let kind = classify(&c, "news/iraq-talks.md").ok().unwrap();
         assert!(matches!(kind, SourceKind::Article { lang, .. } if lang.as_str() == "ar"));
         assert_eq!(classify(&c, "tags.yaml").ok().unwrap(), SourceKind::Tags);
-        assert_eq!(classify(&c, "news/photo.jpg").ok().unwrap(), SourceKind::Asset);
+        assert_eq!(
+            classify(&c, "news/photo.jpg").ok().unwrap(),
+            SourceKind::Asset
+        );
     }
 
     #[test]

@@ -9,7 +9,11 @@ use digest::error::{BuildError, Diagnostic};
 use digest::{BuildOptions, BuildReport};
 
 #[derive(Parser, Debug)]
-#[command(name = "digest", version, about = "Builds the bilingual news digest: Markdown in, static site out")]
+#[command(
+    name = "digest",
+    version,
+    about = "Builds the bilingual news digest: Markdown in, static site out"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,7 +56,10 @@ fn main() -> ExitCode {
 
 fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let output = args.output.clone().unwrap_or_else(|| digest::default_output(&args.root));
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| digest::default_output(&args.root));
     let options = BuildOptions {
         root: args.root.clone(),
         base_url: args.base_url.clone(),
@@ -78,7 +85,11 @@ fn build(args: BuildArgs) -> ExitCode {
 fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> String {
     let elapsed = started.elapsed().as_secs_f64();
     if report.up_to_date {
-        return format!("{} is up to date ({} files, checked in {elapsed:.2} s)", output.display(), report.files);
+        return format!(
+            "{} is up to date ({} files, checked in {elapsed:.2} s)",
+            output.display(),
+            report.files
+        );
     }
     format!(
         "built {} files into {} in {elapsed:.2} s: {} written, {} unchanged, {} removed; {} articles ({} parsed)",

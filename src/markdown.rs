@@ -132,7 +132,9 @@ pub fn is_dangerous_url(url: &str) -> bool {
         .take(11)
         .collect::<String>()
         .to_ascii_lowercase();
-    scheme.starts_with("javascript:") || scheme.starts_with("vbscript:") || scheme.starts_with("data:")
+    scheme.starts_with("javascript:")
+        || scheme.starts_with("vbscript:")
+        || scheme.starts_with("data:")
 }
 
 /// Keeps formatting, links, images, tables and footnotes; drops scripts,
@@ -175,7 +177,11 @@ mod tests {
 
     #[test]
     fn root_relative_links_follow_the_base_path() {
-        let html = render("[a](/ar/news/x/) [b](https://e.org/) [c](//cdn/x)", &options(RawHtml::Sanitize)).html;
+        let html = render(
+            "[a](/ar/news/x/) [b](https://e.org/) [c](//cdn/x)",
+            &options(RawHtml::Sanitize),
+        )
+        .html;
         assert!(html.contains(r#"href="/digest/ar/news/x/""#), "{html}");
         assert!(html.contains(r#"href="https://e.org/""#), "{html}");
         assert!(html.contains(r#"href="//cdn/x""#), "{html}");
@@ -183,9 +189,17 @@ mod tests {
 
     #[test]
     fn javascript_links_never_survive() {
-        for md in ["[x](javascript:alert(1))", "[x](JavaScript:alert(1))", "[x](<java\tscript:alert(1)>)", "<a href=\"javascript:alert(1)\">x</a>"] {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](<java\tscript:alert(1)>)",
+            "<a href=\"javascript:alert(1)\">x</a>",
+        ] {
             let html = render(md, &options(RawHtml::Sanitize)).html;
-            assert!(!html.to_lowercase().contains("javascript"), "{md} -> {html}");
+            assert!(
+                !html.to_lowercase().contains("javascript"),
+                "{md} -> {html}"
+            );
         }
     }
 
@@ -193,7 +207,10 @@ mod tests {
     fn raw_html_is_sanitized_escaped_or_kept() {
         let md = "<p onclick=\"x()\">hi</p><script>alert(1)</script>";
         let sanitized = render(md, &options(RawHtml::Sanitize)).html;
-        assert!(!sanitized.contains("script") && !sanitized.contains("onclick"), "{sanitized}");
+        assert!(
+            !sanitized.contains("script") && !sanitized.contains("onclick"),
+            "{sanitized}"
+        );
         assert!(sanitized.contains("<p>hi</p>"), "{sanitized}");
         let escaped = render(md, &options(RawHtml::Escape)).html;
         assert!(escaped.contains("&lt;script&gt;"), "{escaped}");

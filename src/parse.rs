@@ -76,7 +76,12 @@ pub struct Parsed {
 
 /// Parses one article file.
 pub fn parse_article(file: &SourceFile, bytes: &[u8], settings: &ParseSettings) -> Parsed {
-    let SourceKind::Article { lang, section, stem } = &file.kind else {
+    let SourceKind::Article {
+        lang,
+        section,
+        stem,
+    } = &file.kind
+    else {
         unreachable!("only article files are parsed as articles");
     };
     let mut problems = Vec::new();
@@ -96,13 +101,18 @@ fn parse_inner(
 ) -> Option<Article> {
     let path = file.path.as_path();
     let text = decode(path, bytes).map_err(|d| problems.push(d)).ok()?;
-    let (front, body) = split_front_matter(path, &text).map_err(|d| problems.push(d)).ok()?;
+    let (front, body) = split_front_matter(path, &text)
+        .map_err(|d| problems.push(d))
+        .ok()?;
     let src = YamlSource::new(path, front, 2);
     let doc = src.parse().map_err(|d| problems.push(d)).ok()?;
     let Some(map) = doc.as_mapping() else {
         problems.push(
-            Diagnostic::error(Some(Location::new(path, 2, 1)), "the front matter must be a list of `key: value` lines")
-                .with_help("write e.g. `title: …` and `date: 2021-12-30` between the `---` lines"),
+            Diagnostic::error(
+                Some(Location::new(path, 2, 1)),
+                "the front matter must be a list of `key: value` lines",
+            )
+            .with_help("write e.g. `title: …` and `date: 2021-12-30` between the `---` lines"),
         );
         return None;
     };
@@ -155,15 +165,22 @@ fn parse_inner(
 }
 
 /// Renders the body of an article that came from the cache.
-pub fn render_body(article: &Article, root: &Path, settings: &ParseSettings) -> Result<Arc<str>, Diagnostic> {
+pub fn render_body(
+    article: &Article,
+    root: &Path,
+    settings: &ParseSettings,
+) -> Result<Arc<str>, Diagnostic> {
     if let Some(body) = article.body.get() {
         return Ok(body.clone());
     }
     let bytes = std::fs::read(root.join(&article.path))
         .map_err(|err| Diagnostic::io(&article.path, "read the article", &err))?;
     if version_of(&article.path, &bytes) != article.version {
-        return Err(Diagnostic::in_file(&article.path, "the file changed while the site was being built")
-            .with_help("build again"));
+        return Err(Diagnostic::in_file(
+            &article.path,
+            "the file changed while the site was being built",
+        )
+        .with_help("build again"));
     }
     let text = decode(&article.path, &bytes)?;
     let (_, body) = split_front_matter(&article.path, &text)?;
@@ -190,7 +207,10 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, s
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Diagnostic::error(
             Some(Location::new(path, line, column)),
-            format!("the file is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {offset})", bytes[offset]),
+            format!(
+                "the file is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {offset})",
+                bytes[offset]
+            ),
         )
         .with_help("save the file with UTF-8 encoding")
     })?;
@@ -202,13 +222,23 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, s
 }
 
 /// Splits `---\n<yaml>\n---\n<body>`; the YAML starts on line 2.
-pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<(&'a str, &'a str), Diagnostic> {
+pub fn split_front_matter<'a>(
+    path: &Path,
+    text: &'a str,
+) -> Result<(&'a str, &'a str), Diagnostic> {
     let help_open = "start the file with a line `---`, then `title: …` and `date: …`, then another `---` line, then the article";
     if text.trim().is_empty() {
         return Err(Diagnostic::in_file(path, "the file is empty").with_help(help_open));
     }
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| (text.trim_end() == "---").then_some("")) else {
-        return Err(Diagnostic::in_file(path, "the file does not start with front matter (a `---` line)").with_help(help_open));
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| (text.trim_end() == "---").then_some(""))
+    else {
+        return Err(Diagnostic::in_file(
+            path,
+            "the file does not start with front matter (a `---` line)",
+        )
+        .with_help(help_open));
     };
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
@@ -266,8 +296,12 @@ impl Fields<'_, '_> {
             Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
             Value::Number(_) | Value::Bool(_) => Some(key_text(&self.map[key])),
             _ => {
-                let d = self.src.error_at_value(&[key], format!("`{key}` must be text"));
-                self.fail(d.with_help("write it on one line after the colon, in quotes if it contains `: `"));
+                let d = self
+                    .src
+                    .error_at_value(&[key], format!("`{key}` must be text"));
+                self.fail(d.with_help(
+                    "write it on one line after the colon, in quotes if it contains `: `",
+                ));
                 None
             }
         }
@@ -302,7 +336,9 @@ impl Fields<'_, '_> {
                     Some(Location::new(self.src.file, 1, 1)),
                     format!("the front matter has no `{key}`"),
                 );
-                self.fail(d.with_help(format!("add a line `{key}: YYYY-MM-DD` between the `---` lines")));
+                self.fail(d.with_help(format!(
+                    "add a line `{key}: YYYY-MM-DD` between the `---` lines"
+                )));
                 return None;
             }
             None | Some(Value::Null) => return Some(None),
@@ -325,11 +361,17 @@ impl Fields<'_, '_> {
         let texts: Vec<String> = match value {
             Value::Null => return None,
             Value::String(s) => vec![s.clone()],
-            Value::Sequence(items) if items.iter().all(|i| matches!(i, Value::String(_) | Value::Number(_))) => {
+            Value::Sequence(items)
+                if items
+                    .iter()
+                    .all(|i| matches!(i, Value::String(_) | Value::Number(_))) =>
+            {
                 items.iter().map(key_text).collect()
             }
             _ => {
-                let d = self.src.error_at_value(&["tags"], "`tags` must be a list of topic names");
+                let d = self
+                    .src
+                    .error_at_value(&["tags"], "`tags` must be a list of topic names");
                 self.fail(d.with_help("write e.g. `tags: [iraq, us-forces]`"));
                 return None;
             }
@@ -362,18 +404,29 @@ impl Fields<'_, '_> {
             Value::Null => return None,
             Value::Mapping(map) => map,
             _ => {
-                let d = self.src.error_at_value(&["source"], "`source` must have a `name` and a `url`");
+                let d = self
+                    .src
+                    .error_at_value(&["source"], "`source` must have a `name` and a `url`");
                 self.fail(d.with_help("write e.g. `source: { name: Agency, url: https://… }`"));
                 return None;
             }
         };
-        self.problems.extend(self.src.unknown_keys(map, &["source"], &["name", "url"], "source"));
-        let name = map.get("name").map(key_text).filter(|n| !n.trim().is_empty());
+        self.problems.extend(
+            self.src
+                .unknown_keys(map, &["source"], &["name", "url"], "source"),
+        );
+        let name = map
+            .get("name")
+            .map(key_text)
+            .filter(|n| !n.trim().is_empty());
         let url = map.get("url").map(key_text);
         if let Some(url) = &url
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
-            let d = self.src.error_at_value(&["source", "url"], format!("the source URL `{url}` is not a web address"));
+            let d = self.src.error_at_value(
+                &["source", "url"],
+                format!("the source URL `{url}` is not a web address"),
+            );
             self.fail(d.with_help("give the full address, starting with https://"));
             return None;
         }
@@ -382,7 +435,10 @@ impl Fields<'_, '_> {
             self.fail(d.with_help("add the outlet's name, e.g. `name: Associated Press`"));
             return None;
         };
-        Some(SourceLink { name: name.trim().to_string(), url })
+        Some(SourceLink {
+            name: name.trim().to_string(),
+            url,
+        })
     }
 
     fn image(&mut self, section: &str) -> Option<Image> {
@@ -391,11 +447,18 @@ impl Fields<'_, '_> {
             Value::Null => return None,
             Value::String(src) => (Some(src.clone()), None),
             Value::Mapping(map) => {
-                self.problems.extend(self.src.unknown_keys(map, &["image"], &["src", "alt"], "image"));
+                self.problems.extend(self.src.unknown_keys(
+                    map,
+                    &["image"],
+                    &["src", "alt"],
+                    "image",
+                ));
                 (map.get("src").map(key_text), map.get("alt").map(key_text))
             }
             _ => {
-                let d = self.src.error_at_value(&["image"], "`image` must have a `src` and an `alt`");
+                let d = self
+                    .src
+                    .error_at_value(&["image"], "`image` must have a `src` and an `alt`");
                 self.fail(d.with_help("write e.g. `image: { src: photo.jpg, alt: … }`"));
                 return None;
             }
@@ -406,13 +469,19 @@ impl Fields<'_, '_> {
             return None;
         };
         if markdown::is_dangerous_url(&src) {
-            let d = self.src.error_at(&["image"], "the image address uses a scripting scheme");
+            let d = self
+                .src
+                .error_at(&["image"], "the image address uses a scripting scheme");
             self.fail(d.with_help("use a path such as photo.jpg or an https:// address"));
             return None;
         }
         if alt.is_none() {
-            let d = Diagnostic::warning(Some(self.src.key_location(&["image"])), "the image has no `alt` text");
-            self.problems.push(d.with_help("describe the picture in `alt` for readers who cannot see it"));
+            let d = Diagnostic::warning(
+                Some(self.src.key_location(&["image"])),
+                "the image has no `alt` text",
+            );
+            self.problems
+                .push(d.with_help("describe the picture in `alt` for readers who cannot see it"));
         }
         Some(Image {
             src: resolve_asset_url(src.trim(), section, &self.settings.markdown.base_path),
@@ -427,7 +496,9 @@ impl Fields<'_, '_> {
             Ok(()) => Some(slug),
             Err(why) => {
                 let d = self.src.error_at_value(&["slug"], why);
-                self.fail(d.with_help("use letters, digits and hyphens only, e.g. `slug: us-combat-mission-ends`"));
+                self.fail(d.with_help(
+                    "use letters, digits and hyphens only, e.g. `slug: us-combat-mission-ends`",
+                ));
                 None
             }
         }
@@ -444,14 +515,22 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
         return Err(format!("the slug `{slug}` contains `..`"));
     }
     if let Some(bad) = slug.chars().find(|c| matches!(c, '/' | '\\')) {
-        return Err(format!("the slug `{slug}` contains `{bad}`, which would make it more than one path segment"));
+        return Err(format!(
+            "the slug `{slug}` contains `{bad}`, which would make it more than one path segment"
+        ));
     }
     if let Some(bad) = slug
         .chars()
         .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.') || is_combining_mark(*c)))
     {
-        let shown = if bad.is_whitespace() { "a space".to_string() } else { format!("`{bad}`") };
-        return Err(format!("the slug `{slug}` contains {shown}, which is not safe in a URL"));
+        let shown = if bad.is_whitespace() {
+            "a space".to_string()
+        } else {
+            format!("`{bad}`")
+        };
+        return Err(format!(
+            "the slug `{slug}` contains {shown}, which is not safe in a URL"
+        ));
     }
     Ok(())
 }
@@ -488,17 +567,21 @@ pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<PubDate, String
             .parse::<jiff::civil::DateTime>()
             .and_then(|civil| civil.to_zoned_datetime(jiff::tz::TimeZone::UTC))
             .map_or(0, |z| z.timestamp().as_second() - timestamp.as_second());
-        let offset = jiff::tz::Offset::from_seconds(offset_seconds as i32).unwrap_or(jiff::tz::Offset::UTC);
+        let offset =
+            jiff::tz::Offset::from_seconds(offset_seconds as i32).unwrap_or(jiff::tz::Offset::UTC);
         return Ok(PubDate::new(timestamp, offset));
     }
     let civil = match text.parse::<jiff::civil::DateTime>() {
         Ok(civil) => civil,
         Err(err) => {
             let shaped = text.len() >= 10
-                && text.as_bytes()[..10]
-                    .iter()
-                    .enumerate()
-                    .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+                && text.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        *b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
             return Err(if shaped {
                 format!("`{text}` is not a real date or time: {}", jiff_reason(&err))
             } else {
@@ -514,15 +597,19 @@ pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<PubDate, String
 
 fn jiff_reason(err: &jiff::Error) -> String {
     let text = err.to_string();
-    let text = text.strip_prefix("parsed date is not valid: ").unwrap_or(&text);
-    text.strip_prefix("failed to parse two digit integer as ").map_or_else(|| text.to_string(), |rest| rest.to_string())
+    let text = text
+        .strip_prefix("parsed date is not valid: ")
+        .unwrap_or(&text);
+    text.strip_prefix("failed to parse two digit integer as ")
+        .map_or_else(|| text.to_string(), |rest| rest.to_string())
 }
 
 /// Finds `needle` on line `from` or a following line: its 0-based line and
 /// 0-based character column.
 fn locate_in(lines: &[&str], from: usize, needle: &str) -> Option<(usize, usize)> {
     lines.iter().enumerate().skip(from).find_map(|(n, line)| {
-        line.find(needle).map(|byte| (n, line[..byte].chars().count()))
+        line.find(needle)
+            .map(|byte| (n, line[..byte].chars().count()))
     })
 }
 
@@ -540,26 +627,42 @@ mod tests {
                 section: "news".into(),
                 stem: "x".into(),
             },
-            stamp: FileStamp { size: 0, modified_ns: 0 },
+            stamp: FileStamp {
+                size: 0,
+                modified_ns: 0,
+            },
         }
     }
 
     fn parse(text: &str) -> Parsed {
-        parse_article(&file("content/news/x.ar.md"), text.as_bytes(), &ParseSettings::plain())
+        parse_article(
+            &file("content/news/x.ar.md"),
+            text.as_bytes(),
+            &ParseSettings::plain(),
+        )
     }
 
     fn errors(text: &str) -> Vec<String> {
-        parse(text).problems.iter().map(ToString::to_string).collect()
+        parse(text)
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
     fn a_complete_article_parses() {
-        let p = parse("---\ntitle: واشنطن تنهي الأعمال القتالية\ndate: 2021-12-30T10:00:00+03:00\ntags: [iraq, القوات الأميركية]\nsource: {name: AP, url: https://apnews.com/x}\nimage: {src: photo.jpg, alt: صورة}\n---\nقالت واشنطن إنها ستبقي قواتها.\n");
+        let p = parse(
+            "---\ntitle: واشنطن تنهي الأعمال القتالية\ndate: 2021-12-30T10:00:00+03:00\ntags: [iraq, القوات الأميركية]\nsource: {name: AP, url: https://apnews.com/x}\nimage: {src: photo.jpg, alt: صورة}\n---\nقالت واشنطن إنها ستبقي قواتها.\n",
+        );
         assert!(p.problems.is_empty(), "{:?}", p.problems);
         let a = p.article.unwrap();
         assert_eq!(a.title, "واشنطن تنهي الأعمال القتالية");
         assert_eq!(a.date.rfc3339(), "2021-12-30T10:00:00+03:00");
-        assert_eq!(a.tags.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["iraq", "القوات الأميركية"]);
+        assert_eq!(
+            a.tags.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+            ["iraq", "القوات الأميركية"]
+        );
         assert_eq!(a.tags[1].line, 4);
         assert_eq!(a.summary, "قالت واشنطن إنها ستبقي قواتها.");
         assert_eq!(a.image.unwrap().src, "/news/photo.jpg");
@@ -576,34 +679,71 @@ mod tests {
     #[test]
     fn every_problem_of_a_file_is_reported() {
         let errs = errors("---\ntitel: T\ndate: 2021-02-30\nslug: a/b\n---\n");
-        assert_eq!(errs, [
-            "error: content/news/x.ar.md:1:1: the front matter has no `title`\n  help: add a line `title: …` between the `---` lines",
-            "error: content/news/x.ar.md:2:1: unknown front matter key `titel`\n  help: did you mean `title`?",
-            "error: content/news/x.ar.md:3:7: `2021-02-30` is not a real date or time: parameter 'day' for `2021-02` is invalid, must be in range `1..=28`\n  help: write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)",
-            "error: content/news/x.ar.md:4:7: the slug `a/b` contains `/`, which would make it more than one path segment\n  help: use letters, digits and hyphens only, e.g. `slug: us-combat-mission-ends`",
-        ]);
+        assert_eq!(
+            errs,
+            [
+                "error: content/news/x.ar.md:1:1: the front matter has no `title`\n  help: add a line `title: …` between the `---` lines",
+                "error: content/news/x.ar.md:2:1: unknown front matter key `titel`\n  help: did you mean `title`?",
+                "error: content/news/x.ar.md:3:7: `2021-02-30` is not a real date or time: parameter 'day' for `2021-02` is invalid, must be in range `1..=28`\n  help: write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)",
+                "error: content/news/x.ar.md:4:7: the slug `a/b` contains `/`, which would make it more than one path segment\n  help: use letters, digits and hyphens only, e.g. `slug: us-combat-mission-ends`",
+            ]
+        );
     }
 
     #[test]
     fn missing_or_unclosed_front_matter() {
-        assert_eq!(errors("title: x\n"), ["error: content/news/x.ar.md:1:1: the file does not start with front matter (a `---` line)\n  help: start the file with a line `---`, then `title: …` and `date: …`, then another `---` line, then the article"]);
-        assert_eq!(errors("---\ntitle: x\n"), ["error: content/news/x.ar.md:1:1: the front matter is not closed\n  help: add a line `---` after the last front matter line, before the article's text"]);
-        assert_eq!(errors(""), ["error: content/news/x.ar.md:1:1: the file is empty\n  help: start the file with a line `---`, then `title: …` and `date: …`, then another `---` line, then the article"]);
+        assert_eq!(
+            errors("title: x\n"),
+            [
+                "error: content/news/x.ar.md:1:1: the file does not start with front matter (a `---` line)\n  help: start the file with a line `---`, then `title: …` and `date: …`, then another `---` line, then the article"
+            ]
+        );
+        assert_eq!(
+            errors("---\ntitle: x\n"),
+            [
+                "error: content/news/x.ar.md:1:1: the front matter is not closed\n  help: add a line `---` after the last front matter line, before the article's text"
+            ]
+        );
+        assert_eq!(
+            errors(""),
+            [
+                "error: content/news/x.ar.md:1:1: the file is empty\n  help: start the file with a line `---`, then `title: …` and `date: …`, then another `---` line, then the article"
+            ]
+        );
     }
 
     #[test]
     fn invalid_utf8_names_the_byte_offset() {
-        let p = parse_article(&file("content/news/x.ar.md"), b"---\ntitle: \xff\n", &ParseSettings::plain());
-        assert_eq!(p.problems[0].to_string(), "error: content/news/x.ar.md:2:8: the file is not valid UTF-8 (invalid byte 0xFF at byte offset 11)\n  help: save the file with UTF-8 encoding");
+        let p = parse_article(
+            &file("content/news/x.ar.md"),
+            b"---\ntitle: \xff\n",
+            &ParseSettings::plain(),
+        );
+        assert_eq!(
+            p.problems[0].to_string(),
+            "error: content/news/x.ar.md:2:8: the file is not valid UTF-8 (invalid byte 0xFF at byte offset 11)\n  help: save the file with UTF-8 encoding"
+        );
     }
 
     #[test]
     fn dates_without_offset_use_the_site_time_zone() {
         let tz = jiff::tz::TimeZone::get("Asia/Baghdad").unwrap();
-        assert_eq!(parse_date("2021-12-30", &tz).unwrap().rfc3339(), "2021-12-30T00:00:00+03:00");
-        assert_eq!(parse_date("2021-12-30 09:15", &tz).unwrap().rfc3339(), "2021-12-30T09:15:00+03:00");
-        assert_eq!(parse_date("2021-12-30T09:15:00Z", &tz).unwrap().rfc3339(), "2021-12-30T09:15:00+00:00");
-        assert_eq!(parse_date("30/12/2021", &tz).unwrap_err(), "`30/12/2021` is not a date digest can read");
+        assert_eq!(
+            parse_date("2021-12-30", &tz).unwrap().rfc3339(),
+            "2021-12-30T00:00:00+03:00"
+        );
+        assert_eq!(
+            parse_date("2021-12-30 09:15", &tz).unwrap().rfc3339(),
+            "2021-12-30T09:15:00+03:00"
+        );
+        assert_eq!(
+            parse_date("2021-12-30T09:15:00Z", &tz).unwrap().rfc3339(),
+            "2021-12-30T09:15:00+00:00"
+        );
+        assert_eq!(
+            parse_date("30/12/2021", &tz).unwrap_err(),
+            "`30/12/2021` is not a date digest can read"
+        );
     }
 
     #[test]

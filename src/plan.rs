@@ -51,17 +51,31 @@ pub enum FeedFormat {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageKind {
     Article(ArticleId),
-    List { lang: Lang, list: ListKind, pager: Pager },
+    List {
+        lang: Lang,
+        list: ListKind,
+        pager: Pager,
+    },
     TopicIndex(Lang),
     /// The bilingual front door at `/`.
     Front,
     NotFound,
-    Feed { lang: Lang, topic: Option<TopicId>, format: FeedFormat },
+    Feed {
+        lang: Lang,
+        topic: Option<TopicId>,
+        format: FeedFormat,
+    },
     /// The sitemap; above 50,000 URLs an index (`part: None`) and parts.
-    Sitemap { part: Option<usize>, parts: usize },
+    Sitemap {
+        part: Option<usize>,
+        parts: usize,
+    },
     Robots,
     /// A file copied as it is (theme static files, content images).
-    Asset { source: PathBuf, hash: u64 },
+    Asset {
+        source: PathBuf,
+        hash: u64,
+    },
 }
 
 /// One output file.
@@ -86,7 +100,11 @@ impl AssetFile {
         let mut h = Xxh3::new();
         h.update(&stamp.size.to_le_bytes());
         h.update(&stamp.modified_ns.to_le_bytes());
-        AssetFile { source, route, hash: h.digest() }
+        AssetFile {
+            source,
+            route,
+            hash: h.digest(),
+        }
     }
 }
 
@@ -97,7 +115,12 @@ pub mod routes {
     pub fn article(site: &Site, id: ArticleId) -> Route {
         let a = &site.articles[id];
         let mut segments = vec![a.lang.to_string()];
-        segments.extend(a.section.split('/').filter(|s| !s.is_empty()).map(str::to_string));
+        segments.extend(
+            a.section
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
         segments.push(a.slug.clone());
         Route::dir(segments)
     }
@@ -108,7 +131,9 @@ pub mod routes {
             ListKind::Home => edition,
             ListKind::Section(section) => edition.join(section.split('/')),
             ListKind::Topic(t) => edition.join(["tags", site.topics.get(*t).slug.as_str()]),
-            ListKind::Archive { year, month } => edition.join([year.to_string(), format!("{month:02}")]),
+            ListKind::Archive { year, month } => {
+                edition.join([year.to_string(), format!("{month:02}")])
+            }
         }
     }
 
@@ -122,7 +147,10 @@ pub mod routes {
             FeedFormat::Json => "feed.json",
         };
         match topic {
-            Some(t) => Route::file([lang.as_str(), "tags", site.topics.get(t).slug.as_str()], name),
+            Some(t) => Route::file(
+                [lang.as_str(), "tags", site.topics.get(t).slug.as_str()],
+                name,
+            ),
             None => Route::file([lang.as_str()], name),
         }
     }
@@ -163,49 +191,104 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
         let lang = &language.lang;
         let edition = site.edition(lang);
         for &id in edition.pages.iter().chain(&edition.articles) {
-            pages.push(Page { route: routes::article(site, id), kind: PageKind::Article(id) });
+            pages.push(Page {
+                route: routes::article(site, id),
+                kind: PageKind::Article(id),
+            });
         }
         let mut lists = vec![ListKind::Home];
-        lists.extend(edition.sections.keys().map(|s| ListKind::Section(s.clone())));
+        lists.extend(
+            edition
+                .sections
+                .keys()
+                .map(|s| ListKind::Section(s.clone())),
+        );
         lists.extend(edition.topics.keys().map(|t| ListKind::Topic(*t)));
-        lists.extend(edition.months.iter().map(|((year, month), _)| ListKind::Archive { year: *year, month: *month }));
+        lists.extend(
+            edition
+                .months
+                .iter()
+                .map(|((year, month), _)| ListKind::Archive {
+                    year: *year,
+                    month: *month,
+                }),
+        );
         for list in lists {
             let route = routes::list(site, lang, &list);
             for pager in paginate(list.items(site, lang).len(), config.paginate) {
                 pages.push(Page {
                     route: route.page(pager.number),
-                    kind: PageKind::List { lang: lang.clone(), list: list.clone(), pager },
+                    kind: PageKind::List {
+                        lang: lang.clone(),
+                        list: list.clone(),
+                        pager,
+                    },
                 });
             }
         }
-        pages.push(Page { route: routes::topic_index(lang), kind: PageKind::TopicIndex(lang.clone()) });
+        pages.push(Page {
+            route: routes::topic_index(lang),
+            kind: PageKind::TopicIndex(lang.clone()),
+        });
         for format in [FeedFormat::Atom, FeedFormat::Json] {
             pages.push(Page {
                 route: routes::feed(site, lang, None, format),
-                kind: PageKind::Feed { lang: lang.clone(), topic: None, format },
+                kind: PageKind::Feed {
+                    lang: lang.clone(),
+                    topic: None,
+                    format,
+                },
             });
         }
         for &topic in edition.topics.keys() {
             pages.push(Page {
                 route: routes::feed(site, lang, Some(topic), FeedFormat::Atom),
-                kind: PageKind::Feed { lang: lang.clone(), topic: Some(topic), format: FeedFormat::Atom },
+                kind: PageKind::Feed {
+                    lang: lang.clone(),
+                    topic: Some(topic),
+                    format: FeedFormat::Atom,
+                },
             });
         }
     }
-    pages.push(Page { route: routes::front(), kind: PageKind::Front });
-    pages.push(Page { route: Route::file(Vec::<String>::new(), "404.html"), kind: PageKind::NotFound });
+    pages.push(Page {
+        route: routes::front(),
+        kind: PageKind::Front,
+    });
+    pages.push(Page {
+        route: Route::file(Vec::<String>::new(), "404.html"),
+        kind: PageKind::NotFound,
+    });
     let listed = pages.iter().filter(|p| crate::feeds::in_sitemap(p)).count();
     let parts = listed.div_ceil(crate::feeds::SITEMAP_LIMIT).max(1);
-    pages.push(Page { route: Route::file(Vec::<String>::new(), "sitemap.xml"), kind: PageKind::Sitemap { part: None, parts } });
+    pages.push(Page {
+        route: Route::file(Vec::<String>::new(), "sitemap.xml"),
+        kind: PageKind::Sitemap { part: None, parts },
+    });
     if parts > 1 {
         for n in 1..=parts {
             let route = Route::file(Vec::<String>::new(), &format!("sitemap-{n}.xml"));
-            pages.push(Page { route, kind: PageKind::Sitemap { part: Some(n), parts } });
+            pages.push(Page {
+                route,
+                kind: PageKind::Sitemap {
+                    part: Some(n),
+                    parts,
+                },
+            });
         }
     }
-    pages.push(Page { route: Route::file(Vec::<String>::new(), "robots.txt"), kind: PageKind::Robots });
+    pages.push(Page {
+        route: Route::file(Vec::<String>::new(), "robots.txt"),
+        kind: PageKind::Robots,
+    });
     for asset in assets {
-        pages.push(Page { route: asset.route, kind: PageKind::Asset { source: asset.source, hash: asset.hash } });
+        pages.push(Page {
+            route: asset.route,
+            kind: PageKind::Asset {
+                source: asset.source,
+                hash: asset.hash,
+            },
+        });
     }
     let problems = check_collisions(site, &pages);
     (pages, problems)
@@ -232,7 +315,9 @@ fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
         if let Some(&first) = seen.get(&path) {
             let (a, b) = (describe(site, &pages[first]), describe(site, page));
             let file = match (&pages[first].kind, &page.kind) {
-                (_, PageKind::Article(id)) | (PageKind::Article(id), _) => Some(site.articles[*id].path.clone()),
+                (_, PageKind::Article(id)) | (PageKind::Article(id), _) => {
+                    Some(site.articles[*id].path.clone())
+                }
                 (_, PageKind::Asset { source, .. }) => Some(source.clone()),
                 _ => None,
             };
@@ -241,7 +326,9 @@ fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
                 Some(f) => Diagnostic::in_file(&f, message),
                 None => Diagnostic::error(None, message),
             };
-            problems.push(d.with_help("rename the article, section or topic so that each page has its own URL"));
+            problems.push(d.with_help(
+                "rename the article, section or topic so that each page has its own URL",
+            ));
         } else {
             seen.insert(path, i);
         }
@@ -252,9 +339,18 @@ fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
 fn describe(site: &Site, page: &Page) -> String {
     match &page.kind {
         PageKind::Article(id) => format!("the article {}", site.articles[*id].path.display()),
-        PageKind::List { list: ListKind::Section(s), .. } => format!("the section `{s}`"),
-        PageKind::List { list: ListKind::Topic(t), .. } => format!("the topic `{}`", site.topics.get(*t).slug),
-        PageKind::List { list: ListKind::Archive { year, month }, .. } => format!("the archive of {year}-{month:02}"),
+        PageKind::List {
+            list: ListKind::Section(s),
+            ..
+        } => format!("the section `{s}`"),
+        PageKind::List {
+            list: ListKind::Topic(t),
+            ..
+        } => format!("the topic `{}`", site.topics.get(*t).slug),
+        PageKind::List {
+            list: ListKind::Archive { year, month },
+            ..
+        } => format!("the archive of {year}-{month:02}"),
         PageKind::List { .. } => "the edition's home page".into(),
         PageKind::Asset { source, .. } => format!("the file {}", source.display()),
         other => format!("the {other:?} page"),
@@ -325,8 +421,16 @@ impl Page {
                     }
                 }
             }
-            PageKind::Feed { lang, topic, format } => {
-                h.str(if *format == FeedFormat::Atom { "atom" } else { "json" });
+            PageKind::Feed {
+                lang,
+                topic,
+                format,
+            } => {
+                h.str(if *format == FeedFormat::Atom {
+                    "atom"
+                } else {
+                    "json"
+                });
                 let items = match topic {
                     Some(t) => {
                         h.u64(site.topics.get(*t).stamp);
@@ -394,8 +498,15 @@ mod tests {
     #[test]
     fn pagination_covers_every_item_once() {
         let pages = paginate(45, 20);
-        assert_eq!(pages.iter().map(|p| p.items.clone()).collect::<Vec<_>>(), [0..20, 20..40, 40..45]);
+        assert_eq!(
+            pages.iter().map(|p| p.items.clone()).collect::<Vec<_>>(),
+            [0..20, 20..40, 40..45]
+        );
         assert!(pages.iter().all(|p| p.total == 3));
-        assert_eq!(paginate(0, 20).len(), 1, "an empty list still has its first page");
+        assert_eq!(
+            paginate(0, 20).len(),
+            1,
+            "an empty list still has its first page"
+        );
     }
 }

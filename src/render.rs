@@ -17,7 +17,7 @@ use crate::i18n::Locales;
 use crate::parse::ParseSettings;
 use crate::plan::{Page, PageKind};
 use crate::site::Site;
-use crate::theme::{Theme, template_error};
+use crate::theme::{Theme, template_errors};
 use crate::views::{ArticleView, Common, EditionsView, ListView, Sources, TopicEntry};
 
 /// Renders pages of one site with one theme.
@@ -73,23 +73,42 @@ impl Renderer<'_> {
                 let (common, front) = sources.editions(route, "404", 0);
                 self.template("404.html", &common, EditionsContext { front })?
             }
-            PageKind::Feed { lang, topic, format } => {
+            PageKind::Feed {
+                lang,
+                topic,
+                format,
+            } => {
                 return Ok(Some(feeds::feed(&sources, lang, *topic, *format)?));
             }
-            PageKind::Sitemap { part, parts } => return Ok(Some(feeds::sitemap(&sources, self.pages, *part, *parts))),
+            PageKind::Sitemap { part, parts } => {
+                return Ok(Some(feeds::sitemap(&sources, self.pages, *part, *parts)));
+            }
             PageKind::Robots => return Ok(Some(feeds::robots(self.config).into_bytes())),
             PageKind::Asset { .. } => return Ok(None),
         };
-        Ok(Some(if self.config.minify { minify(html.as_bytes()) } else { html.into_bytes() }))
+        Ok(Some(if self.config.minify {
+            minify(html.as_bytes())
+        } else {
+            html.into_bytes()
+        }))
     }
 
-    fn template<T: Serialize>(&self, name: &str, common: &Common, body: T) -> Result<String, Diagnostic> {
-        let context = tera::Context::from_serialize(&WithCommon { common, body })
-            .map_err(|e| Diagnostic::error(None, format!("internal error: the view of {name} does not serialize: {e}")))?;
+    fn template<T: Serialize>(
+        &self,
+        name: &str,
+        common: &Common,
+        body: T,
+    ) -> Result<String, Diagnostic> {
+        let context = tera::Context::from_serialize(&WithCommon { common, body }).map_err(|e| {
+            Diagnostic::error(
+                None,
+                format!("internal error: the view of {name} does not serialize: {e}"),
+            )
+        })?;
         self.theme
             .tera
             .render(name, &context)
-            .map_err(|err| template_error(&self.theme.dir, &err))
+            .map_err(|err| template_errors(&self.theme.dir, &err).remove(0))
     }
 }
 
@@ -131,29 +150,40 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
 ///   filled from the other arguments;
 /// - `asset(path)`: the published (fingerprinted) URL of a theme file;
 /// - `number(n, lang?)`: a number in the language's digits.
-pub fn register_functions(tera: &mut tera::Tera, locales: &Arc<Locales>, assets: &HashMap<String, String>) {
+pub fn register_functions(
+    tera: &mut tera::Tera,
+    locales: &Arc<Locales>,
+    assets: &HashMap<String, String>,
+) {
     let strings = locales.clone();
-    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
-        let key: &str = kwargs.must_get("key")?;
-        let lang = page_lang(&kwargs, state)?;
-        let count: Option<i64> = kwargs.get("count")?;
-        let mut args = Vec::new();
-        for (name, value) in kwargs.iter() {
-            let name = name.to_string();
-            if !matches!(name.as_str(), "key" | "count" | "lang") {
-                args.push((name, value.to_string()));
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let key: &str = kwargs.must_get("key")?;
+            let lang = page_lang(&kwargs, state)?;
+            let count: Option<i64> = kwargs.get("count")?;
+            let mut args = Vec::new();
+            for (name, value) in kwargs.iter() {
+                let name = name.to_string();
+                if !matches!(name.as_str(), "key" | "count" | "lang") {
+                    args.push((name, value.to_string()));
+                }
             }
-        }
-        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        let locale = find_locale(&strings, &lang)?;
-        locale.text(key, count, &args).map_err(tera::Error::message)
-    });
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+            let locale = find_locale(&strings, &lang)?;
+            locale.text(key, count, &args).map_err(tera::Error::message)
+        },
+    );
     let numbers = locales.clone();
-    tera.register_function("number", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
-        let n: i64 = kwargs.must_get("n")?;
-        let lang = page_lang(&kwargs, state)?;
-        Ok(find_locale(&numbers, &lang)?.number(n))
-    });
+    tera.register_function(
+        "number",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let n: i64 = kwargs.must_get("n")?;
+            let lang = page_lang(&kwargs, state)?;
+            Ok(find_locale(&numbers, &lang)?.number(n))
+        },
+    );
     let assets = assets.clone();
     tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
         let path: &str = kwargs.must_get("path")?;
@@ -166,9 +196,9 @@ pub fn register_functions(tera: &mut tera::Tera, locales: &Arc<Locales>, assets:
 fn page_lang(kwargs: &Kwargs, state: &State) -> TeraResult<String> {
     match kwargs.get::<&str>("lang")? {
         Some(lang) => Ok(lang.to_string()),
-        None => state
-            .get::<String>("lang")?
-            .ok_or_else(|| tera::Error::message("`lang` is not set for this page: pass lang=\"…\"")),
+        None => state.get::<String>("lang")?.ok_or_else(|| {
+            tera::Error::message("`lang` is not set for this page: pass lang=\"…\"")
+        }),
     }
 }
 

@@ -53,13 +53,23 @@ pub struct Site {
 
 impl Site {
     /// Assembles the site. `articles` may come in any order.
-    pub fn build(config: &Config, mut articles: Vec<Article>, mut topics: Topics) -> (Site, Diagnostics) {
+    pub fn build(
+        config: &Config,
+        mut articles: Vec<Article>,
+        mut topics: Topics,
+    ) -> (Site, Diagnostics) {
         let mut problems = Diagnostics::new();
         articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
         check_unique_urls(config, &articles, &mut problems);
         let translations = link_translations(&articles);
         let article_topics = resolve_topics(&articles, &mut topics, &mut problems);
-        warn_single_use_topics(&articles, &article_topics, &translations, &topics, &mut problems);
+        warn_single_use_topics(
+            &articles,
+            &article_topics,
+            &translations,
+            &topics,
+            &mut problems,
+        );
         let editions = config
             .languages
             .iter()
@@ -107,7 +117,12 @@ impl Site {
 }
 
 impl Edition {
-    fn build(lang: &Lang, articles: &[Article], article_topics: &[Vec<TopicId>], topics: &Topics) -> Edition {
+    fn build(
+        lang: &Lang,
+        articles: &[Article],
+        article_topics: &[Vec<TopicId>],
+        topics: &Topics,
+    ) -> Edition {
         let mut edition = Edition {
             lang: Some(lang.clone()),
             ..Edition::default()
@@ -120,17 +135,33 @@ impl Edition {
                 continue;
             }
             edition.articles.push(id);
-            edition.sections.entry(article.section.clone()).or_default().push(id);
+            edition
+                .sections
+                .entry(article.section.clone())
+                .or_default()
+                .push(id);
             for t in &article_topics[id] {
                 by_topic.entry(*t).or_default().push(id);
             }
             let civil = article.date.civil();
-            months.entry((civil.year(), civil.month())).or_default().push(id);
+            months
+                .entry((civil.year(), civil.month()))
+                .or_default()
+                .push(id);
         }
         let mut ordered: Vec<(TopicId, Vec<ArticleId>)> = by_topic.into_iter().collect();
         ordered.sort_by(|(ta, a), (tb, b)| {
-            let label = |t: &TopicId| topics.get(*t).label(lang).map_or("", |l| l.label.as_str()).to_string();
-            b.len().cmp(&a.len()).then_with(|| label(ta).cmp(&label(tb))).then(ta.cmp(tb))
+            let label = |t: &TopicId| {
+                topics
+                    .get(*t)
+                    .label(lang)
+                    .map_or("", |l| l.label.as_str())
+                    .to_string()
+            };
+            b.len()
+                .cmp(&a.len())
+                .then_with(|| label(ta).cmp(&label(tb)))
+                .then(ta.cmp(tb))
         });
         edition.topics = ordered.into_iter().collect();
         edition.months = months.into_iter().rev().collect();
@@ -143,19 +174,31 @@ fn check_unique_urls(config: &Config, articles: &[Article], problems: &mut Diagn
     let mut by_path: Vec<&Article> = articles.iter().collect();
     by_path.sort_by(|a, b| a.path.cmp(&b.path));
     for article in by_path {
-        let key = (&article.lang, article.section.as_str(), article.slug.as_str());
+        let key = (
+            &article.lang,
+            article.section.as_str(),
+            article.slug.as_str(),
+        );
         if let Some(first) = seen.get(&key) {
             let url = format!(
                 "{}{}/{}{}/",
                 config.base_url.path,
                 article.lang,
-                if article.section.is_empty() { String::new() } else { format!("{}/", article.section) },
+                if article.section.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}/", article.section)
+                },
                 article.slug
             );
             problems.push(
-                Diagnostic::in_file(&article.path, format!(
-                    "this article has the same URL as {}: {url}", first.path.display()
-                ))
+                Diagnostic::in_file(
+                    &article.path,
+                    format!(
+                        "this article has the same URL as {}: {url}",
+                        first.path.display()
+                    ),
+                )
                 .with_help("give one of them a different file name or `slug`"),
             );
         } else {
@@ -187,7 +230,11 @@ fn link_translations(articles: &[Article]) -> Vec<Vec<ArticleId>> {
 /// Resolves every article's tags to topics, adding free labels as new topics
 /// of their edition. Articles are visited in path order so that the result
 /// never depends on dates or threads.
-fn resolve_topics(articles: &[Article], topics: &mut Topics, problems: &mut Diagnostics) -> Vec<Vec<TopicId>> {
+fn resolve_topics(
+    articles: &[Article],
+    topics: &mut Topics,
+    problems: &mut Diagnostics,
+) -> Vec<Vec<TopicId>> {
     let mut order: Vec<ArticleId> = (0..articles.len()).collect();
     order.sort_by(|a, b| articles[*a].path.cmp(&articles[*b].path));
     let mut result = vec![Vec::new(); articles.len()];
@@ -202,15 +249,18 @@ fn resolve_topics(articles: &[Article], topics: &mut Topics, problems: &mut Diag
                 Resolution::Topic(t) => t,
                 Resolution::UnknownKey { suggestion } => {
                     let help = match suggestion {
-                        Some(key) => format!("did you mean `{key}`? Topic keys are defined in {}", tags_file),
+                        Some(key) => format!(
+                            "did you mean `{key}`? Topic keys are defined in {}",
+                            tags_file
+                        ),
                         None => format!(
                             "add `{}` to {} with its label in each language, or write the topic's label instead of a key",
-                            tag.text,
-                            tags_file
+                            tag.text, tags_file
                         ),
                     };
                     problems.push(
-                        Diagnostic::error(Some(at), format!("unknown topic key `{}`", tag.text)).with_help(help),
+                        Diagnostic::error(Some(at), format!("unknown topic key `{}`", tag.text))
+                            .with_help(help),
                     );
                     continue;
                 }
@@ -226,15 +276,23 @@ fn resolve_topics(articles: &[Article], topics: &mut Topics, problems: &mut Diag
                     }
                     Err(AddLabelError::NoLetters) => {
                         problems.push(
-                            Diagnostic::error(Some(at), format!("the topic `{}` has no letters or digits", tag.text))
-                                .with_help("name the topic with words"),
+                            Diagnostic::error(
+                                Some(at),
+                                format!("the topic `{}` has no letters or digits", tag.text),
+                            )
+                            .with_help("name the topic with words"),
                         );
                         continue;
                     }
                     Err(AddLabelError::SameSlug { other, slug }) => {
-                        let other_label = topics.get(other).label(&article.lang).map(|l| l.label.clone());
+                        let other_label = topics
+                            .get(other)
+                            .label(&article.lang)
+                            .map(|l| l.label.clone());
                         let whose = match (first_use.get(&other), other_label) {
-                            (Some(file), Some(label)) => format!("the topic `{label}` in {}", file.display()),
+                            (Some(file), Some(label)) => {
+                                format!("the topic `{label}` in {}", file.display())
+                            }
                             (_, Some(label)) => format!("the topic `{label}` in {}", tags_file),
                             _ => format!("the topic `{slug}` in {}", tags_file),
                         };
@@ -264,10 +322,10 @@ fn resolve_topics(articles: &[Article], topics: &mut Topics, problems: &mut Diag
 }
 
 fn topics_file_name(topics: &Topics) -> String {
-    topics
-        .file
-        .as_ref()
-        .map_or_else(|| "content/tags.yaml".to_string(), |p| p.display().to_string())
+    topics.file.as_ref().map_or_else(
+        || "content/tags.yaml".to_string(),
+        |p| p.display().to_string(),
+    )
 }
 
 /// A topic that only one story uses is often a typo of another topic.
@@ -293,7 +351,10 @@ fn warn_single_use_topics(
         if ids.iter().any(|id| story(id) != first) {
             continue;
         }
-        let id = *ids.iter().min_by(|a, b| articles[**a].path.cmp(&articles[**b].path)).expect("non-empty");
+        let id = *ids
+            .iter()
+            .min_by(|a, b| articles[**a].path.cmp(&articles[**b].path))
+            .expect("non-empty");
         let article = &articles[id];
         let Some(tag) = article.tags.iter().find(|t| {
             matches!(topics.resolve(&article.lang, &t.text), Resolution::Topic(x) if x == topic)
@@ -302,10 +363,16 @@ fn warn_single_use_topics(
         };
         problems.push(
             Diagnostic::warning(
-                Some(Location::new(&article.path, tag.line as usize, tag.column as usize)),
+                Some(Location::new(
+                    &article.path,
+                    tag.line as usize,
+                    tag.column as usize,
+                )),
                 format!("the topic `{}` is used by only one story", tag.text),
             )
-            .with_help("check its spelling against the other topics, or ignore this if it is a new topic"),
+            .with_help(
+                "check its spelling against the other topics, or ignore this if it is a new topic",
+            ),
         );
     }
 }

@@ -15,7 +15,13 @@ use crate::plan::AssetFile;
 use crate::urls::Route;
 
 /// Templates every theme must have.
-pub const REQUIRED_TEMPLATES: &[&str] = &["article.html", "list.html", "topics.html", "front.html", "404.html"];
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "article.html",
+    "list.html",
+    "topics.html",
+    "front.html",
+    "404.html",
+];
 
 /// A loaded theme.
 pub struct Theme {
@@ -33,19 +39,30 @@ impl Theme {
     /// Loads templates, strings and static files of the configured theme.
     /// `register` adds the site's template functions before templates are
     /// checked (Tera rejects templates calling unknown functions).
-    pub fn load(config: &Config, register: impl FnOnce(&mut tera::Tera, &Arc<Locales>, &HashMap<String, String>)) -> Result<Theme, Diagnostics> {
+    pub fn load(
+        config: &Config,
+        register: impl FnOnce(&mut tera::Tera, &Arc<Locales>, &HashMap<String, String>),
+    ) -> Result<Theme, Diagnostics> {
         let dir = Path::new("themes").join(&config.theme);
         let abs = config.root.join(&dir);
         if !abs.is_dir() {
             return Err(Diagnostics::from_iter([Diagnostic::error(
                 None,
-                format!("the theme `{}` does not exist (no folder {})", config.theme, dir.display()),
+                format!(
+                    "the theme `{}` does not exist (no folder {})",
+                    config.theme,
+                    dir.display()
+                ),
             )
             .with_help("set `theme:` in digest.yaml to a folder under themes/")]));
         }
         let mut problems = Diagnostics::new();
         let mut fingerprint = Xxh3::new();
-        let templates = read_tree(&abs.join("templates"), &dir.join("templates"), &mut problems);
+        let templates = read_tree(
+            &abs.join("templates"),
+            &dir.join("templates"),
+            &mut problems,
+        );
         let statics = read_tree(&abs.join("static"), &dir.join("static"), &mut problems);
         let locales = Locales::load(config, &abs.join("i18n"));
         let locales = match locales {
@@ -90,19 +107,30 @@ impl Theme {
             .filter_map(|(name, bytes)| match String::from_utf8(bytes) {
                 Ok(text) => Some((name, text)),
                 Err(_) => {
-                    problems.push(Diagnostic::in_file(&dir.join("templates").join(&name), "the template is not valid UTF-8"));
+                    problems.push(Diagnostic::in_file(
+                        &dir.join("templates").join(&name),
+                        "the template is not valid UTF-8",
+                    ));
                     None
                 }
             })
             .collect();
-        if let Err(err) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-            problems.push(template_error(&dir, &err));
+        if let Err(err) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            problems.extend(template_errors(&dir, &err));
         }
         for required in REQUIRED_TEMPLATES {
             if !sources.iter().any(|(n, _)| n == required) {
                 problems.push(
-                    Diagnostic::error(None, format!("the theme has no template `{required}` ({})", dir.join("templates").join(required).display()))
-                        .with_help("add the template, or copy it from themes/default/templates/"),
+                    Diagnostic::error(
+                        None,
+                        format!(
+                            "the theme has no template `{required}` ({})",
+                            dir.join("templates").join(required).display()
+                        ),
+                    )
+                    .with_help("add the template, or copy it from themes/default/templates/"),
                 );
             }
         }
@@ -126,7 +154,9 @@ fn asset_route(name: &str, hash: u64) -> Route {
         None => (Vec::new(), name),
     };
     let published = match file.rsplit_once('.') {
-        Some((stem, ext)) if ext == "css" || ext == "js" => format!("{stem}.{:08x}.{ext}", hash as u32),
+        Some((stem, ext)) if ext == "css" || ext == "js" => {
+            format!("{stem}.{:08x}.{ext}", hash as u32)
+        }
         _ => file.to_string(),
     };
     Route::file(folders, &published)
@@ -137,10 +167,18 @@ fn read_tree(dir: &Path, shown: &Path, problems: &mut Diagnostics) -> Vec<(Strin
     let mut files = Vec::new();
     for path in walk_files(dir) {
         let rel = path.strip_prefix(dir).expect("under dir");
-        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         match std::fs::read(&path) {
             Ok(bytes) => files.push((name, bytes)),
-            Err(err) => problems.push(Diagnostic::io(&shown.join(rel), "read the theme file", &err)),
+            Err(err) => problems.push(Diagnostic::io(
+                &shown.join(rel),
+                "read the theme file",
+                &err,
+            )),
         }
     }
     files
@@ -150,38 +188,75 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !crate::load::is_ignored(&e.file_name().to_string_lossy()))
+        .filter_entry(|e| {
+            e.depth() == 0 || !crate::load::is_ignored(&e.file_name().to_string_lossy())
+        })
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect()
 }
 
-/// A Tera error as a diagnostic at the template's file, line and column.
-pub fn template_error(theme_dir: &Path, err: &tera::Error) -> Diagnostic {
+/// A Tera error as diagnostics at the template's file, line and column.
+/// Tera checks all templates at once and joins its reports into one
+/// message; each report becomes a diagnostic of its own.
+pub fn template_errors(theme_dir: &Path, err: &tera::Error) -> Vec<Diagnostic> {
+    let help = "fix the template; see https://keats.github.io/tera/docs/ for the syntax";
     let report = match err.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Some(report),
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            Some(report)
+        }
         _ => None,
     };
-    let mut message = match report {
-        Some(report) => report.message().to_string(),
-        None => err.to_string(),
-    };
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    let help = "fix the template; see https://keats.github.io/tera/docs/ for the syntax";
-    match report.filter(|r| !r.filename().is_empty()) {
-        Some(report) => {
-            let file = theme_dir.join("templates").join(report.filename());
-            let span = report.span();
-            Diagnostic::error(Some(Location::new(file, span.start_line.max(1), span.start_col + 1)), message).with_help(help)
+    if let Some(report) = report.filter(|r| !r.filename().is_empty()) {
+        let mut message = report.message().to_string();
+        let mut source = std::error::Error::source(err);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
         }
-        None => Diagnostic::error(None, format!("template error: {message}")).with_help(help),
+        let file = theme_dir.join("templates").join(report.filename());
+        let span = report.span();
+        return vec![
+            Diagnostic::error(
+                Some(Location::new(
+                    file,
+                    span.start_line.max(1),
+                    span.start_col + 1,
+                )),
+                message,
+            )
+            .with_help(help),
+        ];
     }
+    let text = err.to_string();
+    let reports: Vec<Diagnostic> = text
+        .split("\n\n")
+        .filter_map(|chunk| parse_report(theme_dir, chunk))
+        .map(|d| d.with_help(help))
+        .collect();
+    if reports.is_empty() {
+        vec![Diagnostic::error(None, format!("template error: {text}")).with_help(help)]
+    } else {
+        reports
+    }
+}
+
+/// Reads one of Tera's reports: `error: <message>\n --> <template>:<line>:<column>`.
+fn parse_report(theme_dir: &Path, chunk: &str) -> Option<Diagnostic> {
+    let mut lines = chunk.lines();
+    let message = lines.next()?.trim().strip_prefix("error: ")?;
+    let locus = lines.next()?.trim().strip_prefix("--> ")?;
+    let mut parts = locus.rsplitn(3, ':');
+    let column: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let file = theme_dir.join("templates").join(name);
+    Some(Diagnostic::error(
+        Some(Location::new(file, line, column)),
+        message,
+    ))
 }
 
 #[cfg(test)]
@@ -190,8 +265,14 @@ mod tests {
 
     #[test]
     fn css_and_js_names_carry_their_hash() {
-        assert_eq!(asset_route("style.css", 0xdead_beef).output_path(), "style.deadbeef.css");
-        assert_eq!(asset_route("js/reload.js", 0x1234).output_path(), "js/reload.00001234.js");
+        assert_eq!(
+            asset_route("style.css", 0xdead_beef).output_path(),
+            "style.deadbeef.css"
+        );
+        assert_eq!(
+            asset_route("js/reload.js", 0x1234).output_path(),
+            "js/reload.00001234.js"
+        );
         assert_eq!(asset_route("img/logo.svg", 1).output_path(), "img/logo.svg");
     }
 }

@@ -63,7 +63,9 @@ pub struct Topics {
 pub enum Resolution {
     Topic(TopicId),
     /// Looks like a key, but tags.yaml has no such key or label.
-    UnknownKey { suggestion: Option<String> },
+    UnknownKey {
+        suggestion: Option<String>,
+    },
     /// A label no topic has yet: a new topic of this edition.
     NewLabel,
 }
@@ -94,8 +96,10 @@ impl Topics {
             }
         };
         let Some(map) = doc.as_mapping() else {
-            problems.push(Diagnostic::in_file(&path, "tags.yaml must map topic keys to their labels")
-                .with_help("write e.g. `iraq: { ar: العراق, en: Iraq }`"));
+            problems.push(
+                Diagnostic::in_file(&path, "tags.yaml must map topic keys to their labels")
+                    .with_help("write e.g. `iraq: { ar: العراق, en: Iraq }`"),
+            );
             return (topics, problems);
         };
         for (key, value) in map {
@@ -110,15 +114,25 @@ impl Topics {
         (topics, problems)
     }
 
-    fn insert_keyed(&mut self, src: &YamlSource, key: String, topic: Topic, problems: &mut Diagnostics) {
+    fn insert_keyed(
+        &mut self,
+        src: &YamlSource,
+        key: String,
+        topic: Topic,
+        problems: &mut Diagnostics,
+    ) {
         let id = self.all.len();
         for (lang, label) in &topic.labels {
             let normal = normalize_label(&label.label);
             if let Some(&other) = self.by_label.get(&(lang.clone(), normal.clone())) {
                 problems.push(
-                    src.error_at(&[&key, lang.as_str()], format!(
-                        "the {lang} label `{}` is also the label of `{}`", label.label, self.all[other].slug
-                    ))
+                    src.error_at(
+                        &[&key, lang.as_str()],
+                        format!(
+                            "the {lang} label `{}` is also the label of `{}`",
+                            label.label, self.all[other].slug
+                        ),
+                    )
                     .with_help("give each topic its own label, or merge the two keys"),
                 );
                 continue;
@@ -138,7 +152,8 @@ impl Topics {
             return Resolution::Topic(id);
         }
         if looks_like_key(text) {
-            let suggestion = did_you_mean(text, self.by_key.keys().map(String::as_str)).map(str::to_string);
+            let suggestion =
+                did_you_mean(text, self.by_key.keys().map(String::as_str)).map(str::to_string);
             return Resolution::UnknownKey { suggestion };
         }
         Resolution::NewLabel
@@ -155,14 +170,22 @@ impl Topics {
         if slug.is_empty() {
             return Err(AddLabelError::NoLetters);
         }
-        if let Some(other) = self.all.iter().position(|t| {
-            t.slug == slug && (t.keyed || t.labels.contains_key(lang))
-        }) {
+        if let Some(other) = self
+            .all
+            .iter()
+            .position(|t| t.slug == slug && (t.keyed || t.labels.contains_key(lang)))
+        {
             return Err(AddLabelError::SameSlug { other, slug });
         }
         let id = self.all.len();
         let mut labels = IndexMap::new();
-        labels.insert(lang.clone(), TopicLabel { label: text.trim().to_string(), description: None });
+        labels.insert(
+            lang.clone(),
+            TopicLabel {
+                label: text.trim().to_string(),
+                description: None,
+            },
+        );
         self.all.push(Topic {
             stamp: stamp_of(&slug, &labels),
             slug,
@@ -197,15 +220,30 @@ pub enum AddLabelError {
     SameSlug { other: TopicId, slug: String },
 }
 
-fn read_topic(config: &Config, src: &YamlSource, key: &str, value: &Value) -> Result<Topic, Vec<Diagnostic>> {
+fn read_topic(
+    config: &Config,
+    src: &YamlSource,
+    key: &str,
+    value: &Value,
+) -> Result<Topic, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     if let Err(why) = check_slug(key) {
-        problems.push(src.error_at(&[key], format!("the topic key `{key}` cannot be a URL: {why}"))
-            .with_help("use lowercase letters, digits and hyphens, e.g. us-forces"));
+        problems.push(
+            src.error_at(
+                &[key],
+                format!("the topic key `{key}` cannot be a URL: {why}"),
+            )
+            .with_help("use lowercase letters, digits and hyphens, e.g. us-forces"),
+        );
     }
     let Some(map) = value.as_mapping() else {
-        problems.push(src.error_at(&[key], format!("the topic `{key}` must give a label per language"))
-            .with_help(format!("write e.g. `{key}: {{ ar: …, en: … }}`")));
+        problems.push(
+            src.error_at(
+                &[key],
+                format!("the topic `{key}` must give a label per language"),
+            )
+            .with_help(format!("write e.g. `{key}: {{ ar: …, en: … }}`")),
+        );
         return Err(problems);
     };
     let mut labels = IndexMap::new();
@@ -213,14 +251,27 @@ fn read_topic(config: &Config, src: &YamlSource, key: &str, value: &Value) -> Re
         let code = key_text(code);
         let Some(language) = config.find_language(&code) else {
             let known: Vec<&str> = config.languages.iter().map(|l| l.lang.as_str()).collect();
-            problems.push(src.error_at(&[key, &code], format!("`{code}` is not one of the site's languages"))
-                .with_help(format!("use one of: {}", known.join(", "))));
+            problems.push(
+                src.error_at(
+                    &[key, &code],
+                    format!("`{code}` is not one of the site's languages"),
+                )
+                .with_help(format!("use one of: {}", known.join(", "))),
+            );
             continue;
         };
         let label = match entry {
-            Value::String(_) | Value::Number(_) => Some(TopicLabel { label: key_text(entry), description: None }),
+            Value::String(_) | Value::Number(_) => Some(TopicLabel {
+                label: key_text(entry),
+                description: None,
+            }),
             Value::Mapping(m) => {
-                problems.extend(src.unknown_keys(m, &[key, &code], &["label", "description"], "topic"));
+                problems.extend(src.unknown_keys(
+                    m,
+                    &[key, &code],
+                    &["label", "description"],
+                    "topic",
+                ));
                 m.get("label").map(|l| TopicLabel {
                     label: key_text(l),
                     description: m.get("description").map(key_text),
@@ -232,8 +283,15 @@ fn read_topic(config: &Config, src: &YamlSource, key: &str, value: &Value) -> Re
             Some(label) => {
                 labels.insert(language.lang.clone(), label);
             }
-            None => problems.push(src.error_at(&[key, &code], format!("the topic `{key}` has no {code} label"))
-                .with_help(format!("write `{code}: <label>` or `{code}: {{ label: …, description: … }}`"))),
+            None => problems.push(
+                src.error_at(
+                    &[key, &code],
+                    format!("the topic `{key}` has no {code} label"),
+                )
+                .with_help(format!(
+                    "write `{code}: <label>` or `{code}: {{ label: …, description: … }}`"
+                )),
+            ),
         }
     }
     if !problems.is_empty() {
@@ -265,7 +323,9 @@ fn stamp_of(slug: &str, labels: &IndexMap<Lang, TopicLabel>) -> u64 {
 /// labels ("Iraq", "US forces", "العراق").
 fn looks_like_key(text: &str) -> bool {
     !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && text.contains('-')
 }
 
@@ -279,7 +339,11 @@ pub fn normalize_label(text: &str) -> String {
         }
         for c in word.chars() {
             match c {
-                '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}' => {}
+                '\u{0610}'..='\u{061A}'
+                | '\u{064B}'..='\u{065F}'
+                | '\u{0670}'
+                | '\u{06D6}'..='\u{06ED}'
+                | '\u{0640}' => {}
                 'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
                 c => out.extend(c.to_lowercase()),
             }
@@ -332,17 +396,28 @@ mod tests {
 
     #[test]
     fn labels_match_whatever_the_hamza_diacritics_or_case() {
-        let t = topics("us-forces:\n  ar: القوات الأميركية\n  en: US forces\niraq:\n  ar: { label: العراق, description: أخبار العراق }\n  en: Iraq\n");
+        let t = topics(
+            "us-forces:\n  ar: القوات الأميركية\n  en: US forces\niraq:\n  ar: { label: العراق, description: أخبار العراق }\n  en: Iraq\n",
+        );
         let ar = Lang::parse("ar").unwrap();
         let en = Lang::parse("en").unwrap();
-        for text in ["القوات الأميركية", "القوات الاميركية", "القوات الأمـيركية", "القُوّات الأَميركية", " القوات  الأميركية "] {
+        for text in [
+            "القوات الأميركية",
+            "القوات الاميركية",
+            "القوات الأمـيركية",
+            "القُوّات الأَميركية",
+            " القوات  الأميركية ",
+        ] {
             assert_eq!(t.resolve(&ar, text), Resolution::Topic(0), "{text}");
         }
         for text in ["us-forces", "US Forces", "us forces", "  US forces "] {
             assert_eq!(t.resolve(&en, text), Resolution::Topic(0), "{text}");
         }
         assert_eq!(t.resolve(&ar, "إلعراق"), Resolution::Topic(1));
-        assert_eq!(t.get(1).label(&ar).unwrap().description.as_deref(), Some("أخبار العراق"));
+        assert_eq!(
+            t.get(1).label(&ar).unwrap().description.as_deref(),
+            Some("أخبار العراق")
+        );
     }
 
     #[test]
@@ -350,7 +425,11 @@ mod tests {
         let t = topics("iraq:\n  ar: العراق\n  en: Iraq\n");
         let ar = Lang::parse("ar").unwrap();
         assert_eq!(t.resolve(&ar, "العراقي"), Resolution::NewLabel);
-        assert_eq!(t.resolve(&ar, "Iraq"), Resolution::NewLabel, "an English label is not an Arabic one");
+        assert_eq!(
+            t.resolve(&ar, "Iraq"),
+            Resolution::NewLabel,
+            "an English label is not an Arabic one"
+        );
     }
 
     #[test]
@@ -359,7 +438,9 @@ mod tests {
         let en = Lang::parse("en").unwrap();
         assert_eq!(
             t.resolve(&en, "us-forcez"),
-            Resolution::UnknownKey { suggestion: Some("us-forces".into()) }
+            Resolution::UnknownKey {
+                suggestion: Some("us-forces".into())
+            }
         );
         assert_eq!(t.resolve(&en, "Mosul"), Resolution::NewLabel);
     }
@@ -370,10 +451,17 @@ mod tests {
         let ar = Lang::parse("ar").unwrap();
         let id = t.add_label(&ar, "الحوار الاستراتيجي").unwrap();
         assert_eq!(t.get(id).slug, "الحوار-الاستراتيجي");
-        assert_eq!(t.add_label(&ar, "الحوار الإستراتيجي"), Ok(id), "hamza variant is the same topic");
+        assert_eq!(
+            t.add_label(&ar, "الحوار الإستراتيجي"),
+            Ok(id),
+            "hamza variant is the same topic"
+        );
         assert_eq!(
             t.add_label(&ar, "الحوار-الاستراتيجي"),
-            Err(AddLabelError::SameSlug { other: id, slug: "الحوار-الاستراتيجي".into() })
+            Err(AddLabelError::SameSlug {
+                other: id,
+                slug: "الحوار-الاستراتيجي".into()
+            })
         );
         assert_eq!(t.add_label(&ar, "!!!"), Err(AddLabelError::NoLetters));
     }

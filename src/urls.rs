@@ -117,8 +117,14 @@ mod tests {
             route.href(&base),
             "/digest/ar/tags/%D8%A7%D9%84%D8%AD%D9%88%D8%A7%D8%B1-%D8%A7%D9%84%D8%A7%D8%B3%D8%AA%D8%B1%D8%A7%D8%AA%D9%8A%D8%AC%D9%8A/"
         );
-        assert_eq!(route.page(2).output_path(), "ar/tags/الحوار-الاستراتيجي/page/2/index.html");
-        assert_eq!(Route::file(["en"], "atom.xml").permalink(&base), "https://example.org/digest/en/atom.xml");
+        assert_eq!(
+            route.page(2).output_path(),
+            "ar/tags/الحوار-الاستراتيجي/page/2/index.html"
+        );
+        assert_eq!(
+            Route::file(["en"], "atom.xml").permalink(&base),
+            "https://example.org/digest/en/atom.xml"
+        );
         assert_eq!(Route::dir(Vec::<String>::new()).href(&base), "/digest/");
     }
 }

@@ -318,11 +318,19 @@ impl Sources<'_> {
         for language in &self.config.languages {
             let lang = &language.lang;
             let route = match &page.kind {
-                PageKind::Article(id) if &self.site.articles[*id].lang == lang => Some(page.route.clone()),
-                PageKind::Article(id) => self.site.translation_in(*id, lang).map(|t| routes::article(self.site, t)),
-                PageKind::List { lang: own, pager, .. } if own == lang => Some(page.route.clone()).filter(|_| pager.number >= 1),
-                PageKind::List { list, pager, .. } => (pager.number == 1 && list.exists_in(self.site, lang))
-                    .then(|| routes::list(self.site, lang, list)),
+                PageKind::Article(id) if &self.site.articles[*id].lang == lang => {
+                    Some(page.route.clone())
+                }
+                PageKind::Article(id) => self
+                    .site
+                    .translation_in(*id, lang)
+                    .map(|t| routes::article(self.site, t)),
+                PageKind::List {
+                    lang: own, pager, ..
+                } if own == lang => Some(page.route.clone()).filter(|_| pager.number >= 1),
+                PageKind::List { list, pager, .. } => (pager.number == 1
+                    && list.exists_in(self.site, lang))
+                .then(|| routes::list(self.site, lang, list)),
                 PageKind::TopicIndex(_) => Some(routes::topic_index(lang)),
                 _ => None,
             };
@@ -335,14 +343,24 @@ impl Sources<'_> {
 
     /// The common part of a page in `lang` at `route`; `versions` are the
     /// page's language versions (see [`Sources::versions`]).
-    fn common(&self, lang: &Lang, route: &Route, kind: &'static str, title: String, versions: &[(Lang, Route)]) -> Common {
+    fn common(
+        &self,
+        lang: &Lang,
+        route: &Route,
+        kind: &'static str,
+        title: String,
+        versions: &[(Lang, Route)],
+    ) -> Common {
         let mut alternates = Vec::new();
         let mut switcher = Vec::new();
         for other in &self.config.languages {
             let version = if &other.lang == lang {
                 Some(route.clone())
             } else {
-                versions.iter().find(|(l, _)| l == &other.lang).map(|(_, r)| r.clone())
+                versions
+                    .iter()
+                    .find(|(l, _)| l == &other.lang)
+                    .map(|(_, r)| r.clone())
             };
             if let Some(v) = &version {
                 alternates.push(Alternate {
@@ -369,13 +387,26 @@ impl Sources<'_> {
             .collect();
         let edition = self.edition(lang);
         let feeds = vec![
-            FeedLink { mime: "application/atom+xml", href: edition.feed.clone(), title: edition.title.clone() },
-            FeedLink { mime: "application/feed+json", href: edition.json_feed.clone(), title: edition.title.clone() },
+            FeedLink {
+                mime: "application/atom+xml",
+                href: edition.feed.clone(),
+                title: edition.title.clone(),
+            },
+            FeedLink {
+                mime: "application/feed+json",
+                href: edition.json_feed.clone(),
+                title: edition.title.clone(),
+            },
         ];
         Common {
             lang: lang.to_string(),
             dir: self.language(lang).dir.as_str(),
-            editions: self.config.languages.iter().map(|l| self.edition(&l.lang)).collect(),
+            editions: self
+                .config
+                .languages
+                .iter()
+                .map(|l| self.edition(&l.lang))
+                .collect(),
             edition,
             site: self.site_view(),
             page: PageMeta {
@@ -399,7 +430,11 @@ impl Sources<'_> {
         let locale = self.locale(&target.lang);
         let (href, translated, key) = match version {
             Some(route) => (self.href(route), true, "switch_translation"),
-            None => (self.href(&Route::dir([target.lang.as_str()])), false, "switch_untranslated"),
+            None => (
+                self.href(&Route::dir([target.lang.as_str()])),
+                false,
+                "switch_untranslated",
+            ),
         };
         SwitchLink {
             lang: target.lang.to_string(),
@@ -407,7 +442,9 @@ impl Sources<'_> {
             name: target.name.clone(),
             href,
             translated,
-            label: locale.text(key, None, &[]).unwrap_or_else(|_| target.name.clone()),
+            label: locale
+                .text(key, None, &[])
+                .unwrap_or_else(|_| target.name.clone()),
         }
     }
 
@@ -433,8 +470,12 @@ impl Sources<'_> {
             date: self.locale(lang).date(&article.date),
             summary: article.summary.clone(),
             image: self.image(article),
-            topics: self.site.article_topics[id].iter().map(|t| self.topic_link(*t, lang)).collect(),
-            section: (!article.section.is_empty()).then(|| self.section_link(&article.section, lang)),
+            topics: self.site.article_topics[id]
+                .iter()
+                .map(|t| self.topic_link(*t, lang))
+                .collect(),
+            section: (!article.section.is_empty())
+                .then(|| self.section_link(&article.section, lang)),
             minutes: article.words.div_ceil(language.words_per_minute).max(1),
             words: article.words,
         }
@@ -444,7 +485,9 @@ impl Sources<'_> {
         let t = self.site.topics.get(topic);
         TopicLink {
             slug: t.slug.clone(),
-            label: t.label(lang).map_or_else(|| t.slug.clone(), |l| l.label.clone()),
+            label: t
+                .label(lang)
+                .map_or_else(|| t.slug.clone(), |l| l.label.clone()),
             href: self.href(&routes::list(self.site, lang, &ListKind::Topic(topic))),
         }
     }
@@ -453,7 +496,11 @@ impl Sources<'_> {
         SectionLink {
             key: section.to_string(),
             label: self.config.section_label(section, lang),
-            href: self.href(&routes::list(self.site, lang, &ListKind::Section(section.to_string()))),
+            href: self.href(&routes::list(
+                self.site,
+                lang,
+                &ListKind::Section(section.to_string()),
+            )),
         }
     }
 
@@ -478,7 +525,13 @@ impl Sources<'_> {
                 }
             })
             .collect();
-        let mut common = self.common(lang, route, "article", article.title.clone(), &self.versions(page));
+        let mut common = self.common(
+            lang,
+            route,
+            "article",
+            article.title.clone(),
+            &self.versions(page),
+        );
         common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
         common.page.image = card.image.clone();
         common.page.json_ld = Some(self.news_article_json_ld(id, &card));
@@ -487,9 +540,15 @@ impl Sources<'_> {
             lede: article.has_summary.then(|| article.summary.clone()),
             updated: article.updated.map(|u| self.locale(lang).date(&u)),
             author: article.author.clone(),
-            source: article.source.as_ref().map(|s| SourceView { name: s.name.clone(), url: s.url.clone() }),
+            source: article.source.as_ref().map(|s| SourceView {
+                name: s.name.clone(),
+                url: s.url.clone(),
+            }),
             translations,
-            related: self.site.related[id].iter().map(|r| self.card(*r)).collect(),
+            related: self.site.related[id]
+                .iter()
+                .map(|r| self.card(*r))
+                .collect(),
             card,
         };
         Ok((common, view))
@@ -518,9 +577,15 @@ impl Sources<'_> {
         });
         let map = data.as_object_mut().expect("an object");
         if let Some(author) = &article.author {
-            map.insert("author".into(), serde_json::json!({ "@type": "Person", "name": author }));
+            map.insert(
+                "author".into(),
+                serde_json::json!({ "@type": "Person", "name": author }),
+            );
         } else {
-            map.insert("author".into(), serde_json::json!({ "@type": "Organization", "name": language.title }));
+            map.insert(
+                "author".into(),
+                serde_json::json!({ "@type": "Organization", "name": language.title }),
+            );
         }
         if let Some(image) = &card.image {
             map.insert("image".into(), serde_json::json!([image.url]));
@@ -529,7 +594,15 @@ impl Sources<'_> {
             map.insert("isBasedOn".into(), serde_json::json!(url));
         }
         if !card.topics.is_empty() {
-            map.insert("keywords".into(), serde_json::json!(card.topics.iter().map(|t| t.label.as_str()).collect::<Vec<_>>()));
+            map.insert(
+                "keywords".into(),
+                serde_json::json!(
+                    card.topics
+                        .iter()
+                        .map(|t| t.label.as_str())
+                        .collect::<Vec<_>>()
+                ),
+            );
         }
         let translations: Vec<serde_json::Value> = self.site.translations[id]
             .iter()
@@ -548,7 +621,10 @@ impl Sources<'_> {
         let original = self.site.translation_in(id, &self.config.default_language);
         match (article.lang == self.config.default_language, original) {
             (true, _) if !translations.is_empty() => {
-                map.insert("workTranslation".into(), serde_json::Value::Array(translations));
+                map.insert(
+                    "workTranslation".into(),
+                    serde_json::Value::Array(translations),
+                );
             }
             (false, Some(o)) => {
                 let tr = translations
@@ -563,23 +639,46 @@ impl Sources<'_> {
     }
 
     /// A home, section, topic or archive page.
-    pub fn list(&self, page: &Page, lang: &Lang, list: &ListKind, pager: &Pager) -> (Common, ListView) {
+    pub fn list(
+        &self,
+        page: &Page,
+        lang: &Lang,
+        list: &ListKind,
+        pager: &Pager,
+    ) -> (Common, ListView) {
         let route = &page.route;
         let locale = self.locale(lang);
         let items = list.items(self.site, lang);
         let base = routes::list(self.site, lang, list);
         let (kind, heading, description) = match list {
-            ListKind::Home => ("home", self.language(lang).title.clone(), self.language(lang).description.clone()),
+            ListKind::Home => (
+                "home",
+                self.language(lang).title.clone(),
+                self.language(lang).description.clone(),
+            ),
             ListKind::Section(s) => ("section", self.config.section_label(s, lang), None),
             ListKind::Topic(t) => {
                 let label = self.site.topics.get(*t).label(lang);
-                ("topic", label.map_or_else(|| self.site.topics.get(*t).slug.clone(), |l| l.label.clone()), label.and_then(|l| l.description.clone()))
+                (
+                    "topic",
+                    label.map_or_else(
+                        || self.site.topics.get(*t).slug.clone(),
+                        |l| l.label.clone(),
+                    ),
+                    label.and_then(|l| l.description.clone()),
+                )
             }
-            ListKind::Archive { year, month } => ("archive", locale.month_year(*year, *month), None),
+            ListKind::Archive { year, month } => {
+                ("archive", locale.month_year(*year, *month), None)
+            }
         };
         let title = if pager.number > 1 {
             let page = locale
-                .text("page_n", None, &[("page", locale.number(pager.number as i64))])
+                .text(
+                    "page_n",
+                    None,
+                    &[("page", locale.number(pager.number as i64))],
+                )
                 .unwrap_or_else(|_| pager.number.to_string());
             format!("{heading} – {page}")
         } else {
@@ -592,7 +691,14 @@ impl Sources<'_> {
             _ => None,
         };
         if let Some(topic) = &topic {
-            common.page.feeds.insert(0, FeedLink { mime: "application/atom+xml", href: topic.feed.clone(), title: format!("{} – {}", topic.label, common.edition.title) });
+            common.page.feeds.insert(
+                0,
+                FeedLink {
+                    mime: "application/atom+xml",
+                    href: topic.feed.clone(),
+                    title: format!("{} – {}", topic.label, common.edition.title),
+                },
+            );
         }
         let months = match list {
             ListKind::Home => self.month_links(lang),
@@ -601,7 +707,10 @@ impl Sources<'_> {
         let view = ListView {
             heading,
             description,
-            items: items[pager.items.clone()].iter().map(|id| self.card(*id)).collect(),
+            items: items[pager.items.clone()]
+                .iter()
+                .map(|id| self.card(*id))
+                .collect(),
             count: items.len(),
             pager: self.pager(&base, pager, locale),
             topic,
@@ -637,7 +746,12 @@ impl Sources<'_> {
             description: label.and_then(|l| l.description.clone()),
             count,
             href: self.href(&routes::list(self.site, lang, &ListKind::Topic(topic))),
-            feed: self.href(&routes::feed(self.site, lang, Some(topic), FeedFormat::Atom)),
+            feed: self.href(&routes::feed(
+                self.site,
+                lang,
+                Some(topic),
+                FeedFormat::Atom,
+            )),
             elsewhere,
         }
     }
@@ -652,7 +766,14 @@ impl Sources<'_> {
                 year: *year,
                 month: *month,
                 label: locale.month_year(*year, *month),
-                href: self.href(&routes::list(self.site, lang, &ListKind::Archive { year: *year, month: *month })),
+                href: self.href(&routes::list(
+                    self.site,
+                    lang,
+                    &ListKind::Archive {
+                        year: *year,
+                        month: *month,
+                    },
+                )),
                 count: ids.len(),
             })
             .collect()
@@ -667,14 +788,22 @@ impl Sources<'_> {
             next: (pager.number < pager.total).then(|| link(pager.number + 1)),
             pages: (1..=pager.total)
                 .filter(|n| *n == 1 || *n == pager.total || n.abs_diff(pager.number) <= 2)
-                .map(|n| PageLink { number: n, label: locale.number(n as i64), href: link(n), current: n == pager.number })
+                .map(|n| PageLink {
+                    number: n,
+                    label: locale.number(n as i64),
+                    href: link(n),
+                    current: n == pager.number,
+                })
                 .collect(),
         }
     }
 
     /// The topic index of an edition: biggest topic first, then by name.
     pub fn topic_index(&self, page: &Page, lang: &Lang) -> (Common, Vec<TopicEntry>) {
-        let title = self.locale(lang).text("topics", None, &[]).unwrap_or_else(|_| "Topics".into());
+        let title = self
+            .locale(lang)
+            .text("topics", None, &[])
+            .unwrap_or_else(|_| "Topics".into());
         let common = self.common(lang, &page.route, "topics", title, &self.versions(page));
         let entries = self
             .site
@@ -697,17 +826,37 @@ impl Sources<'_> {
     }
 
     /// The front door (`/`) or the 404 page: every edition side by side.
-    pub fn editions(&self, route: &Route, kind: &'static str, latest: usize) -> (Common, EditionsView) {
+    pub fn editions(
+        &self,
+        route: &Route,
+        kind: &'static str,
+        latest: usize,
+    ) -> (Common, EditionsView) {
         let lang = &self.config.default_language;
-        let title = self.config.languages.iter().map(|l| l.title.as_str()).collect::<Vec<_>>().join(" | ");
-        let common = self.common(lang, route, kind, title, &[]);
+        let title = self
+            .config
+            .languages
+            .iter()
+            .map(|l| l.title.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let mut common = self.common(lang, route, kind, title, &[]);
+        // The page shows every edition itself: there is nothing to switch to.
+        common.page.switcher.clear();
         let editions = self
             .config
             .languages
             .iter()
             .map(|l| FrontEdition {
                 edition: self.edition(&l.lang),
-                items: self.site.edition(&l.lang).articles.iter().take(latest).map(|id| self.card(*id)).collect(),
+                items: self
+                    .site
+                    .edition(&l.lang)
+                    .articles
+                    .iter()
+                    .take(latest)
+                    .map(|id| self.card(*id))
+                    .collect(),
             })
             .collect();
         (common, EditionsView { editions })

@@ -57,10 +57,18 @@ pub struct DirSink {
 impl DirSink {
     /// Prepares to write `output`; `cache_dir` holds the spare and the lock.
     /// Fails with a clear message if another build holds the lock.
-    pub fn new(output: &Path, cache_dir: &Path, published_id: Option<(u64, u64)>) -> io::Result<DirSink> {
+    pub fn new(
+        output: &Path,
+        cache_dir: &Path,
+        published_id: Option<(u64, u64)>,
+    ) -> io::Result<DirSink> {
         fs::create_dir_all(cache_dir)?;
         let lock_path = cache_dir.join("lock");
-        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
@@ -74,7 +82,9 @@ impl DirSink {
             }
             Err(fs::TryLockError::Error(err)) => return Err(err),
         }
-        let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let name = output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let sink = DirSink {
             output: output.to_path_buf(),
             spare: cache_dir.join(format!("{name}.spare")),
@@ -114,7 +124,11 @@ impl DirSink {
 
     /// Writes a new file at `target`, replacing (never modifying) any file
     /// there: the old inode may be shared with the published site.
-    fn replace_with(&self, target: &Path, make: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    fn replace_with(
+        &self,
+        target: &Path,
+        make: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> io::Result<()> {
         match fs::remove_file(target) {
             Ok(()) => {}
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
@@ -162,7 +176,9 @@ impl Sink for DirSink {
     }
 
     fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
-        self.replace_with(&self.staged(path), |target| fs::copy(source, target).map(|_| ()))
+        self.replace_with(&self.staged(path), |target| {
+            fs::copy(source, target).map(|_| ())
+        })
     }
 
     fn remove(&self, path: &str) -> io::Result<()> {
@@ -195,7 +211,9 @@ impl Sink for DirSink {
             rustix::fs::RenameFlags::EXCHANGE,
         ) {
             Ok(()) => Ok(()),
-            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP) => {
+            Err(
+                rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP,
+            ) => {
                 // No atomic exchange on this file system: two renames, with
                 // recovery at the next start if killed in between.
                 let side = self.side_path();
@@ -222,7 +240,10 @@ impl Sink for DirSink {
 
 fn dir_id(path: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    fs::metadata(path).ok().filter(|m| m.is_dir()).map(|m| (m.dev(), m.ino()))
+    fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|m| (m.dev(), m.ino()))
 }
 
 /// The site in memory, as `digest serve` shows it.
@@ -246,7 +267,10 @@ impl MemorySink {
     }
 
     fn stage(&self, path: &str, bytes: Option<Arc<[u8]>>) {
-        self.staged.lock().expect("not poisoned").insert(path.to_string(), bytes);
+        self.staged
+            .lock()
+            .expect("not poisoned")
+            .insert(path.to_string(), bytes);
     }
 }
 
@@ -322,10 +346,14 @@ mod tests {
         sink.publish().unwrap();
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
         assert_eq!(fs::read(output.join("b/index.html")).unwrap(), b"two");
-        assert!(!cache.join("public.spare/b/index.html").exists(), "the spare is the previous site");
+        assert!(
+            !cache.join("public.spare/b/index.html").exists(),
+            "the spare is the previous site"
+        );
 
         // Rewriting a kept (hard-linked) file never changes the published one.
-        sink.prepare(&Manifest::new(), Some(&Manifest::new())).unwrap();
+        sink.prepare(&Manifest::new(), Some(&Manifest::new()))
+            .unwrap();
         sink.keep("a/index.html").unwrap();
         sink.write("a/index.html", b"changed").unwrap();
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
@@ -338,7 +366,12 @@ mod tests {
         let cache = dir.path().join(".digest-cache");
         let _first = DirSink::new(&output, &cache, None).unwrap();
         let second = DirSink::new(&output, &cache, None).err().unwrap();
-        assert!(second.to_string().starts_with("another digest build is writing this site"), "{second}");
+        assert!(
+            second
+                .to_string()
+                .starts_with("another digest build is writing this site"),
+            "{second}"
+        );
     }
 
     #[test]

@@ -230,7 +230,8 @@ mod tests {
             "digest.yaml:7:5"
         );
         assert_eq!(
-            src.value_location(&["languages", "ar", "locale"]).to_string(),
+            src.value_location(&["languages", "ar", "locale"])
+                .to_string(),
             "digest.yaml:5:14"
         );
     }

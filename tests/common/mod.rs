@@ -1,0 +1,256 @@
+//! A fixture site in a temporary folder: write files, build, look at pages.
+//!
+//! Each fixture gets a copy of the default theme, so tests exercise the
+//! templates users get.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use digest::error::BuildError;
+use digest::{BuildOptions, BuildReport};
+
+/// The repository's root (where the example site and theme live).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub const CONFIG: &str = "base_url: https://digest.example.org/
+default_language: ar
+languages:
+  ar:
+    name: العربية
+    title: الموجز
+    locale: ar-IQ
+    digits: latn
+  en:
+    name: English
+    title: The Digest
+    locale: en-GB
+paginate: 3
+minify: false
+";
+
+pub const TAGS: &str = "iraq:
+  ar: العراق
+  en: Iraq
+us-forces:
+  ar: القوات الأميركية
+  en: US forces
+";
+
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// An empty site with the default theme and `CONFIG`.
+    pub fn new() -> Fixture {
+        let fixture = Fixture::bare();
+        fixture.copy_dir(&repo().join("themes/default"), "themes/default");
+        fixture.write("digest.yaml", CONFIG);
+        fixture.write("content/tags.yaml", TAGS);
+        fixture
+    }
+
+    /// A folder with nothing in it.
+    pub fn bare() -> Fixture {
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A copy of the repository's example site.
+    pub fn example() -> Fixture {
+        let fixture = Fixture::bare();
+        fixture.copy_dir(&repo().join("themes"), "themes");
+        fixture.copy_dir(&repo().join("content"), "content");
+        fixture.write(
+            "digest.yaml",
+            &std::fs::read_to_string(repo().join("digest.yaml")).unwrap(),
+        );
+        fixture
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Fixture {
+        self.write_bytes(rel, text.as_bytes())
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Fixture {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Fixture {
+        std::fs::remove_file(self.path(rel)).unwrap();
+        self
+    }
+
+    /// An article with a title, a date and optional extra front matter.
+    pub fn article(&self, rel: &str, title: &str, date: &str, extra: &str, body: &str) -> &Fixture {
+        self.write(
+            &format!("content/{rel}"),
+            &format!("---\ntitle: \"{title}\"\ndate: {date}\n{extra}---\n{body}\n"),
+        )
+    }
+
+    fn copy_dir(&self, from: &Path, to: &str) {
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(from).unwrap();
+            let target = self.path(to).join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root().to_path_buf(),
+            ..BuildOptions::default()
+        }
+    }
+
+    /// Builds into `public/` as `digest build` does.
+    pub fn build(&self) -> Result<BuildReport, BuildError> {
+        digest::build_to_dir(&self.options(), &self.path("public"))
+    }
+
+    pub fn build_ok(&self) -> BuildReport {
+        match self.build() {
+            Ok(report) => report,
+            Err(err) => panic!("the build failed:\n{err}"),
+        }
+    }
+
+    /// The build's diagnostics as printed, one string each.
+    pub fn build_errors(&self) -> Vec<String> {
+        match self.build() {
+            Ok(_) => panic!("the build succeeded but should have failed"),
+            Err(err) => err.diagnostics().iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    /// Runs the `digest` binary in the site's folder.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_digest"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("digest runs")
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.path(rel);
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path(rel).exists()
+    }
+
+    /// A page of the built site, parsed.
+    pub fn page(&self, rel: &str) -> Page {
+        Page {
+            html: scraper::Html::parse_document(&self.read(&format!("public/{rel}"))),
+            path: rel.to_string(),
+        }
+    }
+
+    /// Every file under `public/` with its bytes.
+    pub fn snapshot(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
+        let root = self.path(rel);
+        let mut files = BTreeMap::new();
+        if !root.exists() {
+            return files;
+        }
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let name = entry
+                    .path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(name, std::fs::read(entry.path()).unwrap());
+            }
+        }
+        files
+    }
+
+    /// Every HTML page under `public/`, by path.
+    pub fn html_pages(&self) -> Vec<String> {
+        self.snapshot("public")
+            .into_keys()
+            .filter(|p| p.ends_with(".html"))
+            .collect()
+    }
+}
+
+/// A parsed HTML page.
+pub struct Page {
+    pub html: scraper::Html,
+    pub path: String,
+}
+
+impl Page {
+    fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let selector =
+            scraper::Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+        self.html.select(&selector).collect()
+    }
+
+    /// The text of every element matching `css`.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let texts = self.texts(css);
+        assert!(!texts.is_empty(), "{}: nothing matches {css}", self.path);
+        texts[0].clone()
+    }
+
+    /// The value of `attr` on every element matching `css`.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    pub fn attr(&self, css: &str, attr: &str) -> String {
+        let found = self.attrs(css, attr);
+        assert!(!found.is_empty(), "{}: no {css} with {attr}", self.path);
+        found[0].clone()
+    }
+
+    pub fn count(&self, css: &str) -> usize {
+        self.select(css).len()
+    }
+}
