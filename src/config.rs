@@ -230,7 +230,7 @@ impl Config {
     /// Reads and checks `digest.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|err| {
+        let bytes = std::fs::read(&path).map_err(|err| {
             let diagnostic = if err.kind() == std::io::ErrorKind::NotFound {
                 Diagnostic::error(None, format!("no {CONFIG_FILE} in {}", root.display()))
                     .with_help("run digest in the site's folder, or point to it with --root")
@@ -239,6 +239,9 @@ impl Config {
             };
             Diagnostics::from_iter([diagnostic])
         })?;
+        // Like articles: UTF-8 with or without a byte-order mark, any line ends.
+        let text = crate::parse::decode(Path::new(CONFIG_FILE), &bytes)
+            .map_err(|d| Diagnostics::from_iter([d]))?;
         let mut config = Config::parse(Path::new(CONFIG_FILE), &text)?;
         config.root = root.to_path_buf();
         Ok(config)

@@ -20,6 +20,7 @@ pub mod feeds;
 pub mod i18n;
 pub mod load;
 pub mod markdown;
+pub mod nesting;
 pub mod parse;
 pub mod plan;
 pub mod render;

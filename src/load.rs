@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use crate::config::{Config, Lang};
-use crate::error::{Diagnostic, Diagnostics, did_you_mean, io_reason};
+use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean, io_reason};
 
 /// The topic table's file name, directly under `content/`.
 pub const TAGS_FILE: &str = "tags.yaml";
@@ -81,12 +81,12 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
         );
         return (files, problems);
     }
-    let walker = walkdir::WalkDir::new(&content)
+    let mut walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -94,15 +94,35 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let rel_to_content = entry
             .path()
             .strip_prefix(&content)
             .expect("walkdir yields paths under its root");
-        let rel = to_slash(rel_to_content);
         let path = Path::new("content").join(rel_to_content);
+        if entry.depth() > 0
+            && let Some(problem) = bad_file_name(&path, entry.file_name().as_encoded_bytes())
+        {
+            problems.push(problem);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            // A named pipe or a device would block or never end if read.
+            problems.push(
+                Diagnostic::warning(
+                    Some(Location::new(&path, 1, 1)),
+                    "this is not a regular file (a named pipe, socket or device); it was left out",
+                )
+                .with_help("replace it with an ordinary file, or move it out of content/"),
+            );
+            continue;
+        }
+        let rel = to_slash(rel_to_content);
         let stamp = match entry.metadata() {
             Ok(m) => FileStamp::of(&m),
             Err(err) => {
@@ -121,6 +141,24 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
         }
     }
     (files, problems)
+}
+
+/// File names become URLs, so they must be text: a name saved in a legacy
+/// encoding (say Windows-1256 Arabic) is an error, not a garbled address.
+fn bad_file_name(path: &Path, name: &[u8]) -> Option<Diagnostic> {
+    let err = std::str::from_utf8(name).err()?;
+    let offset = err.valid_up_to();
+    Some(
+        Diagnostic::in_file(
+            path,
+            format!(
+                "the name `{}` is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {offset} of the name)",
+                String::from_utf8_lossy(name),
+                name[offset]
+            ),
+        )
+        .with_help("rename it with a UTF-8 name: digest uses file and folder names in addresses"),
+    )
 }
 
 type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
@@ -207,9 +245,21 @@ fn walk_error(config: &Config, err: &walkdir::Error) -> Diagnostic {
         )
         .with_help("remove the link or point it somewhere outside its own folder");
     }
+    let full = config.root.join(&path);
     match err.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound && full.is_symlink() => {
+            let target = std::fs::read_link(&full).unwrap_or_default();
+            Diagnostic::in_file(
+                &path,
+                format!(
+                    "this symbolic link points to {}, which does not exist",
+                    target.display()
+                ),
+            )
+            .with_help("point the link at an existing file, or remove it")
+        }
         Some(io) => Diagnostic::in_file(&path, format!("could not read: {}", io_reason(io)))
-            .with_help("check the file's permissions"),
+            .with_help("check that digest may read it (its permissions and those of its folders)"),
         None => Diagnostic::in_file(&path, err.to_string()),
     }
 }

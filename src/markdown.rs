@@ -8,6 +8,7 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::RawHtml;
+use crate::nesting::{self, Reading};
 
 /// How bodies are rendered; part of the parse fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -17,6 +18,20 @@ pub struct MarkdownOptions {
     pub base_path: String,
 }
 
+/// Markdown containers (quotes, lists, emphasis…) nested deeper than this
+/// are flattened: their text stays, the extra levels of markup go. Writers
+/// never nest this deep; broken or hostile input may, and a deep tree
+/// exhausts the stack of whatever reads the page next.
+pub const MAX_NESTING: usize = 32;
+
+/// Sanitized raw HTML that leaves the body nested deeper than this is shown
+/// as text instead.
+pub const MAX_HTML_DEPTH: usize = 128;
+
+/// Raw HTML that seems to nest deeper than this is not even handed to the
+/// sanitizer, whose work grows with depth times size.
+const MAX_RAW_HTML_ESTIMATE: usize = 512;
+
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -24,83 +39,149 @@ pub struct Rendered {
     pub words: u32,
     /// The first paragraph's text, without markup.
     pub first_paragraph: String,
+    /// Markdown nested beyond [`MAX_NESTING`] was flattened: the byte
+    /// offset of the first element that lost its markup.
+    pub flattened: Option<usize>,
+    /// The raw HTML nested too deeply and was shown as text: the byte
+    /// offset of the first raw HTML.
+    pub deep_html_escaped: Option<usize>,
 }
 
 /// Renders a Markdown body (CommonMark with tables, footnotes and
 /// strikethrough).
 pub fn render(markdown: &str, options: &MarkdownOptions) -> Rendered {
+    let first = render_with(markdown, options, options.raw_html);
+    if options.raw_html != RawHtml::Sanitize || first.raw_html.is_empty() {
+        return first.rendered;
+    }
+    let estimate = nesting::max_depth(&first.raw_html, Reading::AsWritten);
+    if estimate <= MAX_RAW_HTML_ESTIMATE {
+        let html = sanitize(&first.rendered.html);
+        if nesting::max_depth(&html, Reading::WellFormed) <= MAX_HTML_DEPTH {
+            return Rendered {
+                html,
+                ..first.rendered
+            };
+        }
+    }
+    let mut escaped = render_with(markdown, options, RawHtml::Escape).rendered;
+    escaped.deep_html_escaped = Some(first.raw_html_at);
+    escaped
+}
+
+/// A body rendered with a raw HTML policy; `raw_html` holds the raw HTML it
+/// met (for `sanitize`, which is applied afterwards), starting at byte
+/// `raw_html_at` of the Markdown.
+struct FirstPass {
+    rendered: Rendered,
+    raw_html: String,
+    raw_html_at: usize,
+}
+
+fn render_with(markdown: &str, options: &MarkdownOptions, raw_html: RawHtml) -> FirstPass {
     let flags = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     let mut words = 0u32;
-    let mut raw_html_seen = false;
+    let mut raw = String::new();
+    let mut raw_at = None;
     let mut first_paragraph = String::new();
     let mut paragraph_state = ParagraphState::Before;
-    let events = Parser::new_ext(markdown, flags).map(|event| match event {
-        Event::Start(Tag::Paragraph) => {
-            if paragraph_state == ParagraphState::Before {
-                paragraph_state = ParagraphState::Inside;
-            }
-            event
-        }
-        Event::End(TagEnd::Paragraph) => {
-            if paragraph_state == ParagraphState::Inside {
-                paragraph_state = ParagraphState::Done;
-            }
-            event
-        }
-        Event::Text(ref text) | Event::Code(ref text) => {
-            words += text.split_whitespace().count() as u32;
-            if paragraph_state == ParagraphState::Inside {
-                first_paragraph.push_str(text);
-            }
-            event
-        }
-        Event::SoftBreak | Event::HardBreak if paragraph_state == ParagraphState::Inside => {
-            first_paragraph.push(' ');
-            event
-        }
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: rebase(dest_url, &options.base_path),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: rebase(dest_url, &options.base_path),
-            title,
-            id,
-        }),
-        Event::Html(html) | Event::InlineHtml(html) => match options.raw_html {
-            RawHtml::Escape => Event::Text(html),
-            RawHtml::Sanitize | RawHtml::Allow => {
-                raw_html_seen = true;
-                Event::Html(html)
-            }
-        },
-        other => other,
-    });
+    let mut depth = 0usize;
+    let mut flattened = None;
+    let events = Parser::new_ext(markdown, flags)
+        .into_offset_iter()
+        .filter_map(|(event, at)| {
+            let event = match event {
+                Event::Start(tag) => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        flattened = flattened.or(Some(at.start));
+                        return None;
+                    }
+                    Event::Start(tag)
+                }
+                Event::End(tag) => {
+                    depth -= 1;
+                    if depth >= MAX_NESTING {
+                        return None;
+                    }
+                    Event::End(tag)
+                }
+                other => other,
+            };
+            Some(match event {
+                Event::Start(Tag::Paragraph) => {
+                    if paragraph_state == ParagraphState::Before {
+                        paragraph_state = ParagraphState::Inside;
+                    }
+                    event
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    if paragraph_state == ParagraphState::Inside {
+                        paragraph_state = ParagraphState::Done;
+                    }
+                    event
+                }
+                Event::Text(ref text) | Event::Code(ref text) => {
+                    words += text.split_whitespace().count() as u32;
+                    if paragraph_state == ParagraphState::Inside {
+                        first_paragraph.push_str(text);
+                    }
+                    event
+                }
+                Event::SoftBreak | Event::HardBreak
+                    if paragraph_state == ParagraphState::Inside =>
+                {
+                    first_paragraph.push(' ');
+                    event
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: rebase(dest_url, &options.base_path),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: rebase(dest_url, &options.base_path),
+                    title,
+                    id,
+                }),
+                Event::Html(html) | Event::InlineHtml(html) => match raw_html {
+                    RawHtml::Escape => Event::Text(html),
+                    RawHtml::Sanitize | RawHtml::Allow => {
+                        raw_at = raw_at.or(Some(at.start));
+                        raw.push_str(&html);
+                        Event::Html(html)
+                    }
+                },
+                other => other,
+            })
+        });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    if raw_html_seen && options.raw_html == RawHtml::Sanitize {
-        html = sanitize(&html);
-    }
-    Rendered {
-        html,
-        words,
-        first_paragraph: first_paragraph.trim().to_string(),
+    FirstPass {
+        rendered: Rendered {
+            html,
+            words,
+            first_paragraph: first_paragraph.trim().to_string(),
+            flattened,
+            deep_html_escaped: None,
+        },
+        raw_html: raw,
+        raw_html_at: raw_at.unwrap_or(0),
     }
 }
 

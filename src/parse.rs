@@ -139,6 +139,34 @@ fn parse_inner(
     }
 
     let rendered = markdown::render(body, &settings.markdown);
+    let body_at = |offset: usize| {
+        let (line, column) = line_and_column(&text, body, offset);
+        Location::new(path, line, column)
+    };
+    if let Some(offset) = rendered.flattened {
+        problems.push(
+            Diagnostic::warning(
+                Some(body_at(offset)),
+                format!(
+                    "the text is nested more than {} levels deep (quotes in quotes, lists in lists…); the deeper levels are shown without their formatting",
+                    markdown::MAX_NESTING
+                ),
+            )
+            .with_help("check for stray `>` or list markers at the start of lines"),
+        );
+    }
+    if let Some(offset) = rendered.deep_html_escaped {
+        problems.push(
+            Diagnostic::warning(
+                Some(body_at(offset)),
+                format!(
+                    "the raw HTML in the text is nested more than {} levels deep; it is shown as text",
+                    markdown::MAX_HTML_DEPTH
+                ),
+            )
+            .with_help("remove the HTML markup, or write the formatting in Markdown"),
+        );
+    }
     let has_summary = summary.is_some();
     let summary = summary.unwrap_or_else(|| shorten(&rendered.first_paragraph, 300));
     let body_html: Arc<str> = Arc::from(rendered.html);
@@ -162,6 +190,15 @@ fn parse_inner(
         version: version_of(path, bytes),
         body: OnceLock::from(body_html),
     })
+}
+
+/// The line and column in `text` of byte `offset` of `body`, a slice of it.
+fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
+    let start = (body.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let before = &text[..(start + offset).min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// Renders the body of an article that came from the cache.
@@ -469,9 +506,10 @@ impl Fields<'_, '_> {
             return None;
         };
         if markdown::is_dangerous_url(&src) {
-            let d = self
-                .src
-                .error_at(&["image"], "the image address uses a scripting scheme");
+            let d = self.src.error_at_value(
+                &["image", "src"],
+                "the image address uses a scripting scheme",
+            );
             self.fail(d.with_help("use a path such as photo.jpg or an https:// address"));
             return None;
         }
@@ -511,8 +549,15 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     if slug.is_empty() {
         return Err("the slug is empty".into());
     }
-    if slug == "." || slug == ".." || slug.contains("..") {
-        return Err(format!("the slug `{slug}` contains `..`"));
+    if slug == "." || slug == ".." {
+        return Err(format!(
+            "the slug `{slug}` would point at a folder instead of naming a page in it"
+        ));
+    }
+    if slug.starts_with('.') {
+        return Err(format!(
+            "the slug `{slug}` starts with a dot, which makes a hidden folder many hosts do not serve"
+        ));
     }
     if let Some(bad) = slug.chars().find(|c| matches!(c, '/' | '\\')) {
         return Err(format!(
@@ -582,8 +627,16 @@ pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<PubDate, String
                         b.is_ascii_digit()
                     }
                 });
+            let western: String = text.chars().map(western_digit).collect();
             return Err(if shaped {
-                format!("`{text}` is not a real date or time: {}", jiff_reason(&err))
+                let why = impossible_day(&text[..10])
+                    .or_else(|| impossible_time(&text[10..]))
+                    .unwrap_or_else(|| jiff_reason(&err));
+                format!("`{text}` is not a real date or time: {why}")
+            } else if western != text && parse_date(&western, tz).is_ok() {
+                format!(
+                    "`{text}` is written with Arabic-Indic digits; write dates with the digits 0-9: {western}"
+                )
             } else {
                 format!("`{text}` is not a date digest can read")
             });
@@ -593,6 +646,44 @@ pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<PubDate, String
         .to_zoned_datetime(tz.clone())
         .map_err(|err| format!("`{text}` does not exist in the site's time zone: {err}"))?;
     Ok(PubDate::new(zoned.timestamp(), zoned.offset()))
+}
+
+/// Why a `YYYY-MM-DD` that jiff refused names no day of the calendar, in
+/// words an editor reads at a glance ("2021-02 has only 28 days").
+fn impossible_day(ymd: &str) -> Option<String> {
+    let year: i16 = ymd[..4].parse().ok()?;
+    let month: i8 = ymd[5..7].parse().ok()?;
+    let day: i8 = ymd[8..10].parse().ok()?;
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let days = jiff::civil::Date::new(year, month, 1).ok()?.days_in_month();
+    if day == 0 {
+        return Some("there is no day 0".to_string());
+    }
+    (day > days).then(|| format!("{}-{month:02} has only {days} days", &ymd[..4]))
+}
+
+/// Why the time after a date (` 25:00`, `T10:61`) names no time of day.
+fn impossible_time(time: &str) -> Option<String> {
+    let time = time.strip_prefix([' ', 'T'])?;
+    let mut parts = time.split(':');
+    let hour: u32 = parts.next()?.parse().ok()?;
+    let minute: u32 = parts.next()?.get(..2)?.parse().ok()?;
+    if hour > 23 {
+        return Some(format!("there is no hour {hour} (hours run from 00 to 23)"));
+    }
+    (minute > 59).then(|| format!("there is no minute {minute} (minutes run from 00 to 59)"))
+}
+
+/// `٣` and `۳` (Arabic-Indic and Persian digits) as `3`; other characters
+/// as they are.
+fn western_digit(c: char) -> char {
+    match c {
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        c => c,
+    }
 }
 
 fn jiff_reason(err: &jiff::Error) -> String {
@@ -684,7 +775,7 @@ mod tests {
             [
                 "error: content/news/x.ar.md:1:1: the front matter has no `title`\n  help: add a line `title: …` between the `---` lines",
                 "error: content/news/x.ar.md:2:1: unknown front matter key `titel`\n  help: did you mean `title`?",
-                "error: content/news/x.ar.md:3:7: `2021-02-30` is not a real date or time: parameter 'day' for `2021-02` is invalid, must be in range `1..=28`\n  help: write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)",
+                "error: content/news/x.ar.md:3:7: `2021-02-30` is not a real date or time: 2021-02 has only 28 days\n  help: write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)",
                 "error: content/news/x.ar.md:4:7: the slug `a/b` contains `/`, which would make it more than one path segment\n  help: use letters, digits and hyphens only, e.g. `slug: us-combat-mission-ends`",
             ]
         );
@@ -751,6 +842,8 @@ mod tests {
         assert!(check_slug("us-forces-2021").is_ok());
         assert!(check_slug("القوات-الأميركية").is_ok());
         assert!(check_slug("..").is_err());
+        assert!(check_slug(".hidden").is_err());
+        assert!(check_slug("v1..2").is_ok());
         assert!(check_slug("a\\b").is_err());
         assert!(check_slug("a b").unwrap_err().contains("a space"));
         assert!(check_slug("a?b").is_err());

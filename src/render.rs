@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::feeds;
 use crate::i18n::Locales;
+use crate::nesting::{self, Reading};
 use crate::parse::ParseSettings;
 use crate::plan::{Page, PageKind};
 use crate::site::Site;
@@ -54,8 +55,21 @@ impl Renderer<'_> {
         let route = &page.route;
         let html = match &page.kind {
             PageKind::Article(id) => {
-                let (common, article) = sources.article(page, *id)?;
-                self.template("article.html", &common, ArticleContext { article })?
+                let (common, mut article) = sources.article(page, *id)?;
+                if !self.config.minify {
+                    let html =
+                        self.template("article.html", &common, ArticleContext { article })?;
+                    return Ok(Some(html.into_bytes()));
+                }
+                // The page around the body is minified with a slot in the
+                // body's place; the body is minified on its own, if it is
+                // safe to, and then put in the slot.
+                let body = std::mem::replace(&mut article.body, body_slot().to_string());
+                let html = self.template("article.html", &common, ArticleContext { article })?;
+                let page = String::from_utf8(minify(html.as_bytes()))
+                    .expect("minify-html keeps UTF-8 text UTF-8");
+                let body = self.minify_body(body);
+                return Ok(Some(page.replace(body_slot(), &body).into_bytes()));
             }
             PageKind::List { lang, list, pager } => {
                 let (common, list) = sources.list(page, lang, list, pager);
@@ -91,6 +105,18 @@ impl Renderer<'_> {
         } else {
             html.into_bytes()
         }))
+    }
+
+    /// An article's body, minified when that is safe: when the body is
+    /// HTML that digest wrote itself (not raw HTML kept as written) and
+    /// nests shallowly enough for the minifier's recursive parser.
+    fn minify_body(&self, body: String) -> String {
+        if self.settings.markdown.raw_html == crate::config::RawHtml::Allow
+            || nesting::max_depth(&body, Reading::WellFormed) > MAX_MINIFY_DEPTH
+        {
+            return body;
+        }
+        String::from_utf8(minify(body.as_bytes())).unwrap_or(body)
     }
 
     fn template<T: Serialize>(
@@ -131,6 +157,24 @@ struct TopicsContext {
 #[derive(Serialize)]
 struct EditionsContext {
     front: EditionsView,
+}
+
+/// How deep HTML may nest for minify-html, whose parser recurses once per
+/// level, to run safely on a worker thread's stack.
+const MAX_MINIFY_DEPTH: usize = 200;
+
+/// Stands in for an article's body while the page around it is minified.
+/// It carries a number chosen at random when digest starts, so no text of
+/// an article can spell it, whatever the minifier decodes.
+fn body_slot() -> &'static str {
+    static SLOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SLOT.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        format!("<digest-body-{random:016x}></digest-body-{random:016x}>")
+    })
 }
 
 /// HTML minified with minify-html; multibyte text is left intact.

@@ -133,7 +133,18 @@ impl<'a> YamlSource<'a> {
         let mut found: Option<FoundKey> = None;
         let (mut from, mut parent_indent) = (0usize, -1isize);
         for (depth, key) in path.iter().enumerate() {
-            let hit = find_in_block(&lines, from, parent_indent, key)?;
+            let Some(hit) = find_in_block(&lines, from, parent_indent, key) else {
+                // Not a block child: perhaps in a flow mapping on the
+                // parent's line (`source: { name: AP, url: … }`).
+                let in_flow = found
+                    .as_ref()
+                    .and_then(|parent| find_in_flow(lines[parent.line], parent, key))
+                    .map(|hit| FoundKey {
+                        depth: depth + 1,
+                        ..hit
+                    });
+                return in_flow.or(found);
+            };
             parent_indent = hit.indent as isize;
             from = hit.line + 1;
             found = Some(FoundKey {
@@ -191,6 +202,32 @@ fn find_in_block(lines: &[&str], from: usize, parent_indent: isize, key: &str) -
     None
 }
 
+/// Finds `key: ` inside the flow mapping that is the value of `parent`, on
+/// the parent's line.
+fn find_in_flow(line: &str, parent: &FoundKey, key: &str) -> Option<FoundKey> {
+    let chars: Vec<char> = line.chars().collect();
+    let key_chars: Vec<char> = key.chars().collect();
+    (parent.value_column..chars.len()).find_map(|at| {
+        let starts_key = at == 0 || matches!(chars[at - 1], '{' | ',' | ' ');
+        let rest = chars.get(at..)?;
+        if !starts_key || !rest.starts_with(&key_chars) {
+            return None;
+        }
+        let after = &rest[key_chars.len()..];
+        let spaces = after.iter().take_while(|c| **c == ' ').count();
+        (after.get(spaces) == Some(&':')).then(|| {
+            let value = at + key_chars.len() + spaces + 1;
+            let gap = chars[value..].iter().take_while(|c| **c == ' ').count();
+            FoundKey {
+                line: parent.line,
+                indent: at,
+                value_column: value + gap,
+                depth: 0,
+            }
+        })
+    })
+}
+
 /// The text of a mapping key, whatever its YAML type.
 pub fn key_text(key: &Value) -> String {
     match key {
@@ -233,6 +270,28 @@ mod tests {
             src.value_location(&["languages", "ar", "locale"])
                 .to_string(),
             "digest.yaml:5:14"
+        );
+    }
+
+    #[test]
+    fn finds_keys_inside_flow_mappings() {
+        let src = YamlSource::new(
+            Path::new("a.md"),
+            "title: x\nsource: { name: AP, link: https://apnews.com/ }\n",
+            2,
+        );
+        assert_eq!(
+            src.key_location(&["source", "link"]).to_string(),
+            "a.md:3:21"
+        );
+        assert_eq!(
+            src.value_location(&["source", "name"]).to_string(),
+            "a.md:3:17"
+        );
+        assert_eq!(
+            src.key_location(&["source", "nothing"]).to_string(),
+            "a.md:3:1",
+            "the parent when the key is not found"
         );
     }
 
