@@ -284,9 +284,14 @@ pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: us
         }
         let versions = sources.versions(page);
         if versions.len() > 1 {
-            for (lang, route) in &versions {
+            let x_default = sources.x_default(page, &versions);
+            let links = versions
+                .iter()
+                .map(|(lang, route)| (lang.as_str(), route))
+                .chain(x_default.as_ref().map(|route| ("x-default", route)));
+            for (hreflang, route) in links {
                 out.push_str(&format!(
-                    "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{}\"/>",
                     escape(&sources.permalink(route))
                 ));
             }

@@ -52,7 +52,6 @@ impl Renderer<'_> {
     /// Renders one page. `None` for assets, which are copied, not rendered.
     pub fn render(&self, page: &Page) -> Result<Option<Vec<u8>>, Diagnostic> {
         let sources = self.sources();
-        let route = &page.route;
         let html = match &page.kind {
             PageKind::Article(id) => {
                 let (common, mut article) = sources.article(page, *id)?;
@@ -80,11 +79,11 @@ impl Renderer<'_> {
                 self.template("topics.html", &common, TopicsContext { topics })?
             }
             PageKind::Front => {
-                let (common, front) = sources.editions(route, "front", self.config.paginate);
+                let (common, front) = sources.editions(page, "front", self.config.paginate);
                 self.template("front.html", &common, EditionsContext { front })?
             }
             PageKind::NotFound => {
-                let (common, front) = sources.editions(route, "404", 0);
+                let (common, front) = sources.editions(page, "404", 0);
                 self.template("404.html", &common, EditionsContext { front })?
             }
             PageKind::Feed {
@@ -131,10 +130,11 @@ impl Renderer<'_> {
                 format!("internal error: the view of {name} does not serialize: {e}"),
             )
         })?;
-        self.theme
-            .tera
-            .render(name, &context)
-            .map_err(|err| template_errors(&self.theme.dir, &err).remove(0))
+        self.theme.tera.render(name, &context).map_err(|err| {
+            self.theme
+                .locales
+                .explain(template_errors(&self.theme.dir, &err).remove(0))
+        })
     }
 }
 

@@ -115,10 +115,14 @@ impl Theme {
                 }
             })
             .collect();
-        if let Err(err) =
-            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        {
-            problems.extend(template_errors(&dir, &err));
+        match tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            Ok(()) => {
+                for (name, text) in &sources {
+                    problems
+                        .extend(locales.check_template(&dir.join("templates").join(name), text));
+                }
+            }
+            Err(err) => problems.extend(template_errors(&dir, &err)),
         }
         for required in REQUIRED_TEMPLATES {
             if !sources.iter().any(|(n, _)| n == required) {

@@ -58,9 +58,13 @@ pub struct SwitchLink {
     pub dir: &'static str,
     pub name: String,
     pub href: String,
-    /// Whether it leads to this page's translation (else to that edition's
-    /// home).
+    /// Whether it leads to this page in that language (else to that
+    /// edition's home, and the label says so).
     pub translated: bool,
+    /// Whether the target is one of the page's `hreflang` alternates (the
+    /// first page of a paginated list in the other language is the same
+    /// list, but not the same page).
+    pub alternate: bool,
     /// What the link says, in its own language.
     pub label: String,
 }
@@ -82,10 +86,14 @@ pub struct PageMeta {
     pub description: Option<String>,
     pub href: String,
     pub permalink: String,
+    /// Search engines should not index the page (the 404 page, which is
+    /// served at any missing address): no canonical link, no alternates.
+    pub noindex: bool,
     /// Every language version of this page, itself included.
     pub alternates: Vec<Alternate>,
-    /// The permalink for `hreflang="x-default"`.
-    pub x_default: String,
+    /// The permalink for `hreflang="x-default"`, when the page has
+    /// alternates.
+    pub x_default: Option<String>,
     pub switcher: Vec<SwitchLink>,
     pub feeds: Vec<FeedLink>,
     /// Open Graph locales of the other versions (`en_GB`).
@@ -312,7 +320,9 @@ impl Sources<'_> {
 
     /// Every language version of a page (itself included), in the
     /// configuration's language order: what hreflang links and the sitemap
-    /// list.
+    /// list. The front door's versions are the edition homes; the later
+    /// pages of a paginated list, the 404 page and files other than HTML
+    /// pages have no versions but themselves (or none).
     pub fn versions(&self, page: &Page) -> Vec<(Lang, Route)> {
         let mut found = Vec::new();
         for language in &self.config.languages {
@@ -325,13 +335,12 @@ impl Sources<'_> {
                     .site
                     .translation_in(*id, lang)
                     .map(|t| routes::article(self.site, t)),
-                PageKind::List {
-                    lang: own, pager, ..
-                } if own == lang => Some(page.route.clone()).filter(|_| pager.number >= 1),
+                PageKind::List { lang: own, .. } if own == lang => Some(page.route.clone()),
                 PageKind::List { list, pager, .. } => (pager.number == 1
                     && list.exists_in(self.site, lang))
                 .then(|| routes::list(self.site, lang, list)),
                 PageKind::TopicIndex(_) => Some(routes::topic_index(lang)),
+                PageKind::Front => Some(routes::list(self.site, lang, &ListKind::Home)),
                 _ => None,
             };
             if let Some(route) = route {
@@ -341,43 +350,48 @@ impl Sources<'_> {
         found
     }
 
-    /// The common part of a page in `lang` at `route`; `versions` are the
-    /// page's language versions (see [`Sources::versions`]).
-    fn common(
-        &self,
-        lang: &Lang,
-        route: &Route,
-        kind: &'static str,
-        title: String,
-        versions: &[(Lang, Route)],
-    ) -> Common {
-        let mut alternates = Vec::new();
-        let mut switcher = Vec::new();
-        for other in &self.config.languages {
-            let version = if &other.lang == lang {
-                Some(route.clone())
-            } else {
-                versions
-                    .iter()
-                    .find(|(l, _)| l == &other.lang)
-                    .map(|(_, r)| r.clone())
-            };
-            if let Some(v) = &version {
-                alternates.push(Alternate {
-                    lang: other.lang.to_string(),
-                    hreflang: other.lang.to_string(),
-                    href: self.href(v),
-                    permalink: self.permalink(v),
-                });
-            }
-            if &other.lang != lang {
-                switcher.push(self.switch_link(other, version.as_ref()));
-            }
+    /// The page for `hreflang="x-default"`: the bilingual front door for the
+    /// front door itself and the edition homes, else the default language's
+    /// version, else the first version. Every version of a page gets the
+    /// same answer, so the alternates of a page and of its translations
+    /// form one consistent set.
+    pub fn x_default(&self, page: &Page, versions: &[(Lang, Route)]) -> Option<Route> {
+        match &page.kind {
+            PageKind::Front => Some(page.route.clone()),
+            PageKind::List {
+                list: ListKind::Home,
+                pager,
+                ..
+            } if pager.number == 1 => Some(routes::front()),
+            _ => versions
+                .iter()
+                .find(|(l, _)| l == &self.config.default_language)
+                .or_else(|| versions.first())
+                .map(|(_, r)| r.clone()),
         }
-        let x_default = alternates
+    }
+
+    /// The common part of a page in `lang`, with its alternates and its
+    /// language switcher.
+    fn common(&self, lang: &Lang, page: &Page, kind: &'static str, title: String) -> Common {
+        let versions = self.versions(page);
+        let alternates = versions
             .iter()
-            .find(|a| a.lang == self.config.default_language.as_str())
-            .map_or_else(|| self.permalink(route), |a| a.permalink.clone());
+            .map(|(l, v)| Alternate {
+                lang: l.to_string(),
+                hreflang: l.to_string(),
+                href: self.href(v),
+                permalink: self.permalink(v),
+            })
+            .collect();
+        let x_default = self.x_default(page, &versions).map(|r| self.permalink(&r));
+        let switcher = self
+            .config
+            .languages
+            .iter()
+            .filter(|l| &l.lang != lang)
+            .map(|other| self.switch_link(page, other, &versions))
+            .collect();
         let og_alternate_locales = self
             .config
             .languages
@@ -413,8 +427,9 @@ impl Sources<'_> {
                 kind,
                 title,
                 description: None,
-                href: self.href(route),
-                permalink: self.permalink(route),
+                href: self.href(&page.route),
+                permalink: self.permalink(&page.route),
+                noindex: false,
                 alternates,
                 x_default,
                 switcher,
@@ -426,26 +441,50 @@ impl Sources<'_> {
         }
     }
 
-    fn switch_link(&self, target: &LanguageConfig, version: Option<&Route>) -> SwitchLink {
-        let locale = self.locale(&target.lang);
-        let (href, translated, key) = match version {
-            Some(route) => (self.href(route), true, "switch_translation"),
-            None => (
-                self.href(&Route::dir([target.lang.as_str()])),
-                false,
-                "switch_untranslated",
-            ),
+    /// Where the switcher leads in `target`'s language: this page's version
+    /// there; for a later page of a list, the same list's first page; else
+    /// that edition's home, saying that the page has no translation.
+    fn switch_link(
+        &self,
+        page: &Page,
+        target: &LanguageConfig,
+        versions: &[(Lang, Route)],
+    ) -> SwitchLink {
+        let lang = &target.lang;
+        let version = versions.iter().find(|(l, _)| l == lang).map(|(_, r)| r);
+        let same_list = match &page.kind {
+            PageKind::List { list, .. } if list.exists_in(self.site, lang) => {
+                Some(routes::list(self.site, lang, list))
+            }
+            _ => None,
+        };
+        let (route, translated) = match (version, same_list) {
+            (Some(route), _) => (route.clone(), true),
+            (None, Some(route)) => (route, true),
+            (None, None) => (routes::list(self.site, lang, &ListKind::Home), false),
+        };
+        let key = if translated {
+            "switch_translation"
+        } else {
+            "switch_untranslated"
         };
         SwitchLink {
-            lang: target.lang.to_string(),
+            lang: lang.to_string(),
             dir: target.dir.as_str(),
             name: target.name.clone(),
-            href,
+            href: self.href(&route),
             translated,
-            label: locale
-                .text(key, None, &[])
-                .unwrap_or_else(|_| target.name.clone()),
+            alternate: version.is_some(),
+            label: self.string(lang, key),
         }
+    }
+
+    /// A UI string digest itself needs; the theme is checked for them when it
+    /// is loaded (see [`crate::i18n::REQUIRED_STRINGS`]).
+    fn string(&self, lang: &Lang, key: &str) -> String {
+        self.locale(lang)
+            .text(key, None, &[])
+            .expect("required UI strings are checked when the theme is loaded")
     }
 
     fn image(&self, article: &Article) -> Option<ImageView> {
@@ -506,7 +545,6 @@ impl Sources<'_> {
 
     /// The page of one article.
     pub fn article(&self, page: &Page, id: ArticleId) -> Result<(Common, ArticleView), Diagnostic> {
-        let route = &page.route;
         let article = &self.site.articles[id];
         let lang = &article.lang;
         let body = render_body(article, &self.config.root, self.settings)?;
@@ -525,13 +563,7 @@ impl Sources<'_> {
                 }
             })
             .collect();
-        let mut common = self.common(
-            lang,
-            route,
-            "article",
-            article.title.clone(),
-            &self.versions(page),
-        );
+        let mut common = self.common(lang, page, "article", article.title.clone());
         common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
         common.page.image = card.image.clone();
         common.page.json_ld = Some(self.news_article_json_ld(id, &card));
@@ -646,7 +678,6 @@ impl Sources<'_> {
         list: &ListKind,
         pager: &Pager,
     ) -> (Common, ListView) {
-        let route = &page.route;
         let locale = self.locale(lang);
         let items = list.items(self.site, lang);
         let base = routes::list(self.site, lang, list);
@@ -679,12 +710,12 @@ impl Sources<'_> {
                     None,
                     &[("page", locale.number(pager.number as i64))],
                 )
-                .unwrap_or_else(|_| pager.number.to_string());
+                .expect("required UI strings are checked when the theme is loaded");
             format!("{heading} – {page}")
         } else {
             heading.clone()
         };
-        let mut common = self.common(lang, route, kind, title, &self.versions(page));
+        let mut common = self.common(lang, page, kind, title);
         common.page.description = description.clone();
         let topic = match list {
             ListKind::Topic(t) => Some(self.topic_view(*t, lang, items.len())),
@@ -800,11 +831,8 @@ impl Sources<'_> {
 
     /// The topic index of an edition: biggest topic first, then by name.
     pub fn topic_index(&self, page: &Page, lang: &Lang) -> (Common, Vec<TopicEntry>) {
-        let title = self
-            .locale(lang)
-            .text("topics", None, &[])
-            .unwrap_or_else(|_| "Topics".into());
-        let common = self.common(lang, &page.route, "topics", title, &self.versions(page));
+        let title = self.string(lang, "topics");
+        let common = self.common(lang, page, "topics", title);
         let entries = self
             .site
             .edition(lang)
@@ -826,9 +854,12 @@ impl Sources<'_> {
     }
 
     /// The front door (`/`) or the 404 page: every edition side by side.
+    /// Both speak every language, so their switcher lists every edition, by
+    /// its own name; the 404 page, served at any missing address, asks not
+    /// to be indexed and has no canonical or alternate links.
     pub fn editions(
         &self,
-        route: &Route,
+        page: &Page,
         kind: &'static str,
         latest: usize,
     ) -> (Common, EditionsView) {
@@ -840,9 +871,23 @@ impl Sources<'_> {
             .map(|l| l.title.as_str())
             .collect::<Vec<_>>()
             .join(" | ");
-        let mut common = self.common(lang, route, kind, title, &[]);
-        // The page shows every edition itself: there is nothing to switch to.
-        common.page.switcher.clear();
+        let mut common = self.common(lang, page, kind, title);
+        let front = page.kind == PageKind::Front;
+        common.page.noindex = !front;
+        common.page.switcher = self
+            .config
+            .languages
+            .iter()
+            .map(|l| SwitchLink {
+                lang: l.lang.to_string(),
+                dir: l.dir.as_str(),
+                name: l.name.clone(),
+                href: self.href(&routes::list(self.site, &l.lang, &ListKind::Home)),
+                translated: front,
+                alternate: front,
+                label: l.name.clone(),
+            })
+            .collect();
         let editions = self
             .config
             .languages

@@ -256,3 +256,80 @@ impl Page {
         self.select(css).len()
     }
 }
+
+/// The file under `public/` that a link leads to: `/ar/tags/%D8%A7/` or
+/// `https://digest.example.org/ar/` → `ar/tags/ا/index.html`.
+pub fn file_of(href: &str) -> String {
+    let path = href
+        .strip_prefix("https://digest.example.org")
+        .unwrap_or(href);
+    assert!(path.starts_with('/'), "not a link into the site: {href}");
+    let path = percent_encoding::percent_decode_str(&path[1..])
+        .decode_utf8()
+        .unwrap_or_else(|e| panic!("{href} is not UTF-8 once decoded: {e}"))
+        .into_owned();
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path
+    }
+}
+
+impl Fixture {
+    /// The built page a link leads to.
+    pub fn page_at(&self, href: &str) -> Page {
+        self.page(&file_of(href))
+    }
+}
+
+impl Page {
+    /// The page's `hreflang` alternates: language (or `x-default`) → URL.
+    pub fn alternates(&self) -> BTreeMap<String, String> {
+        self.select("link[rel=alternate][hreflang]")
+            .iter()
+            .map(|e| {
+                let v = e.value();
+                (
+                    v.attr("hreflang").unwrap().to_string(),
+                    v.attr("href").unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The page's canonical URL, if it has one.
+    pub fn canonical(&self) -> Option<String> {
+        self.attrs("link[rel=canonical]", "href").pop()
+    }
+
+    /// The language switcher's links: (lang, dir, href, class, text).
+    pub fn switcher(&self) -> Vec<SwitchLink> {
+        self.select(".switcher a")
+            .iter()
+            .map(|e| {
+                let v = e.value();
+                let attr = |name: &str| v.attr(name).unwrap_or_default().to_string();
+                SwitchLink {
+                    lang: attr("lang"),
+                    dir: attr("dir"),
+                    href: attr("href"),
+                    class: attr("class"),
+                    rel: attr("rel"),
+                    text: e.text().collect::<String>().trim().to_string(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One link of a page's language switcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SwitchLink {
+    pub lang: String,
+    pub dir: String,
+    pub href: String,
+    /// `translation` or `untranslated`.
+    pub class: String,
+    pub rel: String,
+    pub text: String,
+}
