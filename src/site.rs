@@ -8,7 +8,10 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 
 use crate::article::Article;
-use crate::config::{Config, Lang};
+use icu_collator::options::CollatorOptions;
+use icu_collator::{Collator, CollatorBorrowed};
+
+use crate::config::{Config, Lang, LanguageConfig};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::topics::{AddLabelError, Resolution, TopicId, Topics, tag_location};
 
@@ -73,7 +76,7 @@ impl Site {
         let editions = config
             .languages
             .iter()
-            .map(|l| Edition::build(&l.lang, &articles, &article_topics, &topics))
+            .map(|l| Edition::build(l, &articles, &article_topics, &topics))
             .collect::<Vec<_>>();
         let related = related_stories(&articles, &article_topics, &editions, config.related);
         let stamps = articles
@@ -118,11 +121,12 @@ impl Site {
 
 impl Edition {
     fn build(
-        lang: &Lang,
+        language: &LanguageConfig,
         articles: &[Article],
         article_topics: &[Vec<TopicId>],
         topics: &Topics,
     ) -> Edition {
+        let lang = &language.lang;
         let mut edition = Edition {
             lang: Some(lang.clone()),
             ..Edition::default()
@@ -150,23 +154,33 @@ impl Edition {
                 .push(id);
         }
         let mut ordered: Vec<(TopicId, Vec<ArticleId>)> = by_topic.into_iter().collect();
+        let collator = label_collator(language);
+        let label = |t: &TopicId| {
+            let topic = topics.get(*t);
+            topic
+                .label(lang)
+                .map_or(topic.slug.as_str(), |l| l.label.as_str())
+        };
         ordered.sort_by(|(ta, a), (tb, b)| {
-            let label = |t: &TopicId| {
-                topics
-                    .get(*t)
-                    .label(lang)
-                    .map_or("", |l| l.label.as_str())
-                    .to_string()
-            };
             b.len()
                 .cmp(&a.len())
-                .then_with(|| label(ta).cmp(&label(tb)))
+                .then_with(|| match &collator {
+                    Some(c) => c.compare(label(ta), label(tb)),
+                    None => label(ta).cmp(label(tb)),
+                })
                 .then(ta.cmp(tb))
         });
         edition.topics = ordered.into_iter().collect();
         edition.months = months.into_iter().rev().collect();
         edition
     }
+}
+
+/// Compares labels in the edition's alphabetical order (ICU collation:
+/// `Iraq` before `ISIS` and `militias` in English; Arabic letters in
+/// Arabic order), or `None` if ICU has no data for the locale.
+fn label_collator(language: &LanguageConfig) -> Option<CollatorBorrowed<'static>> {
+    Collator::try_new((&language.locale).into(), CollatorOptions::default()).ok()
 }
 
 fn check_unique_urls(config: &Config, articles: &[Article], problems: &mut Diagnostics) {

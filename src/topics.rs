@@ -329,9 +329,12 @@ fn looks_like_key(text: &str) -> bool {
         && text.contains('-')
 }
 
-/// The form labels are compared in: no diacritics or tatweel, one alef,
+/// The form labels are compared in: Unicode compatibility forms folded
+/// (NFKC: Arabic presentation forms and ligatures such as ﻻ become plain
+/// letters), no Arabic diacritics or tatweel, one alef for its hamza forms,
 /// lowercase, single spaces.
 pub fn normalize_label(text: &str) -> String {
+    let text = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc().normalize(text);
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
