@@ -253,7 +253,7 @@ fn resolve_topics(
     order.sort_by(|a, b| articles[*a].path.cmp(&articles[*b].path));
     let mut result = vec![Vec::new(); articles.len()];
     let mut first_use: HashMap<TopicId, &std::path::Path> = HashMap::new();
-    let mut spellings: BTreeMap<(TopicId, Lang), BTreeMap<&str, usize>> = BTreeMap::new();
+    let mut spellings: BTreeMap<(TopicId, Lang), BTreeMap<String, usize>> = BTreeMap::new();
     let tags_file = topics_file_name(topics);
     for id in order {
         let article = &articles[id];
@@ -279,15 +279,7 @@ fn resolve_topics(
                     continue;
                 }
                 Resolution::NewLabel => match topics.add_label(&article.lang, &tag.text) {
-                    Ok(t) => {
-                        spellings
-                            .entry((t, article.lang.clone()))
-                            .or_default()
-                            .entry(tag.text.as_str())
-                            .and_modify(|n| *n += 1)
-                            .or_insert(1);
-                        t
-                    }
+                    Ok(t) => t,
                     Err(AddLabelError::NoLetters) => {
                         problems.push(
                             Diagnostic::error(
@@ -299,29 +291,28 @@ fn resolve_topics(
                         continue;
                     }
                     Err(AddLabelError::SameSlug { other, slug }) => {
-                        let other_label = topics
-                            .get(other)
-                            .label(&article.lang)
-                            .map(|l| l.label.clone());
-                        let whose = match (first_use.get(&other), other_label) {
-                            (Some(file), Some(label)) => {
-                                format!("the topic `{label}` in {}", file.display())
-                            }
-                            (_, Some(label)) => format!("the topic `{label}` in {}", tags_file),
-                            _ => format!("the topic `{slug}` in {}", tags_file),
-                        };
-                        problems.push(
-                            Diagnostic::error(
-                                Some(at),
-                                format!("the topic `{}` would have the same URL (tags/{slug}/) as {whose}", tag.text),
-                            )
-                            .with_help("use the same spelling in both articles, or give the topic a key in tags.yaml"),
-                        );
+                        let first = first_use.get(&other).copied();
+                        problems.push(same_url_error(
+                            topics,
+                            &article.lang,
+                            at,
+                            &tag.text,
+                            other,
+                            &slug,
+                            first,
+                        ));
                         continue;
                     }
                 },
             };
             first_use.entry(topic).or_insert(&article.path);
+            if !topics.get(topic).keyed {
+                *spellings
+                    .entry((topic, article.lang.clone()))
+                    .or_default()
+                    .entry(tag.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .or_default() += 1;
+            }
             if !result[id].contains(&topic) {
                 result[id].push(topic);
             }
@@ -329,10 +320,45 @@ fn resolve_topics(
     }
     for ((topic, lang), counts) in spellings {
         if let Some((label, _)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
-            topics.set_label(topic, &lang, label.trim().to_string());
+            topics.set_label(topic, &lang, label.clone());
         }
     }
     result
+}
+
+/// A free label whose address another topic of the edition already has.
+fn same_url_error(
+    topics: &Topics,
+    lang: &Lang,
+    at: Location,
+    text: &str,
+    other: TopicId,
+    slug: &str,
+    first_use: Option<&std::path::Path>,
+) -> Diagnostic {
+    let tags_file = topics_file_name(topics);
+    let taken = topics.get(other);
+    let label = taken.label(lang).map(|l| l.label.as_str());
+    let message = |whose: String| {
+        format!("the topic `{text}` would have the same URL (tags/{slug}/) as {whose}")
+    };
+    if taken.keyed {
+        let whose = match label {
+            Some(label) if label != slug => {
+                format!("the topic `{label}` (key `{slug}`) in {tags_file}")
+            }
+            _ => format!("the topic `{slug}` in {tags_file}"),
+        };
+        return Diagnostic::error(Some(at), message(whose)).with_help(format!(
+            "to mean that topic, write its key `{slug}` or its label; otherwise choose a label with another address"
+        ));
+    }
+    let whose = match (label, first_use) {
+        (Some(label), Some(file)) => format!("the topic `{label}` in {}", file.display()),
+        _ => format!("the topic `{slug}`"),
+    };
+    Diagnostic::error(Some(at), message(whose))
+        .with_help("use the same spelling in both articles, or give the topic a key in tags.yaml")
 }
 
 fn topics_file_name(topics: &Topics) -> String {
