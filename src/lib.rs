@@ -325,6 +325,11 @@ fn write_site(
     let empty = Manifest::new();
     let (staged_view, published_view) = if options.force {
         (&empty, &empty)
+    } else if !sink.is_intact() {
+        // The published folder is not the one the last build left (a build
+        // was killed after the swap, or someone replaced it): its files may
+        // not match `state.published`, so none is kept.
+        (&staged, &empty)
     } else {
         (&staged, &state.published)
     };
@@ -460,23 +465,54 @@ pub fn default_output(root: &Path) -> PathBuf {
 
 /// The cache folder for an output folder: beside it, so the spare copy of
 /// the site is on the same file system and can be swapped in atomically.
+/// Each output folder has its own (`.digest-cache/public/`), so builds into
+/// different folders never mistake each other's files for their own.
 pub fn cache_dir_for(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     output
         .parent()
         .unwrap_or(Path::new("."))
         .join(".digest-cache")
+        .join(name)
 }
 
 /// Builds `options.root` into a folder: the whole of `digest build`.
 pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport, BuildError> {
     let cache_dir = cache_dir_for(output);
-    let fatal = |err: std::io::Error| BuildError::Fatal(Diagnostic::error(None, err.to_string()));
+    // The lock comes first: the state read below is then the one the last
+    // build into this folder left, not one another build is rewriting.
+    let mut sink = write::DirSink::new(output, &cache_dir).map_err(|err| {
+        let diagnostic = if err.kind() == std::io::ErrorKind::WouldBlock {
+            Diagnostic::error(
+                None,
+                format!(
+                    "another digest build is writing {} (it holds {})",
+                    output.display(),
+                    write::DirSink::lock_path(&cache_dir).display()
+                ),
+            )
+            .with_help("wait for it to finish, then build again")
+        } else {
+            Diagnostic::error(
+                None,
+                format!(
+                    "could not prepare {}: {}",
+                    cache_dir.display(),
+                    error::io_reason(&err)
+                ),
+            )
+            .with_help("check that the folder beside the output is writable")
+        };
+        BuildError::Fatal(diagnostic)
+    })?;
     let mut state = if options.force {
         BuildState::default()
     } else {
         BuildState::load(&cache_dir)
     };
-    let mut sink = write::DirSink::new(output, &cache_dir, state.published_id).map_err(fatal)?;
+    sink.trust_published(state.published_id);
     let options = BuildOptions {
         cache_dir: Some(cache_dir.clone()),
         ..options.clone()
@@ -485,7 +521,24 @@ pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport
     if result.as_ref().is_ok_and(|r| !r.up_to_date) {
         state.published_id = sink.output_id();
     }
-    // Parsed articles stay cached even when the build failed.
-    state.save(&cache_dir).map_err(fatal)?;
-    result
+    // Parsed articles stay cached even when the build failed. Once the site
+    // is published, failing to save is no reason to report a failed build:
+    // the state saved before publishing makes the next build a full one.
+    match (state.save(&cache_dir), result) {
+        (Err(err), Ok(mut report)) => {
+            report.warnings.push(
+                Diagnostic::warning(
+                    None,
+                    format!(
+                        "could not save the build cache in {}: {}",
+                        cache_dir.display(),
+                        error::io_reason(&err)
+                    ),
+                )
+                .with_help("the site was published; the next build will render every page"),
+            );
+            Ok(report)
+        }
+        (_, result) => result,
+    }
 }

@@ -55,44 +55,47 @@ pub struct DirSink {
 }
 
 impl DirSink {
-    /// Prepares to write `output`; `cache_dir` holds the spare and the lock.
-    /// Fails with a clear message if another build holds the lock.
-    pub fn new(
-        output: &Path,
-        cache_dir: &Path,
-        published_id: Option<(u64, u64)>,
-    ) -> io::Result<DirSink> {
+    /// Prepares to write `output`; `cache_dir` (the output's own) holds the
+    /// spare and the lock. Fails with [`io::ErrorKind::WouldBlock`] if
+    /// another build holds the lock. Recovers from a swap that was
+    /// interrupted half-way.
+    pub fn new(output: &Path, cache_dir: &Path) -> io::Result<DirSink> {
         fs::create_dir_all(cache_dir)?;
-        let lock_path = cache_dir.join("lock");
         let lock = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(&lock_path)?;
+            .open(DirSink::lock_path(cache_dir))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 return Err(io::Error::new(
                     io::ErrorKind::WouldBlock,
-                    format!(
-                        "another digest build is writing this site (it holds {}); wait for it to finish, then build again",
-                        lock_path.display()
-                    ),
+                    "another build holds the lock",
                 ));
             }
             Err(fs::TryLockError::Error(err)) => return Err(err),
         }
-        let name = output
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let sink = DirSink {
             output: output.to_path_buf(),
-            spare: cache_dir.join(format!("{name}.spare")),
-            published_id,
+            spare: cache_dir.join("spare"),
+            published_id: None,
             _lock: lock,
         };
         sink.recover_interrupted_swap()?;
         Ok(sink)
+    }
+
+    /// The lock file of a cache folder.
+    pub fn lock_path(cache_dir: &Path) -> PathBuf {
+        cache_dir.join("lock")
+    }
+
+    /// Tells the sink what identity the output folder had when the last
+    /// build published it; a folder with another identity is not trusted
+    /// to hold what that build wrote (see [`Sink::is_intact`]).
+    pub fn trust_published(&mut self, published_id: Option<(u64, u64)>) {
+        self.published_id = published_id;
     }
 
     /// The output folder's identity (device, inode), recorded after publish.
@@ -115,7 +118,7 @@ impl DirSink {
     }
 
     fn side_path(&self) -> PathBuf {
-        self.spare.with_extension("previous")
+        self.spare.with_file_name("previous")
     }
 
     fn staged(&self, path: &str) -> PathBuf {
@@ -333,7 +336,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
         let cache = dir.path().join(".digest-cache");
-        let mut sink = DirSink::new(&output, &cache, None).unwrap();
+        let mut sink = DirSink::new(&output, &cache).unwrap();
         sink.prepare(&Manifest::new(), None).unwrap();
         sink.write("a/index.html", b"one").unwrap();
         sink.publish().unwrap();
@@ -347,7 +350,7 @@ mod tests {
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
         assert_eq!(fs::read(output.join("b/index.html")).unwrap(), b"two");
         assert!(
-            !cache.join("public.spare/b/index.html").exists(),
+            !cache.join("spare/b/index.html").exists(),
             "the spare is the previous site"
         );
 
@@ -364,14 +367,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
         let cache = dir.path().join(".digest-cache");
-        let _first = DirSink::new(&output, &cache, None).unwrap();
-        let second = DirSink::new(&output, &cache, None).err().unwrap();
-        assert!(
-            second
-                .to_string()
-                .starts_with("another digest build is writing this site"),
-            "{second}"
-        );
+        let _first = DirSink::new(&output, &cache).unwrap();
+        let second = DirSink::new(&output, &cache).err().unwrap();
+        assert_eq!(second.kind(), io::ErrorKind::WouldBlock, "{second}");
     }
 
     #[test]
