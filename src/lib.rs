@@ -24,6 +24,7 @@ pub mod nesting;
 pub mod parse;
 pub mod plan;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod topics;

@@ -2,6 +2,10 @@
 
 mod common;
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
 use common::Fixture;
 use common::browser::{chromium, eval};
 
@@ -151,4 +155,111 @@ fn an_english_name_in_an_arabic_page_is_laid_out_left_to_right() {
         true,
         "a Latin topic label in the Arabic edition"
     );
+}
+
+/// `digest serve` running as a separate process; killed when dropped.
+struct ServeProcess {
+    child: Child,
+    url: String,
+}
+
+impl ServeProcess {
+    /// Starts `digest serve --port 0` and waits for the address it prints.
+    fn start(f: &Fixture) -> ServeProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(f.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("digest serve starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                Some(
+                    line.strip_prefix("serving ")?
+                        .split(' ')
+                        .next()?
+                        .to_string(),
+                )
+            })
+            .expect("digest serve prints its address");
+        // Keep reading what it says about rebuilds, as a terminal would.
+        std::thread::spawn(move || lines.for_each(drop));
+        ServeProcess { child, url }
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Evaluates `expression` until it returns `expected` (the page may be
+/// reloading in between); panics after 20 seconds.
+fn wait_until(tab: &headless_chrome::Tab, expression: &str, expected: serde_json::Value) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = None;
+    while Instant::now() < deadline {
+        if let Ok(result) = tab.evaluate(expression, false) {
+            let value = result.value.unwrap_or(serde_json::Value::Null);
+            if value == expected {
+                return;
+            }
+            last = Some(value);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{expression} never became {expected}; last {last:?}");
+}
+
+#[test]
+fn an_open_page_reloads_itself_when_its_article_is_saved() {
+    // The editor's loop: save the article, the open page shows the change by
+    // itself; save a mistake, the page shows the error over the last good
+    // version; fix it, the error goes away.
+    let Some(browser) = chromium("an_open_page_reloads_itself_when_its_article_is_saved") else {
+        return;
+    };
+    let f = Fixture::new();
+    let article = |title: &str, date: &str| {
+        f.write(
+            "content/news/talks.en.md",
+            &format!("---\ntitle: \"{title}\"\ndate: {date}\n---\nAl-Kadhimi met Biden.\n"),
+        );
+    };
+    article("A fourth round of talks", "2021-07-26");
+    let server = ServeProcess::start(&f);
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{}en/news/talks/", server.url))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let title = "document.querySelector('h1').textContent";
+    assert_eq!(eval(&tab, title), "A fourth round of talks");
+    // No need to wait for the page's event stream: it names the version
+    // it shows, so a stream that connects after the save still reloads.
+    eval(&tab, "window.notReloaded = true");
+
+    article("Talks end with a withdrawal date", "2021-07-26");
+    wait_until(&tab, title, "Talks end with a withdrawal date".into());
+    assert_eq!(eval(&tab, "window.notReloaded === undefined"), true);
+
+    article("Talks end with a withdrawal date", "2021-07-32");
+    let overlay = "document.getElementById('digest-errors')?.innerText ?? ''";
+    wait_until(
+        &tab,
+        &format!("({overlay}).includes('content/news/talks.en.md:3:7')"),
+        true.into(),
+    );
+    assert_eq!(eval(&tab, title), "Talks end with a withdrawal date");
+
+    article("Talks end on 31 December", "2021-07-26");
+    wait_until(&tab, title, "Talks end on 31 December".into());
+    assert_eq!(eval(&tab, overlay), "");
+    assert!(!f.exists("public"), "the preview never writes public/");
 }

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Measure how long `digest serve` takes from saving an article to telling
+the open pages to reload.
+
+    python3 bench/reload_latency.py SITE [--runs 10] [--digest PATH]
+
+SITE is a site folder (digest.yaml, content/, themes/), e.g. one made by
+bench/corpus.py. The script starts `digest serve --port 0` on it, listens to
+the live-reload stream (/__digest/reload) as a browser page does, then
+saves one article again and again, each time with a new title, and times
+each save until its reload event arrives. It also reads the rebuild time the
+server prints. The article is restored at the end.
+
+Build digest with `cargo build --release` first: the default binary is
+target/release/digest. Only the standard library is used.
+"""
+
+import argparse
+import http.client
+import os
+import queue
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlparse
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main():
+    args = parse_args()
+    article = args.article or first_article(args.site)
+    server = Server(args.digest, args.site)
+    try:
+        reloads = listen(server.url)
+        original = read(article)
+        latencies, builds = [], []
+        for run in range(args.runs):
+            latency, build = save_and_wait(article, original, run, reloads, server)
+            latencies.append(latency)
+            builds.append(build)
+            print(f"run {run + 1}: reload event {latency:.1f} ms after the save"
+                  f" (rebuild {build})", flush=True)
+            time.sleep(args.pause)
+        write(article, original)
+        reloads.get(timeout=args.timeout)
+        report(args.site, article, latencies, builds)
+    finally:
+        server.stop()
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("site", help="the site's folder")
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--digest", default=os.path.join(REPO, "target", "release", "digest"))
+    p.add_argument("--article", help="the article to edit [default: the first .en.md]")
+    p.add_argument("--pause", type=float, default=0.5,
+                   help="seconds between saves, so that runs do not overlap")
+    p.add_argument("--timeout", type=float, default=120.0,
+                   help="seconds to wait for one reload event")
+    return p.parse_args()
+
+
+def first_article(site):
+    for folder, dirs, files in sorted(os.walk(os.path.join(site, "content"))):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".en.md"):
+                return os.path.join(folder, name)
+    sys.exit(f"no .en.md article under {site}/content")
+
+
+class Server:
+    """`digest serve` on a free port; the rebuild times it prints are queued."""
+
+    def __init__(self, digest, site):
+        self.process = subprocess.Popen(
+            [digest, "serve", "--port", "0", "--root", site],
+            stdout=subprocess.PIPE, text=True)
+        self.builds = queue.Queue()
+        self.url = None
+        for line in self.process.stdout:
+            print(f"  digest: {line.rstrip()}", flush=True)
+            if line.startswith("serving "):
+                self.url = line.split()[1]
+                break
+        if self.url is None:
+            sys.exit("digest serve stopped before serving")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            found = re.search(r"(?:built|checked) in ([0-9.]+ m?s)", line)
+            if found:
+                self.builds.put(found.group(1))
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def listen(url):
+    """Opens the reload stream; each reload event's arrival time is queued."""
+    address = urlparse(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port)
+    connection.request("GET", "/__digest/reload")
+    response = connection.getresponse()
+    if response.status != 200:
+        sys.exit(f"the reload stream answered {response.status}")
+    events = queue.Queue()
+
+    def read():
+        for raw in response:
+            if raw.startswith(b"event: reload"):
+                events.put(time.perf_counter())
+
+    threading.Thread(target=read, daemon=True).start()
+    return events
+
+
+def save_and_wait(article, original, run, reloads, server):
+    """Saves the article with a new title; returns (ms to the event, rebuild time)."""
+    text = re.sub(r"^title: *(.*)$", lambda m: f"title: {retitle(m.group(1), run)}",
+                  original, count=1, flags=re.M)
+    while not reloads.empty():
+        reloads.get_nowait()
+    saved = write(article, text)
+    arrived = reloads.get(timeout=120)
+    build = server.builds.get(timeout=120)
+    return (arrived - saved) * 1000, build
+
+
+def retitle(title, run):
+    quote = title[:1] if title[:1] in "\"'" else ""
+    bare = title.strip("\"'")
+    return f"{quote}{bare} (edit {run + 1}){quote}"
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def write(path, text):
+    """Writes as an editor saves; returns the time the file was closed."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return time.perf_counter()
+
+
+def report(site, article, latencies, builds):
+    print()
+    print(f"site: {site} ({count_articles(site)} article files)")
+    print(f"edited: {os.path.relpath(article, site)}")
+    print(f"save -> reload event over {len(latencies)} runs: "
+          f"median {statistics.median(latencies):.1f} ms, "
+          f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms")
+    print(f"rebuild times printed by the server: {', '.join(builds)}")
+
+
+def count_articles(site):
+    return sum(name.endswith(".md")
+               for _, _, files in os.walk(os.path.join(site, "content"))
+               for name in files)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+//! Rebuilding the served site when its sources change.
+//!
+//! One [`Builder`] owns the build state and the in-memory sink for the
+//! server's lifetime, so every rebuild is incremental. Builds run one at a
+//! time on a blocking thread (`build` uses rayon); changes that arrive
+//! during a build are gathered into the next one.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::reload::Live;
+use super::{Rebuild, Reporter, ServeEvent};
+use crate::cache::BuildState;
+use crate::write::{MemorySink, Pages};
+use crate::{BuildOptions, build};
+
+/// Everything a build needs, kept between builds.
+pub(super) struct Builder {
+    options: BuildOptions,
+    state: BuildState,
+    sink: MemorySink,
+}
+
+impl Builder {
+    pub(super) fn new(options: BuildOptions) -> Builder {
+        Builder {
+            options,
+            state: BuildState::default(),
+            sink: MemorySink::new(),
+        }
+    }
+
+    /// The published pages, shared with the HTTP handlers.
+    pub(super) fn pages(&self) -> Pages {
+        self.sink.pages()
+    }
+
+    /// Builds the site; a failed build leaves the published pages as they were.
+    pub(super) fn run(&mut self, changed: Vec<PathBuf>) -> Rebuild {
+        let started = Instant::now();
+        let outcome = build(&self.options, &mut self.state, &mut self.sink);
+        Rebuild {
+            changed,
+            outcome,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// Rebuilds after every batch of changes until the watcher stops.
+pub(super) async fn run(
+    mut builder: Builder,
+    mut changes: UnboundedReceiver<Vec<PathBuf>>,
+    live: Arc<Live>,
+    reporter: Reporter,
+) {
+    while let Some(mut changed) = changes.recv().await {
+        while let Ok(more) = changes.try_recv() {
+            changed.extend(more);
+        }
+        changed.sort();
+        changed.dedup();
+        let job = tokio::task::spawn_blocking(move || {
+            let rebuild = builder.run(changed);
+            (builder, rebuild)
+        });
+        match job.await {
+            Ok((returned, rebuild)) => {
+                builder = returned;
+                finish(&live, &reporter, rebuild);
+            }
+            Err(err) => {
+                let why = format!("a rebuild stopped unexpectedly ({err}); restart digest serve");
+                reporter(&ServeEvent::Trouble(why));
+                return;
+            }
+        }
+    }
+}
+
+/// Shows a build's outcome to the browsers, then to the caller.
+pub(super) fn finish(live: &Live, reporter: &Reporter, rebuild: Rebuild) {
+    live.record(&rebuild.outcome);
+    reporter(&ServeEvent::Rebuilt(rebuild));
+}
