@@ -200,6 +200,10 @@ fn a_broken_edit_shows_its_errors_over_the_last_good_site_until_fixed() {
         "the last good page"
     );
     assert!(page.body.contains("id=\"digest-errors\""), "{}", page.body);
+    assert!(
+        page.body
+            .contains("this is the last good version of the page")
+    );
     assert!(page.body.contains("content/news/withdrawal.en.md:3:7</bdi>: <bdi class=\"message\">`2021-13-45` is not a real date or time"));
     assert!(
         !page.body.contains("Broken"),
@@ -250,6 +254,7 @@ fn a_site_that_never_built_shows_its_errors_then_the_site_once_fixed() {
         page.body.contains("EventSource"),
         "the page reloads once fixed"
     );
+    assert!(page.body.contains("The site does not build (1 error)"));
     let events = s.client.reload_events("");
     f.article(
         "news/withdrawal.en.md",

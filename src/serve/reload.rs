@@ -52,7 +52,8 @@ impl Live {
     /// Takes in a build's outcome; the open pages reload if what they show
     /// changed (new pages, new errors, or errors gone).
     pub fn record(&self, outcome: &Result<BuildReport, BuildError>) {
-        let overlay: Option<Arc<str>> = outcome.as_ref().err().map(|e| overlay(e).into());
+        let has_site = !self.pages.read().expect("not poisoned").is_empty();
+        let overlay: Option<Arc<str>> = outcome.as_ref().err().map(|e| overlay(e, has_site).into());
         let changed_site = outcome.as_ref().is_ok_and(|r| !r.up_to_date);
         self.status.send_if_modified(|status| {
             if !changed_site && status.overlay == overlay {
@@ -138,15 +139,23 @@ pub(super) fn placeholder(status: &Status) -> Vec<u8> {
     decorate(page.as_bytes(), status)
 }
 
-/// The errors of a failed build, HTML-escaped, in a box over the page.
-fn overlay(error: &BuildError) -> String {
+/// The errors of a failed build, HTML-escaped, in a box over the page
+/// (the last good version of it, if the site ever built).
+fn overlay(error: &BuildError, has_site: bool) -> String {
     let diagnostics = error.diagnostics();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let noun = if errors == 1 { "error" } else { "errors" };
+    let heading = if has_site {
+        format!(
+            "The last change does not build ({errors} {noun}); this is the last good version of the page."
+        )
+    } else {
+        format!("The site does not build ({errors} {noun}); it will show here once fixed.")
+    };
     let mut html = format!(
         "<div id=\"digest-errors\" role=\"alert\" lang=\"en\" dir=\"ltr\" style=\"{OVERLAY_STYLE}\">\
-         <p style=\"margin:0 0 .5em;font-weight:bold\">The last change does not build ({errors} {noun}); \
-         this is the last good version of the page.</p><ol style=\"margin:0;padding-inline-start:1.5em\">"
+         <p style=\"margin:0 0 .5em;font-weight:bold\">{heading}</p>\
+         <ol style=\"margin:0;padding-inline-start:1.5em\">"
     );
     for d in diagnostics {
         html.push_str(&item(d));
@@ -206,7 +215,7 @@ mod tests {
     #[test]
     fn the_overlay_escapes_messages_and_shows_where() {
         // Error text comes from the article: it must show as text, never as markup.
-        let html = overlay(&failed("bad date <script>alert(1)</script> & more"));
+        let html = overlay(&failed("bad date <script>alert(1)</script> & more"), true);
         assert!(html.contains("content/a.en.md:3:7"), "{html}");
         assert!(html.contains("bad date &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
         assert!(html.contains("help: <bdi>write &lt;YYYY-MM-DD&gt;</bdi>"));
