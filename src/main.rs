@@ -148,10 +148,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let server = match Server::start(&options, Arc::new(print_event)) {
         Ok(server) => server,
         Err(err) => {
-            eprintln!(
-                "error: could not serve on {}:{}: {err}",
-                options.bind, options.port
-            );
+            eprintln!("error: {err}");
             return ExitCode::FAILURE;
         }
     };

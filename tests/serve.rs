@@ -476,3 +476,41 @@ fn editor_temp_files_do_not_trigger_rebuilds() {
     );
     assert!(build.result.is_ok(), "{:?}", build.result);
 }
+
+#[test]
+fn a_busy_port_or_a_missing_folder_fails_with_a_clear_message() {
+    // Starting fails before building, saying what could not be done.
+    let f = site();
+    let first = serve(&f);
+    let busy = ServeOptions {
+        root: f.root().to_path_buf(),
+        port: first.server.addr().port(),
+        ..ServeOptions::default()
+    };
+    let quiet: digest::serve::Reporter = Arc::new(|_: &ServeEvent| {});
+    let err = Server::start(&busy, quiet.clone())
+        .err()
+        .expect("the port is taken");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot listen on {}: Address already in use (is another digest serve running? --port picks another port)",
+            first.server.addr()
+        )
+    );
+    let missing = ServeOptions {
+        root: f.path("no-such-site"),
+        port: 0,
+        ..ServeOptions::default()
+    };
+    let err = Server::start(&missing, quiet)
+        .err()
+        .expect("no such folder");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot open the site folder {}: No such file or directory",
+            f.path("no-such-site").display()
+        )
+    );
+}

@@ -100,7 +100,12 @@ impl Server {
     /// starts watching and serving, and returns. Fails if the address
     /// cannot be bound or the site's folder cannot be watched.
     pub fn start(options: &ServeOptions, reporter: Reporter) -> io::Result<Server> {
-        let root = std::fs::canonicalize(&options.root)?;
+        let root = std::fs::canonicalize(&options.root).map_err(|err| {
+            context(
+                err,
+                format!("cannot open the site folder {}", options.root.display()),
+            )
+        })?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .max_blocking_threads(2)
@@ -110,7 +115,8 @@ impl Server {
         let listener = bind(&runtime, options)?;
         let addr = listener.local_addr()?;
         // Watch first, so that edits made during the first build are seen.
-        let (changes, watcher) = watch::start(&root, options.debounce, reporter.clone())?;
+        let (changes, watcher) = watch::start(&root, options.debounce, reporter.clone())
+            .map_err(|err| context(err, "cannot watch the site's files".into()))?;
         let mut builder = rebuild::Builder::new(BuildOptions {
             root,
             base_url: Some(site_url(addr)),
@@ -148,7 +154,8 @@ impl Server {
         runtime.block_on(serving).map_err(io::Error::other)?
     }
 
-    /// Stops serving and watching; open reload streams are closed.
+    /// Stops serving and watching; open reload streams are closed. (The
+    /// same as dropping the server.)
     pub fn shutdown(self) {}
 }
 
@@ -167,10 +174,26 @@ impl Drop for Server {
 }
 
 fn bind(runtime: &Runtime, options: &ServeOptions) -> io::Result<tokio::net::TcpListener> {
-    let listener = std::net::TcpListener::bind((options.bind, options.port))?;
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = std::net::TcpListener::bind(address).map_err(|err| {
+        let mut error = context(err, format!("cannot listen on {address}"));
+        if error.kind() == io::ErrorKind::AddrInUse {
+            let hint = "is another digest serve running? --port picks another port";
+            error = io::Error::new(error.kind(), format!("{error} ({hint})"));
+        }
+        error
+    })?;
     listener.set_nonblocking(true)?;
     let _context = runtime.enter();
     tokio::net::TcpListener::from_std(listener)
+}
+
+/// An I/O error with what was being done, keeping its kind.
+fn context(err: io::Error, doing: String) -> io::Error {
+    io::Error::new(
+        err.kind(),
+        format!("{doing}: {}", crate::error::io_reason(&err)),
+    )
 }
 
 /// `http://ADDRESS:PORT/`; a wildcard address (0.0.0.0, ::) is shown as the
