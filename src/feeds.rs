@@ -14,22 +14,32 @@ use crate::parse::render_body;
 use crate::plan::{FeedFormat, ListKind, Page, PageKind, routes};
 use crate::site::{ArticleId, Site};
 use crate::topics::TopicId;
+use crate::urls::Route;
 use crate::views::Sources;
 
 /// The sitemap protocol's limit of URLs per file.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
-/// A stable id for an article: `tag:example.org,2021-12-30:ar/news/stem`.
+/// A stable id for an article, a tag URI (RFC 4151) made of the site's
+/// host, the article's date and its translation key:
+/// `tag:example.org,2021-12-30:digest/ar/news/stem`. It does not change
+/// when the article is edited, retitled or given another slug.
 pub fn entry_id(config: &Config, site: &Site, id: ArticleId) -> String {
     let a = &site.articles[id];
-    let host = config
-        .base_url
-        .origin
-        .split("://")
-        .nth(1)
-        .unwrap_or("localhost");
+    let host = url::Url::parse(&config.base_url.origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into());
     let day = a.date.civil().date();
-    format!("tag:{host},{day}:{}/{}/{}", a.lang, a.section, a.stem)
+    let mut folders = vec![a.lang.to_string()];
+    folders.extend(
+        a.section
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    );
+    let path = Route::file(folders, &a.stem).href_under(&config.base_url.path);
+    format!("tag:{host},{day}:{}", &path[1..])
 }
 
 fn fixed(date: &PubDate) -> atom::FixedDateTime {
@@ -151,6 +161,8 @@ fn atom_entry(sources: &Sources, id: ArticleId, body: &str) -> atom::Entry {
     content.set_content_type("html".to_string());
     content.set_value(body.to_string());
     content.set_lang(a.lang.to_string());
+    // Relative addresses in the body are read against the article's page.
+    content.set_base(card.permalink.clone());
     let mut links = vec![atom::Link {
         href: card.permalink.clone(),
         rel: "alternate".into(),
@@ -259,10 +271,9 @@ pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: us
     if parts > 1 && part.is_none() {
         out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for n in 1..=parts {
-            let route = crate::urls::Route::file(Vec::<String>::new(), &format!("sitemap-{n}.xml"));
             out.push_str(&format!(
                 "<sitemap><loc>{}</loc></sitemap>\n",
-                escape(&sources.permalink(&route))
+                escape(&sources.permalink(&routes::sitemap(Some(n))))
             ));
         }
         out.push_str("</sitemapindex>\n");
@@ -338,7 +349,6 @@ fn escape(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Lets every crawler in and points it at the sitemap.
 pub fn robots(config: &Config) -> String {
-    let sitemap =
-        crate::urls::Route::file(Vec::<String>::new(), "sitemap.xml").permalink(&config.base_url);
+    let sitemap = routes::sitemap(None).permalink(&config.base_url);
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 }

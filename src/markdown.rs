@@ -2,8 +2,9 @@
 //!
 //! Besides rendering, one pass over the events counts words (for reading
 //! time), keeps the first paragraph as plain text (the summary when the
-//! front matter has none), points root-relative links at the site's base
-//! path and disarms `javascript:` links. Raw HTML follows [`RawHtml`].
+//! front matter has none), makes every link and picture address work
+//! wherever the body is shown (see [`Place`]) and disarms `javascript:`
+//! links. Raw HTML follows [`RawHtml`].
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
@@ -32,6 +33,22 @@ pub const MAX_HTML_DEPTH: usize = 128;
 /// sanitizer, whose work grows with depth times size.
 const MAX_RAW_HTML_ESTIMATE: usize = 512;
 
+/// Where a body is published, for reading its relative addresses. Both
+/// are root-relative and start with the base path.
+///
+/// Relative addresses become root-relative, so the body works the same on
+/// its page, in a feed and in a feed reader: pictures and files
+/// (`map.svg`, `report.pdf`) are read from the article's folder under
+/// `content/`, where they are published, as the front matter's `image` is;
+/// links to pages (`../other-story/`) are read from the article's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The article's page: `/digest/en/news/story/`.
+    pub page: String,
+    /// The article's folder as published: `/digest/news/`.
+    pub folder: String,
+}
+
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -48,15 +65,15 @@ pub struct Rendered {
 }
 
 /// Renders a Markdown body (CommonMark with tables, footnotes and
-/// strikethrough).
-pub fn render(markdown: &str, options: &MarkdownOptions) -> Rendered {
-    let first = render_with(markdown, options, options.raw_html);
+/// strikethrough) published at `place`.
+pub fn render(markdown: &str, options: &MarkdownOptions, place: &Place) -> Rendered {
+    let first = render_with(markdown, options, place, options.raw_html);
     if options.raw_html != RawHtml::Sanitize || first.raw_html.is_empty() {
         return first.rendered;
     }
     let estimate = nesting::max_depth(&first.raw_html, Reading::AsWritten);
     if estimate <= MAX_RAW_HTML_ESTIMATE {
-        let html = sanitize(&first.rendered.html);
+        let html = sanitize(&first.rendered.html, &options.base_path, place);
         if nesting::max_depth(&html, Reading::WellFormed) <= MAX_HTML_DEPTH {
             return Rendered {
                 html,
@@ -64,7 +81,7 @@ pub fn render(markdown: &str, options: &MarkdownOptions) -> Rendered {
             };
         }
     }
-    let mut escaped = render_with(markdown, options, RawHtml::Escape).rendered;
+    let mut escaped = render_with(markdown, options, place, RawHtml::Escape).rendered;
     escaped.deep_html_escaped = Some(first.raw_html_at);
     escaped
 }
@@ -78,7 +95,12 @@ struct FirstPass {
     raw_html_at: usize,
 }
 
-fn render_with(markdown: &str, options: &MarkdownOptions, raw_html: RawHtml) -> FirstPass {
+fn render_with(
+    markdown: &str,
+    options: &MarkdownOptions,
+    place: &Place,
+    raw_html: RawHtml,
+) -> FirstPass {
     let flags = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -144,7 +166,7 @@ fn render_with(markdown: &str, options: &MarkdownOptions, raw_html: RawHtml) -> 
                     id,
                 }) => Event::Start(Tag::Link {
                     link_type,
-                    dest_url: rebase(dest_url, &options.base_path),
+                    dest_url: rebase(dest_url, &options.base_path, place, Target::Link),
                     title,
                     id,
                 }),
@@ -155,7 +177,7 @@ fn render_with(markdown: &str, options: &MarkdownOptions, raw_html: RawHtml) -> 
                     id,
                 }) => Event::Start(Tag::Image {
                     link_type,
-                    dest_url: rebase(dest_url, &options.base_path),
+                    dest_url: rebase(dest_url, &options.base_path, place, Target::Image),
                     title,
                     id,
                 }),
@@ -192,16 +214,70 @@ enum ParagraphState {
     Done,
 }
 
-/// Points root-relative URLs (`/ar/news/x/`) at the base path and replaces
-/// URLs with a scripting scheme by `#`.
-fn rebase<'a>(url: CowStr<'a>, base_path: &str) -> CowStr<'a> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Link,
+    Image,
+}
+
+/// Points root-relative URLs (`/ar/news/x/`) at the base path, makes
+/// relative ones root-relative (see [`Place`]) and replaces URLs with a
+/// scripting scheme by `#`.
+fn rebase<'a>(url: CowStr<'a>, base_path: &str, place: &Place, target: Target) -> CowStr<'a> {
     if is_dangerous_url(&url) {
         return CowStr::Borrowed("#");
     }
-    if base_path != "/" && url.starts_with('/') && !url.starts_with("//") {
-        return CowStr::Boxed(format!("{}{}", base_path, &url[1..]).into_boxed_str());
+    if url.is_empty() || url.starts_with(['#', '?']) || url.starts_with("//") || has_scheme(&url) {
+        return url;
     }
-    url
+    if let Some(rooted) = url.strip_prefix('/') {
+        if base_path == "/" {
+            return url;
+        }
+        return CowStr::Boxed(format!("{base_path}{rooted}").into_boxed_str());
+    }
+    let from = if target == Target::Image || names_a_file(&url) {
+        &place.folder
+    } else {
+        &place.page
+    };
+    CowStr::Boxed(resolve(from, &url).into_boxed_str())
+}
+
+/// `mailto:x`, `https://…`: an address with a scheme (RFC 3986: a letter,
+/// then letters, digits, `+`, `-` or `.`, before the first `:`, `/`, `?`, `#`).
+fn has_scheme(url: &str) -> bool {
+    match url.find([':', '/', '?', '#']) {
+        Some(at) if url.as_bytes()[at] == b':' && at > 0 => {
+            let scheme = &url[..at];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a relative address names a file (`report.pdf`), not a page
+/// (`../story/`, `page.html`).
+fn names_a_file(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    match last.rsplit_once('.') {
+        Some((stem, ext)) => !stem.is_empty() && !ext.is_empty() && !matches!(ext, "html" | "htm"),
+        None => false,
+    }
+}
+
+/// `rel` read against the root-relative `base`, dot segments removed:
+/// a root-relative path with its query and fragment.
+pub fn resolve(base: &str, rel: &str) -> String {
+    let origin = url::Url::parse("http://site.invalid/").expect("a valid URL");
+    match origin.join(base).and_then(|b| b.join(rel)) {
+        Ok(url) => url[url::Position::BeforePath..].to_string(),
+        Err(_) => rel.to_string(),
+    }
 }
 
 /// `javascript:`, `vbscript:` and `data:` URLs run code or hide content;
@@ -219,11 +295,26 @@ pub fn is_dangerous_url(url: &str) -> bool {
 }
 
 /// Keeps formatting, links, images, tables and footnotes; drops scripts,
-/// styles, event handlers and unsafe URL schemes.
-fn sanitize(html: &str) -> String {
+/// styles, event handlers and unsafe URL schemes. Addresses in raw HTML are
+/// made root-relative like Markdown's (those already under the base path
+/// were rewritten from Markdown, or written with it, and stay).
+fn sanitize(html: &str, base_path: &str, place: &Place) -> String {
+    let (base_path, place) = (base_path.to_string(), place.clone());
     ammonia::Builder::default()
         .add_generic_attributes(["id", "class", "dir", "lang"])
         .add_tags(["figure", "figcaption", "section"])
+        .attribute_filter(move |element, attribute, value| {
+            let target = match (element, attribute) {
+                (_, "href") => Target::Link,
+                (_, "src") => Target::Image,
+                _ => return Some(value.into()),
+            };
+            if value.starts_with(&base_path) {
+                return Some(value.into());
+            }
+            let url = rebase(CowStr::Borrowed(value), &base_path, &place, target);
+            Some(url.into_string().into())
+        })
         .clean(html)
         .to_string()
 }
@@ -237,6 +328,17 @@ mod tests {
             raw_html,
             base_path: "/digest/".into(),
         }
+    }
+
+    fn place() -> Place {
+        Place {
+            page: "/digest/en/news/story/".into(),
+            folder: "/digest/news/".into(),
+        }
+    }
+
+    fn render(md: &str, options: &MarkdownOptions) -> Rendered {
+        super::render(md, options, &place())
     }
 
     #[test]
@@ -266,6 +368,44 @@ mod tests {
         assert!(html.contains(r#"href="/digest/ar/news/x/""#), "{html}");
         assert!(html.contains(r#"href="https://e.org/""#), "{html}");
         assert!(html.contains(r#"href="//cdn/x""#), "{html}");
+    }
+
+    #[test]
+    fn relative_pictures_and_files_come_from_the_articles_folder() {
+        let html = render(
+            "![map](map.svg) [pdf](files/report.pdf#p2) [next](../other/) [top](#notes) [mail](mailto:a@b.org) ![up](../shared/logo.png)",
+            &options(RawHtml::Sanitize),
+        )
+        .html;
+        assert!(html.contains(r#"src="/digest/news/map.svg""#), "{html}");
+        assert!(
+            html.contains(r#"href="/digest/news/files/report.pdf#p2""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="/digest/en/news/other/""#), "{html}");
+        assert!(html.contains(r##"href="#notes""##), "{html}");
+        assert!(html.contains(r#"href="mailto:a@b.org""#), "{html}");
+        assert!(html.contains(r#"src="/digest/shared/logo.png""#), "{html}");
+    }
+
+    #[test]
+    fn arabic_file_names_are_percent_encoded_once() {
+        let html = render("![خريطة](خريطة%20بغداد.svg)", &options(RawHtml::Sanitize)).html;
+        assert!(
+            html.contains(r#"src="/digest/news/%D8%AE%D8%B1%D9%8A%D8%B7%D8%A9%20%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF.svg""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn raw_html_addresses_follow_the_base_path_once() {
+        let md = "[md](/en/)\n\n<a href=\"/ar/\">raw</a> <img src=\"map.svg\" alt=\"\"> <a href=\"/digest/en/x/\">written with it</a>";
+        let html = render(md, &options(RawHtml::Sanitize)).html;
+        assert!(html.contains(r#"href="/digest/en/""#), "{html}");
+        assert!(html.contains(r#"href="/digest/ar/""#), "{html}");
+        assert!(html.contains(r#"src="/digest/news/map.svg""#), "{html}");
+        assert!(html.contains(r#"href="/digest/en/x/""#), "{html}");
+        assert!(!html.contains("/digest/digest/"), "{html}");
     }
 
     #[test]

@@ -14,7 +14,8 @@ use crate::article::{Article, Image, PubDate, SourceLink, TagRef};
 use crate::config::{Config, Lang, RawHtml};
 use crate::error::{Diagnostic, Location};
 use crate::load::{SourceFile, SourceKind};
-use crate::markdown::{self, MarkdownOptions};
+use crate::markdown::{self, MarkdownOptions, Place};
+use crate::plan::routes;
 use crate::yaml::{YamlSource, key_text};
 
 /// Everything parsing depends on besides the file itself. When it changes,
@@ -55,6 +56,15 @@ impl ParseSettings {
     pub fn fingerprint(&self) -> u64 {
         let bytes = serde_json::to_vec(self).expect("settings serialize");
         xxhash_rust::xxh3::xxh3_64(&bytes)
+    }
+
+    /// Where the body of an article is published.
+    pub fn place(&self, lang: &Lang, section: &str, slug: &str) -> Place {
+        let base = &self.markdown.base_path;
+        Place {
+            page: routes::article_page(lang, section, slug).href_under(base),
+            folder: routes::content_folder(section).href_under(base),
+        }
     }
 
     fn tz(&self) -> jiff::tz::TimeZone {
@@ -138,7 +148,9 @@ fn parse_inner(
         return None;
     }
 
-    let rendered = markdown::render(body, &settings.markdown);
+    let slug = slug.unwrap_or_else(|| stem.to_string());
+    let place = settings.place(lang, section, &slug);
+    let rendered = markdown::render(body, &settings.markdown, &place);
     let body_at = |offset: usize| {
         let (line, column) = line_and_column(&text, body, offset);
         Location::new(path, line, column)
@@ -175,7 +187,7 @@ fn parse_inner(
         lang: lang.clone(),
         section: section.to_string(),
         stem: stem.to_string(),
-        slug: slug.unwrap_or_else(|| stem.to_string()),
+        slug,
         title,
         date,
         updated: updated.flatten(),
@@ -221,7 +233,8 @@ pub fn render_body(
     }
     let text = decode(&article.path, &bytes)?;
     let (_, body) = split_front_matter(&article.path, &text)?;
-    let html: Arc<str> = Arc::from(markdown::render(body, &settings.markdown).html);
+    let place = settings.place(&article.lang, &article.section, &article.slug);
+    let html: Arc<str> = Arc::from(markdown::render(body, &settings.markdown, &place).html);
     Ok(article.body.get_or_init(|| html).clone())
 }
 
@@ -587,18 +600,15 @@ fn is_combining_mark(c: char) -> bool {
 }
 
 /// An image path from front matter as a URL: absolute URLs stay, `/x.jpg`
-/// gets the base path, `x.jpg` is relative to the article's folder.
+/// gets the base path, `x.jpg` is relative to the article's folder; paths
+/// come out percent-encoded, as links are.
 fn resolve_asset_url(src: &str, section: &str, base_path: &str) -> String {
     if src.contains("://") || src.starts_with("//") {
         return src.to_string();
     }
-    if let Some(rooted) = src.strip_prefix('/') {
-        return format!("{base_path}{rooted}");
-    }
-    if section.is_empty() {
-        format!("{base_path}{src}")
-    } else {
-        format!("{base_path}{section}/{src}")
+    match src.strip_prefix('/') {
+        Some(rooted) => markdown::resolve(base_path, rooted),
+        None => markdown::resolve(&routes::content_folder(section).href_under(base_path), src),
     }
 }
 

@@ -114,15 +114,25 @@ pub mod routes {
 
     pub fn article(site: &Site, id: ArticleId) -> Route {
         let a = &site.articles[id];
-        let mut segments = vec![a.lang.to_string()];
+        article_page(&a.lang, &a.section, &a.slug)
+    }
+
+    /// The page of the article `slug` of `section` in `lang`.
+    pub fn article_page(lang: &Lang, section: &str, slug: &str) -> Route {
+        let mut segments = vec![lang.to_string()];
         segments.extend(
-            a.section
+            section
                 .split('/')
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
         );
-        segments.push(a.slug.clone());
+        segments.push(slug.to_string());
         Route::dir(segments)
+    }
+
+    /// A folder under `content/`, where its files are published.
+    pub fn content_folder(section: &str) -> Route {
+        Route::dir(section.split('/').filter(|s| !s.is_empty()))
     }
 
     pub fn list(site: &Site, lang: &Lang, list: &ListKind) -> Route {
@@ -153,6 +163,12 @@ pub mod routes {
             ),
             None => Route::file([lang.as_str()], name),
         }
+    }
+
+    /// `sitemap.xml`, or part `n` of a split sitemap: `sitemap-n.xml`.
+    pub fn sitemap(part: Option<usize>) -> Route {
+        let name = part.map_or_else(|| "sitemap.xml".to_string(), |n| format!("sitemap-{n}.xml"));
+        Route::file(Vec::<String>::new(), &name)
     }
 
     pub fn front() -> Route {
@@ -260,23 +276,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
         kind: PageKind::NotFound,
     });
     let listed = pages.iter().filter(|p| crate::feeds::in_sitemap(p)).count();
-    let parts = listed.div_ceil(crate::feeds::SITEMAP_LIMIT).max(1);
-    pages.push(Page {
-        route: Route::file(Vec::<String>::new(), "sitemap.xml"),
-        kind: PageKind::Sitemap { part: None, parts },
-    });
-    if parts > 1 {
-        for n in 1..=parts {
-            let route = Route::file(Vec::<String>::new(), &format!("sitemap-{n}.xml"));
-            pages.push(Page {
-                route,
-                kind: PageKind::Sitemap {
-                    part: Some(n),
-                    parts,
-                },
-            });
-        }
-    }
+    pages.extend(sitemap_pages(listed));
     pages.push(Page {
         route: Route::file(Vec::<String>::new(), "robots.txt"),
         kind: PageKind::Robots,
@@ -292,6 +292,27 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
     }
     let problems = check_collisions(site, &pages);
     (pages, problems)
+}
+
+/// The sitemap files for `listed` URLs: `sitemap.xml` alone, or above
+/// [`SITEMAP_LIMIT`](crate::feeds::SITEMAP_LIMIT) URLs an index at
+/// `sitemap.xml` and parts `sitemap-1.xml`, `sitemap-2.xml` …
+pub fn sitemap_pages(listed: usize) -> Vec<Page> {
+    let parts = listed.div_ceil(crate::feeds::SITEMAP_LIMIT).max(1);
+    let mut pages = vec![Page {
+        route: routes::sitemap(None),
+        kind: PageKind::Sitemap { part: None, parts },
+    }];
+    if parts > 1 {
+        pages.extend((1..=parts).map(|n| Page {
+            route: routes::sitemap(Some(n)),
+            kind: PageKind::Sitemap {
+                part: Some(n),
+                parts,
+            },
+        }));
+    }
+    pages
 }
 
 /// Splits `count` items into pages of `per_page`; an empty list still has
@@ -440,6 +461,11 @@ impl Page {
                 };
                 for &id in items.iter().take(config.feed_entries) {
                     stamp(&mut h, id);
+                    // Entries link to their translations.
+                    h.u64(site.translations[id].len() as u64);
+                    for &t in &site.translations[id] {
+                        stamp(&mut h, t);
+                    }
                 }
             }
             PageKind::Sitemap { part, parts } => {

@@ -83,7 +83,12 @@ impl Route {
 
     /// A root-relative link with the base path: `/digest/ar/news/x/`.
     pub fn href(&self, base: &BaseUrl) -> String {
-        let mut href = base.path.clone();
+        self.href_under(&base.path)
+    }
+
+    /// A root-relative link under `base_path` (`/` or `/digest/`).
+    pub fn href_under(&self, base_path: &str) -> String {
+        let mut href = base_path.to_string();
         for s in &self.segments {
             href.extend(utf8_percent_encode(s, SEGMENT));
             href.push('/');

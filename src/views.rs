@@ -392,26 +392,16 @@ impl Sources<'_> {
             .filter(|l| &l.lang != lang)
             .map(|other| self.switch_link(page, other, &versions))
             .collect();
+        // Open Graph names the locales this page is also published in.
         let og_alternate_locales = self
             .config
             .languages
             .iter()
-            .filter(|l| &l.lang != lang)
+            .filter(|l| &l.lang != lang && versions.iter().any(|(v, _)| v == &l.lang))
             .map(LanguageConfig::og_locale)
             .collect();
         let edition = self.edition(lang);
-        let feeds = vec![
-            FeedLink {
-                mime: "application/atom+xml",
-                href: edition.feed.clone(),
-                title: edition.title.clone(),
-            },
-            FeedLink {
-                mime: "application/feed+json",
-                href: edition.json_feed.clone(),
-                title: edition.title.clone(),
-            },
-        ];
+        let feeds = self.feed_links(&edition);
         Common {
             lang: lang.to_string(),
             dir: self.language(lang).dir.as_str(),
@@ -439,6 +429,22 @@ impl Sources<'_> {
                 json_ld: None,
             },
         }
+    }
+
+    /// An edition's Atom and JSON feeds, for autodiscovery.
+    fn feed_links(&self, edition: &EditionView) -> Vec<FeedLink> {
+        vec![
+            FeedLink {
+                mime: "application/atom+xml",
+                href: edition.feed.clone(),
+                title: edition.title.clone(),
+            },
+            FeedLink {
+                mime: "application/feed+json",
+                href: edition.json_feed.clone(),
+                title: edition.title.clone(),
+            },
+        ]
     }
 
     /// Where the switcher leads in `target`'s language: this page's version
@@ -874,6 +880,13 @@ impl Sources<'_> {
         let mut common = self.common(lang, page, kind, title);
         let front = page.kind == PageKind::Front;
         common.page.noindex = !front;
+        // The page speaks for every edition: it offers every edition's feeds.
+        common.page.feeds = self
+            .config
+            .languages
+            .iter()
+            .flat_map(|l| self.feed_links(&self.edition(&l.lang)))
+            .collect();
         common.page.switcher = self
             .config
             .languages
