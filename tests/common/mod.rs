@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod nginx;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -131,6 +132,16 @@ impl Fixture {
     /// Builds into `public/` as `digest build` does.
     pub fn build(&self) -> Result<BuildReport, BuildError> {
         digest::build_to_dir(&self.options(), &self.path("public"))
+    }
+
+    /// Builds into `public/` as `digest build --base-url URL` does.
+    pub fn build_at(&self, base_url: &str) -> BuildReport {
+        let options = BuildOptions {
+            base_url: Some(base_url.to_string()),
+            ..self.options()
+        };
+        digest::build_to_dir(&options, &self.path("public"))
+            .unwrap_or_else(|err| panic!("the build failed:\n{err}"))
     }
 
     pub fn build_ok(&self) -> BuildReport {
