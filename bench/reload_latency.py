@@ -94,9 +94,11 @@ class Server:
 
     def _read(self):
         for line in self.process.stdout:
-            found = re.search(r"(?:built|checked) in ([0-9.]+ m?s)", line)
+            found = re.search(r"(?:built|checked) in ([0-9.]+ m?s)(.*)", line)
             if found:
-                self.builds.put(found.group(1))
+                updated = re.match(r": ([0-9]+ of [0-9]+) files", found.group(2))
+                detail = f", {updated.group(1)} files updated" if updated else ""
+                self.builds.put(found.group(1) + detail)
 
     def stop(self):
         self.process.terminate()
@@ -159,7 +161,9 @@ def report(site, article, latencies, builds):
     print(f"save -> reload event over {len(latencies)} runs: "
           f"median {statistics.median(latencies):.1f} ms, "
           f"min {min(latencies):.1f} ms, max {max(latencies):.1f} ms")
-    print(f"rebuild times printed by the server: {', '.join(builds)}")
+    print("rebuilds as the server reported them:")
+    for build in builds:
+        print(f"  {build}")
 
 
 def count_articles(site):
