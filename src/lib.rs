@@ -84,6 +84,32 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Nothing changed: the output was left alone.
     pub up_to_date: bool,
+    /// How long each stage took, in order.
+    pub timings: Timings,
+}
+
+/// Wall time per pipeline stage.
+#[derive(Debug, Default, Clone)]
+pub struct Timings(pub Vec<(&'static str, std::time::Duration)>);
+
+impl Timings {
+    /// Records that the stage `name` ended now; it began when the last one ended.
+    fn mark(&mut self, name: &'static str, since: &mut std::time::Instant) {
+        let now = std::time::Instant::now();
+        self.0.push((name, now - *since));
+        *since = now;
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        f.write_str(&parts.join(", "))
+    }
 }
 
 /// The site as read from its sources: what every page is made from.
@@ -95,6 +121,7 @@ pub struct Loaded {
     pub assets: Vec<AssetFile>,
     pub warnings: Diagnostics,
     pub parsed: usize,
+    pub timings: Timings,
 }
 
 /// Builds the site at `options.root` into `sink`, reusing what `state`
@@ -104,7 +131,8 @@ pub fn build(
     state: &mut BuildState,
     sink: &mut dyn Sink,
 ) -> Result<BuildReport, BuildError> {
-    let loaded = load_site(options, state)?;
+    let mut loaded = load_site(options, state)?;
+    let mut clock = std::time::Instant::now();
     let (pages, problems) = plan::plan(&loaded.config, &loaded.site, loaded.assets.clone());
     if problems.has_errors() {
         return Err(BuildError::Invalid(with_warnings(
@@ -112,7 +140,9 @@ pub fn build(
             &loaded.warnings,
         )));
     }
-    let mut report = write_site(&loaded, &pages, options, state, sink)?;
+    loaded.timings.mark("plan", &mut clock);
+    let mut report = write_site(&mut loaded, &pages, options, state, sink)?;
+    report.timings = std::mem::take(&mut loaded.timings);
     report.parsed = loaded.parsed;
     report.articles = loaded.site.articles.len();
     report.warnings = loaded.warnings.into_vec();
@@ -122,6 +152,8 @@ pub fn build(
 /// Reads configuration, theme and content into a [`Site`]; every problem of
 /// every file is reported together.
 pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loaded, BuildError> {
+    let mut timings = Timings::default();
+    let mut clock = std::time::Instant::now();
     let mut config = Config::load(&options.root).map_err(BuildError::Invalid)?;
     if let Some(url) = &options.base_url {
         config.base_url = BaseUrl::parse(url).map_err(|why| {
@@ -136,8 +168,10 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
     let theme = Theme::load(&config, render::register_functions)
         .map_err(|d| problems.extend(d))
         .ok();
+    timings.mark("config and theme", &mut clock);
     let (sources, walk_problems) = load::walk(&config);
     problems.extend(walk_problems);
+    timings.mark("walk", &mut clock);
     let parse_key = plan::globals_fingerprint(&[
         settings.fingerprint(),
         xxhash_rust::xxh3::xxh3_64(cache::program_id().as_bytes()),
@@ -147,6 +181,7 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
         state.parse_key = parse_key;
     }
     let (articles, parsed) = parse_articles(&config, &sources, &settings, state, &mut problems);
+    timings.mark("parse", &mut clock);
     let tags = read_tags(&config, &sources, &mut problems);
     let (topics, topic_problems) = Topics::load(&config, tags.as_deref());
     problems.extend(topic_problems);
@@ -156,6 +191,7 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
         .collect();
     let (site, site_problems) = Site::build(&config, articles, topics);
     problems.extend(site_problems);
+    timings.mark("site", &mut clock);
     let assets = content_assets(&config, &sources);
     problems.sort();
     match theme {
@@ -170,6 +206,7 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
                 assets,
                 warnings: problems,
                 parsed,
+                timings,
             })
         }
         _ => Err(BuildError::Invalid(problems)),
@@ -272,17 +309,20 @@ fn content_assets(config: &Config, sources: &[SourceFile]) -> Vec<AssetFile> {
 
 /// Renders what changed into the sink and publishes it.
 fn write_site(
-    loaded: &Loaded,
+    loaded: &mut Loaded,
     pages: &[Page],
     options: &BuildOptions,
     state: &mut BuildState,
     sink: &mut dyn Sink,
 ) -> Result<BuildReport, BuildError> {
+    let mut clock = std::time::Instant::now();
     let Loaded {
         config,
         theme,
         site,
         settings,
+        timings,
+        warnings,
         ..
     } = loaded;
     let globals = plan::globals_fingerprint(&[
@@ -303,6 +343,7 @@ fn write_site(
             )
         })
         .collect();
+    timings.mark("fingerprint", &mut clock);
     if !options.force && manifest == state.published && sink.is_intact() {
         return Ok(BuildReport {
             files: pages.len(),
@@ -334,6 +375,7 @@ fn write_site(
     } else {
         (&staged, &state.published)
     };
+    timings.mark("prepare", &mut clock);
     let renderer = Renderer {
         config,
         site,
@@ -355,6 +397,7 @@ fn write_site(
             )
         })
         .collect();
+    timings.mark("render and write", &mut clock);
     let mut problems = Diagnostics::new();
     let mut report = BuildReport {
         files: pages.len(),
@@ -382,12 +425,10 @@ fn write_site(
     if problems.has_errors() {
         sink.discard();
         problems.sort();
-        return Err(BuildError::Invalid(with_warnings(
-            problems,
-            &loaded.warnings,
-        )));
+        return Err(BuildError::Invalid(with_warnings(problems, warnings)));
     }
     sink.publish().map_err(|e| fatal("publish the site", e))?;
+    timings.mark("publish", &mut clock);
     let previous = std::mem::replace(&mut state.published, manifest);
     state.spare = sink.keeps_spare().then_some(previous);
     report.written.sort();

@@ -50,6 +50,9 @@ pub struct DirSink {
     spare: PathBuf,
     /// The identity of the output folder when it was last published.
     published_id: Option<(u64, u64)>,
+    /// The spare started empty this build: nothing to replace, and every
+    /// folder a page needs is new.
+    fresh: bool,
     /// Held for the sink's lifetime: one build per output at a time.
     _lock: fs::File,
 }
@@ -80,6 +83,7 @@ impl DirSink {
             output: output.to_path_buf(),
             spare: cache_dir.join("spare"),
             published_id: None,
+            fresh: false,
             _lock: lock,
         };
         sink.recover_interrupted_swap()?;
@@ -132,7 +136,12 @@ impl DirSink {
         target: &Path,
         make: impl FnOnce(&Path) -> io::Result<()>,
     ) -> io::Result<()> {
-        match fs::remove_file(target) {
+        let removed = if self.fresh {
+            Err(io::ErrorKind::NotFound.into())
+        } else {
+            fs::remove_file(target)
+        };
+        match removed {
             Ok(()) => {}
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = target.parent() {
@@ -148,6 +157,7 @@ impl DirSink {
 impl Sink for DirSink {
     fn prepare(&mut self, published: &Manifest, spare: Option<&Manifest>) -> io::Result<Manifest> {
         let _ = published;
+        self.fresh = false;
         match spare {
             Some(manifest) if self.spare.is_dir() => Ok(manifest.clone()),
             _ => {
@@ -157,6 +167,7 @@ impl Sink for DirSink {
                     fs::remove_dir_all(&self.spare)?;
                 }
                 fs::create_dir_all(&self.spare)?;
+                self.fresh = true;
                 Ok(Manifest::new())
             }
         }

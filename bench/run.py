@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""The digest benchmark: cold, no-op and one-edit builds at several sizes.
+
+    python3 bench/run.py                      # 1,000, 10,000 and 50,000 articles
+    python3 bench/run.py --sizes 10000 --runs 5
+
+For each size it generates the corpus once (bench/corpus.py, seeded), then
+measures, with medians and min–max over --runs runs:
+
+- cold builds (no public/, no cache): wall time, pages/s, peak RSS
+  (/usr/bin/time -v), output size and file count;
+- the machine's I/O floor in the same run: reading every input once plus
+  copying the produced output tree (cp -r), on the same file system;
+- no-op rebuilds (nothing changed) and rebuilds after one edited article.
+
+It prints a Markdown report and writes it to bench/out/results-<size>.md.
+"""
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+OUT = os.path.join(HERE, "out")
+BINARY = os.path.join(REPO, "target", "release", "digest")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed(cmd, cwd=None):
+    """Runs cmd under /usr/bin/time -v: (wall s, user s, sys s, peak RSS MB, stdout)."""
+    result = subprocess.run(
+        ["/usr/bin/time", "-v"] + cmd, cwd=cwd, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}")
+    fields = {}
+    for line in result.stderr.splitlines():
+        key, sep, value = line.strip().partition(": ")
+        if sep:
+            fields[key.strip()] = value.strip()
+    wall = parse_elapsed(fields["Elapsed (wall clock) time (h:mm:ss or m:ss)"])
+    return (
+        wall,
+        float(fields["User time (seconds)"]),
+        float(fields["System time (seconds)"]),
+        int(fields["Maximum resident set size (kbytes)"]) / 1024,
+        result.stdout,
+    )
+
+
+def parse_elapsed(text):
+    parts = [float(p) for p in text.split(":")]
+    seconds = 0.0
+    for p in parts:
+        seconds = seconds * 60 + p
+    return seconds
+
+
+def wall(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def summary(values, unit="s", digits=2):
+    med = statistics.median(values)
+    return f"{med:.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def tree_size(path):
+    total, files = 0, 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            total += os.path.getsize(os.path.join(root, name))
+            files += 1
+    return total, files
+
+
+def corpus(size):
+    site = os.path.join(OUT, f"site-{size}")
+    stamp = os.path.join(site, ".corpus-done")
+    if not os.path.exists(stamp):
+        print(f"generating {size} bilingual articles …", file=sys.stderr)
+        sh([sys.executable, os.path.join(HERE, "corpus.py"), "--articles", str(size), "--out", site])
+        open(stamp, "w").close()
+    return site
+
+
+def clean(site):
+    for name in ("public", ".digest-cache"):
+        path = os.path.join(site, name)
+        if os.path.exists(path):
+            shutil.rmtree(path)
+
+
+def build(site):
+    return timed([BINARY, "build", "--quiet", "--root", site])
+
+
+def io_floor(site):
+    """Read every input once, then copy the output tree (same file system)."""
+    inputs = [
+        os.path.join(root, n)
+        for d in ("content", "themes")
+        for root, _, names in os.walk(os.path.join(site, d))
+        for n in names
+    ] + [os.path.join(site, "digest.yaml")]
+
+    def read_all():
+        for path in inputs:
+            with open(path, "rb") as f:
+                f.read()
+
+    copy = os.path.join(site, ".floor-copy")
+    if os.path.exists(copy):
+        shutil.rmtree(copy)
+    read = wall(read_all)
+    copied = wall(lambda: sh(["cp", "-r", os.path.join(site, "public"), copy]))
+    shutil.rmtree(copy)
+    return read + copied
+
+
+def edit_one(site, rng):
+    """Appends a sentence to one article, as an editor's fix would."""
+    folder = os.path.join(site, "content", "news")
+    name = rng.choice(sorted(os.listdir(folder)))
+    with open(os.path.join(folder, name), "a", encoding="utf-8") as f:
+        f.write(f"\nA correction, revision {rng.randrange(10**9)}.\n")
+    return name
+
+
+def measure(size, runs):
+    site = corpus(size)
+    rows = {}
+    cold, cold_rss, cold_cpu, floors = [], [], [], []
+    for _ in range(runs):
+        clean(site)
+        w, u, s, rss, _ = build(site)
+        cold.append(w)
+        cold_cpu.append(u + s)
+        cold_rss.append(rss)
+        floors.append(io_floor(site))
+    out_bytes, out_files = tree_size(os.path.join(site, "public"))
+    noop = [build(site)[0] for _ in range(runs)]
+    rng = random.Random(size)
+    edits = []
+    for _ in range(runs):
+        edit_one(site, rng)
+        edits.append(build(site)[0])
+    med_cold = statistics.median(cold)
+    rows["cold build"] = summary(cold)
+    rows["cold build CPU (user+sys)"] = summary(cold_cpu)
+    rows["pages/s (cold)"] = f"{out_files / med_cold:,.0f}"
+    rows["peak RSS (cold)"] = summary(cold_rss, "MB", 0)
+    rows["output"] = f"{out_files:,} files, {out_bytes / 1e6:,.0f} MB"
+    rows["I/O floor (read inputs + cp -r output)"] = summary(floors)
+    rows["cold ÷ I/O floor"] = f"{med_cold / statistics.median(floors):.2f}×"
+    rows["no-op rebuild"] = summary(noop) + f" = {100 * statistics.median(noop) / med_cold:.1f}% of cold"
+    rows["one edited article"] = summary(edits) + f" = {100 * statistics.median(edits) / med_cold:.1f}% of cold"
+    return rows
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    fs = subprocess.run(["df", "-T", OUT], capture_output=True, text=True).stdout.splitlines()[-1].split()[1]
+    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({model}), {mem_kb / 1024 / 1024:.0f} GiB RAM, {fs} file system, "
+        f"Linux {platform.release()}; digest {commit}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
+    args = parser.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    if not args.no_build:
+        sh(["cargo", "build", "--release", "--quiet"], cwd=REPO)
+    report = [f"Machine: {machine()}", f"Runs per figure: {args.runs} (median, min–max)", ""]
+    for size in args.sizes:
+        rows = measure(size, args.runs)
+        report.append(f"### {size:,} bilingual articles ({2 * size:,} files)")
+        report.append("")
+        report.append("| figure | value |")
+        report.append("| --- | --- |")
+        report.extend(f"| {k} | {v} |" for k, v in rows.items())
+        report.append("")
+        text = "\n".join(report)
+        with open(os.path.join(OUT, f"results-{size}.md"), "w") as f:
+            f.write(text + "\n")
+        print(text, flush=True)
+        report = []
+
+
+if __name__ == "__main__":
+    main()
