@@ -254,7 +254,7 @@ fn parse_one(
     cached: Option<&CachedArticle>,
 ) -> (Option<CachedArticle>, Vec<Diagnostic>, bool) {
     let replay = |c: &CachedArticle| c.warnings.iter().map(Diagnostic::from).collect::<Vec<_>>();
-    if let Some(c) = cached.filter(|c| c.stamp == file.stamp) {
+    if let Some(c) = cached.filter(|c| c.stamp == file.stamp && !file.stamp.is_recent()) {
         return (Some(c.clone()), replay(c), false);
     }
     let bytes = match std::fs::read(config.root.join(&file.path)) {

@@ -49,6 +49,16 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
+    /// Whether the file changed so recently that another write in the same
+    /// clock tick could have left size and time as they are: such a stamp
+    /// proves nothing, and the file's contents are checked instead.
+    pub fn is_recent(&self) -> bool {
+        let now = std::time::SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        now - self.modified_ns < 2_000_000_000
+    }
+
     pub fn of(metadata: &std::fs::Metadata) -> FileStamp {
         let modified_ns = metadata
             .modified()

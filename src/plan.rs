@@ -395,17 +395,22 @@ impl Page {
         let mut h = Hasher(Xxh3::new());
         h.u64(globals);
         h.str(&self.route.output_path());
-        let stamp = |h: &mut Hasher, id: ArticleId| h.u64(site.stamps[id]);
+        let card = |h: &mut Hasher, id: ArticleId| h.u64(site.stamps[id].card);
+        // A feed entry shows the whole article and links its translations.
+        let entry = |h: &mut Hasher, id: ArticleId| {
+            h.u64(site.stamps[id].page);
+            h.u64(site.translations[id].len() as u64);
+            for &t in &site.translations[id] {
+                h.u64(site.stamps[t].link);
+            }
+        };
         match &self.kind {
             PageKind::Article(id) => {
                 h.str("article");
-                stamp(&mut h, *id);
-                for &t in &site.translations[*id] {
-                    stamp(&mut h, t);
-                }
+                entry(&mut h, *id);
                 h.u64(site.related[*id].len() as u64);
                 for &r in &site.related[*id] {
-                    stamp(&mut h, r);
+                    card(&mut h, r);
                 }
             }
             PageKind::List { lang, list, pager } => {
@@ -415,7 +420,7 @@ impl Page {
                 h.u64(pager.number as u64);
                 h.u64(pager.total as u64);
                 for &id in &items[pager.items.clone()] {
-                    stamp(&mut h, id);
+                    card(&mut h, id);
                 }
                 for other in &config.languages {
                     h.u64(u64::from(list.exists_in(site, &other.lang)));
@@ -438,7 +443,7 @@ impl Page {
                 for e in &site.editions {
                     h.u64(e.articles.len() as u64);
                     for &id in e.articles.iter().take(config.paginate) {
-                        stamp(&mut h, id);
+                        card(&mut h, id);
                     }
                 }
             }
@@ -460,12 +465,7 @@ impl Page {
                     None => ListKind::Home.items(site, lang),
                 };
                 for &id in items.iter().take(config.feed_entries) {
-                    stamp(&mut h, id);
-                    // Entries link to their translations.
-                    h.u64(site.translations[id].len() as u64);
-                    for &t in &site.translations[id] {
-                        stamp(&mut h, t);
-                    }
+                    entry(&mut h, id);
                 }
             }
             PageKind::Sitemap { part, parts } => {
@@ -493,14 +493,19 @@ fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
     }
 }
 
-/// What the sitemap shows: every HTML page and every article's dates.
+/// What the sitemap shows: every HTML page, every article's last change
+/// and its language versions.
 pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
     let mut h = Hasher(Xxh3::new());
     for page in pages.iter().filter(|p| crate::feeds::in_sitemap(p)) {
         h.str(&page.route.output_path());
     }
-    for s in &site.stamps {
-        h.u64(*s);
+    for (id, article) in site.articles.iter().enumerate() {
+        h.u64(site.stamps[id].link);
+        h.u64(article.modified().seconds as u64);
+        for &t in &site.translations[id] {
+            h.u64(site.stamps[t].link);
+        }
     }
     h.0.digest()
 }

@@ -49,9 +49,24 @@ pub struct Site {
     pub related: Vec<Vec<ArticleId>>,
     /// One per configured language, in the configuration's order.
     pub editions: Vec<Edition>,
-    /// Changes whenever anything an article's page or card shows of the
-    /// article itself changes (its file, its topics' labels).
-    pub stamps: Vec<u64>,
+    /// What each article shows where, hashed: see [`Stamps`].
+    pub stamps: Vec<Stamps>,
+    /// Reading time of each article in minutes, at its edition's pace.
+    pub minutes: Vec<u32>,
+}
+
+/// Hashes of what an article shows in each place it appears. A page's
+/// fingerprint takes the stamp of the place it shows an article in, so
+/// that, say, a body edit re-renders the article's page and feeds but not
+/// the lists that only show its card.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stamps {
+    /// Everything: the file, its topics' labels (article pages, feeds).
+    pub page: u64,
+    /// What a card shows: link, date, summary, image, topics, reading time.
+    pub card: u64,
+    /// What a link to it shows: title and address (translations).
+    pub link: u64,
 }
 
 impl Site {
@@ -79,17 +94,19 @@ impl Site {
             .map(|l| Edition::build(l, &articles, &article_topics, &topics))
             .collect::<Vec<_>>();
         let related = related_stories(&articles, &article_topics, &editions, config.related);
+        let minutes: Vec<u32> = articles
+            .iter()
+            .map(|a| {
+                a.words
+                    .div_ceil(config.language(&a.lang).words_per_minute)
+                    .max(1)
+            })
+            .collect();
         let stamps = articles
             .iter()
             .zip(&article_topics)
-            .map(|(a, ts)| {
-                let mut h = xxhash_rust::xxh3::Xxh3::new();
-                h.update(&a.version.to_le_bytes());
-                for t in ts {
-                    h.update(&topics.get(*t).stamp.to_le_bytes());
-                }
-                h.digest()
-            })
+            .zip(&minutes)
+            .map(|((a, ts), m)| stamps_of(a, ts.iter().map(|t| topics.get(*t).stamp), *m))
             .collect();
         let site = Site {
             articles,
@@ -99,6 +116,7 @@ impl Site {
             related,
             editions,
             stamps,
+            minutes,
         };
         (site, problems)
     }
@@ -181,6 +199,24 @@ impl Edition {
 /// Arabic order), or `None` if ICU has no data for the locale.
 fn label_collator(language: &LanguageConfig) -> Option<CollatorBorrowed<'static>> {
     Collator::try_new((&language.locale).into(), CollatorOptions::default()).ok()
+}
+
+fn stamps_of(a: &Article, topic_stamps: impl Iterator<Item = u64> + Clone, minutes: u32) -> Stamps {
+    use std::hash::{Hash, Hasher};
+    let hash = |f: &dyn Fn(&mut xxhash_rust::xxh3::Xxh3)| {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        f(&mut h);
+        h.finish()
+    };
+    let link = hash(&|h| (&a.lang, &a.section, &a.slug, &a.title).hash(h));
+    let card = hash(&|h| {
+        (link, a.date, &a.summary, &a.image, minutes).hash(h);
+        topic_stamps.clone().for_each(|s| s.hash(h));
+    });
+    let page = hash(&|h| {
+        (a.version, card).hash(h);
+    });
+    Stamps { page, card, link }
 }
 
 fn check_unique_urls(config: &Config, articles: &[Article], problems: &mut Diagnostics) {
@@ -431,43 +467,24 @@ fn related_stories(
     }
     for edition in editions {
         let listed = edition.articles.len() as f64;
-        let weights: HashMap<TopicId, f64> = edition
-            .topics
-            .iter()
-            .map(|(t, ids)| (*t, 1.0 + (listed / ids.len() as f64).ln()))
-            .collect();
+        // Fixed-point weights, so that sums are exact and the search's
+        // bound never disagrees with a score by a rounding error.
+        let mut weights = vec![0u64; article_topics.iter().flatten().max().map_or(0, |t| t + 1)];
+        for (t, ids) in &edition.topics {
+            weights[*t] = ((1.0 + (listed / ids.len() as f64).ln()) * 1e6) as u64;
+        }
+        let search = RelatedSearch {
+            article_topics,
+            lists: &edition.topics,
+            weights: &weights,
+            limit,
+        };
         let found: Vec<(ArticleId, Vec<ArticleId>)> = edition
             .articles
             .par_iter()
             .map_init(
-                || vec![0.0f64; articles.len()],
-                |scores, &id| {
-                    let mut touched = Vec::new();
-                    for t in &article_topics[id] {
-                        for &other in &edition.topics[t] {
-                            if other == id {
-                                continue;
-                            }
-                            if scores[other] == 0.0 {
-                                touched.push(other);
-                            }
-                            scores[other] += weights[t];
-                        }
-                    }
-                    // Articles are stored newest first, so a smaller id is newer.
-                    touched.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b)));
-                    touched.truncate(limit);
-                    for other in &touched {
-                        scores[*other] = 0.0;
-                    }
-                    // Clear what truncation dropped too.
-                    for t in &article_topics[id] {
-                        for &other in &edition.topics[t] {
-                            scores[other] = 0.0;
-                        }
-                    }
-                    (id, touched)
-                },
+                || vec![u32::MAX; articles.len()],
+                |seen, &id| (id, search.best_for(id, seen)),
             )
             .collect();
         for (id, list) in found {
@@ -475,4 +492,140 @@ fn related_stories(
         }
     }
     related
+}
+
+/// The exact top-N search for related stories, without scoring every
+/// story of a popular topic: lists are read rarest topic first, and the
+/// search stops once no story still unseen (which can only share the
+/// remaining, more common topics) could outscore the N found so far.
+struct RelatedSearch<'a> {
+    article_topics: &'a [Vec<TopicId>],
+    lists: &'a IndexMap<TopicId, Vec<ArticleId>>,
+    weights: &'a [u64],
+    limit: usize,
+}
+
+impl RelatedSearch<'_> {
+    /// `seen` marks candidates already scored for `id` (it holds the id of
+    /// the article last searched for, so it never needs clearing).
+    fn best_for(&self, id: ArticleId, seen: &mut [u32]) -> Vec<ArticleId> {
+        let mut topics: Vec<TopicId> = self.article_topics[id]
+            .iter()
+            .copied()
+            .filter(|t| self.lists.contains_key(t))
+            .collect();
+        topics.sort_by_key(|t| (self.lists[t].len(), *t));
+        // best: (score, id), best first: higher score, then newer (smaller id).
+        let mut best: Vec<(u64, ArticleId)> = Vec::with_capacity(self.limit + 1);
+        let mut remaining: u64 = topics.iter().map(|t| self.weights[*t]).sum();
+        for t in &topics {
+            if best.len() == self.limit && best[self.limit - 1].0 > remaining {
+                break;
+            }
+            for &other in &self.lists[t] {
+                if other == id || seen[other] == id as u32 {
+                    continue;
+                }
+                seen[other] = id as u32;
+                let score = self.shared_weight(id, other);
+                let worse = |b: &(u64, ArticleId)| b.0 > score || (b.0 == score && b.1 < other);
+                let at = best.iter().take_while(|b| worse(b)).count();
+                if at < self.limit {
+                    best.insert(at, (score, other));
+                    best.truncate(self.limit);
+                }
+            }
+            remaining -= self.weights[*t];
+        }
+        best.into_iter().map(|(_, other)| other).collect()
+    }
+
+    /// The summed weight of the topics two articles share.
+    fn shared_weight(&self, a: ArticleId, b: ArticleId) -> u64 {
+        let theirs = &self.article_topics[b];
+        self.article_topics[a]
+            .iter()
+            .filter(|t| theirs.contains(t))
+            .map(|t| self.weights[*t])
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scores every story sharing a topic: the definition the pruned search
+    /// must agree with.
+    fn brute_force(search: &RelatedSearch, id: ArticleId, candidates: usize) -> Vec<ArticleId> {
+        let mut scored: Vec<(u64, ArticleId)> = (0..candidates)
+            .filter(|o| *o != id)
+            .map(|o| (search.shared_weight(id, o), o))
+            .filter(|(s, _)| *s > 0)
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+            .into_iter()
+            .take(search.limit)
+            .map(|(_, o)| o)
+            .collect()
+    }
+
+    #[test]
+    fn the_pruned_related_search_finds_exactly_the_best_stories() {
+        // Zipf-like topics on 800 stories: the search that stops early must
+        // give the same lists, in the same order, as scoring every story.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let count = 800;
+        let topics_count = 60;
+        let article_topics: Vec<Vec<TopicId>> = (0..count)
+            .map(|_| {
+                let mut ts = Vec::new();
+                while ts.len() < 1 + next() % 4 {
+                    // Squaring skews towards small topic ids: popular topics.
+                    let r = next() % 1000;
+                    let t = r * r * topics_count / 1_000_000;
+                    if !ts.contains(&t) {
+                        ts.push(t);
+                    }
+                }
+                ts
+            })
+            .collect();
+        let mut lists: IndexMap<TopicId, Vec<ArticleId>> = IndexMap::new();
+        for (id, ts) in article_topics.iter().enumerate() {
+            for t in ts {
+                lists.entry(*t).or_default().push(id);
+            }
+        }
+        let weights: Vec<u64> = (0..topics_count)
+            .map(|t| {
+                lists.get(&t).map_or(0, |ids| {
+                    ((1.0 + (count as f64 / ids.len() as f64).ln()) * 1e6) as u64
+                })
+            })
+            .collect();
+        for limit in [1, 3, 5] {
+            let search = RelatedSearch {
+                article_topics: &article_topics,
+                lists: &lists,
+                weights: &weights,
+                limit,
+            };
+            let mut seen = vec![u32::MAX; count];
+            for id in 0..count {
+                assert_eq!(
+                    search.best_for(id, &mut seen),
+                    brute_force(&search, id, count),
+                    "story {id}, limit {limit}"
+                );
+            }
+        }
+    }
 }

@@ -164,7 +164,6 @@ pub struct Card {
     pub topics: Vec<TopicLink>,
     pub section: Option<SectionLink>,
     pub minutes: u32,
-    pub words: u32,
 }
 
 /// The other-language version of an article.
@@ -192,6 +191,8 @@ pub struct ArticleView {
     pub source: Option<SourceView>,
     pub translations: Vec<TranslationLink>,
     pub related: Vec<Card>,
+    /// The body's length in words.
+    pub words: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -521,8 +522,7 @@ impl Sources<'_> {
                 .collect(),
             section: (!article.section.is_empty())
                 .then(|| self.section_link(&article.section, lang)),
-            minutes: article.words.div_ceil(language.words_per_minute).max(1),
-            words: article.words,
+            minutes: self.site.minutes[id],
         }
     }
 
@@ -587,6 +587,7 @@ impl Sources<'_> {
                 .iter()
                 .map(|r| self.card(*r))
                 .collect(),
+            words: article.words,
             card,
         };
         Ok((common, view))

@@ -53,6 +53,9 @@ pub struct DirSink {
     /// The spare started empty this build: nothing to replace, and every
     /// folder a page needs is new.
     fresh: bool,
+    /// Deletes folders nobody needs any more (a spare of unknown contents,
+    /// leftovers of killed builds) while the build goes on.
+    cleaners: Vec<std::thread::JoinHandle<()>>,
     /// Held for the sink's lifetime: one build per output at a time.
     _lock: fs::File,
 }
@@ -79,15 +82,41 @@ impl DirSink {
             }
             Err(fs::TryLockError::Error(err)) => return Err(err),
         }
-        let sink = DirSink {
+        let mut sink = DirSink {
             output: output.to_path_buf(),
             spare: cache_dir.join("spare"),
             published_id: None,
             fresh: false,
+            cleaners: Vec::new(),
             _lock: lock,
         };
         sink.recover_interrupted_swap()?;
+        for entry in fs::read_dir(cache_dir)?.flatten() {
+            if entry.file_name().to_string_lossy().starts_with("trash-") {
+                sink.delete_in_background(entry.path());
+            }
+        }
         Ok(sink)
+    }
+
+    /// Removes a folder on another thread: deleting a whole site takes
+    /// long, and nothing waits for it but the end of the build.
+    fn delete_in_background(&mut self, dir: PathBuf) {
+        self.cleaners.push(std::thread::spawn(move || {
+            // Best effort: whatever is left is retried by the next build.
+            let _ = fs::remove_dir_all(dir);
+        }));
+    }
+
+    /// Moves `dir` out of the way (a rename) and deletes it in the background.
+    fn discard_dir(&mut self, dir: &Path) -> io::Result<()> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let trash = dir.with_file_name(format!("trash-{}-{nanos}", std::process::id()));
+        fs::rename(dir, &trash)?;
+        self.delete_in_background(trash);
+        Ok(())
     }
 
     /// The lock file of a cache folder.
@@ -164,7 +193,8 @@ impl Sink for DirSink {
                 // Unknown contents (first build, or a build was interrupted):
                 // start from an empty spare.
                 if self.spare.exists() {
-                    fs::remove_dir_all(&self.spare)?;
+                    let spare = self.spare.clone();
+                    self.discard_dir(&spare)?;
                 }
                 fs::create_dir_all(&self.spare)?;
                 self.fresh = true;
@@ -249,6 +279,14 @@ impl Sink for DirSink {
 
     fn keeps_spare(&self) -> bool {
         true
+    }
+}
+
+impl Drop for DirSink {
+    fn drop(&mut self) {
+        for cleaner in self.cleaners.drain(..) {
+            let _ = cleaner.join();
+        }
     }
 }
 

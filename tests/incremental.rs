@@ -1,0 +1,278 @@
+//! Incremental builds: whatever changes, the published site is byte-for-byte
+//! what a cold build of the same sources produces, and unchanged pages are
+//! not rendered again.
+
+mod common;
+
+use common::Fixture;
+use digest::BuildOptions;
+
+/// A small deterministic random generator, so failures can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.next() % items.len()]
+    }
+}
+
+/// Topics as editors write them: by key, by label, with spelling variants
+/// and labels no key claims.
+const AR_TOPICS: &[&str] = &[
+    "iraq",
+    "us-forces",
+    "العراق",
+    "القوات الأميركية",
+    "القوات الاميركية",
+    "الحوار الإستراتيجي",
+    "الحوار الاستراتيجي",
+    "الموصل",
+];
+const EN_TOPICS: &[&str] = &[
+    "iraq",
+    "us-forces",
+    "Iraq",
+    "US forces",
+    "us forces",
+    "Mosul",
+    "militias",
+    "Strategic dialogue",
+];
+
+/// The articles present, as (section, stem, lang).
+fn articles(f: &Fixture) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    for section in ["news", "analysis"] {
+        let Ok(entries) = std::fs::read_dir(f.path(&format!("content/{section}"))) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(stem_lang) = name.strip_suffix(".md") {
+                let (stem, lang) = stem_lang.rsplit_once('.').unwrap();
+                found.push((section.to_string(), stem.to_string(), lang.to_string()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn write_article(f: &Fixture, rng: &mut Rng, section: &str, stem: &str, lang: &str) {
+    let day = 1 + rng.next() % 28;
+    let month = 1 + rng.next() % 12;
+    let topics = if lang == "ar" { AR_TOPICS } else { EN_TOPICS };
+    let tags: Vec<String> = (0..1 + rng.next() % 3)
+        .map(|_| format!("\"{}\"", rng.pick(topics)))
+        .collect();
+    let words = [
+        "واشنطن",
+        "بغداد",
+        "forces",
+        "dialogue",
+        "الحوار",
+        "Iraq",
+        "2500",
+        "«اقتباس»",
+    ];
+    let body: Vec<&str> = (0..20 + rng.next() % 80)
+        .map(|_| *rng.pick(&words))
+        .collect();
+    let extra = if rng.next().is_multiple_of(4) {
+        "summary: \"A summary\"\n"
+    } else {
+        ""
+    };
+    f.article(
+        &format!("{section}/{stem}.{lang}.md"),
+        &format!("{stem} {}", rng.next() % 1000),
+        &format!("2021-{month:02}-{day:02}"),
+        &format!("tags: [{}]\n{extra}", tags.join(", ")),
+        &format!("{}\n\n## Heading\n\n> {}", body.join(" "), body[0]),
+    );
+}
+
+/// One random change of the kind editors make.
+fn change(f: &Fixture, rng: &mut Rng, round: usize) -> String {
+    let present = articles(f);
+    match rng.next() % 10 {
+        0..=2 if !present.is_empty() => {
+            let (section, stem, lang) = rng.pick(&present).clone();
+            write_article(f, rng, &section, &stem, &lang);
+            format!("edit {section}/{stem}.{lang}")
+        }
+        3 | 4 => {
+            let section = *rng.pick(&["news", "analysis"]);
+            let stem = format!("new-{round}");
+            for lang in ["ar", "en"] {
+                if lang == "ar" || rng.next().is_multiple_of(2) {
+                    write_article(f, rng, section, &stem, lang);
+                }
+            }
+            format!("add {section}/{stem}")
+        }
+        5 if present.len() > 3 => {
+            let (section, stem, lang) = rng.pick(&present).clone();
+            f.remove(&format!("content/{section}/{stem}.{lang}.md"));
+            format!("delete {section}/{stem}.{lang}")
+        }
+        6 if !present.is_empty() => {
+            let (section, stem, lang) = rng.pick(&present).clone();
+            let to = format!("renamed-{round}");
+            std::fs::rename(
+                f.path(&format!("content/{section}/{stem}.{lang}.md")),
+                f.path(&format!("content/{section}/{to}.{lang}.md")),
+            )
+            .unwrap();
+            format!("rename {section}/{stem}.{lang} to {to}")
+        }
+        7 => {
+            let label = format!("القوات الأميركية {round}");
+            f.write(
+                "content/tags.yaml",
+                &common::TAGS.replace("القوات الأميركية", &label),
+            );
+            format!("relabel a topic: {label}")
+        }
+        8 => {
+            let css = std::fs::read_to_string(f.path("themes/default/static/style.css")).unwrap();
+            f.write(
+                "themes/default/static/style.css",
+                &format!("{css}\n/* {round} */\n"),
+            );
+            "edit the stylesheet".to_string()
+        }
+        _ => {
+            let paginate = 2 + rng.next() % 3;
+            f.write(
+                "digest.yaml",
+                &common::CONFIG.replace("paginate: 3", &format!("paginate: {paginate}")),
+            );
+            format!("paginate {paginate}")
+        }
+    }
+}
+
+/// The site as a cold build (no cache, fresh output) makes it.
+fn cold(f: &Fixture) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let output = f.path("cold");
+    if output.exists() {
+        std::fs::remove_dir_all(&output).unwrap();
+    }
+    let options = BuildOptions {
+        force: true,
+        ..f.options()
+    };
+    digest::build_to_dir(&options, &output).unwrap_or_else(|e| panic!("cold build failed:\n{e}"));
+    f.snapshot("cold")
+}
+
+#[test]
+fn incremental_builds_equal_cold_builds_after_random_changes() {
+    // Edits, additions, deletions, renames, topic labels, theme and config
+    // changes, in random order: every incremental build publishes exactly
+    // the bytes a cold build would.
+    let f = Fixture::new();
+    let mut rng = Rng(2021);
+    for i in 0..12 {
+        let section = if i % 3 == 0 { "analysis" } else { "news" };
+        for lang in ["ar", "en"] {
+            write_article(&f, &mut rng, section, &format!("story-{i}"), lang);
+        }
+    }
+    f.build_ok();
+    for round in 0..25 {
+        let mut done = Vec::new();
+        for _ in 0..1 + rng.next() % 3 {
+            done.push(change(&f, &mut rng, round));
+        }
+        f.build_ok();
+        let incremental = f.snapshot("public");
+        let expected = cold(&f);
+        let differing: Vec<&String> = expected
+            .keys()
+            .chain(incremental.keys())
+            .filter(|p| expected.get(*p) != incremental.get(*p))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "round {round} ({}): these files differ from a cold build: {differing:?}",
+            done.join("; ")
+        );
+    }
+}
+
+#[test]
+fn a_build_with_nothing_changed_leaves_the_output_alone() {
+    // The second build finds every fingerprint unchanged and does not even stage.
+    let f = Fixture::new();
+    f.article("news/a.en.md", "A", "2021-12-10", "tags: [iraq]\n", "a");
+    f.build_ok();
+    let report = f.build_ok();
+    assert!(report.up_to_date, "{report:?}");
+    assert!(report.written.is_empty());
+}
+
+#[test]
+fn editing_one_article_rerenders_only_the_pages_that_show_it() {
+    // A body edit touches its page, the lists, topic pages and feeds that show
+    // it, the translation's switcher does not change, the rest is kept.
+    let f = Fixture::new();
+    for i in 1..=9 {
+        f.article(
+            &format!("news/s{i}.en.md"),
+            &format!("Story {i}"),
+            &format!("2021-12-0{i}"),
+            "tags: [iraq]\n",
+            "text",
+        );
+        f.article(
+            &format!("news/s{i}.ar.md"),
+            &format!("خبر {i}"),
+            &format!("2021-12-0{i}"),
+            "",
+            "نص",
+        );
+    }
+    f.build_ok();
+    f.article(
+        "news/s1.en.md",
+        "Story 1",
+        "2021-12-01",
+        "tags: [iraq]\n",
+        "changed text",
+    );
+    let report = f.build_ok();
+    let written: Vec<&str> = report.written.iter().map(String::as_str).collect();
+    assert!(written.contains(&"en/news/s1/index.html"), "{written:?}");
+    assert!(
+        written.contains(&"en/atom.xml") && written.contains(&"en/tags/iraq/atom.xml"),
+        "{written:?}"
+    );
+    assert!(
+        !written.contains(&"ar/news/s1/index.html"),
+        "the translation shows nothing that changed: {written:?}"
+    );
+    assert!(
+        !written.iter().any(|p| p.starts_with("en/news/s2/")),
+        "{written:?}"
+    );
+    assert!(
+        written.len() < report.files / 3,
+        "{} of {} files rewritten: {written:?}",
+        written.len(),
+        report.files
+    );
+    assert!(
+        report.parsed == 1,
+        "only the edited file is parsed again: {report:?}"
+    );
+}
