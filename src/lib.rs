@@ -358,6 +358,9 @@ fn write_site(
             format!("could not {what}: {}", error::io_reason(&err)),
         ))
     };
+    // Whether the output holds what `state.published` says: only then is
+    // it, once swapped out, a spare whose contents are known.
+    let intact = sink.is_intact();
     let staged = sink
         .prepare(&state.published, state.spare.as_ref())
         .map_err(|e| fatal("prepare the output", e))?;
@@ -367,7 +370,7 @@ fn write_site(
     let empty = Manifest::new();
     let (staged_view, published_view) = if options.force {
         (&empty, &empty)
-    } else if !sink.is_intact() {
+    } else if !intact {
         // The published folder is not the one the last build left (a build
         // was killed after the swap, or someone replaced it): its files may
         // not match `state.published`, so none is kept.
@@ -430,7 +433,7 @@ fn write_site(
     sink.publish().map_err(|e| fatal("publish the site", e))?;
     timings.mark("publish", &mut clock);
     let previous = std::mem::replace(&mut state.published, manifest);
-    state.spare = sink.keeps_spare().then_some(previous);
+    state.spare = (sink.keeps_spare() && intact).then_some(previous);
     report.written.sort();
     report.removed.sort();
     Ok(report)

@@ -255,9 +255,11 @@ fn builds_killed_at_random_moments_never_break_the_published_site() {
 
 #[test]
 fn a_build_killed_between_the_swap_and_saving_its_state_is_not_trusted() {
-    // Regression: after such a kill the saved state described the site from
-    // before the swap; a build back to that site hard-linked pages from
+    // Regressions: after such a kill the saved state described the site from
+    // before the swap. (1) A build back to that site hard-linked pages from
     // public/, which held the other site, and published them as current.
+    // (2) The build after it recorded that stale description as the spare's
+    // contents, so a later build skipped pages it believed the spare held.
     let f = generated_site(6);
     let output = f.path("public");
     let cache = digest::cache_dir_for(&output);
@@ -274,6 +276,23 @@ fn a_build_killed_between_the_swap_and_saving_its_state_is_not_trusted() {
     set_version(&f, Version::A);
     f.build_ok();
     assert!(f.snapshot("public") == site_a);
+    // A small edit: pages it does not touch are A's in the spare — if the
+    // spare really holds A.
+    f.article(
+        "news/story-0.en.md",
+        "Story 0, edited",
+        "2021-01-01",
+        "tags: [iraq, Oil]\n",
+        "Edited.",
+    );
+    f.build_ok();
+    let fresh = f.path("fresh");
+    let force = digest::BuildOptions {
+        force: true,
+        ..f.options()
+    };
+    digest::build_to_dir(&force, &fresh).unwrap();
+    assert!(f.snapshot("public") == f.snapshot("fresh"));
 }
 
 /// Waits until process `pid` holds the build lock of the site.
