@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the fuzzer's starting corpus from the repository's fixtures: the
+# example site's articles, every bad-input case's articles, the seeds in
+# fuzz/seeds/ and the regression inputs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=fuzz/corpus/content_pipeline
+mkdir -p "$corpus"
+find content tests/bad_input fuzz/seeds fuzz/regressions -type f -name '*.md' -print0 |
+  while IFS= read -r -d '' file; do
+    cp "$file" "$corpus/$(printf '%s' "$file" | tr '/' '_')"
+  done
+echo "$(ls "$corpus" | wc -l) inputs in $corpus"
