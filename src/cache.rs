@@ -9,19 +9,22 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
 use crate::error::{Diagnostic, Location, Severity};
 use crate::load::FileStamp;
+use crate::load::Walk;
+use crate::site::RelatedMemo;
 use crate::write::Manifest;
 
 /// A parsed article as cached, with the warnings its parse produced.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CachedArticle {
     pub stamp: FileStamp,
-    pub article: Article,
+    pub article: Arc<Article>,
     pub warnings: Vec<CachedWarning>,
 }
 
@@ -71,10 +74,20 @@ pub struct BuildState {
     pub spare: Option<Manifest>,
     /// The output folder's (device, inode) after the last publish.
     pub published_id: Option<(u64, u64)>,
+    /// The related stories of the last build.
+    pub related: RelatedMemo,
+    /// The last walk of `content/`, kept in memory for [`Self::changes`].
+    #[serde(skip)]
+    pub walk: Option<Walk>,
+    /// The source files changed since the last build, when the caller
+    /// knows them (`digest serve`'s watcher): the next build then looks
+    /// only at those instead of walking `content/` again. Taken by it.
+    #[serde(skip)]
+    pub changes: Option<Vec<PathBuf>>,
 }
 
 /// Bumped whenever the cache's shape or meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 impl BuildState {
     /// Loads the state saved in `dir`, or an empty one.

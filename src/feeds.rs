@@ -320,7 +320,8 @@ pub fn in_sitemap(page: &Page) -> bool {
         && !matches!(page.kind, PageKind::Asset { .. })
 }
 
-fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
+/// When what `page` shows last changed, for the sitemap.
+pub(crate) fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
     match &page.kind {
         PageKind::Article(id) => Some(site.articles[*id].modified()),
         PageKind::List { lang, list, pager } => list.items(site, lang)[pager.items.clone()]

@@ -34,6 +34,7 @@ pub mod write;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -154,6 +155,9 @@ pub fn build(
 pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loaded, BuildError> {
     let mut timings = Timings::default();
     let mut clock = std::time::Instant::now();
+    // Taken before anything can fail: a build that stops early leaves no
+    // walk behind, so the next one walks afresh rather than miss changes.
+    let (changes, previous_walk) = (state.changes.take(), state.walk.take());
     let mut config = Config::load(&options.root).map_err(BuildError::Invalid)?;
     if let Some(url) = &options.base_url {
         config.base_url = BaseUrl::parse(url).map_err(|why| {
@@ -169,8 +173,9 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
         .map_err(|d| problems.extend(d))
         .ok();
     timings.mark("config and theme", &mut clock);
-    let (sources, walk_problems) = load::walk(&config);
-    problems.extend(walk_problems);
+    let walk = load::rewalk(&config, previous_walk, changes.as_deref());
+    problems.extend(walk.problems.iter().cloned());
+    let sources = &walk.files;
     timings.mark("walk", &mut clock);
     let parse_key = plan::globals_fingerprint(&[
         settings.fingerprint(),
@@ -180,19 +185,20 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
         state.articles.clear();
         state.parse_key = parse_key;
     }
-    let (articles, parsed) = parse_articles(&config, &sources, &settings, state, &mut problems);
+    let (articles, parsed) = parse_articles(&config, sources, &settings, state, &mut problems);
     timings.mark("parse", &mut clock);
-    let tags = read_tags(&config, &sources, &mut problems);
+    let tags = read_tags(&config, sources, &mut problems);
     let (topics, topic_problems) = Topics::load(&config, tags.as_deref());
     problems.extend(topic_problems);
-    let articles: Vec<Article> = articles
+    let articles: Vec<Arc<Article>> = articles
         .into_iter()
         .filter(|a| options.drafts || !a.draft)
         .collect();
-    let (site, site_problems) = Site::build(&config, articles, topics);
+    let (site, site_problems) = Site::build_reusing(&config, articles, topics, &mut state.related);
     problems.extend(site_problems);
     timings.mark("site", &mut clock);
-    let assets = content_assets(&config, &sources);
+    let assets = content_assets(&config, sources);
+    state.walk = Some(walk);
     problems.sort();
     match theme {
         Some(theme) if !problems.has_errors() => {
@@ -227,7 +233,7 @@ fn parse_articles(
     settings: &ParseSettings,
     state: &mut BuildState,
     problems: &mut Diagnostics,
-) -> (Vec<Article>, usize) {
+) -> (Vec<Arc<Article>>, usize) {
     let cache = std::mem::take(&mut state.articles);
     let outcomes: Vec<(Option<CachedArticle>, Vec<Diagnostic>, bool)> = sources
         .par_iter()
@@ -278,7 +284,7 @@ fn parse_one(
         .map(|article| CachedArticle {
             stamp: file.stamp,
             warnings: parsed.problems.iter().map(CachedWarning::from).collect(),
-            article,
+            article: Arc::new(article),
         });
     (cached, parsed.problems, true)
 }

@@ -72,6 +72,50 @@ impl FileStamp {
     }
 }
 
+/// What a walk of `content/` found.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    pub files: Vec<SourceFile>,
+    pub problems: Diagnostics,
+}
+
+/// `previous` brought up to date with `changed` (paths relative to the
+/// site's root, as a file watcher reports them) when that is enough: when
+/// every changed path under `content/` is a file `previous` lists and
+/// still a regular file, only those files are looked at again. Anything
+/// else (a file added, removed or renamed, a folder changed, the
+/// configuration changed, or the changes unknown) walks the whole folder.
+pub fn rewalk(config: &Config, previous: Option<Walk>, changed: Option<&[PathBuf]>) -> Walk {
+    if let (Some(mut walk), Some(changed)) = (previous, changed)
+        && update(config, &mut walk.files, changed)
+    {
+        return walk;
+    }
+    let (files, problems) = walk(config);
+    Walk { files, problems }
+}
+
+/// Restamps the changed files in `files`; false if that does not suffice.
+fn update(config: &Config, files: &mut [SourceFile], changed: &[PathBuf]) -> bool {
+    for path in changed {
+        if !path.starts_with("content") {
+            if path.starts_with("themes") {
+                continue;
+            }
+            // digest.yaml, or anything unexpected.
+            return false;
+        }
+        let Ok(at) = files.binary_search_by(|f| f.path.as_path().cmp(path)) else {
+            return false;
+        };
+        match std::fs::metadata(config.root.join(path)) {
+            Ok(meta) if meta.is_file() => files[at].stamp = FileStamp::of(&meta),
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// Lists every source file under `content/`, sorted by path. Problems (an
 /// unknown language suffix, an unreadable folder, a symlink loop) are
 /// reported and the file is left out.

@@ -493,18 +493,24 @@ fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
     }
 }
 
-/// What the sitemap shows: every HTML page, every article's last change
-/// and its language versions.
+/// What the sitemap shows: every HTML page with its last change, and the
+/// addresses of each article's language versions (the other pages'
+/// versions are among the pages). Titles and texts are not in it, so
+/// editing them leaves the sitemap alone.
 pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
     let mut h = Hasher(Xxh3::new());
     for page in pages.iter().filter(|p| crate::feeds::in_sitemap(p)) {
         h.str(&page.route.output_path());
-    }
-    for (id, article) in site.articles.iter().enumerate() {
-        h.u64(site.stamps[id].link);
-        h.u64(article.modified().seconds as u64);
-        for &t in &site.translations[id] {
-            h.u64(site.stamps[t].link);
+        if let Some(date) = crate::feeds::last_modified(site, page) {
+            h.u64(date.seconds as u64);
+        }
+        if let PageKind::Article(id) = page.kind {
+            for &t in &site.translations[id] {
+                let a = &site.articles[t];
+                h.str(a.lang.as_str());
+                h.str(&a.section);
+                h.str(&a.slug);
+            }
         }
     }
     h.0.digest()

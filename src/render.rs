@@ -58,17 +58,20 @@ impl Renderer<'_> {
                 if !self.config.minify {
                     let html =
                         self.template("article.html", &common, ArticleContext { article })?;
-                    return Ok(Some(html.into_bytes()));
+                    return Ok(Some(html));
                 }
                 // The page around the body is minified with a slot in the
                 // body's place; the body is minified on its own, if it is
                 // safe to, and then put in the slot.
                 let body = std::mem::replace(&mut article.body, body_slot().to_string());
                 let html = self.template("article.html", &common, ArticleContext { article })?;
-                let page = String::from_utf8(minify(html.as_bytes()))
-                    .expect("minify-html keeps UTF-8 text UTF-8");
+                let page = minify(&html);
                 let body = self.minify_body(body);
-                return Ok(Some(page.replace(body_slot(), &body).into_bytes()));
+                return Ok(Some(fill_slot(
+                    page,
+                    body_slot().as_bytes(),
+                    body.as_bytes(),
+                )));
             }
             PageKind::List { lang, list, pager } => {
                 let (common, list) = sources.list(page, lang, list, pager);
@@ -100,9 +103,9 @@ impl Renderer<'_> {
             PageKind::Asset { .. } => return Ok(None),
         };
         Ok(Some(if self.config.minify {
-            minify(html.as_bytes())
+            minify(&html)
         } else {
-            html.into_bytes()
+            html
         }))
     }
 
@@ -123,18 +126,25 @@ impl Renderer<'_> {
         name: &str,
         common: &Common,
         body: T,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let context = tera::Context::from_serialize(&WithCommon { common, body }).map_err(|e| {
             Diagnostic::error(
                 None,
                 format!("internal error: the view of {name} does not serialize: {e}"),
             )
         })?;
-        self.theme.tera.render(name, &context).map_err(|err| {
-            self.theme
-                .locales
-                .explain(template_errors(&self.theme.dir, &err).remove(0))
-        })
+        // Rendering into bytes spares a UTF-8 check of every page: Tera
+        // writes only the UTF-8 text it is given.
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.theme
+            .tera
+            .render_to(name, &context, &mut html)
+            .map_err(|err| {
+                self.theme
+                    .locales
+                    .explain(template_errors(&self.theme.dir, &err).remove(0))
+            })?;
+        Ok(html)
     }
 }
 
@@ -175,6 +185,20 @@ fn body_slot() -> &'static str {
             .finish();
         format!("<digest-body-{random:016x}></digest-body-{random:016x}>")
     })
+}
+
+/// `page` with the first `slot` replaced by `content`.
+fn fill_slot(page: Vec<u8>, slot: &[u8], content: &[u8]) -> Vec<u8> {
+    match memchr::memmem::find(&page, slot) {
+        Some(at) => {
+            let mut filled = Vec::with_capacity(page.len() + content.len());
+            filled.extend_from_slice(&page[..at]);
+            filled.extend_from_slice(content);
+            filled.extend_from_slice(&page[at + slot.len()..]);
+            filled
+        }
+        None => page,
+    }
 }
 
 /// HTML minified with minify-html; multibyte text is left intact.

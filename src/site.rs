@@ -3,9 +3,11 @@
 //! plain data; immutable afterwards and free of I/O.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
 use icu_collator::options::CollatorOptions;
@@ -38,7 +40,7 @@ pub struct Edition {
 #[derive(Debug)]
 pub struct Site {
     /// Newest first; ties by source path.
-    pub articles: Vec<Article>,
+    pub articles: Vec<Arc<Article>>,
     pub topics: Topics,
     /// The topics of each article, in the order the article lists them.
     pub article_topics: Vec<Vec<TopicId>>,
@@ -73,14 +75,37 @@ impl Site {
     /// Assembles the site. `articles` may come in any order.
     pub fn build(
         config: &Config,
-        mut articles: Vec<Article>,
+        articles: Vec<Arc<Article>>,
+        topics: Topics,
+    ) -> (Site, Diagnostics) {
+        Site::build_reusing(config, articles, topics, &mut RelatedMemo::default())
+    }
+
+    /// [`Site::build`], taking the related stories from `memo` when what
+    /// they are computed from has not changed since it was filled.
+    pub fn build_reusing(
+        config: &Config,
+        mut articles: Vec<Arc<Article>>,
         mut topics: Topics,
+        memo: &mut RelatedMemo,
     ) -> (Site, Diagnostics) {
         let mut problems = Diagnostics::new();
-        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
-        check_unique_urls(config, &articles, &mut problems);
+        // The content walk yields path order already; sorting is for callers
+        // that do not.
+        if !articles.is_sorted_by(|a, b| a.path <= b.path) {
+            articles.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        // Newest first; ties in path order (the rank in `articles`).
+        let mut rank: Vec<usize> = (0..articles.len()).collect();
+        rank.sort_by(|&a, &b| articles[b].date.cmp(&articles[a].date).then(a.cmp(&b)));
+        let mut by_path = vec![0; articles.len()];
+        for (id, &r) in rank.iter().enumerate() {
+            by_path[r] = id;
+        }
+        let articles: Vec<Arc<Article>> = rank.iter().map(|&r| articles[r].clone()).collect();
+        check_unique_urls(config, &articles, &by_path, &mut problems);
         let translations = link_translations(&articles);
-        let article_topics = resolve_topics(&articles, &mut topics, &mut problems);
+        let article_topics = resolve_topics(&articles, &by_path, &mut topics, &mut problems);
         warn_single_use_topics(
             &articles,
             &article_topics,
@@ -93,7 +118,7 @@ impl Site {
             .iter()
             .map(|l| Edition::build(l, &articles, &article_topics, &topics))
             .collect::<Vec<_>>();
-        let related = related_stories(&articles, &article_topics, &editions, config.related);
+        let related = memo.related(&articles, &article_topics, &editions, config.related);
         let minutes: Vec<u32> = articles
             .iter()
             .map(|a| {
@@ -140,7 +165,7 @@ impl Site {
 impl Edition {
     fn build(
         language: &LanguageConfig,
-        articles: &[Article],
+        articles: &[Arc<Article>],
         article_topics: &[Vec<TopicId>],
         topics: &Topics,
     ) -> Edition {
@@ -219,11 +244,16 @@ fn stamps_of(a: &Article, topic_stamps: impl Iterator<Item = u64> + Clone, minut
     Stamps { page, card, link }
 }
 
-fn check_unique_urls(config: &Config, articles: &[Article], problems: &mut Diagnostics) {
-    let mut seen: HashMap<(&Lang, &str, &str), &Article> = HashMap::new();
-    let mut by_path: Vec<&Article> = articles.iter().collect();
-    by_path.sort_by(|a, b| a.path.cmp(&b.path));
-    for article in by_path {
+/// `by_path`: the articles' ids in path order, so that the first file
+/// keeps its address and the later ones are reported.
+fn check_unique_urls(
+    config: &Config,
+    articles: &[Arc<Article>],
+    by_path: &[ArticleId],
+    problems: &mut Diagnostics,
+) {
+    let mut seen: HashMap<(&Lang, &str, &str), &Article> = HashMap::with_capacity(articles.len());
+    for article in by_path.iter().map(|&id| &*articles[id]) {
         let key = (
             &article.lang,
             article.section.as_str(),
@@ -257,7 +287,7 @@ fn check_unique_urls(config: &Config, articles: &[Article], problems: &mut Diagn
     }
 }
 
-fn link_translations(articles: &[Article]) -> Vec<Vec<ArticleId>> {
+fn link_translations(articles: &[Arc<Article>]) -> Vec<Vec<ArticleId>> {
     let mut groups: HashMap<(&str, &str), Vec<ArticleId>> = HashMap::new();
     for (id, a) in articles.iter().enumerate() {
         groups.entry(a.translation_key()).or_default().push(id);
@@ -278,22 +308,37 @@ fn link_translations(articles: &[Article]) -> Vec<Vec<ArticleId>> {
 }
 
 /// Resolves every article's tags to topics, adding free labels as new topics
-/// of their edition. Articles are visited in path order so that the result
-/// never depends on dates or threads.
+/// of their edition. Articles are visited in path order (`by_path`) so that
+/// the result never depends on dates or threads.
 fn resolve_topics(
-    articles: &[Article],
+    articles: &[Arc<Article>],
+    by_path: &[ArticleId],
     topics: &mut Topics,
     problems: &mut Diagnostics,
 ) -> Vec<Vec<TopicId>> {
-    let mut order: Vec<ArticleId> = (0..articles.len()).collect();
-    order.sort_by(|a, b| articles[*a].path.cmp(&articles[*b].path));
     let mut result = vec![Vec::new(); articles.len()];
     let mut first_use: HashMap<TopicId, &std::path::Path> = HashMap::new();
-    let mut spellings: BTreeMap<(TopicId, Lang), BTreeMap<String, usize>> = BTreeMap::new();
+    // How often each free label is spelled each way, by edition.
+    let mut spelled: HashMap<(TopicId, &Lang, &str), usize> = HashMap::new();
+    // A site spells a few hundred topics tens of thousands of times:
+    // each spelling is resolved once.
+    let mut resolved: HashMap<(&Lang, &str), TopicId> = HashMap::new();
     let tags_file = topics_file_name(topics);
-    for id in order {
+    for &id in by_path {
         let article = &articles[id];
         for tag in &article.tags {
+            if let Some(&topic) = resolved.get(&(&article.lang, tag.text.as_str())) {
+                first_use.entry(topic).or_insert(&article.path);
+                if !topics.get(topic).keyed {
+                    *spelled
+                        .entry((topic, &article.lang, &tag.text))
+                        .or_default() += 1;
+                }
+                if !result[id].contains(&topic) {
+                    result[id].push(topic);
+                }
+                continue;
+            }
             let at = tag_location(&article.path, tag.line, tag.column);
             let topic = match topics.resolve(&article.lang, &tag.text) {
                 Resolution::Topic(t) => t,
@@ -341,18 +386,25 @@ fn resolve_topics(
                     }
                 },
             };
+            resolved.insert((&article.lang, &tag.text), topic);
             first_use.entry(topic).or_insert(&article.path);
             if !topics.get(topic).keyed {
-                *spellings
-                    .entry((topic, article.lang.clone()))
-                    .or_default()
-                    .entry(tag.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                *spelled
+                    .entry((topic, &article.lang, &tag.text))
                     .or_default() += 1;
             }
             if !result[id].contains(&topic) {
                 result[id].push(topic);
             }
         }
+    }
+    let mut spellings: BTreeMap<(TopicId, Lang), BTreeMap<String, usize>> = BTreeMap::new();
+    for ((topic, lang, text), count) in spelled {
+        *spellings
+            .entry((topic, lang.clone()))
+            .or_default()
+            .entry(text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .or_default() += count;
     }
     for ((topic, lang), counts) in spellings {
         if let Some((label, _)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
@@ -406,7 +458,7 @@ fn topics_file_name(topics: &Topics) -> String {
 
 /// A topic that only one story uses is often a typo of another topic.
 fn warn_single_use_topics(
-    articles: &[Article],
+    articles: &[Arc<Article>],
     article_topics: &[Vec<TopicId>],
     translations: &[Vec<ArticleId>],
     topics: &Topics,
@@ -453,10 +505,44 @@ fn warn_single_use_topics(
     }
 }
 
+/// The related stories of the last build, kept with a hash of what they
+/// were computed from: which articles there are, in which order, in which
+/// edition, with which topics. Editing an article's text, title or summary
+/// changes none of that, so the lists are reused; a new, deleted or
+/// re-dated article, or changed topics, computes them afresh.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct RelatedMemo {
+    key: u64,
+    lists: Vec<Vec<ArticleId>>,
+}
+
+impl RelatedMemo {
+    fn related(
+        &mut self,
+        articles: &[Arc<Article>],
+        article_topics: &[Vec<TopicId>],
+        editions: &[Edition],
+        limit: usize,
+    ) -> Vec<Vec<ArticleId>> {
+        use std::hash::{Hash, Hasher};
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        (limit, articles.len()).hash(&mut h);
+        for (a, topics) in articles.iter().zip(article_topics) {
+            (&a.lang, a.section.is_empty(), topics).hash(&mut h);
+        }
+        let key = h.finish();
+        if key != self.key || self.lists.len() != articles.len() {
+            self.lists = related_stories(articles, article_topics, editions, limit);
+            self.key = key;
+        }
+        self.lists.clone()
+    }
+}
+
 /// Up to `limit` other stories of the same edition sharing topics with each
 /// article; rarer shared topics weigh more, newer stories win ties.
 fn related_stories(
-    articles: &[Article],
+    articles: &[Arc<Article>],
     article_topics: &[Vec<TopicId>],
     editions: &[Edition],
     limit: usize,

@@ -41,6 +41,8 @@ impl Builder {
     /// Builds the site; a failed build leaves the published pages as they were.
     pub(super) fn run(&mut self, changed: Vec<PathBuf>) -> Rebuild {
         let started = Instant::now();
+        // The watcher says what changed: the build need not walk content/.
+        self.state.changes = Some(changed.clone());
         let outcome = build(&self.options, &mut self.state, &mut self.sink);
         Rebuild {
             changed,

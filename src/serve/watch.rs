@@ -62,6 +62,10 @@ fn forward(
                 .flat_map(|e| &e.event.paths)
                 .filter_map(|path| source_path(root, path))
                 .collect();
+            if events.iter().any(|e| e.event.need_rescan()) {
+                // Events were lost: the whole folder may have changed.
+                changed.push(PathBuf::from("content"));
+            }
             changed.sort();
             changed.dedup();
             if !changed.is_empty() {
