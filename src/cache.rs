@@ -5,7 +5,6 @@
 //! memory. A cache from another version of digest, or one that cannot be
 //! read, is simply ignored: the build is then a cold one.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -67,7 +66,7 @@ pub struct BuildState {
     /// Identifies the program and the parse settings the articles were
     /// parsed with; a mismatch empties the article cache.
     pub parse_key: u64,
-    pub articles: HashMap<PathBuf, CachedArticle>,
+    pub articles: rustc_hash::FxHashMap<PathBuf, CachedArticle>,
     /// Fingerprints of the files of the published site.
     pub published: Manifest,
     /// Fingerprints of the files in the spare folder, if known.

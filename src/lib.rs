@@ -226,7 +226,7 @@ fn with_warnings(mut problems: Diagnostics, warnings: &Diagnostics) -> Diagnosti
 }
 
 /// Parses every article, taking unchanged files from the cache. Returns the
-/// articles and how many were parsed afresh.
+/// articles, in the order of `sources`, and how many were parsed afresh.
 fn parse_articles(
     config: &Config,
     sources: &[SourceFile],
@@ -234,23 +234,66 @@ fn parse_articles(
     state: &mut BuildState,
     problems: &mut Diagnostics,
 ) -> (Vec<Arc<Article>>, usize) {
-    let cache = std::mem::take(&mut state.articles);
-    let outcomes: Vec<(Option<CachedArticle>, Vec<Diagnostic>, bool)> = sources
+    let cache = &state.articles;
+    let outcomes: Vec<(&SourceFile, Parsed)> = sources
         .par_iter()
         .filter(|f| matches!(f.kind, SourceKind::Article { .. }))
-        .map(|file| parse_one(config, file, settings, cache.get(&file.path)))
+        .map(|file| {
+            (
+                file,
+                parse_one(config, file, settings, cache.get(&file.path)),
+            )
+        })
         .collect();
     let mut articles = Vec::with_capacity(outcomes.len());
     let mut parsed = 0;
-    for (cached, diagnostics, fresh) in outcomes {
-        problems.extend(diagnostics);
-        parsed += usize::from(fresh);
-        if let Some(cached) = cached {
-            articles.push(cached.article.clone());
-            state.articles.insert(cached.article.path.clone(), cached);
+    for (file, outcome) in outcomes {
+        match outcome {
+            Parsed::Cached(article) => {
+                let cached = &state.articles[&file.path];
+                problems.extend(cached.warnings.iter().map(Diagnostic::from));
+                articles.push(article);
+            }
+            Parsed::Restamped(article) => {
+                let cached = state.articles.get_mut(&file.path).expect("it was cached");
+                cached.stamp = file.stamp;
+                problems.extend(cached.warnings.iter().map(Diagnostic::from));
+                articles.push(article);
+            }
+            Parsed::Fresh(cached, diagnostics) => {
+                parsed += 1;
+                problems.extend(diagnostics);
+                articles.push(cached.article.clone());
+                state.articles.insert(file.path.clone(), cached);
+            }
+            Parsed::Failed(diagnostics) => {
+                parsed += 1;
+                problems.extend(diagnostics);
+                state.articles.remove(&file.path);
+            }
         }
     }
+    if state.articles.len() > articles.len() {
+        // Files deleted or renamed since: forget them.
+        let present: rustc_hash::FxHashSet<&Path> =
+            sources.iter().map(|f| f.path.as_path()).collect();
+        state
+            .articles
+            .retain(|path, _| present.contains(path.as_path()));
+    }
     (articles, parsed)
+}
+
+/// What became of one article file.
+enum Parsed {
+    /// Unchanged since the cached parse.
+    Cached(Arc<Article>),
+    /// Touched but with the same contents: the cached parse, a new stamp.
+    Restamped(Arc<Article>),
+    /// Parsed afresh, with the problems found.
+    Fresh(CachedArticle, Vec<Diagnostic>),
+    /// Unreadable, or with errors.
+    Failed(Vec<Diagnostic>),
 }
 
 fn parse_one(
@@ -258,35 +301,33 @@ fn parse_one(
     file: &SourceFile,
     settings: &ParseSettings,
     cached: Option<&CachedArticle>,
-) -> (Option<CachedArticle>, Vec<Diagnostic>, bool) {
-    let replay = |c: &CachedArticle| c.warnings.iter().map(Diagnostic::from).collect::<Vec<_>>();
+) -> Parsed {
     if let Some(c) = cached.filter(|c| c.stamp == file.stamp && !file.stamp.is_recent()) {
-        return (Some(c.clone()), replay(c), false);
+        return Parsed::Cached(c.article.clone());
     }
     let bytes = match std::fs::read(config.root.join(&file.path)) {
         Ok(bytes) => bytes,
         Err(err) => {
             let d = Diagnostic::io(&file.path, "read the file", &err)
                 .with_help("check that the file exists and that you may read it");
-            return (None, vec![d], false);
+            return Parsed::Failed(vec![d]);
         }
     };
     if let Some(c) = cached.filter(|c| c.article.version == parse::version_of(&file.path, &bytes)) {
-        let mut c = c.clone();
-        c.stamp = file.stamp;
-        let warnings = replay(&c);
-        return (Some(c), warnings, false);
+        return Parsed::Restamped(c.article.clone());
     }
     let parsed = parse::parse_article(file, &bytes, settings);
-    let cached = parsed
-        .article
-        .filter(|_| !parsed.problems.iter().any(Diagnostic::is_error))
-        .map(|article| CachedArticle {
-            stamp: file.stamp,
-            warnings: parsed.problems.iter().map(CachedWarning::from).collect(),
-            article: Arc::new(article),
-        });
-    (cached, parsed.problems, true)
+    match parsed.article {
+        Some(article) if !parsed.problems.iter().any(Diagnostic::is_error) => Parsed::Fresh(
+            CachedArticle {
+                stamp: file.stamp,
+                warnings: parsed.problems.iter().map(CachedWarning::from).collect(),
+                article: Arc::new(article),
+            },
+            parsed.problems,
+        ),
+        _ => Parsed::Failed(parsed.problems),
+    }
 }
 
 fn read_tags(
@@ -340,17 +381,22 @@ fn write_site(
         u64::from(options.drafts),
     ]);
     let sitemap = plan::sitemap_fingerprint(site, pages);
-    let manifest: Manifest = pages
+    // Each page's output path and fingerprint, in the order of `pages`.
+    let fingerprints: Vec<(String, u128)> = pages
         .par_iter()
         .map(|p| {
             (
-                p.route.output_path(),
+                p.path.clone(),
                 p.fingerprint(site, config, globals, sitemap),
             )
         })
         .collect();
     timings.mark("fingerprint", &mut clock);
-    if !options.force && manifest == state.published && sink.is_intact() {
+    let unchanged = fingerprints.len() == state.published.len()
+        && fingerprints
+            .iter()
+            .all(|(path, print)| state.published.get(path) == Some(print));
+    if !options.force && unchanged && sink.is_intact() {
         return Ok(BuildReport {
             files: pages.len(),
             kept: pages.len(),
@@ -367,22 +413,22 @@ fn write_site(
     // Whether the output holds what `state.published` says: only then is
     // it, once swapped out, a spare whose contents are known.
     let intact = sink.is_intact();
-    let staged = sink
-        .prepare(&state.published, state.spare.as_ref())
-        .map_err(|e| fatal("prepare the output", e))?;
     // From here on the spare's contents are in flux until published.
-    state.spare = None;
+    let spare = state.spare.take();
+    let staged = sink
+        .prepare(&state.published, spare.as_ref())
+        .map_err(|e| fatal("prepare the output", e))?;
     save_state(options, state)?;
-    let empty = Manifest::new();
+    let empty = Manifest::default();
     let (staged_view, published_view) = if options.force {
         (&empty, &empty)
     } else if !intact {
         // The published folder is not the one the last build left (a build
         // was killed after the swap, or someone replaced it): its files may
         // not match `state.published`, so none is kept.
-        (&staged, &empty)
+        (&*staged, &empty)
     } else {
-        (&staged, &state.published)
+        (&*staged, &state.published)
     };
     timings.mark("prepare", &mut clock);
     let renderer = Renderer {
@@ -395,17 +441,20 @@ fn write_site(
     let sink_ref: &dyn Sink = sink;
     let outcomes: Vec<Outcome> = pages
         .par_iter()
-        .map(|page| {
+        .zip(&fingerprints)
+        .map(|(page, (path, print))| {
             write_page(
                 &renderer,
                 sink_ref,
                 page,
-                manifest[&page.route.output_path()],
+                path,
+                *print,
                 staged_view,
                 published_view,
             )
         })
         .collect();
+    let manifest: Manifest = fingerprints.into_iter().collect();
     timings.mark("render and write", &mut clock);
     let mut problems = Diagnostics::new();
     let mut report = BuildReport {
@@ -456,32 +505,32 @@ fn write_page(
     renderer: &Renderer,
     sink: &dyn Sink,
     page: &Page,
+    path: &str,
     fingerprint: u128,
     staged: &Manifest,
     published: &Manifest,
 ) -> Outcome {
-    let path = page.route.output_path();
-    if staged.get(&path) == Some(&fingerprint) {
+    if staged.get(path) == Some(&fingerprint) {
         return Outcome::Unchanged;
     }
-    if published.get(&path) == Some(&fingerprint) {
-        match sink.keep(&path) {
+    if published.get(path) == Some(&fingerprint) {
+        match sink.keep(path) {
             Ok(true) => return Outcome::Kept,
             Ok(false) => {}
-            Err(err) => return Outcome::Failed(io_failure(&path, "keep", &err)),
+            Err(err) => return Outcome::Failed(io_failure(path, "keep", &err)),
         }
     }
     let result = match &page.kind {
-        PageKind::Asset { source, .. } => sink.copy(&path, source),
+        PageKind::Asset { source, .. } => sink.copy(path, source),
         _ => match renderer.render(page) {
-            Ok(Some(bytes)) => sink.write(&path, &bytes),
+            Ok(Some(bytes)) => sink.write(path, &bytes),
             Ok(None) => Ok(()),
             Err(d) => return Outcome::Failed(d),
         },
     };
     match result {
-        Ok(()) => Outcome::Written(path),
-        Err(err) => Outcome::Failed(io_failure(&path, "write", &err)),
+        Ok(()) => Outcome::Written(path.to_string()),
+        Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
     }
 }
 

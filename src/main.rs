@@ -81,6 +81,9 @@ struct ServeArgs {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Print how long each stage of every rebuild took.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -157,7 +160,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         drafts: args.drafts,
         ..ServeOptions::default()
     };
-    let server = match Server::start(&options, Arc::new(print_event)) {
+    let timings = args.timings;
+    let printer = move |event: &ServeEvent| print_event(event, timings);
+    let server = match Server::start(&options, Arc::new(printer)) {
         Ok(server) => server,
         Err(err) => {
             eprintln!("error: {err}");
@@ -179,9 +184,14 @@ fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-fn print_event(event: &ServeEvent) {
+fn print_event(event: &ServeEvent, timings: bool) {
     match event {
-        ServeEvent::Rebuilt(rebuild) => print_rebuild(rebuild),
+        ServeEvent::Rebuilt(rebuild) => {
+            print_rebuild(rebuild);
+            if let (true, Ok(report)) = (timings, &rebuild.outcome) {
+                say(format!("stages: {}", report.timings));
+            }
+        }
         ServeEvent::Trouble(why) => say_err(format!("warning: {why}")),
     }
 }

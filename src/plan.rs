@@ -5,7 +5,7 @@
 //! its pagination, the theme and configuration), which is what lets a build
 //! skip the pages whose inputs did not change.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -83,6 +83,18 @@ pub enum PageKind {
 pub struct Page {
     pub route: Route,
     pub kind: PageKind,
+    /// The route's file, relative to the output folder.
+    pub path: String,
+}
+
+impl Page {
+    pub fn new(route: Route, kind: PageKind) -> Page {
+        Page {
+            path: route.output_path(),
+            route,
+            kind,
+        }
+    }
 }
 
 /// A static file to copy, and the name it is published under.
@@ -207,10 +219,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
         let lang = &language.lang;
         let edition = site.edition(lang);
         for &id in edition.pages.iter().chain(&edition.articles) {
-            pages.push(Page {
-                route: routes::article(site, id),
-                kind: PageKind::Article(id),
-            });
+            pages.push(Page::new(routes::article(site, id), PageKind::Article(id)));
         }
         let mut lists = vec![ListKind::Home];
         lists.extend(
@@ -232,63 +241,60 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
         for list in lists {
             let route = routes::list(site, lang, &list);
             for pager in paginate(list.items(site, lang).len(), config.paginate) {
-                pages.push(Page {
-                    route: route.page(pager.number),
-                    kind: PageKind::List {
+                pages.push(Page::new(
+                    route.page(pager.number),
+                    PageKind::List {
                         lang: lang.clone(),
                         list: list.clone(),
                         pager,
                     },
-                });
+                ));
             }
         }
-        pages.push(Page {
-            route: routes::topic_index(lang),
-            kind: PageKind::TopicIndex(lang.clone()),
-        });
+        pages.push(Page::new(
+            routes::topic_index(lang),
+            PageKind::TopicIndex(lang.clone()),
+        ));
         for format in [FeedFormat::Atom, FeedFormat::Json] {
-            pages.push(Page {
-                route: routes::feed(site, lang, None, format),
-                kind: PageKind::Feed {
+            pages.push(Page::new(
+                routes::feed(site, lang, None, format),
+                PageKind::Feed {
                     lang: lang.clone(),
                     topic: None,
                     format,
                 },
-            });
+            ));
         }
         for &topic in edition.topics.keys() {
-            pages.push(Page {
-                route: routes::feed(site, lang, Some(topic), FeedFormat::Atom),
-                kind: PageKind::Feed {
+            pages.push(Page::new(
+                routes::feed(site, lang, Some(topic), FeedFormat::Atom),
+                PageKind::Feed {
                     lang: lang.clone(),
                     topic: Some(topic),
                     format: FeedFormat::Atom,
                 },
-            });
+            ));
         }
     }
-    pages.push(Page {
-        route: routes::front(),
-        kind: PageKind::Front,
-    });
-    pages.push(Page {
-        route: Route::file(Vec::<String>::new(), "404.html"),
-        kind: PageKind::NotFound,
-    });
+    pages.push(Page::new(routes::front(), PageKind::Front));
+    pages.push(Page::new(
+        Route::file(Vec::<String>::new(), "404.html"),
+        PageKind::NotFound,
+    ));
     let listed = pages.iter().filter(|p| crate::feeds::in_sitemap(p)).count();
     pages.extend(sitemap_pages(listed));
-    pages.push(Page {
-        route: Route::file(Vec::<String>::new(), "robots.txt"),
-        kind: PageKind::Robots,
-    });
+    pages.push(Page::new(
+        Route::file(Vec::<String>::new(), "robots.txt"),
+        PageKind::Robots,
+    ));
     for asset in assets {
-        pages.push(Page {
-            route: asset.route,
-            kind: PageKind::Asset {
+        pages.push(Page::new(
+            asset.route,
+            PageKind::Asset {
                 source: asset.source,
                 hash: asset.hash,
             },
-        });
+        ));
     }
     let problems = check_collisions(site, &pages);
     (pages, problems)
@@ -299,17 +305,19 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
 /// `sitemap.xml` and parts `sitemap-1.xml`, `sitemap-2.xml` …
 pub fn sitemap_pages(listed: usize) -> Vec<Page> {
     let parts = listed.div_ceil(crate::feeds::SITEMAP_LIMIT).max(1);
-    let mut pages = vec![Page {
-        route: routes::sitemap(None),
-        kind: PageKind::Sitemap { part: None, parts },
-    }];
+    let mut pages = vec![Page::new(
+        routes::sitemap(None),
+        PageKind::Sitemap { part: None, parts },
+    )];
     if parts > 1 {
-        pages.extend((1..=parts).map(|n| Page {
-            route: routes::sitemap(Some(n)),
-            kind: PageKind::Sitemap {
-                part: Some(n),
-                parts,
-            },
+        pages.extend((1..=parts).map(|n| {
+            Page::new(
+                routes::sitemap(Some(n)),
+                PageKind::Sitemap {
+                    part: Some(n),
+                    parts,
+                },
+            )
         }));
     }
     pages
@@ -330,10 +338,11 @@ pub fn paginate(count: usize, per_page: usize) -> Vec<Pager> {
 
 fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
     let mut problems = Diagnostics::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(pages.len(), Default::default());
     for (i, page) in pages.iter().enumerate() {
-        let path = page.route.output_path();
-        if let Some(&first) = seen.get(&path) {
+        let path = page.path.as_str();
+        if let Some(&first) = seen.get(path) {
             let (a, b) = (describe(site, &pages[first]), describe(site, page));
             let file = match (&pages[first].kind, &page.kind) {
                 (_, PageKind::Article(id)) | (PageKind::Article(id), _) => {
@@ -394,7 +403,7 @@ impl Page {
     pub fn fingerprint(&self, site: &Site, config: &Config, globals: u64, sitemap: u64) -> u128 {
         let mut h = Hasher(Xxh3::new());
         h.u64(globals);
-        h.str(&self.route.output_path());
+        h.str(&self.path);
         let card = |h: &mut Hasher, id: ArticleId| h.u64(site.stamps[id].card);
         // A feed entry shows the whole article and links its translations.
         let entry = |h: &mut Hasher, id: ArticleId| {
@@ -500,7 +509,7 @@ fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
 pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
     let mut h = Hasher(Xxh3::new());
     for page in pages.iter().filter(|p| crate::feeds::in_sitemap(p)) {
-        h.str(&page.route.output_path());
+        h.str(&page.path);
         if let Some(date) = crate::feeds::last_modified(site, page) {
             h.u64(date.seconds as u64);
         }

@@ -2,11 +2,12 @@
 //! per-edition orderings pages are made from. Built once per build from
 //! plain data; immutable afterwards and free of I/O.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
@@ -48,7 +49,7 @@ pub struct Site {
     /// language order.
     pub translations: Vec<Vec<ArticleId>>,
     /// Related stories of each article (same edition), best first.
-    pub related: Vec<Vec<ArticleId>>,
+    pub related: Arc<Vec<Vec<ArticleId>>>,
     /// One per configured language, in the configuration's order.
     pub editions: Vec<Edition>,
     /// What each article shows where, hashed: see [`Stamps`].
@@ -75,29 +76,27 @@ impl Site {
     /// Assembles the site. `articles` may come in any order.
     pub fn build(
         config: &Config,
-        articles: Vec<Arc<Article>>,
+        mut articles: Vec<Arc<Article>>,
         topics: Topics,
     ) -> (Site, Diagnostics) {
+        articles.sort_by(|a, b| a.path.cmp(&b.path));
         Site::build_reusing(config, articles, topics, &mut RelatedMemo::default())
     }
 
-    /// [`Site::build`], taking the related stories from `memo` when what
-    /// they are computed from has not changed since it was filled.
+    /// [`Site::build`] for `articles` in path order (the order the content
+    /// walk yields them in), taking the related stories from `memo` when
+    /// what they are computed from has not changed since it was filled.
     pub fn build_reusing(
         config: &Config,
-        mut articles: Vec<Arc<Article>>,
+        articles: Vec<Arc<Article>>,
         mut topics: Topics,
         memo: &mut RelatedMemo,
     ) -> (Site, Diagnostics) {
         let mut problems = Diagnostics::new();
-        // The content walk yields path order already; sorting is for callers
-        // that do not.
-        if !articles.is_sorted_by(|a, b| a.path <= b.path) {
-            articles.sort_by(|a, b| a.path.cmp(&b.path));
-        }
         // Newest first; ties in path order (the rank in `articles`).
         let mut rank: Vec<usize> = (0..articles.len()).collect();
-        rank.sort_by(|&a, &b| articles[b].date.cmp(&articles[a].date).then(a.cmp(&b)));
+        let dates: Vec<_> = articles.iter().map(|a| a.date).collect();
+        rank.sort_by(|&a, &b| dates[b].cmp(&dates[a]).then(a.cmp(&b)));
         let mut by_path = vec![0; articles.len()];
         for (id, &r) in rank.iter().enumerate() {
             by_path[r] = id;
@@ -174,7 +173,7 @@ impl Edition {
             lang: Some(lang.clone()),
             ..Edition::default()
         };
-        let mut by_topic: HashMap<TopicId, Vec<ArticleId>> = HashMap::new();
+        let mut by_topic: HashMap<TopicId, Vec<ArticleId>> = HashMap::default();
         let mut months: BTreeMap<(i16, i8), Vec<ArticleId>> = BTreeMap::new();
         for (id, article) in articles.iter().enumerate().filter(|(_, a)| &a.lang == lang) {
             if article.section.is_empty() {
@@ -182,11 +181,12 @@ impl Edition {
                 continue;
             }
             edition.articles.push(id);
-            edition
-                .sections
-                .entry(article.section.clone())
-                .or_default()
-                .push(id);
+            match edition.sections.get_mut(&article.section) {
+                Some(ids) => ids.push(id),
+                None => {
+                    edition.sections.insert(article.section.clone(), vec![id]);
+                }
+            }
             for t in &article_topics[id] {
                 by_topic.entry(*t).or_default().push(id);
             }
@@ -252,7 +252,8 @@ fn check_unique_urls(
     by_path: &[ArticleId],
     problems: &mut Diagnostics,
 ) {
-    let mut seen: HashMap<(&Lang, &str, &str), &Article> = HashMap::with_capacity(articles.len());
+    let mut seen: HashMap<(&Lang, &str, &str), &Article> =
+        HashMap::with_capacity_and_hasher(articles.len(), Default::default());
     for article in by_path.iter().map(|&id| &*articles[id]) {
         let key = (
             &article.lang,
@@ -288,7 +289,7 @@ fn check_unique_urls(
 }
 
 fn link_translations(articles: &[Arc<Article>]) -> Vec<Vec<ArticleId>> {
-    let mut groups: HashMap<(&str, &str), Vec<ArticleId>> = HashMap::new();
+    let mut groups: HashMap<(&str, &str), Vec<ArticleId>> = HashMap::default();
     for (id, a) in articles.iter().enumerate() {
         groups.entry(a.translation_key()).or_default().push(id);
     }
@@ -317,12 +318,12 @@ fn resolve_topics(
     problems: &mut Diagnostics,
 ) -> Vec<Vec<TopicId>> {
     let mut result = vec![Vec::new(); articles.len()];
-    let mut first_use: HashMap<TopicId, &std::path::Path> = HashMap::new();
+    let mut first_use: HashMap<TopicId, &std::path::Path> = HashMap::default();
     // How often each free label is spelled each way, by edition.
-    let mut spelled: HashMap<(TopicId, &Lang, &str), usize> = HashMap::new();
+    let mut spelled: HashMap<(TopicId, &Lang, &str), usize> = HashMap::default();
     // A site spells a few hundred topics tens of thousands of times:
     // each spelling is resolved once.
-    let mut resolved: HashMap<(&Lang, &str), TopicId> = HashMap::new();
+    let mut resolved: HashMap<(&Lang, &str), TopicId> = HashMap::default();
     let tags_file = topics_file_name(topics);
     for &id in by_path {
         let article = &articles[id];
@@ -464,7 +465,7 @@ fn warn_single_use_topics(
     topics: &Topics,
     problems: &mut Diagnostics,
 ) {
-    let mut stories: HashMap<TopicId, Vec<ArticleId>> = HashMap::new();
+    let mut stories: HashMap<TopicId, Vec<ArticleId>> = HashMap::default();
     for (id, ts) in article_topics.iter().enumerate() {
         if articles[id].section.is_empty() {
             continue;
@@ -513,7 +514,7 @@ fn warn_single_use_topics(
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct RelatedMemo {
     key: u64,
-    lists: Vec<Vec<ArticleId>>,
+    lists: Arc<Vec<Vec<ArticleId>>>,
 }
 
 impl RelatedMemo {
@@ -523,7 +524,7 @@ impl RelatedMemo {
         article_topics: &[Vec<TopicId>],
         editions: &[Edition],
         limit: usize,
-    ) -> Vec<Vec<ArticleId>> {
+    ) -> Arc<Vec<Vec<ArticleId>>> {
         use std::hash::{Hash, Hasher};
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         (limit, articles.len()).hash(&mut h);
@@ -532,7 +533,7 @@ impl RelatedMemo {
         }
         let key = h.finish();
         if key != self.key || self.lists.len() != articles.len() {
-            self.lists = related_stories(articles, article_topics, editions, limit);
+            self.lists = Arc::new(related_stories(articles, article_topics, editions, limit));
             self.key = key;
         }
         self.lists.clone()

@@ -12,6 +12,7 @@
 //! - [`MemorySink`] (`digest serve`) keeps the site in memory; a rebuild's
 //!   pages become visible together, and a failed rebuild changes nothing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
@@ -19,13 +20,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Path (relative to the output root, `/`-separated) → page fingerprint.
-pub type Manifest = HashMap<String, u128>;
+pub type Manifest = rustc_hash::FxHashMap<String, u128>;
 
 /// Receives a build's files.
 pub trait Sink: Sync {
     /// Called before the first file: returns what the staging area already
     /// holds (files with these fingerprints need no work).
-    fn prepare(&mut self, published: &Manifest, spare: Option<&Manifest>) -> io::Result<Manifest>;
+    fn prepare<'a>(
+        &mut self,
+        published: &'a Manifest,
+        spare: Option<&'a Manifest>,
+    ) -> io::Result<Cow<'a, Manifest>>;
     /// Stages the published version of `path` unchanged. `false` if there
     /// is none to keep (the caller then renders the page).
     fn keep(&self, path: &str) -> io::Result<bool>;
@@ -184,11 +189,15 @@ impl DirSink {
 }
 
 impl Sink for DirSink {
-    fn prepare(&mut self, published: &Manifest, spare: Option<&Manifest>) -> io::Result<Manifest> {
+    fn prepare<'a>(
+        &mut self,
+        published: &'a Manifest,
+        spare: Option<&'a Manifest>,
+    ) -> io::Result<Cow<'a, Manifest>> {
         let _ = published;
         self.fresh = false;
         match spare {
-            Some(manifest) if self.spare.is_dir() => Ok(manifest.clone()),
+            Some(manifest) if self.spare.is_dir() => Ok(Cow::Borrowed(manifest)),
             _ => {
                 // Unknown contents (first build, or a build was interrupted):
                 // start from an empty spare.
@@ -198,7 +207,7 @@ impl Sink for DirSink {
                 }
                 fs::create_dir_all(&self.spare)?;
                 self.fresh = true;
-                Ok(Manifest::new())
+                Ok(Cow::Owned(Manifest::default()))
             }
         }
     }
@@ -327,9 +336,13 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn prepare(&mut self, published: &Manifest, _spare: Option<&Manifest>) -> io::Result<Manifest> {
+    fn prepare<'a>(
+        &mut self,
+        published: &'a Manifest,
+        _spare: Option<&'a Manifest>,
+    ) -> io::Result<Cow<'a, Manifest>> {
         self.staged.lock().expect("not poisoned").clear();
-        Ok(published.clone())
+        Ok(Cow::Borrowed(published))
     }
 
     fn keep(&self, path: &str) -> io::Result<bool> {
@@ -386,12 +399,13 @@ mod tests {
         let output = dir.path().join("public");
         let cache = dir.path().join(".digest-cache");
         let mut sink = DirSink::new(&output, &cache).unwrap();
-        sink.prepare(&Manifest::new(), None).unwrap();
+        sink.prepare(&Manifest::default(), None).unwrap();
         sink.write("a/index.html", b"one").unwrap();
         sink.publish().unwrap();
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
 
-        let staged = sink.prepare(&Manifest::new(), None).unwrap();
+        let none = Manifest::default();
+        let staged = sink.prepare(&none, None).unwrap();
         assert!(staged.is_empty());
         assert!(sink.keep("a/index.html").unwrap());
         sink.write("b/index.html", b"two").unwrap();
@@ -404,7 +418,7 @@ mod tests {
         );
 
         // Rewriting a kept (hard-linked) file never changes the published one.
-        sink.prepare(&Manifest::new(), Some(&Manifest::new()))
+        sink.prepare(&Manifest::default(), Some(&Manifest::default()))
             .unwrap();
         sink.keep("a/index.html").unwrap();
         sink.write("a/index.html", b"changed").unwrap();
@@ -424,12 +438,12 @@ mod tests {
     #[test]
     fn memory_pages_change_only_on_publish() {
         let mut sink = MemorySink::new();
-        sink.prepare(&Manifest::new(), None).unwrap();
+        sink.prepare(&Manifest::default(), None).unwrap();
         sink.write("index.html", b"x").unwrap();
         assert!(sink.pages().read().unwrap().is_empty());
         sink.publish().unwrap();
         assert_eq!(&*sink.pages().read().unwrap()["index.html"], b"x");
-        sink.prepare(&Manifest::new(), None).unwrap();
+        sink.prepare(&Manifest::default(), None).unwrap();
         sink.remove("index.html").unwrap();
         sink.discard();
         assert!(sink.pages().read().unwrap().contains_key("index.html"));

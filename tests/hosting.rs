@@ -251,9 +251,11 @@ fn a_sitemap_index_splits_the_sitemap_above_50000_urls() {
         "a small site has one sitemap"
     );
     let extra = limit + 1 - in_sitemap(&pages) + 10;
-    pages.extend((0..extra).map(|n| digest::plan::Page {
-        route: digest::urls::Route::dir(["en", "archive", &format!("story-{n}")]),
-        kind: digest::plan::PageKind::Front,
+    pages.extend((0..extra).map(|n| {
+        digest::plan::Page::new(
+            digest::urls::Route::dir(["en", "archive", &format!("story-{n}")]),
+            digest::plan::PageKind::Front,
+        )
     }));
     let listed = in_sitemap(&pages);
     assert_eq!(listed, limit + 11);
