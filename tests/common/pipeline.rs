@@ -82,7 +82,7 @@ impl Pipeline {
                 assert!(!problem.to_string().is_empty());
             }
             match parsed.article {
-                Some(article) if !failed => articles.push(article),
+                Some(article) if !failed => articles.push(std::sync::Arc::new(article)),
                 Some(_) => panic!("an article was returned with errors"),
                 None => assert!(failed, "no article and no error"),
             }
