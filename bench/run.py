@@ -11,7 +11,9 @@ measures, with medians and min–max over --runs runs:
   (/usr/bin/time -v), output size and file count;
 - the machine's I/O floor in the same run: reading every input once plus
   copying the produced output tree (cp -r), on the same file system;
-- no-op rebuilds (nothing changed) and rebuilds after one edited article.
+- no-op rebuilds (nothing changed) and rebuilds after one edited article;
+- `digest serve`: from saving an article to the reload event
+  (bench/reload_latency.py).
 
 It prints a Markdown report and writes it to bench/out/results-<size>.md.
 """
@@ -20,6 +22,7 @@ import argparse
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -167,7 +170,22 @@ def measure(size, runs):
     rows["cold ÷ I/O floor"] = f"{med_cold / statistics.median(floors):.2f}×"
     rows["no-op rebuild"] = summary(noop) + f" = {100 * statistics.median(noop) / med_cold:.1f}% of cold"
     rows["one edited article"] = summary(edits) + f" = {100 * statistics.median(edits) / med_cold:.1f}% of cold"
+    rows["serve: save → reload event"] = reload_latency(site, max(10, runs))
     return rows
+
+
+def reload_latency(site, runs):
+    """The median of bench/reload_latency.py's save → reload event times."""
+    result = subprocess.run(
+        [sys.executable, os.path.join(HERE, "reload_latency.py"), site, "--runs", str(runs),
+         "--digest", BINARY],
+        capture_output=True, text=True,
+    )
+    match = re.search(r"median ([\d.]+) ms, min ([\d.]+) ms, max ([\d.]+) ms", result.stdout)
+    if result.returncode != 0 or not match:
+        sys.exit(f"reload_latency.py failed:\n{result.stdout}\n{result.stderr}")
+    median, low, high = match.groups()
+    return f"{float(median):.0f} ms ({float(low):.0f}–{float(high):.0f} ms, {runs} saves)"
 
 
 def machine():
