@@ -29,8 +29,9 @@ pub const MAX_NESTING: usize = 32;
 /// as text instead.
 pub const MAX_HTML_DEPTH: usize = 128;
 
-/// Raw HTML that seems to nest deeper than this is not even handed to the
-/// sanitizer, whose work grows with depth times size.
+/// A body with raw HTML that seems to nest deeper than this (read as an
+/// HTML parser reads it) is not even handed to the sanitizer, whose work
+/// grows with depth times size.
 const MAX_RAW_HTML_ESTIMATE: usize = 512;
 
 /// Where a body is published, for reading its relative addresses. Both
@@ -68,10 +69,12 @@ pub struct Rendered {
 /// strikethrough) published at `place`.
 pub fn render(markdown: &str, options: &MarkdownOptions, place: &Place) -> Rendered {
     let first = render_with(markdown, options, place, options.raw_html);
-    if options.raw_html != RawHtml::Sanitize || first.raw_html.is_empty() {
+    let (RawHtml::Sanitize, Some(raw_html_at)) = (options.raw_html, first.raw_html_at) else {
         return first.rendered;
-    }
-    let estimate = nesting::max_depth(&first.raw_html, Reading::AsWritten);
+    };
+    // The whole body, as the sanitizer will read it: text between pieces
+    // of raw HTML (a quote, a `>`) changes how they are read.
+    let estimate = nesting::max_depth(&first.rendered.html, Reading::AsWritten);
     if estimate <= MAX_RAW_HTML_ESTIMATE {
         let html = sanitize(&first.rendered.html, &options.base_path, place);
         if nesting::max_depth(&html, Reading::WellFormed) <= MAX_HTML_DEPTH {
@@ -82,17 +85,16 @@ pub fn render(markdown: &str, options: &MarkdownOptions, place: &Place) -> Rende
         }
     }
     let mut escaped = render_with(markdown, options, place, RawHtml::Escape).rendered;
-    escaped.deep_html_escaped = Some(first.raw_html_at);
+    escaped.deep_html_escaped = Some(raw_html_at);
     escaped
 }
 
-/// A body rendered with a raw HTML policy; `raw_html` holds the raw HTML it
-/// met (for `sanitize`, which is applied afterwards), starting at byte
-/// `raw_html_at` of the Markdown.
+/// A body rendered with a raw HTML policy (for `sanitize`, which is applied
+/// afterwards, kept as written); `raw_html_at` is the byte of the Markdown
+/// where its first raw HTML starts, if it has any that was kept.
 struct FirstPass {
     rendered: Rendered,
-    raw_html: String,
-    raw_html_at: usize,
+    raw_html_at: Option<usize>,
 }
 
 fn render_with(
@@ -106,7 +108,6 @@ fn render_with(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     let mut words = 0u32;
-    let mut raw = String::new();
     let mut raw_at = None;
     let mut first_paragraph = String::new();
     let mut paragraph_state = ParagraphState::Before;
@@ -185,7 +186,6 @@ fn render_with(
                     RawHtml::Escape => Event::Text(html),
                     RawHtml::Sanitize | RawHtml::Allow => {
                         raw_at = raw_at.or(Some(at.start));
-                        raw.push_str(&html);
                         Event::Html(html)
                     }
                 },
@@ -202,8 +202,7 @@ fn render_with(
             flattened,
             deep_html_escaped: None,
         },
-        raw_html: raw,
-        raw_html_at: raw_at.unwrap_or(0),
+        raw_html_at: raw_at,
     }
 }
 
@@ -422,6 +421,18 @@ mod tests {
                 "{md} -> {html}"
             );
         }
+    }
+
+    #[test]
+    fn raw_html_depth_is_read_across_the_text_between_its_pieces() {
+        // Regression (found by fuzzing): a quote left open in one piece of raw
+        // HTML hid every later tag from the depth estimate, though the
+        // sanitizer's parser ends the quote in the text that follows and
+        // nests the tags, taking time quadratic in their number.
+        let md = format!("<div x='\n\nIt's {}deep", "<x-a>".repeat(600));
+        let rendered = render(&md, &options(RawHtml::Sanitize));
+        assert_eq!(rendered.deep_html_escaped, Some(0));
+        assert!(rendered.html.contains("&lt;x-a&gt;"), "{}", rendered.html);
     }
 
     #[test]

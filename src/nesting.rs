@@ -13,8 +13,12 @@ const VOID: &[&str] = &[
     "source", "track", "wbr", "frame",
 ];
 
-/// Elements whose content is text up to their end tag, never markup.
+/// Elements whose content is text up to their end tag, never markup
+/// (outside SVG and MathML).
 const RAW_TEXT: &[&str] = &["script", "style"];
+
+/// Elements whose content HTML reads the XML way.
+const FOREIGN: &[&str] = &["svg", "math"];
 
 /// Elements whose end tag may be left out: a start tag of the same group
 /// closes the open one (`<li>a<li>b` are siblings, not nested).
@@ -38,17 +42,28 @@ pub enum Reading {
     AsWritten,
 }
 
+/// An open element: its name, and whether it is inside (or is) an `<svg>`
+/// or `<math>` element, where HTML reads markup the XML way.
+struct Open<'a> {
+    name: &'a str,
+    foreign: bool,
+}
+
 /// The greatest number of elements open at once in `html`.
+///
+/// Tags, attributes and comments are delimited as an HTML parser's
+/// tokenizer delimits them, so that no quote or comment can hide from this
+/// count tags that a parser opens.
 pub fn max_depth(html: &str, reading: Reading) -> usize {
     let bytes = html.as_bytes();
-    let mut open: Vec<&str> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     let mut deepest = 0;
     let mut at = 0;
     while let Some(found) = bytes[at..].iter().position(|b| *b == b'<') {
         let lt = at + found;
         let rest = &html[lt..];
         if let Some(comment) = rest.strip_prefix("<!--") {
-            at = lt + 4 + comment.find("-->").map_or(comment.len(), |end| end + 3);
+            at = lt + 4 + end_of_comment(comment);
             continue;
         }
         if rest.starts_with("<!") || rest.starts_with("<?") {
@@ -72,32 +87,53 @@ pub fn max_depth(html: &str, reading: Reading) -> usize {
             close(&mut open, name, reading);
             continue;
         }
-        if is_one_of(name, VOID) || self_closed {
+        // `<div/>` opens a `<div>` in HTML; only void elements and, in SVG
+        // and MathML, any element close themselves.
+        let foreign = open.last().is_some_and(|e| e.foreign) || is_one_of(name, FOREIGN);
+        let closes_itself = match reading {
+            Reading::WellFormed => self_closed,
+            Reading::AsWritten => self_closed && foreign,
+        };
+        if is_one_of(name, VOID) || closes_itself {
             continue;
         }
         if reading == Reading::AsWritten {
             close_implied(&mut open, name);
         }
-        open.push(name);
+        open.push(Open { name, foreign });
         deepest = deepest.max(open.len());
-        if is_one_of(name, RAW_TEXT) {
+        if is_one_of(name, RAW_TEXT) && !(reading == Reading::AsWritten && foreign) {
             at = end_of_raw_text(html, at, name);
         }
     }
     deepest
 }
 
+/// How many bytes of `after_open` (what follows `<!--`) the comment takes:
+/// up to `-->` or `--!>`, or none but the `>` of `<!-->` and `<!--->`.
+fn end_of_comment(after_open: &str) -> usize {
+    for short in [">", "->"] {
+        if after_open.starts_with(short) {
+            return short.len();
+        }
+    }
+    let ends = ["-->", "--!>"]
+        .iter()
+        .filter_map(|end| after_open.find(end).map(|at| at + end.len()));
+    ends.min().unwrap_or(after_open.len())
+}
+
 fn is_one_of(name: &str, names: &[&str]) -> bool {
     names.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
-fn close(open: &mut Vec<&str>, name: &str, reading: Reading) {
+fn close(open: &mut Vec<Open>, name: &str, reading: Reading) {
     match reading {
         Reading::WellFormed => {
             open.pop();
         }
         Reading::AsWritten => {
-            if let Some(at) = open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+            if let Some(at) = open.iter().rposition(|e| e.name.eq_ignore_ascii_case(name)) {
                 open.truncate(at);
             }
         }
@@ -106,35 +142,63 @@ fn close(open: &mut Vec<&str>, name: &str, reading: Reading) {
 
 /// A start tag of a group closes an open element of its group, and any
 /// elements of other groups opened inside it (`<tr>` closes `<tr><td>`).
-fn close_implied(open: &mut Vec<&str>, name: &str) {
+fn close_implied(open: &mut Vec<Open>, name: &str) {
     let Some(group) = SELF_CLOSING_GROUPS.iter().find(|g| is_one_of(name, g)) else {
         return;
     };
     for at in (0..open.len()).rev() {
-        if is_one_of(open[at], group) {
+        if is_one_of(open[at].name, group) {
             open.truncate(at);
             return;
         }
-        if !SELF_CLOSING_GROUPS.iter().any(|g| is_one_of(open[at], g)) {
+        if !SELF_CLOSING_GROUPS
+            .iter()
+            .any(|g| is_one_of(open[at].name, g))
+        {
             return;
         }
     }
 }
 
-/// Where the tag whose name ends at `from` ends (after its `>`), reading
-/// quoted attribute values whole; and whether it ends with `/>`.
+/// Where the tag whose name ends at `from` ends (after its `>`), and
+/// whether it ends with `/>`. Attributes are read as HTML's tokenizer reads
+/// them: a quote starts a quoted value only right after `=` (and spaces);
+/// elsewhere (`<d it's>`) it is an ordinary character.
 fn end_of_tag(bytes: &[u8], from: usize) -> (usize, bool) {
-    let mut quote = None;
-    let mut previous = 0u8;
+    #[derive(Clone, Copy)]
+    enum State {
+        BeforeName,
+        Name,
+        AfterName,
+        BeforeValue,
+        Quoted(u8),
+        Unquoted,
+        AfterQuoted,
+        SelfClosing,
+    }
+    let mut state = State::BeforeName;
     for (i, &b) in bytes.iter().enumerate().skip(from) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return (i + 1, previous == b'/'),
-            None => {}
-        }
-        previous = b;
+        let space = b.is_ascii_whitespace();
+        state = match state {
+            State::Quoted(q) if b == q => State::AfterQuoted,
+            State::Quoted(q) => State::Quoted(q),
+            State::SelfClosing if b == b'>' => return (i + 1, true),
+            _ if b == b'>' => return (i + 1, false),
+            State::BeforeValue if b == b'"' || b == b'\'' => State::Quoted(b),
+            State::BeforeValue if space => State::BeforeValue,
+            State::BeforeValue | State::Unquoted if !space => State::Unquoted,
+            State::Name | State::AfterName if b == b'=' => State::BeforeValue,
+            State::Name | State::AfterName if space => State::AfterName,
+            State::Unquoted | State::AfterQuoted | State::BeforeName | State::SelfClosing
+                if space =>
+            {
+                State::BeforeName
+            }
+            _ if b == b'/' => State::SelfClosing,
+            // Anything else starts or continues an attribute's name; so
+            // does `=` where no name came before it.
+            _ => State::Name,
+        };
     }
     (bytes.len(), false)
 }
@@ -180,5 +244,28 @@ mod tests {
             1000,
             "unclosed elements that do not close each other nest"
         );
+    }
+
+    #[test]
+    fn tags_are_delimited_as_an_html_parser_delimits_them() {
+        // Regressions (found by fuzzing): each of these hid the tags after it
+        // from the estimate, while a parser opens them.
+        let divs = "<div>".repeat(3);
+        let as_written = |html: &str| max_depth(html, Reading::AsWritten);
+        // A quote that does not follow `=` is part of a name, not a value.
+        assert_eq!(as_written(&format!("<d it's>{divs}")), 4);
+        assert_eq!(as_written(&format!("<a b=c ='x>{divs}")), 4);
+        assert_eq!(as_written(&format!("<a b='x'='y>{divs}")), 4);
+        assert_eq!(as_written(&format!("<a b = 'x>y'>{divs}")), 4);
+        // Comments closed early or oddly.
+        assert_eq!(as_written(&format!("<!-->{divs}-->")), 3);
+        assert_eq!(as_written(&format!("<!--->{divs}-->")), 3);
+        assert_eq!(as_written(&format!("<!-- a --!>{divs}-->")), 3);
+        // `<div/>` opens a div; in SVG a slash closes any element.
+        assert_eq!(as_written(&"<div/>".repeat(3)), 3);
+        assert_eq!(as_written("<svg><path/><path/><g><path/></g></svg>"), 2);
+        // In SVG, `<style>` and `<script>` hold markup, not text.
+        assert_eq!(as_written(&format!("<svg><style>{divs}</style>")), 5);
+        assert_eq!(as_written(&format!("<style>{divs}</style>")), 1);
     }
 }
