@@ -101,7 +101,11 @@ impl Site {
         for (id, &r) in rank.iter().enumerate() {
             by_path[r] = id;
         }
-        let articles: Vec<Arc<Article>> = rank.iter().map(|&r| articles[r].clone()).collect();
+        let mut slots: Vec<Option<Arc<Article>>> = articles.into_iter().map(Some).collect();
+        let articles: Vec<Arc<Article>> = rank
+            .iter()
+            .map(|&r| slots[r].take().expect("each rank once"))
+            .collect();
         check_unique_urls(config, &articles, &by_path, &mut problems);
         let translations = link_translations(&articles);
         let article_topics = resolve_topics(&articles, &by_path, &mut topics, &mut problems);
@@ -119,7 +123,7 @@ impl Site {
             .collect::<Vec<_>>();
         let related = memo.related(&articles, &article_topics, &editions, config.related);
         let minutes: Vec<u32> = articles
-            .iter()
+            .par_iter()
             .map(|a| {
                 a.words
                     .div_ceil(config.language(&a.lang).words_per_minute)
@@ -127,7 +131,7 @@ impl Site {
             })
             .collect();
         let stamps = articles
-            .iter()
+            .par_iter()
             .zip(&article_topics)
             .zip(&minutes)
             .map(|((a, ts), m)| stamps_of(a, ts.iter().map(|t| topics.get(*t).stamp), *m))
