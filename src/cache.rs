@@ -13,10 +13,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::article::Article;
-use crate::error::{Diagnostic, Location, Severity};
+use crate::error::{Diagnostic, Diagnostics, Location, Severity};
 use crate::load::FileStamp;
 use crate::load::Walk;
-use crate::site::RelatedMemo;
+use crate::plan::Page;
+use crate::site::{RelatedMemo, Site};
 use crate::write::Manifest;
 
 /// A parsed article as cached, with the warnings its parse produced.
@@ -83,6 +84,21 @@ pub struct BuildState {
     /// only at those instead of walking `content/` again. Taken by it.
     #[serde(skip)]
     pub changes: Option<Vec<PathBuf>>,
+    /// The last successful build's site model and pages, kept in memory:
+    /// a build whose only changes are edits inside articles patches them.
+    #[serde(skip)]
+    pub model: Option<Model>,
+}
+
+/// A site model and its pages, with what they were made under.
+#[derive(Debug)]
+pub struct Model {
+    pub site: Site,
+    pub pages: Vec<Page>,
+    /// The warnings that the topics and the site's assembly gave.
+    pub warnings: Diagnostics,
+    /// The configuration, theme, settings and options they were made with.
+    pub key: u64,
 }
 
 /// Bumped whenever the cache's shape or meaning changes.

@@ -123,6 +123,13 @@ pub struct Loaded {
     pub warnings: Diagnostics,
     pub parsed: usize,
     pub timings: Timings,
+    /// The pages, when the site was patched from the last build's model
+    /// (they are then unchanged).
+    pub pages: Option<Vec<Page>>,
+    /// The warnings of the topics and the site's assembly.
+    pub site_warnings: Diagnostics,
+    /// What a model made from this site is valid for.
+    pub model_key: u64,
 }
 
 /// Builds the site at `options.root` into `sink`, reusing what `state`
@@ -134,19 +141,31 @@ pub fn build(
 ) -> Result<BuildReport, BuildError> {
     let mut loaded = load_site(options, state)?;
     let mut clock = std::time::Instant::now();
-    let (pages, problems) = plan::plan(&loaded.config, &loaded.site, loaded.assets.clone());
-    if problems.has_errors() {
-        return Err(BuildError::Invalid(with_warnings(
-            problems,
-            &loaded.warnings,
-        )));
-    }
+    let pages = match loaded.pages.take() {
+        Some(pages) => pages,
+        None => {
+            let (pages, problems) = plan::plan(&loaded.config, &loaded.site, loaded.assets.clone());
+            if problems.has_errors() {
+                return Err(BuildError::Invalid(with_warnings(
+                    problems,
+                    &loaded.warnings,
+                )));
+            }
+            pages
+        }
+    };
     loaded.timings.mark("plan", &mut clock);
     let mut report = write_site(&mut loaded, &pages, options, state, sink)?;
     report.timings = std::mem::take(&mut loaded.timings);
     report.parsed = loaded.parsed;
     report.articles = loaded.site.articles.len();
     report.warnings = loaded.warnings.into_vec();
+    state.model = Some(cache::Model {
+        site: loaded.site,
+        pages,
+        warnings: loaded.site_warnings,
+        key: loaded.model_key,
+    });
     Ok(report)
 }
 
@@ -187,15 +206,42 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
     }
     let (articles, parsed) = parse_articles(&config, sources, &settings, state, &mut problems);
     timings.mark("parse", &mut clock);
-    let tags = read_tags(&config, sources, &mut problems);
-    let (topics, topic_problems) = Topics::load(&config, tags.as_deref());
-    problems.extend(topic_problems);
     let articles: Vec<Arc<Article>> = articles
         .into_iter()
         .filter(|a| options.drafts || !a.draft)
         .collect();
-    let (site, site_problems) = Site::build_reusing(&config, articles, topics, &mut state.related);
-    problems.extend(site_problems);
+    let model_key = plan::globals_fingerprint(&[
+        parse_key,
+        config.source_hash,
+        xxhash_rust::xxh3::xxh3_64(config.base_url.to_string().as_bytes()),
+        theme.as_ref().map_or(0, |t| t.fingerprint),
+        u64::from(options.drafts),
+    ]);
+    // Only articles were edited: the last model may take the edits.
+    let only_articles = changes.as_ref().is_some_and(|paths| {
+        paths
+            .iter()
+            .all(|p| p.starts_with("content") && p.extension().is_some_and(|e| e == "md"))
+    });
+    let patched = match state.model.take() {
+        Some(model) if only_articles && !options.force && model.key == model_key => model
+            .site
+            .with_edits(&config, &articles)
+            .map(|site| (site, model.pages, model.warnings)),
+        _ => None,
+    };
+    let (site, pages, site_warnings) = match patched {
+        Some((site, pages, warnings)) => (site, Some(pages), warnings),
+        None => {
+            let tags = read_tags(&config, sources, &mut problems);
+            let (topics, mut warnings) = Topics::load(&config, tags.as_deref());
+            let (site, site_problems) =
+                Site::build_reusing(&config, articles, topics, &mut state.related);
+            warnings.extend(site_problems);
+            (site, None, warnings)
+        }
+    };
+    problems.extend(site_warnings.iter().cloned());
     timings.mark("site", &mut clock);
     let assets = content_assets(&config, sources);
     state.walk = Some(walk);
@@ -213,6 +259,9 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
                 warnings: problems,
                 parsed,
                 timings,
+                pages,
+                site_warnings,
+                model_key,
             })
         }
         _ => Err(BuildError::Invalid(problems)),

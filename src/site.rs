@@ -56,6 +56,8 @@ pub struct Site {
     pub stamps: Vec<Stamps>,
     /// Reading time of each article in minutes, at its edition's pace.
     pub minutes: Vec<u32>,
+    /// The articles' ids in path order.
+    pub by_path: Vec<ArticleId>,
 }
 
 /// Hashes of what an article shows in each place it appears. A page's
@@ -124,11 +126,7 @@ impl Site {
         let related = memo.related(&articles, &article_topics, &editions, config.related);
         let minutes: Vec<u32> = articles
             .par_iter()
-            .map(|a| {
-                a.words
-                    .div_ceil(config.language(&a.lang).words_per_minute)
-                    .max(1)
-            })
+            .map(|a| reading_minutes(config, a))
             .collect();
         let stamps = articles
             .par_iter()
@@ -145,8 +143,40 @@ impl Site {
             editions,
             stamps,
             minutes,
+            by_path,
         };
         (site, problems)
+    }
+
+    /// This site with `articles` (in path order) in place of its own, when
+    /// they differ from them only in what no order, list, translation or
+    /// topic depends on (body, title, summary, image, author…): the edited
+    /// ones are swapped in with new stamps and reading times, and nothing
+    /// else is recomputed. `None` when anything else changed.
+    pub fn with_edits(mut self, config: &Config, articles: &[Arc<Article>]) -> Option<Site> {
+        if articles.len() != self.articles.len() {
+            return None;
+        }
+        let edited: Vec<(ArticleId, &Arc<Article>)> = articles
+            .par_iter()
+            .zip(&self.by_path)
+            .filter(|(new, id)| !Arc::ptr_eq(new, &self.articles[**id]))
+            .map(|(new, id)| (*id, new))
+            .collect();
+        if !edited
+            .iter()
+            .all(|(id, new)| same_place(&self.articles[*id], new))
+        {
+            return None;
+        }
+        for (id, new) in edited {
+            self.articles[id] = new.clone();
+            self.minutes[id] = reading_minutes(config, new);
+            let topics = &self.topics;
+            let stamps = self.article_topics[id].iter().map(|t| topics.get(*t).stamp);
+            self.stamps[id] = stamps_of(new, stamps, self.minutes[id]);
+        }
+        Some(self)
     }
 
     pub fn edition(&self, lang: &Lang) -> &Edition {
@@ -228,6 +258,27 @@ impl Edition {
 /// Arabic order), or `None` if ICU has no data for the locale.
 fn label_collator(language: &LanguageConfig) -> Option<CollatorBorrowed<'static>> {
     Collator::try_new((&language.locale).into(), CollatorOptions::default()).ok()
+}
+
+/// Whether two versions of an article sit in the same place in the site:
+/// the same file, address, edition, translation group, date, topics (as
+/// written, where written) and draft state.
+fn same_place(a: &Article, b: &Article) -> bool {
+    a.path == b.path
+        && a.lang == b.lang
+        && a.section == b.section
+        && a.stem == b.stem
+        && a.slug == b.slug
+        && a.date == b.date
+        && a.tags == b.tags
+        && a.draft == b.draft
+}
+
+/// Reading time in minutes, at the edition's pace.
+fn reading_minutes(config: &Config, a: &Article) -> u32 {
+    a.words
+        .div_ceil(config.language(&a.lang).words_per_minute)
+        .max(1)
 }
 
 fn stamps_of(a: &Article, topic_stamps: impl Iterator<Item = u64> + Clone, minutes: u32) -> Stamps {
