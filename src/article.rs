@@ -50,12 +50,48 @@ impl PubDate {
         self.offset().to_datetime(self.timestamp())
     }
 
-    /// `2021-12-30T10:00:00+03:00`
+    /// `2021-12-30T10:00:00+03:00`. RFC 3339 offsets are whole minutes:
+    /// a time whose offset is not (local mean time, which time zones give
+    /// dates before about 1920) is written in UTC, `…Z`.
     pub fn rfc3339(&self) -> String {
+        let offset = if self.offset_seconds % 60 == 0 {
+            self.offset()
+        } else {
+            jiff::tz::Offset::UTC
+        };
         let zoned = self
             .timestamp()
-            .to_zoned_datetime(jiff::tz::TimeZone::fixed(self.offset()));
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(offset));
+        if offset == jiff::tz::Offset::UTC && self.offset_seconds != 0 {
+            return zoned.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        }
         zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_is_valid_for_offsets_with_seconds() {
+        // Baghdad's local mean time (+02:57:40) applies to dates before 1918;
+        // RFC 3339 cannot write it, so such times are written in UTC.
+        let date = PubDate {
+            seconds: -30_000_000_000,
+            offset_seconds: 2 * 3600 + 57 * 60 + 40,
+        };
+        assert_eq!(date.rfc3339(), "1019-05-04T18:40:00Z");
+        let ordinary = PubDate {
+            seconds: 1_640_847_600,
+            offset_seconds: 3 * 3600,
+        };
+        assert_eq!(ordinary.rfc3339(), "2021-12-30T10:00:00+03:00");
+        let utc = PubDate {
+            seconds: 1_640_847_600,
+            offset_seconds: 0,
+        };
+        assert_eq!(utc.rfc3339(), "2021-12-30T07:00:00+00:00");
     }
 }
 
