@@ -128,8 +128,10 @@ pub struct Loaded {
     pub pages: Option<Vec<Page>>,
     /// The warnings of the topics and the site's assembly.
     pub site_warnings: Diagnostics,
-    /// What a model made from this site is valid for.
-    pub model_key: u64,
+    /// A hash of what every page depends on: the program, configuration,
+    /// base URL, theme, parse settings and options. Also what a site model
+    /// kept from this build is valid for.
+    pub globals: u64,
 }
 
 /// Builds the site at `options.root` into `sink`, reusing what `state`
@@ -164,7 +166,7 @@ pub fn build(
         site: loaded.site,
         pages,
         warnings: loaded.site_warnings,
-        key: loaded.model_key,
+        key: loaded.globals,
     });
     Ok(report)
 }
@@ -210,7 +212,7 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
         .into_iter()
         .filter(|a| options.drafts || !a.draft)
         .collect();
-    let model_key = plan::globals_fingerprint(&[
+    let globals = plan::globals_fingerprint(&[
         parse_key,
         config.source_hash,
         xxhash_rust::xxh3::xxh3_64(config.base_url.to_string().as_bytes()),
@@ -224,7 +226,7 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
             .all(|p| p.starts_with("content") && p.extension().is_some_and(|e| e == "md"))
     });
     let patched = match state.model.take() {
-        Some(model) if only_articles && !options.force && model.key == model_key => model
+        Some(model) if only_articles && !options.force && model.key == globals => model
             .site
             .with_edits(&config, &articles)
             .map(|site| (site, model.pages, model.warnings)),
@@ -261,7 +263,7 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
                 timings,
                 pages,
                 site_warnings,
-                model_key,
+                globals,
             })
         }
         _ => Err(BuildError::Invalid(problems)),
@@ -419,16 +421,10 @@ fn write_site(
         settings,
         timings,
         warnings,
+        globals,
         ..
     } = loaded;
-    let globals = plan::globals_fingerprint(&[
-        xxhash_rust::xxh3::xxh3_64(cache::program_id().as_bytes()),
-        config.source_hash,
-        xxhash_rust::xxh3::xxh3_64(config.base_url.to_string().as_bytes()),
-        theme.fingerprint,
-        settings.fingerprint(),
-        u64::from(options.drafts),
-    ]);
+    let globals = *globals;
     let sitemap = plan::sitemap_fingerprint(site, pages);
     // Each page's output path and fingerprint, in the order of `pages`.
     let fingerprints: Vec<(String, u128)> = pages

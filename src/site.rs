@@ -383,66 +383,66 @@ fn resolve_topics(
     for &id in by_path {
         let article = &articles[id];
         for tag in &article.tags {
-            if let Some(&topic) = resolved.get(&(&article.lang, tag.text.as_str())) {
-                first_use.entry(topic).or_insert(&article.path);
-                if !topics.get(topic).keyed {
-                    *spelled
-                        .entry((topic, &article.lang, &tag.text))
-                        .or_default() += 1;
-                }
-                if !result[id].contains(&topic) {
-                    result[id].push(topic);
-                }
-                continue;
-            }
-            let at = tag_location(&article.path, tag.line, tag.column);
-            let topic = match topics.resolve(&article.lang, &tag.text) {
-                Resolution::Topic(t) => t,
-                Resolution::UnknownKey { suggestion } => {
-                    let help = match suggestion {
-                        Some(key) => format!(
-                            "did you mean `{key}`? Topic keys are defined in {}",
-                            tags_file
-                        ),
-                        None => format!(
-                            "add `{}` to {} with its label in each language, or write the topic's label instead of a key",
-                            tag.text, tags_file
-                        ),
+            let topic = match resolved.get(&(&article.lang, tag.text.as_str())) {
+                Some(&topic) => topic,
+                None => {
+                    let at = tag_location(&article.path, tag.line, tag.column);
+                    let topic = match topics.resolve(&article.lang, &tag.text) {
+                        Resolution::Topic(t) => t,
+                        Resolution::UnknownKey { suggestion } => {
+                            let help = match suggestion {
+                                Some(key) => format!(
+                                    "did you mean `{key}`? Topic keys are defined in {}",
+                                    tags_file
+                                ),
+                                None => format!(
+                                    "add `{}` to {} with its label in each language, or write the topic's label instead of a key",
+                                    tag.text, tags_file
+                                ),
+                            };
+                            problems.push(
+                                Diagnostic::error(
+                                    Some(at),
+                                    format!("unknown topic key `{}`", tag.text),
+                                )
+                                .with_help(help),
+                            );
+                            continue;
+                        }
+                        Resolution::NewLabel => match topics.add_label(&article.lang, &tag.text) {
+                            Ok(t) => t,
+                            Err(AddLabelError::NoLetters) => {
+                                problems.push(
+                                    Diagnostic::error(
+                                        Some(at),
+                                        format!(
+                                            "the topic `{}` has no letters or digits",
+                                            tag.text
+                                        ),
+                                    )
+                                    .with_help("name the topic with words"),
+                                );
+                                continue;
+                            }
+                            Err(AddLabelError::SameSlug { other, slug }) => {
+                                let first = first_use.get(&other).copied();
+                                problems.push(same_url_error(
+                                    topics,
+                                    &article.lang,
+                                    at,
+                                    &tag.text,
+                                    other,
+                                    &slug,
+                                    first,
+                                ));
+                                continue;
+                            }
+                        },
                     };
-                    problems.push(
-                        Diagnostic::error(Some(at), format!("unknown topic key `{}`", tag.text))
-                            .with_help(help),
-                    );
-                    continue;
+                    resolved.insert((&article.lang, &tag.text), topic);
+                    topic
                 }
-                Resolution::NewLabel => match topics.add_label(&article.lang, &tag.text) {
-                    Ok(t) => t,
-                    Err(AddLabelError::NoLetters) => {
-                        problems.push(
-                            Diagnostic::error(
-                                Some(at),
-                                format!("the topic `{}` has no letters or digits", tag.text),
-                            )
-                            .with_help("name the topic with words"),
-                        );
-                        continue;
-                    }
-                    Err(AddLabelError::SameSlug { other, slug }) => {
-                        let first = first_use.get(&other).copied();
-                        problems.push(same_url_error(
-                            topics,
-                            &article.lang,
-                            at,
-                            &tag.text,
-                            other,
-                            &slug,
-                            first,
-                        ));
-                        continue;
-                    }
-                },
             };
-            resolved.insert((&article.lang, &tag.text), topic);
             first_use.entry(topic).or_insert(&article.path);
             if !topics.get(topic).keyed {
                 *spelled
