@@ -20,6 +20,7 @@ pub mod feeds;
 pub mod i18n;
 pub mod load;
 pub mod markdown;
+pub mod minify;
 pub mod nesting;
 pub mod parse;
 pub mod plan;
@@ -482,6 +483,7 @@ fn write_site(
         theme,
         settings,
         pages,
+        minifier: Default::default(),
     };
     let sink_ref: &dyn Sink = sink;
     let outcomes: Vec<Outcome> = pages

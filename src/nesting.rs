@@ -55,11 +55,52 @@ struct Open<'a> {
 /// tokenizer delimits them, so that no quote or comment can hide from this
 /// count tags that a parser opens.
 pub fn max_depth(html: &str, reading: Reading) -> usize {
+    let mut deepest = 0;
+    walk(html, reading, |_, open| deepest = deepest.max(open.len()));
+    deepest
+}
+
+/// The name of the one element `html` is, when it is one: it starts with
+/// that element's start tag and ends with the tag that closes it (around
+/// whitespace), and nothing is left open or comes after. Read as written.
+pub fn single_element(html: &str) -> Option<&str> {
+    let start = html.len() - html.trim_ascii_start().len();
+    let end = html.trim_ascii_end().len();
+    let mut root = None;
+    let mut closed_at = None;
+    let mut one = true;
+    walk(html, Reading::AsWritten, |tag, open| {
+        if tag.start == start {
+            one &= !tag.closing && open.len() == 1;
+            root = Some(tag.name);
+        } else if closed_at.is_some() {
+            one = false;
+        } else if open.is_empty() {
+            closed_at = Some(tag.end);
+        }
+    });
+    (one && closed_at == Some(end)).then_some(root).flatten()
+}
+
+/// A tag as [`walk`] meets it: its element's name, whether it is an end
+/// tag, and where it starts and ends in the document.
+#[derive(Debug, Clone, Copy)]
+pub struct Tag<'a> {
+    pub name: &'a str,
+    pub closing: bool,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Calls `visit` with each start and end tag of `html` in order, and the
+/// names of the elements open once the tag is read (a start tag's own
+/// element last, unless it is void).
+pub fn walk<'a>(html: &'a str, reading: Reading, mut visit: impl FnMut(Tag<'a>, &[&'a str])) {
     let bytes = html.as_bytes();
     let mut open: Vec<Open> = Vec::new();
-    let mut deepest = 0;
+    let mut names: Vec<&str> = Vec::new();
     let mut at = 0;
-    while let Some(found) = bytes[at..].iter().position(|b| *b == b'<') {
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let lt = at + found;
         let rest = &html[lt..];
         if let Some(comment) = rest.strip_prefix("<!--") {
@@ -83,8 +124,16 @@ pub fn max_depth(html: &str, reading: Reading) -> usize {
         let name = &html[name_start..name_end];
         let (tag_end, self_closed) = end_of_tag(bytes, name_end);
         at = tag_end;
+        let tag = Tag {
+            name,
+            closing,
+            start: lt,
+            end: tag_end,
+        };
         if closing {
             close(&mut open, name, reading);
+            names.truncate(open.len());
+            visit(tag, &names);
             continue;
         }
         // `<div/>` opens a `<div>` in HTML; only void elements and, in SVG
@@ -95,18 +144,20 @@ pub fn max_depth(html: &str, reading: Reading) -> usize {
             Reading::AsWritten => self_closed && foreign,
         };
         if is_one_of(name, VOID) || closes_itself {
+            visit(tag, &names);
             continue;
         }
         if reading == Reading::AsWritten {
             close_implied(&mut open, name);
+            names.truncate(open.len());
         }
         open.push(Open { name, foreign });
-        deepest = deepest.max(open.len());
+        names.push(name);
+        visit(tag, &names);
         if is_one_of(name, RAW_TEXT) && !(reading == Reading::AsWritten && foreign) {
             at = end_of_raw_text(html, at, name);
         }
     }
-    deepest
 }
 
 /// How many bytes of `after_open` (what follows `<!--`) the comment takes:
@@ -267,5 +318,30 @@ mod tests {
         // In SVG, `<style>` and `<script>` hold markup, not text.
         assert_eq!(as_written(&format!("<svg><style>{divs}</style>")), 5);
         assert_eq!(as_written(&format!("<style>{divs}</style>")), 1);
+    }
+
+    #[test]
+    fn one_element_is_told_from_several_or_an_unclosed_one() {
+        assert_eq!(
+            single_element("\n <article class=\"card\"><p>a<p>b<ul><li>c</ul></article>\n"),
+            Some("article")
+        );
+        assert_eq!(single_element("<div><div></div></div>"), Some("div"));
+        assert_eq!(single_element("<p>a</p><p>b</p>"), None, "two elements");
+        assert_eq!(
+            single_element("<div><p>a</div> tail"),
+            None,
+            "text after it"
+        );
+        assert_eq!(single_element("text <b>x</b>"), None, "text before it");
+        assert_eq!(single_element("<div><span>open"), None, "never closed");
+        assert_eq!(single_element("<br>"), None, "void elements hold nothing");
+        assert_eq!(single_element("</div>"), None);
+        assert_eq!(single_element(""), None);
+        assert_eq!(
+            single_element("<div><script>\"</div>\"</script></div>"),
+            Some("div"),
+            "a script's text closes nothing"
+        );
     }
 }

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::feeds;
 use crate::i18n::Locales;
+use crate::minify::{MAX_MINIFY_DEPTH, Minifier, minify, random_token};
 use crate::nesting::{self, Reading};
 use crate::parse::ParseSettings;
 use crate::plan::{Page, PageKind};
@@ -29,6 +30,7 @@ pub struct Renderer<'a> {
     pub settings: &'a ParseSettings,
     /// Every HTML page of the site, for the sitemap.
     pub pages: &'a [Page],
+    pub minifier: Minifier,
 }
 
 #[derive(Serialize)]
@@ -56,57 +58,46 @@ impl Renderer<'_> {
             PageKind::Article(id) => {
                 let (common, mut article) = sources.article(page, *id)?;
                 if !self.config.minify {
-                    let html =
-                        self.template("article.html", &common, ArticleContext { article })?;
-                    return Ok(Some(html));
+                    return self
+                        .page("article.html", &common, ArticleContext { article })
+                        .map(Some);
                 }
                 // The page around the body is minified with a slot in the
                 // body's place; the body is minified on its own, if it is
                 // safe to, and then put in the slot.
                 let body = std::mem::replace(&mut article.body, body_slot().to_string());
-                let html = self.template("article.html", &common, ArticleContext { article })?;
-                let page = minify(&html);
+                let page = self.page("article.html", &common, ArticleContext { article })?;
                 let body = self.minify_body(body);
-                return Ok(Some(fill_slot(
-                    page,
-                    body_slot().as_bytes(),
-                    body.as_bytes(),
-                )));
+                fill_slot(page, body_slot().as_bytes(), body.as_bytes())
             }
             PageKind::List { lang, list, pager } => {
                 let (common, list) = sources.list(page, lang, list, pager);
-                self.template("list.html", &common, ListContext { list })?
+                self.page("list.html", &common, ListContext { list })?
             }
             PageKind::TopicIndex(lang) => {
                 let (common, topics) = sources.topic_index(page, lang);
-                self.template("topics.html", &common, TopicsContext { topics })?
+                self.page("topics.html", &common, TopicsContext { topics })?
             }
             PageKind::Front => {
                 let (common, front) = sources.editions(page, "front", self.config.paginate);
-                self.template("front.html", &common, EditionsContext { front })?
+                self.page("front.html", &common, EditionsContext { front })?
             }
             PageKind::NotFound => {
                 let (common, front) = sources.editions(page, "404", 0);
-                self.template("404.html", &common, EditionsContext { front })?
+                self.page("404.html", &common, EditionsContext { front })?
             }
             PageKind::Feed {
                 lang,
                 topic,
                 format,
-            } => {
-                return Ok(Some(feeds::feed(&sources, lang, *topic, *format)?));
-            }
+            } => feeds::feed(&sources, lang, *topic, *format)?,
             PageKind::Sitemap { part, parts } => {
-                return Ok(Some(feeds::sitemap(&sources, self.pages, *part, *parts)));
+                feeds::sitemap(&sources, self.pages, *part, *parts)
             }
-            PageKind::Robots => return Ok(Some(feeds::robots(self.config).into_bytes())),
+            PageKind::Robots => feeds::robots(self.config).into_bytes(),
             PageKind::Asset { .. } => return Ok(None),
         };
-        Ok(Some(if self.config.minify {
-            minify(&html)
-        } else {
-            html
-        }))
+        Ok(Some(html))
     }
 
     /// An article's body, minified when that is safe: when the body is
@@ -121,7 +112,9 @@ impl Renderer<'_> {
         String::from_utf8(minify(body.as_bytes())).unwrap_or(body)
     }
 
-    fn template<T: Serialize>(
+    /// A page from template `name`, minified if the site is. Its partials
+    /// are minified once per build (see [`crate::minify`]).
+    fn page<T: Serialize>(
         &self,
         name: &str,
         common: &Common,
@@ -133,17 +126,35 @@ impl Renderer<'_> {
                 format!("internal error: the view of {name} does not serialize: {e}"),
             )
         })?;
+        if !self.config.minify {
+            return self.template(&self.theme.tera, name, &context);
+        }
+        if let Some(marked) = &self.theme.marked
+            && let Ok(html) = self.template(marked, name, &context)
+            && let Some(page) = self.minifier.page(&html)
+        {
+            return Ok(page);
+        }
+        // Without marks: the template's own errors, or a page whose
+        // partials cannot be told apart.
+        let html = self.template(&self.theme.tera, name, &context)?;
+        Ok(minify(&html))
+    }
+
+    fn template(
+        &self,
+        tera: &tera::Tera,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<Vec<u8>, Diagnostic> {
         // Rendering into bytes spares a UTF-8 check of every page: Tera
         // writes only the UTF-8 text it is given.
         let mut html = Vec::with_capacity(32 * 1024);
-        self.theme
-            .tera
-            .render_to(name, &context, &mut html)
-            .map_err(|err| {
-                self.theme
-                    .locales
-                    .explain(template_errors(&self.theme.dir, &err).remove(0))
-            })?;
+        tera.render_to(name, context, &mut html).map_err(|err| {
+            self.theme
+                .locales
+                .explain(template_errors(&self.theme.dir, &err).remove(0))
+        })?;
         Ok(html)
     }
 }
@@ -169,21 +180,14 @@ struct EditionsContext {
     front: EditionsView,
 }
 
-/// How deep HTML may nest for minify-html, whose parser recurses once per
-/// level, to run safely on a worker thread's stack.
-const MAX_MINIFY_DEPTH: usize = 200;
-
 /// Stands in for an article's body while the page around it is minified.
 /// It carries a number chosen at random when digest starts, so no text of
 /// an article can spell it, whatever the minifier decodes.
 fn body_slot() -> &'static str {
     static SLOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SLOT.get_or_init(|| {
-        use std::hash::{BuildHasher, Hasher};
-        let random = std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish();
-        format!("<digest-body-{random:016x}></digest-body-{random:016x}>")
+        let random = random_token();
+        format!("<digest-body-{random}></digest-body-{random}>")
     })
 }
 
@@ -199,17 +203,6 @@ fn fill_slot(page: Vec<u8>, slot: &[u8], content: &[u8]) -> Vec<u8> {
         }
         None => page,
     }
-}
-
-/// HTML minified with minify-html; multibyte text is left intact.
-pub fn minify(html: &[u8]) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    cfg.minify_css = true;
-    cfg.minify_js = true;
-    cfg.allow_noncompliant_unquoted_attribute_values = false;
-    minify_html::minify(html, &cfg)
 }
 
 /// Registers digest's template functions:

@@ -2,7 +2,8 @@
 //! build. Templates are parsed here, once; static CSS and JS get a content
 //! hash in their published name so that hosts can cache them forever.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::i18n::Locales;
+use crate::minify;
 use crate::plan::AssetFile;
 use crate::urls::Route;
 
@@ -28,6 +30,9 @@ pub struct Theme {
     /// `themes/<name>`, relative to the site root (for messages).
     pub dir: PathBuf,
     pub tera: tera::Tera,
+    /// The same templates with their partials marked, for minified sites
+    /// (see [`crate::minify`]).
+    pub marked: Option<tera::Tera>,
     pub locales: Arc<Locales>,
     /// Static files, with the names they are published under.
     pub assets: Vec<AssetFile>,
@@ -41,7 +46,7 @@ impl Theme {
     /// checked (Tera rejects templates calling unknown functions).
     pub fn load(
         config: &Config,
-        register: impl FnOnce(&mut tera::Tera, &Arc<Locales>, &HashMap<String, String>),
+        register: impl Fn(&mut tera::Tera, &Arc<Locales>, &HashMap<String, String>),
     ) -> Result<Theme, Diagnostics> {
         let dir = Path::new("themes").join(&config.theme);
         let abs = config.root.join(&dir);
@@ -141,14 +146,45 @@ impl Theme {
         if problems.has_errors() {
             return Err(problems);
         }
+        let marked = config.minify.then(|| {
+            let partials = included(&sources);
+            let mut marked = tera::Tera::new();
+            register(&mut marked, &locales, &asset_urls);
+            let sources = sources
+                .iter()
+                .map(|(name, text)| match partials.contains(name) {
+                    true => (name.as_str(), Cow::Owned(minify::mark_partial(text))),
+                    false => (name.as_str(), Cow::Borrowed(text.as_str())),
+                });
+            marked.add_raw_templates(sources).ok().map(|()| marked)
+        });
         Ok(Theme {
             dir,
             tera,
+            marked: marked.flatten(),
             locales,
             assets,
             fingerprint: fingerprint.digest(),
         })
     }
+}
+
+/// The templates that templates include: `{% include "name" %}`.
+fn included(sources: &[(String, String)]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for (_, text) in sources {
+        for (at, _) in text.match_indices("include") {
+            let rest = text[at + "include".len()..].trim_start();
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            if let Some((name, _)) = rest[1..].split_once(quote) {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    names.retain(|name| sources.iter().any(|(n, _)| n == name));
+    names
 }
 
 /// `style.css` with hash → `style.1a2b3c4d.css`; other files keep their name.

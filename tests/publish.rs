@@ -321,6 +321,15 @@ fn wait_for_lock(f: &Fixture, child: &mut Child) {
     }
 }
 
+/// Sends `SIGSTOP`, `SIGCONT`… to a child process.
+fn signal(child: &Child, name: &str) {
+    let sent = Command::new("sh")
+        .args(["-c", &format!("kill -{name} {}", child.id())])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{name}");
+}
+
 const LOCKED: &str = "error: another digest build is writing ./public (it holds ./.digest-cache/public/lock)\n  help: wait for it to finish, then build again\nbuild failed with 1 error; the output was not changed\n";
 
 #[test]
@@ -331,7 +340,11 @@ fn a_second_build_while_one_runs_is_refused_with_a_clear_message() {
     set_version(&f, Version::A);
     let mut first = digest(&f, &["build", "--quiet"]).spawn().unwrap();
     wait_for_lock(&f, &mut first);
+    // The first build is paused while the second runs, so that it cannot
+    // finish first however fast it is.
+    signal(&first, "STOP");
     let second = digest(&f, &["build"]).output().unwrap();
+    signal(&first, "CONT");
     assert_eq!(String::from_utf8_lossy(&second.stderr), LOCKED);
     assert_eq!(second.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&second.stdout), "");
