@@ -88,6 +88,13 @@ pub struct BuildState {
     /// a build whose only changes are edits inside articles patches them.
     #[serde(skip)]
     pub model: Option<Model>,
+    /// The last build's theme, for a next build in this process (`digest
+    /// serve`) whose changes are all in `content/`.
+    #[serde(skip)]
+    pub theme: Option<std::sync::Arc<crate::theme::Theme>>,
+    /// Partials minified by earlier builds of this process (`digest serve`).
+    #[serde(skip)]
+    pub minifier: crate::minify::Minifier,
 }
 
 /// A site model and its pages, with what they were made under.

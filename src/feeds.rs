@@ -322,23 +322,17 @@ pub fn in_sitemap(page: &Page) -> bool {
 
 /// When what `page` shows last changed, for the sitemap.
 pub(crate) fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
+    let newest = |ids: &[ArticleId]| ids.iter().map(|id| site.modified[*id]).max();
     match &page.kind {
-        PageKind::Article(id) => Some(site.articles[*id].modified()),
-        PageKind::List { lang, list, pager } => list.items(site, lang)[pager.items.clone()]
-            .iter()
-            .map(|id| site.articles[*id].modified())
-            .max(),
-        PageKind::TopicIndex(lang) => site
-            .edition(lang)
-            .articles
-            .iter()
-            .map(|id| site.articles[*id].modified())
-            .max(),
+        PageKind::Article(id) => Some(site.modified[*id]),
+        PageKind::List { lang, list, pager } => {
+            newest(&list.items(site, lang)[pager.items.clone()])
+        }
+        PageKind::TopicIndex(lang) => newest(&site.edition(lang).articles),
         PageKind::Front => site
-            .articles
+            .editions
             .iter()
-            .filter(|a| !a.section.is_empty())
-            .map(|a| a.modified())
+            .filter_map(|e| newest(&e.articles))
             .max(),
         _ => None,
     }

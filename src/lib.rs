@@ -117,7 +117,7 @@ impl std::fmt::Display for Timings {
 /// The site as read from its sources: what every page is made from.
 pub struct Loaded {
     pub config: Config,
-    pub theme: Theme,
+    pub theme: Arc<Theme>,
     pub site: Site,
     pub settings: ParseSettings,
     pub assets: Vec<AssetFile>,
@@ -191,9 +191,17 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
     }
     let settings = ParseSettings::new(&config);
     let mut problems = Diagnostics::new();
-    let theme = Theme::load(&config, render::register_functions)
-        .map_err(|d| problems.extend(d))
-        .ok();
+    // Edits inside content/ leave the configuration and theme as they were.
+    let only_content = changes
+        .as_ref()
+        .is_some_and(|paths| paths.iter().all(|p| p.starts_with("content")));
+    let theme = match state.theme.take() {
+        Some(theme) if only_content && !options.force => Some(theme),
+        _ => Theme::load(&config, render::register_functions)
+            .map_err(|d| problems.extend(d))
+            .ok()
+            .map(Arc::new),
+    };
     timings.mark("config and theme", &mut clock);
     let walk = load::rewalk(&config, previous_walk, changes.as_deref());
     problems.extend(walk.problems.iter().cloned());
@@ -251,6 +259,7 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
     problems.sort();
     match theme {
         Some(theme) if !problems.has_errors() => {
+            state.theme = Some(theme.clone());
             let mut assets = assets;
             assets.extend(theme.assets.iter().cloned());
             Ok(Loaded {
@@ -301,9 +310,8 @@ fn parse_articles(
     let mut parsed = 0;
     for (file, outcome) in outcomes {
         match outcome {
-            Parsed::Cached(article) => {
-                let cached = &state.articles[&file.path];
-                problems.extend(cached.warnings.iter().map(Diagnostic::from));
+            Parsed::Cached(article, warnings) => {
+                problems.extend(warnings);
                 articles.push(article);
             }
             Parsed::Restamped(article) => {
@@ -338,8 +346,8 @@ fn parse_articles(
 
 /// What became of one article file.
 enum Parsed {
-    /// Unchanged since the cached parse.
-    Cached(Arc<Article>),
+    /// Unchanged since the cached parse, with its warnings.
+    Cached(Arc<Article>, Vec<Diagnostic>),
     /// Touched but with the same contents: the cached parse, a new stamp.
     Restamped(Arc<Article>),
     /// Parsed afresh, with the problems found.
@@ -355,7 +363,8 @@ fn parse_one(
     cached: Option<&CachedArticle>,
 ) -> Parsed {
     if let Some(c) = cached.filter(|c| c.stamp == file.stamp && !file.stamp.is_recent()) {
-        return Parsed::Cached(c.article.clone());
+        let warnings = c.warnings.iter().map(Diagnostic::from).collect();
+        return Parsed::Cached(c.article.clone(), warnings);
     }
     let bytes = match std::fs::read(config.root.join(&file.path)) {
         Ok(bytes) => bytes,
@@ -477,13 +486,15 @@ fn write_site(
         (&*staged, &state.published)
     };
     timings.mark("prepare", &mut clock);
+    // Room for each article's card in each language and a few versions more.
+    state.minifier.bound(8 * site.articles.len() + 10_000);
     let renderer = Renderer {
         config,
         site,
         theme,
         settings,
         pages,
-        minifier: Default::default(),
+        minifier: &state.minifier,
     };
     let sink_ref: &dyn Sink = sink;
     let outcomes: Vec<Outcome> = pages

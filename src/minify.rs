@@ -108,7 +108,9 @@ const KEEP_IN_PAGE: &[&str] = &[
     "iframe",
 ];
 
-/// Minifies the pages of one build, each distinct partial once.
+/// Minifies pages, each distinct partial once. `digest serve` keeps one
+/// from build to build: a partial's minified HTML depends on nothing but
+/// its HTML.
 #[derive(Default)]
 pub struct Minifier {
     /// A partial's HTML (by hash) → its minified HTML, or `None` when it
@@ -118,7 +120,23 @@ pub struct Minifier {
     whole: AtomicUsize,
 }
 
+impl std::fmt::Debug for Minifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let partials = self.partials.lock().map_or(0, |p| p.len());
+        write!(f, "Minifier {{ {partials} partials }}")
+    }
+}
+
 impl Minifier {
+    /// Forgets the partials if there are more than `most`, so that a long
+    /// `digest serve` session does not gather every version of every card.
+    pub fn bound(&self, most: usize) {
+        let mut partials = self.partials.lock().expect("memo lock");
+        if partials.len() > most {
+            partials.clear();
+        }
+    }
+
     /// `html`, rendered from templates whose partials are marked,
     /// minified. `None` when a template altered the marks (a filter, or a
     /// partial's output captured and cut): the page is then to be rendered

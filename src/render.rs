@@ -30,7 +30,7 @@ pub struct Renderer<'a> {
     pub settings: &'a ParseSettings,
     /// Every HTML page of the site, for the sitemap.
     pub pages: &'a [Page],
-    pub minifier: Minifier,
+    pub minifier: &'a Minifier,
 }
 
 #[derive(Serialize)]

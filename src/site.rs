@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::article::Article;
+use crate::article::{Article, PubDate};
 use icu_collator::options::CollatorOptions;
 use icu_collator::{Collator, CollatorBorrowed};
 
@@ -56,6 +56,9 @@ pub struct Site {
     pub stamps: Vec<Stamps>,
     /// Reading time of each article in minutes, at its edition's pace.
     pub minutes: Vec<u32>,
+    /// When each article last changed ([`Article::modified`]), kept
+    /// together for the sitemap, which reads them all.
+    pub modified: Vec<PubDate>,
     /// The articles' ids in path order.
     pub by_path: Vec<ArticleId>,
 }
@@ -134,6 +137,7 @@ impl Site {
             .zip(&minutes)
             .map(|((a, ts), m)| stamps_of(a, ts.iter().map(|t| topics.get(*t).stamp), *m))
             .collect();
+        let modified = articles.iter().map(|a| a.modified()).collect();
         let site = Site {
             articles,
             topics,
@@ -143,6 +147,7 @@ impl Site {
             editions,
             stamps,
             minutes,
+            modified,
             by_path,
         };
         (site, problems)
@@ -172,6 +177,7 @@ impl Site {
         for (id, new) in edited {
             self.articles[id] = new.clone();
             self.minutes[id] = reading_minutes(config, new);
+            self.modified[id] = new.modified();
             let topics = &self.topics;
             let stamps = self.article_topics[id].iter().map(|t| topics.get(*t).stamp);
             self.stamps[id] = stamps_of(new, stamps, self.minutes[id]);

@@ -40,6 +40,15 @@ pub struct Theme {
     pub fingerprint: u64,
 }
 
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("dir", &self.dir)
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Theme {
     /// Loads templates, strings and static files of the configured theme.
     /// `register` adds the site's template functions before templates are

@@ -58,7 +58,7 @@ impl Default for ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
             drafts: false,
-            debounce: Duration::from_millis(20),
+            debounce: Duration::from_millis(10),
         }
     }
 }

@@ -106,7 +106,7 @@ impl Pipeline {
             theme: &self.theme,
             settings: &self.settings,
             pages: &pages,
-            minifier: Default::default(),
+            minifier: &Default::default(),
         };
         for page in &pages {
             let path = page.route.output_path();
