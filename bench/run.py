@@ -8,13 +8,12 @@ For each size it generates the corpus once (bench/corpus.py, seeded), then
 measures, with medians and min–max over --runs runs:
 
 - cold builds (no public/, no cache): wall time, pages/s, peak RSS
-  (/usr/bin/time -v), output size and file count. Each is measured on a
-  settled file system: the last output is deleted, then written back to
-  disk (sync) and left --settle seconds (default 65). On ext4 without a
-  journal, as here, the inode allocator passes over inodes freed in the
-  last minute, so a build started at once after deleting the last output
-  (tens of thousands of inodes) pays for that deletion; that figure is
-  reported too, as "cold build right after deleting the last output";
+  (/usr/bin/time -v), output size and file count. The last run's output
+  is moved aside, not deleted, until the cold builds are done: on ext4
+  without a journal, as here, the inode allocator passes over inodes freed
+  in the last minutes, so a build started right after deleting the last
+  output (tens of thousands of files) pays for that deletion. That figure
+  is reported too, as "cold build right after deleting the last output";
 - the machine's I/O floor in the same run: reading every input once plus
   copying the produced output tree (cp -r), on the same file system;
 - no-op rebuilds (nothing changed) and rebuilds after one edited article;
@@ -105,11 +104,30 @@ def corpus(size):
     return site
 
 
-def clean(site):
+def trash(site):
+    return os.path.join(site, ".bench-trash")
+
+
+def set_aside(site, path):
+    """Moves `path` into the site's trash folder, emptied only after the
+    cold builds: deleting tens of thousands of files just before a build
+    slows the build's own file creation (see BENCHMARKS.md)."""
+    if os.path.exists(path):
+        os.makedirs(trash(site), exist_ok=True)
+        os.rename(path, os.path.join(trash(site), f"{time.time_ns()}"))
+
+
+def clean(site, delete=False):
     for name in ("public", ".digest-cache"):
         path = os.path.join(site, name)
-        if os.path.exists(path):
+        if delete and os.path.exists(path):
             shutil.rmtree(path)
+        set_aside(site, path)
+
+
+def empty_trash(site):
+    if os.path.exists(trash(site)):
+        shutil.rmtree(trash(site))
 
 
 def build(site):
@@ -130,12 +148,10 @@ def io_floor(site):
             with open(path, "rb") as f:
                 f.read()
 
-    copy = os.path.join(site, ".floor-copy")
-    if os.path.exists(copy):
-        shutil.rmtree(copy)
+    os.makedirs(trash(site), exist_ok=True)
+    copy = os.path.join(trash(site), f"floor-{time.time_ns()}")
     read = wall(read_all)
     copied = wall(lambda: sh(["cp", "-r", os.path.join(site, "public"), copy]))
-    shutil.rmtree(copy)
     return read + copied
 
 
@@ -148,26 +164,24 @@ def edit_one(site, rng):
     return name
 
 
-def settle(seconds):
-    """Writes deleted inodes back to disk and waits until they are no longer
-    "recently deleted" for ext4's inode allocator."""
-    os.sync()
-    time.sleep(seconds)
-
-
-def measure(size, runs, settle_seconds):
+def measure(size, runs):
     site = corpus(size)
     rows = {}
-    cold, cold_rss, cold_cpu, floors, unsettled = [], [], [], [], []
+    cold, cold_rss, cold_cpu, cold_user, cold_sys, floors, unsettled = [], [], [], [], [], [], []
+    empty_trash(site)
+    os.sync()
     for _ in range(runs):
         clean(site)
-        settle(settle_seconds)
         w, u, s, rss, _ = build(site)
         cold.append(w)
         cold_cpu.append(u + s)
+        cold_user.append(u)
+        cold_sys.append(s)
         cold_rss.append(rss)
         floors.append(io_floor(site))
-        clean(site)
+    empty_trash(site)
+    for _ in range(runs):
+        clean(site, delete=True)
         unsettled.append(build(site)[0])
     out_bytes, out_files = tree_size(os.path.join(site, "public"))
     noop = [build(site)[0] for _ in range(runs)]
@@ -180,6 +194,8 @@ def measure(size, runs, settle_seconds):
     rows["cold build"] = summary(cold)
     rows["cold build right after deleting the last output"] = summary(unsettled)
     rows["cold build CPU (user+sys)"] = summary(cold_cpu)
+    rows["cold build CPU: user / sys (medians)"] = (
+        f"{statistics.median(cold_user):.1f} s / {statistics.median(cold_sys):.1f} s")
     rows["pages/s (cold)"] = f"{out_files / med_cold:,.0f}"
     rows["peak RSS (cold)"] = summary(cold_rss, "MB", 0)
     rows["output"] = f"{out_files:,} files, {out_bytes / 1e6:,.0f} MB"
@@ -230,16 +246,13 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
-    parser.add_argument("--settle", type=float, default=65,
-                        help="seconds between deleting the last output and a cold build (default 65)")
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     if not args.no_build:
         sh(["cargo", "build", "--release", "--quiet"], cwd=REPO)
-    report = [f"Machine: {machine()}", f"Runs per figure: {args.runs} (median, min–max); "
-              f"cold builds {args.settle:g} s after deleting the last output", ""]
+    report = [f"Machine: {machine()}", f"Runs per figure: {args.runs} (median, min–max)", ""]
     for size in args.sizes:
-        rows = measure(size, args.runs, args.settle)
+        rows = measure(size, args.runs)
         report.append(f"### {size:,} bilingual articles ({2 * size:,} files)")
         report.append("")
         report.append("| figure | value |")
