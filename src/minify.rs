@@ -24,7 +24,7 @@ use memchr::memmem;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::nesting::{self, Reading};
+use crate::nesting::{self, Reading, is_one_of};
 
 /// How deep HTML may nest for minify-html, whose parser recurses once per
 /// level, to run safely on a worker thread's stack.
@@ -286,10 +286,6 @@ fn fill_slots(page: &[u8], slot: &[u8], pieces: &[Arc<[u8]>]) -> Option<Vec<u8>>
     }
     filled.extend_from_slice(&page[at..]);
     next.next().is_none().then_some(filled)
-}
-
-fn is_one_of(name: &str, names: &[&str]) -> bool {
-    names.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]

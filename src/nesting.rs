@@ -174,7 +174,8 @@ fn end_of_comment(after_open: &str) -> usize {
     ends.min().unwrap_or(after_open.len())
 }
 
-fn is_one_of(name: &str, names: &[&str]) -> bool {
+/// Whether `name` is one of `names`, ignoring ASCII case as HTML does.
+pub(crate) fn is_one_of(name: &str, names: &[&str]) -> bool {
     names.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
