@@ -91,7 +91,7 @@ pub struct BuildState {
     /// The last build's theme, for a next build in this process (`digest
     /// serve`) whose changes are all in `content/`.
     #[serde(skip)]
-    pub theme: Option<std::sync::Arc<crate::theme::Theme>>,
+    pub theme: Option<Arc<crate::theme::Theme>>,
     /// Partials minified by earlier builds of this process (`digest serve`).
     #[serde(skip)]
     pub minifier: crate::minify::Minifier,

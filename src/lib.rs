@@ -191,12 +191,17 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
     }
     let settings = ParseSettings::new(&config);
     let mut problems = Diagnostics::new();
+    // Whether this build was told what changed (`digest serve`), and every
+    // change is of a kind.
+    let all_changes = |kind: fn(&Path) -> bool| {
+        !options.force
+            && changes
+                .as_ref()
+                .is_some_and(|paths| paths.iter().all(|p| kind(p)))
+    };
     // Edits inside content/ leave the configuration and theme as they were.
-    let only_content = changes
-        .as_ref()
-        .is_some_and(|paths| paths.iter().all(|p| p.starts_with("content")));
     let theme = match state.theme.take() {
-        Some(theme) if only_content && !options.force => Some(theme),
+        Some(theme) if all_changes(|p| p.starts_with("content")) => Some(theme),
         _ => Theme::load(&config, render::register_functions)
             .map_err(|d| problems.extend(d))
             .ok()
@@ -229,13 +234,9 @@ pub fn load_site(options: &BuildOptions, state: &mut BuildState) -> Result<Loade
         u64::from(options.drafts),
     ]);
     // Only articles were edited: the last model may take the edits.
-    let only_articles = changes.as_ref().is_some_and(|paths| {
-        paths
-            .iter()
-            .all(|p| p.starts_with("content") && p.extension().is_some_and(|e| e == "md"))
-    });
+    let article = |p: &Path| p.starts_with("content") && p.extension().is_some_and(|e| e == "md");
     let patched = match state.model.take() {
-        Some(model) if only_articles && !options.force && model.key == globals => model
+        Some(model) if all_changes(article) && model.key == globals => model
             .site
             .with_edits(&config, &articles)
             .map(|site| (site, model.pages, model.warnings)),

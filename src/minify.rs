@@ -267,7 +267,7 @@ fn slots_in_markup(page: &[u8], slot_name: &str, expected: usize) -> bool {
         if !tag.closing && tag.name == slot_name {
             seen += 1;
             let ancestors = &open[..open.len().saturating_sub(1)];
-            safe &= !ancestors.iter().any(|name| is_one_of(name, KEEP_IN_PAGE));
+            safe &= !ancestors.iter().any(|e| is_one_of(e.name, KEEP_IN_PAGE));
         }
     });
     safe && seen == expected
@@ -347,6 +347,20 @@ mod tests {
             0,
             "minified in parts"
         );
+    }
+
+    #[test]
+    fn kept_partials_are_forgotten_past_the_bound() {
+        let minifier = Minifier::default();
+        for n in 0..3 {
+            let (marked, _) = rendered("<div>{0}</div>", &[&format!("<p>{n}</p>")]);
+            minifier.page(&marked).unwrap();
+        }
+        let kept = || minifier.partials.lock().unwrap().len();
+        minifier.bound(3);
+        assert_eq!(kept(), 3, "within the bound");
+        minifier.bound(2);
+        assert_eq!(kept(), 0, "past the bound");
     }
 
     #[test]

@@ -44,8 +44,8 @@ pub enum Reading {
 
 /// An open element: its name, and whether it is inside (or is) an `<svg>`
 /// or `<math>` element, where HTML reads markup the XML way.
-struct Open<'a> {
-    name: &'a str,
+pub struct Open<'a> {
+    pub name: &'a str,
     foreign: bool,
 }
 
@@ -93,12 +93,11 @@ pub struct Tag<'a> {
 }
 
 /// Calls `visit` with each start and end tag of `html` in order, and the
-/// names of the elements open once the tag is read (a start tag's own
-/// element last, unless it is void).
-pub fn walk<'a>(html: &'a str, reading: Reading, mut visit: impl FnMut(Tag<'a>, &[&'a str])) {
+/// elements open once the tag is read (a start tag's own element last,
+/// unless it is void).
+pub fn walk<'a>(html: &'a str, reading: Reading, mut visit: impl FnMut(Tag<'a>, &[Open<'a>])) {
     let bytes = html.as_bytes();
     let mut open: Vec<Open> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
     let mut at = 0;
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let lt = at + found;
@@ -132,8 +131,7 @@ pub fn walk<'a>(html: &'a str, reading: Reading, mut visit: impl FnMut(Tag<'a>, 
         };
         if closing {
             close(&mut open, name, reading);
-            names.truncate(open.len());
-            visit(tag, &names);
+            visit(tag, &open);
             continue;
         }
         // `<div/>` opens a `<div>` in HTML; only void elements and, in SVG
@@ -144,16 +142,14 @@ pub fn walk<'a>(html: &'a str, reading: Reading, mut visit: impl FnMut(Tag<'a>, 
             Reading::AsWritten => self_closed && foreign,
         };
         if is_one_of(name, VOID) || closes_itself {
-            visit(tag, &names);
+            visit(tag, &open);
             continue;
         }
         if reading == Reading::AsWritten {
             close_implied(&mut open, name);
-            names.truncate(open.len());
         }
         open.push(Open { name, foreign });
-        names.push(name);
-        visit(tag, &names);
+        visit(tag, &open);
         if is_one_of(name, RAW_TEXT) && !(reading == Reading::AsWritten && foreign) {
             at = end_of_raw_text(html, at, name);
         }
