@@ -14,8 +14,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_yaml::Value;
 
-use crate::error::{Diagnostic, Diagnostics, did_you_mean};
-use crate::yaml::{YamlSource, key_text};
+use crate::error::{BuildError, Diagnostic, Diagnostics, did_you_mean};
+use crate::yaml::{YamlSource, decode, key_text};
 
 /// The configuration file's name, at the root of a site.
 pub const CONFIG_FILE: &str = "digest.yaml";
@@ -226,6 +226,21 @@ const LANGUAGE_KEYS: &[&str] = &[
     "hijri",
 ];
 
+/// The configuration stage: `digest.yaml` in `root`, with `base_url`
+/// replaced by `base_url_override` if given (`--base-url`).
+pub fn stage(root: &Path, base_url_override: Option<&str>) -> Result<Config, BuildError> {
+    let mut config = Config::load(root).map_err(BuildError::Invalid)?;
+    if let Some(url) = base_url_override {
+        config.base_url = BaseUrl::parse(url).map_err(|why| {
+            BuildError::Fatal(
+                Diagnostic::error(None, format!("--base-url: {why}"))
+                    .with_help("give an absolute address such as https://example.org/digest/"),
+            )
+        })?;
+    }
+    Ok(config)
+}
+
 impl Config {
     /// Reads and checks `digest.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
@@ -240,8 +255,8 @@ impl Config {
             Diagnostics::from_iter([diagnostic])
         })?;
         // Like articles: UTF-8 with or without a byte-order mark, any line ends.
-        let text = crate::parse::decode(Path::new(CONFIG_FILE), &bytes)
-            .map_err(|d| Diagnostics::from_iter([d]))?;
+        let text =
+            decode(Path::new(CONFIG_FILE), &bytes).map_err(|d| Diagnostics::from_iter([d]))?;
         let mut config = Config::parse(Path::new(CONFIG_FILE), &text)?;
         config.root = root.to_path_buf();
         Ok(config)

@@ -279,9 +279,10 @@ fn builds_told_what_changed_equal_cold_builds_after_random_changes() {
     let mut rng = Rng(1958);
     let f = random_site(&mut rng);
     let options = f.options();
-    let mut state = digest::cache::BuildState::default();
-    let mut sink = digest::write::MemorySink::new();
-    digest::build(&options, &mut state, &mut sink).unwrap();
+    let mut saved = digest::state::Saved::default();
+    let mut warm = digest::state::Warm::default();
+    let mut sink = digest::publish::sink::MemorySink::new();
+    digest::build(&options, None, &mut saved, &mut warm, &mut sink).unwrap();
     let mut before = sources(&f);
     let mut walked_less = 0;
     for round in 0..30 {
@@ -319,8 +320,7 @@ fn builds_told_what_changed_equal_cold_builds_after_random_changes() {
                 .iter()
                 .all(|p| before.contains_key(p) && after.contains_key(p)),
         );
-        state.changes = Some(changed);
-        digest::build(&options, &mut state, &mut sink)
+        digest::build(&options, Some(&changed), &mut saved, &mut warm, &mut sink)
             .unwrap_or_else(|e| panic!("round {round}: the build failed:\n{e}"));
         let served: std::collections::BTreeMap<String, Vec<u8>> = sink
             .pages()

@@ -156,7 +156,7 @@ fn assert_clean(f: &Fixture) {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["lock", "spare", "state.bin"]);
+    assert_eq!(names, ["articles.bin", "lock", "publish.bin", "spare"]);
 }
 
 /// A small random number generator (xorshift), seeded per run.
@@ -266,7 +266,7 @@ fn a_build_killed_between_the_swap_and_saving_its_state_is_not_trusted() {
     set_version(&f, Version::A);
     f.build_ok();
     let site_a = f.snapshot("public");
-    let mut state_a = digest::cache::BuildState::load(&cache);
+    let mut state_a = digest::publish::protocol::PublishState::load(&cache);
     set_version(&f, Version::B);
     f.build_ok();
     // What the kill leaves: the state saved just before rendering (the

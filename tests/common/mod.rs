@@ -345,3 +345,51 @@ pub struct SwitchLink {
     pub rel: String,
     pub text: String,
 }
+
+/// A site's model and theme, made by the build's own stages from its
+/// folder, for tests that look inside a build.
+pub struct Loaded {
+    pub config: digest::config::Config,
+    pub theme: digest::theme::load::Theme,
+    pub settings: digest::content::front_matter::ParseSettings,
+    pub site: digest::site::model::Site,
+}
+
+impl Loaded {
+    /// Loads the site at `root`; panics on any error.
+    pub fn new(root: &std::path::Path) -> Loaded {
+        let mut problems = digest::error::Diagnostics::new();
+        let config = digest::config::stage(root, None).unwrap_or_else(|e| panic!("{e}"));
+        let theme = digest::theme::load::Theme::load(&config).unwrap_or_else(|e| panic!("{e}"));
+        let walk = digest::content::walk::stage(
+            &config,
+            digest::files::Changes::default(),
+            &mut None,
+            &mut problems,
+        );
+        let settings = digest::content::front_matter::ParseSettings::new(&config);
+        let (articles, _) = digest::content::articles::stage(
+            &config,
+            &walk.files,
+            &settings,
+            &digest::BuildOptions::default(),
+            &mut Default::default(),
+            &mut problems,
+        );
+        let topics = digest::site::topics::stage(&config, &walk.files, &mut problems);
+        let (site, more) = digest::site::model::Site::build_reusing(
+            &config,
+            articles,
+            topics,
+            &mut Default::default(),
+        );
+        problems.extend(more);
+        assert!(!problems.has_errors(), "{problems}");
+        Loaded {
+            config,
+            theme,
+            settings,
+            site,
+        }
+    }
+}
