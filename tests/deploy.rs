@@ -292,13 +292,21 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
         format!("plan: 0 to upload, 2 to delete, {} unchanged", public.len())
     );
     assert_holds(&server, &public);
+    // Deletions come after every upload.
+    let steps = [
+        "files",
+        "styles",
+        "pages",
+        "feeds",
+        "sitemap",
+        "front door",
+        "deletions",
+    ];
     let last_step = stdout
         .lines()
-        .filter(|l| l.contains(": ") && !l.starts_with(' '))
-        .next_back();
-    assert!(stdout.contains("deletions: 2 files"), "{stdout}");
+        .rfind(|l| steps.iter().any(|s| l.starts_with(&format!("{s}: "))));
+    assert_eq!(last_step, Some("deletions: 2 files"), "{stdout}");
     assert!(stdout.contains("  deleted ar/news/militias-threaten-open-war/index.html"));
-    assert!(last_step.is_some());
     let purge = site.read("purge.txt");
     assert!(
         purge.contains("https://digest.example.org/en/news/militias-threaten-open-war/\n"),
