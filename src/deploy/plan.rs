@@ -143,7 +143,7 @@ mod tests {
         let mut remote = remote_of(&local, "\"e1\"");
         remote.objects.get_mut("en/index.html").unwrap().e_tag = Some("\"other\"".into());
         let plan = Plan::compare(&local, &remote, true);
-        assert_eq!(plan.uploads, vec![(0, Change::Changed)]);
+        assert_eq!(plan.uploads, vec![(1, Change::Changed)]);
     }
 
     #[test]
