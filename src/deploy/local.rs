@@ -110,7 +110,7 @@ impl LocalFile {
         let kind = Kind::of(&key);
         let name = key.rsplit('/').next().unwrap_or(&key);
         let cache_control = match kind {
-            Kind::Style if crate::theme::is_content_named(name, bytes) => &cache.hashed,
+            Kind::Style if crate::theme::load::is_content_named(name, bytes) => &cache.hashed,
             Kind::Page | Kind::FrontDoor => &cache.pages,
             Kind::Feed | Kind::Sitemap => &cache.feeds,
             Kind::File | Kind::Style => &cache.files,

@@ -173,7 +173,7 @@ pub fn deploy(
 /// Takes the lock `digest build` holds while it writes `public`, if
 /// builds have written there.
 fn lock_output(public: &std::path::Path) -> Result<Option<std::fs::File>, Diagnostic> {
-    let lock = crate::write::DirSink::lock_path(&crate::cache_dir_for(public));
+    let lock = crate::publish::sink::DirSink::lock_path(&crate::cache_dir_for(public));
     let Ok(file) = std::fs::OpenOptions::new().write(true).open(&lock) else {
         return Ok(None);
     };
