@@ -227,7 +227,7 @@ fn parse_inner(
 }
 
 /// The line and column in `text` of byte `offset` of `body`, a slice of it.
-fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
+pub fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
     let start = (body.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     let before = &text[..(start + offset).min(text.len())];
     let line = before.matches('\n').count() + 1;
