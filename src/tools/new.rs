@@ -453,15 +453,18 @@ fn archetype(config: &Config, section: &str, lang: &Lang) -> (PathBuf, Vec<u8>) 
 }
 
 /// The front matter with each field's top-level line replaced by its own
-/// (with any lines indented under it), or added at the top, in order.
+/// (with any lines indented under it); a field the archetype lacks goes
+/// after the field before it (the first, at the top).
 fn set_fields(front: &str, fields: &[Field]) -> String {
     let mut lines: Vec<String> = front.lines().map(str::to_string).collect();
-    let mut added = Vec::new();
+    let mut next = 0;
     for field in fields {
-        let prefix = format!("{}:", field.key);
+        let prefixes = [format!("{}:", field.key), format!("\"{}\":", field.key)];
         let at = lines
             .iter()
-            .position(|l| l.starts_with(&prefix) || l.starts_with(&format!("\"{}\":", field.key)));
+            .position(|l| prefixes.iter().any(|p| l.starts_with(p.as_str())));
+        let new = field.lines();
+        let count = new.len();
         match at {
             Some(at) => {
                 let mut end = at + 1;
@@ -469,18 +472,16 @@ fn set_fields(front: &str, fields: &[Field]) -> String {
                 {
                     end += 1;
                 }
-                lines.splice(at..end, field.lines());
+                lines.splice(at..end, new);
+                next = at + count;
             }
-            None => added.extend(field.lines()),
+            None => {
+                lines.splice(next..next, new);
+                next += count;
+            }
         }
     }
-    let mut text = added.join("\n");
-    for line in lines {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&line);
-    }
+    let mut text = lines.join("\n");
     text.push('\n');
     text
 }
@@ -649,7 +650,7 @@ mod tests {
         ];
         assert_eq!(
             set_fields(front, &fields),
-            "date: 2026-01-01\n# a comment\n# ar: ع\ntitle: \"T\"\ntags: [\"Iraq\"]\nauthor: me\n"
+            "# a comment\n# ar: ع\ntitle: \"T\"\ndate: 2026-01-01\ntags: [\"Iraq\"]\nauthor: me\n"
         );
     }
 
