@@ -20,7 +20,12 @@ fn main() {
     files.sort();
     let mut table = String::from("pub static FILES: &[(&str, &[u8])] = &[\n");
     for (rel, path) in &files {
-        writeln!(table, "    ({rel:?}, include_bytes!({:?})),", path.display()).expect("a string");
+        writeln!(
+            table,
+            "    ({rel:?}, include_bytes!({:?})),",
+            path.display()
+        )
+        .expect("a string");
     }
     table.push_str("];\n");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));

@@ -300,7 +300,9 @@ fn new(args: NewArgs) -> ExitCode {
             }
             created.warnings.iter().for_each(say_err);
             if args.translate.is_some() {
-                say_err("the title, the text and the picture's `alt` are left for the translator; the story stays a draft until `draft: true` is removed");
+                say_err(
+                    "the title, the text and the picture's `alt` are left for the translator; the story stays a draft until `draft: true` is removed",
+                );
             }
             ExitCode::SUCCESS
         }

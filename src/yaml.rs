@@ -58,7 +58,10 @@ impl<'a> YamlSource<'a> {
         if let Some((key, first, repeat)) = self.repeated_key(&message, line, column) {
             return Diagnostic::error(
                 at(repeat.0, repeat.1),
-                format!("`{key}` is written twice (first at line {})", self.first_line + first - 1),
+                format!(
+                    "`{key}` is written twice (first at line {})",
+                    self.first_line + first - 1
+                ),
             )
             .with_help(format!("keep one `{key}:` and remove the other"));
         }
@@ -74,7 +77,9 @@ impl<'a> YamlSource<'a> {
         let tab_in_indent = |n: usize| {
             let text = lines.get(n)?;
             let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
-            text[..indent].find('\t').map(|at| (n + 1, text[..at].chars().count() + 1))
+            text[..indent]
+                .find('\t')
+                .map(|at| (n + 1, text[..at].chars().count() + 1))
         };
         if let Some(found) = tab_in_indent(line.saturating_sub(1)) {
             return Some(found);
@@ -103,7 +108,10 @@ impl<'a> YamlSource<'a> {
             let rest: String = text.chars().skip(at).collect();
             [key.clone(), format!("\"{key}\""), format!("'{key}'")]
                 .iter()
-                .any(|k| rest.strip_prefix(k.as_str()).is_some_and(|r| r.trim_start().starts_with(':')))
+                .any(|k| {
+                    rest.strip_prefix(k.as_str())
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
         };
         // A flow mapping is reported at its `{`.
         let opens_flow = lines
@@ -419,7 +427,9 @@ mod tests {
             let last = text.trim_end().lines().count() + 1;
             assert_eq!(
                 err.to_string(),
-                format!("error: a.md:{last}:1: YAML does not allow tabs for indentation; use spaces\n  help: replace the tab at the start of this line with spaces, indenting as the lines around it")
+                format!(
+                    "error: a.md:{last}:1: YAML does not allow tabs for indentation; use spaces\n  help: replace the tab at the start of this line with spaces, indenting as the lines around it"
+                )
             );
         }
     }
@@ -427,14 +437,29 @@ mod tests {
     #[test]
     fn a_repeated_key_is_reported_where_it_is_repeated() {
         let cases = [
-            ("title: a\ndate: b\ntitle: c\n", "a.md:4:1: `title` is written twice (first at line 2)"),
-            ("title: a\nsource:\n  name: x\n  # note\n  url: y\n  name: z\n", "a.md:7:3: `name` is written twice (first at line 4)"),
-            ("title: a\nsource: { name: x, name: y }\n", "a.md:3:20: `name` is written twice (first at line 3)"),
+            (
+                "title: a\ndate: b\ntitle: c\n",
+                "a.md:4:1: `title` is written twice (first at line 2)",
+            ),
+            (
+                "title: a\nsource:\n  name: x\n  # note\n  url: y\n  name: z\n",
+                "a.md:7:3: `name` is written twice (first at line 4)",
+            ),
+            (
+                "title: a\nsource: { name: x, name: y }\n",
+                "a.md:3:20: `name` is written twice (first at line 3)",
+            ),
         ];
         for (text, expected) in cases {
-            let err = YamlSource::new(Path::new("a.md"), text, 2).parse().unwrap_err();
+            let err = YamlSource::new(Path::new("a.md"), text, 2)
+                .parse()
+                .unwrap_err();
             let shown = err.to_string();
-            assert_eq!(shown.lines().next().unwrap(), format!("error: {expected}"), "{text}");
+            assert_eq!(
+                shown.lines().next().unwrap(),
+                format!("error: {expected}"),
+                "{text}"
+            );
         }
     }
 

@@ -27,7 +27,11 @@ struct Ran {
 
 impl Ran {
     fn ok(self) -> Ran {
-        assert_eq!(self.code, 0, "the command failed:\n{}{}", self.out, self.err);
+        assert_eq!(
+            self.code, 0,
+            "the command failed:\n{}{}",
+            self.out, self.err
+        );
         self
     }
 }
@@ -60,8 +64,7 @@ impl Dir {
     }
 
     fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel))
-            .unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
     }
 
     fn exists(&self, rel: &str) -> bool {
@@ -97,7 +100,12 @@ impl Dir {
             .map(Result::unwrap)
             .filter(|e| e.file_type().is_file())
             .map(|e| {
-                let name = e.path().strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+                let name = e
+                    .path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 (name, std::fs::read(e.path()).unwrap())
             })
             .collect()
@@ -123,7 +131,12 @@ fn attr(page: &scraper::Html, css: &str, name: &str) -> String {
 fn text(page: &scraper::Html, css: &str) -> String {
     let selector = scraper::Selector::parse(css).unwrap();
     let found = page.select(&selector).next();
-    found.unwrap_or_else(|| panic!("nothing matches {css}")).text().collect::<String>().trim().to_string()
+    found
+        .unwrap_or_else(|| panic!("nothing matches {css}"))
+        .text()
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 const CONFIG: &str = "base_url: https://digest.example.org/
@@ -181,8 +194,13 @@ next:
     assert_eq!(init.err, "");
     assert!(!d.exists("site/themes"), "the site uses the built-in theme");
     let config = d.read("site/digest.yaml");
-    assert!(config.contains("timezone: Asia/Baghdad\n"), "the system's time zone: {config}");
-    let new = d.run_in("site", &["new", "news/first", "--title", "أول خبر"]).ok();
+    assert!(
+        config.contains("timezone: Asia/Baghdad\n"),
+        "the system's time zone: {config}"
+    );
+    let new = d
+        .run_in("site", &["new", "news/first", "--title", "أول خبر"])
+        .ok();
     assert_eq!(new.out, "content/news/first.ar.md\n");
     let check = d.run_in("site", &["check"]).ok();
     assert_eq!(check.out, "checked 4 articles and 21 files: no problems\n");
@@ -191,18 +209,32 @@ next:
     // Both editions, Arabic right to left; the first story and its translation link each other.
     let ar = d.page("site/public/ar/news/welcome/index.html");
     let en = d.page("site/public/en/news/welcome/index.html");
-    assert_eq!((attr(&ar, "html", "lang"), attr(&ar, "html", "dir")), ("ar".into(), "rtl".into()));
-    assert_eq!((attr(&en, "html", "lang"), attr(&en, "html", "dir")), ("en".into(), "ltr".into()));
+    assert_eq!(
+        (attr(&ar, "html", "lang"), attr(&ar, "html", "dir")),
+        ("ar".into(), "rtl".into())
+    );
+    assert_eq!(
+        (attr(&en, "html", "lang"), attr(&en, "html", "dir")),
+        ("en".into(), "ltr".into())
+    );
     assert_eq!(text(&ar, "h1"), "أهلًا بكم في الموجز");
     assert_eq!(text(&en, "h1"), "Welcome to The Digest");
     assert_eq!(attr(&ar, ".translation a", "href"), "/en/news/welcome/");
     assert_eq!(attr(&en, ".translation a", "href"), "/ar/news/welcome/");
-    assert!(d.exists("site/public/ar/about/index.html") && d.exists("site/public/en/about/index.html"));
-    assert!(!d.exists("site/public/ar/news/first/index.html"), "the new story is a draft");
+    assert!(
+        d.exists("site/public/ar/about/index.html") && d.exists("site/public/en/about/index.html")
+    );
+    assert!(
+        !d.exists("site/public/ar/news/first/index.html"),
+        "the new story is a draft"
+    );
     // The to-translate queue is the new story alone.
     let queue = d.run_in("site", &["list", "--missing", "en"]).ok();
     let day = &queue.out[..10];
-    assert_eq!(queue.out, format!("{day}  news  first  ar draft  en missing\n"));
+    assert_eq!(
+        queue.out,
+        format!("{day}  news  first  ar draft  en missing\n")
+    );
     let gitignore = d.read("site/.gitignore");
     let lines: Vec<&str> = gitignore.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(lines, ["/public/", "/.digest-cache/"]);
@@ -238,7 +270,10 @@ fn init_in_a_repository_adds_to_its_gitignore() {
     let init = d.run_in("repo", &["init"]).ok();
     assert!(init.out.contains("added /.digest-cache/ to .gitignore\nnext:\n  digest new news/first-story --title \"…\"\n  digest serve\n"), "{}", init.out);
     assert!(!init.out.contains("  .gitignore\n"));
-    assert!(d.read("repo/.gitignore").starts_with("/target\n/public\n# What digest builds write"));
+    assert!(
+        d.read("repo/.gitignore")
+            .starts_with("/target\n/public\n# What digest builds write")
+    );
     assert!(d.read("repo/.gitignore").ends_with("\n/.digest-cache/\n"));
     d.run_in("repo", &["build"]).ok();
 }
@@ -250,14 +285,25 @@ fn new_starts_a_draft_from_the_built_in_archetype() {
     // The default language's file, the title set, `date` now on the site's clock, `draft: true`.
     let d = Dir::site();
     let before = jiff::Timestamp::now().as_second();
-    let ran = d.run(&["new", "news/ceasefire-talks", "--title", "محادثات: هدنة"]).ok();
+    let ran = d
+        .run(&["new", "news/ceasefire-talks", "--title", "محادثات: هدنة"])
+        .ok();
     assert_eq!(ran.out, "content/news/ceasefire-talks.ar.md\n");
     let written_text = d.read("content/news/ceasefire-talks.ar.md");
-    let date = written_text.lines().find_map(|l| l.strip_prefix("date: ")).unwrap();
+    let date = written_text
+        .lines()
+        .find_map(|l| l.strip_prefix("date: "))
+        .unwrap();
     assert!(date.ends_with("+03:00"), "{date}");
     let written: jiff::Timestamp = date.parse().unwrap();
-    assert!((before - 1..=before + 60).contains(&written.as_second()), "{date}");
-    let theme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/archetypes/article.md")).unwrap();
+    assert!(
+        (before - 1..=before + 60).contains(&written.as_second()),
+        "{date}"
+    );
+    let theme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/archetypes/article.md"),
+    )
+    .unwrap();
     let expected = theme
         .replace("title:\n", "title: \"محادثات: هدنة\"\n")
         .replace("date:\n", &format!("date: {date}\n"));
@@ -266,9 +312,15 @@ fn new_starts_a_draft_from_the_built_in_archetype() {
     assert_eq!(d.run(&["check"]).ok().err, "");
     d.run(&["build"]).ok();
     assert!(!d.exists("public/ar/news/ceasefire-talks/index.html"));
-    d.write("content/news/ceasefire-talks.ar.md", &written_text.replace("draft: true\n", ""));
+    d.write(
+        "content/news/ceasefire-talks.ar.md",
+        &written_text.replace("draft: true\n", ""),
+    );
     d.run(&["build"]).ok();
-    assert_eq!(text(&d.page("public/ar/news/ceasefire-talks/index.html"), "h1"), "محادثات: هدنة");
+    assert_eq!(
+        text(&d.page("public/ar/news/ceasefire-talks/index.html"), "h1"),
+        "محادثات: هدنة"
+    );
 }
 
 #[test]
@@ -276,15 +328,36 @@ fn new_writes_each_language_asked_for_with_its_title() {
     // `--lang ar,en` with a title per language; without titles, one made from the slug.
     let d = Dir::site();
     let ran = d
-        .run(&["new", "news/oil", "--lang", "ar,en", "--title", "النفط", "--title", "Oil"])
+        .run(&[
+            "new",
+            "news/oil",
+            "--lang",
+            "ar,en",
+            "--title",
+            "النفط",
+            "--title",
+            "Oil",
+        ])
         .ok();
     assert_eq!(ran.out, "content/news/oil.ar.md\ncontent/news/oil.en.md\n");
-    assert!(d.read("content/news/oil.ar.md").contains("\ntitle: \"النفط\"\n"));
-    assert!(d.read("content/news/oil.en.md").contains("\ntitle: \"Oil\"\n"));
+    assert!(
+        d.read("content/news/oil.ar.md")
+            .contains("\ntitle: \"النفط\"\n")
+    );
+    assert!(
+        d.read("content/news/oil.en.md")
+            .contains("\ntitle: \"Oil\"\n")
+    );
     d.run(&["new", "news/basra-exports.en.md"]).ok();
-    assert!(d.read("content/news/basra-exports.en.md").contains("\ntitle: \"Basra exports\"\n"));
+    assert!(
+        d.read("content/news/basra-exports.en.md")
+            .contains("\ntitle: \"Basra exports\"\n")
+    );
     d.run(&["new", "contact", "--lang", "en"]).ok();
-    assert!(d.exists("content/contact.en.md"), "a slug alone is a standalone page");
+    assert!(
+        d.exists("content/contact.en.md"),
+        "a slug alone is a standalone page"
+    );
     let listed = d.run(&["list", "--drafts"]).ok().out;
     assert_eq!(listed.lines().count(), 3, "{listed}");
 }
@@ -293,7 +366,10 @@ fn new_writes_each_language_asked_for_with_its_title() {
 fn new_refuses_what_it_cannot_write_and_writes_nothing() {
     // An existing file, an unsafe slug, an unknown language, a title count that does not match.
     let d = Dir::site();
-    d.write("content/news/oil.md", &story("نفط", "2021-12-10", "", "نص."));
+    d.write(
+        "content/news/oil.md",
+        &story("نفط", "2021-12-10", "", "نص."),
+    );
     let cases: [(&[&str], &str); 5] = [
         (
             &["new", "news/oil", "--lang", "en,ar"],
@@ -312,18 +388,36 @@ fn new_refuses_what_it_cannot_write_and_writes_nothing() {
             "error: `eng` is not one of the site's languages\n  help: did you mean `en`?\n",
         ),
         (
-            &["new", "news/oil-2", "--lang", "ar,en", "--title", "a", "--title", "b", "--title", "c"],
+            &[
+                "new",
+                "news/oil-2",
+                "--lang",
+                "ar,en",
+                "--title",
+                "a",
+                "--title",
+                "b",
+                "--title",
+                "c",
+            ],
             "error: 3 titles for 2 languages\n  help: give one --title for every language, or one per language in the order of --lang\n",
         ),
     ];
     for (args, expected) in cases {
         let ran = d.run(args);
-        assert_eq!((ran.code, ran.err.as_str(), ran.out.as_str()), (1, expected, ""), "{args:?}");
+        assert_eq!(
+            (ran.code, ran.err.as_str(), ran.out.as_str()),
+            (1, expected, ""),
+            "{args:?}"
+        );
     }
     assert_eq!(d.files("content").len(), 2, "nothing was written");
     let outside = Dir::new();
     let ran = outside.run(&["new", "news/x"]);
-    assert_eq!(ran.err, "error: no digest.yaml in .\n  help: run digest in the site's folder, or point to it with --root\n");
+    assert_eq!(
+        ran.err,
+        "error: no digest.yaml in .\n  help: run digest in the site's folder, or point to it with --root\n"
+    );
 }
 
 #[test]
@@ -331,13 +425,34 @@ fn the_sites_archetypes_come_first_the_most_specific_first() {
     // archetypes/news.en.md for English news, archetypes/article.md for the rest.
     let d = Dir::site();
     d.write("archetypes/article.md", "---\nauthor: Desk\n---\nText.\n");
-    d.write("archetypes/news.en.md", "---\ntitle: x\nauthor: News desk\ndraft: false\n---\nNews.\n");
-    d.run(&["new", "news/a", "--lang", "ar,en", "--title", "T"]).ok();
-    let date = |text: &str| text.lines().find_map(|l| l.strip_prefix("date: ")).unwrap().to_string();
+    d.write(
+        "archetypes/news.en.md",
+        "---\ntitle: x\nauthor: News desk\ndraft: false\n---\nNews.\n",
+    );
+    d.run(&["new", "news/a", "--lang", "ar,en", "--title", "T"])
+        .ok();
+    let date = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("date: "))
+            .unwrap()
+            .to_string()
+    };
     let ar = d.read("content/news/a.ar.md");
-    assert_eq!(ar, format!("---\ntitle: \"T\"\ndate: {}\ndraft: true\nauthor: Desk\n---\nText.\n", date(&ar)));
+    assert_eq!(
+        ar,
+        format!(
+            "---\ntitle: \"T\"\ndate: {}\ndraft: true\nauthor: Desk\n---\nText.\n",
+            date(&ar)
+        )
+    );
     let en = d.read("content/news/a.en.md");
-    assert_eq!(en, format!("---\ntitle: \"T\"\ndate: {}\nauthor: News desk\ndraft: true\n---\nNews.\n", date(&en)));
+    assert_eq!(
+        en,
+        format!(
+            "---\ntitle: \"T\"\ndate: {}\nauthor: News desk\ndraft: true\n---\nNews.\n",
+            date(&en)
+        )
+    );
     // An archetype the build would reject writes nothing.
     d.write("archetypes/article.md", "---\nauthr: Desk\n---\n");
     let ran = d.run(&["new", "news/b"]);
@@ -364,8 +479,18 @@ fn translate_starts_the_missing_version_with_topics_and_picture() {
     );
     std::fs::write(d.path("content/news/photo.jpg"), b"\xFF\xD8 picture").unwrap();
     // Another story on the same topics, so that none is used by one story only.
-    d.write("content/news/more.ar.md", &story("المزيد", "2021-12-09", "tags: [iraq, us-forces, الحشد الشعبي]\n", "نص."));
-    let ran = d.run(&["new", "--translate", "content/news/talks.ar.md"]).ok();
+    d.write(
+        "content/news/more.ar.md",
+        &story(
+            "المزيد",
+            "2021-12-09",
+            "tags: [iraq, us-forces, الحشد الشعبي]\n",
+            "نص.",
+        ),
+    );
+    let ran = d
+        .run(&["new", "--translate", "content/news/talks.ar.md"])
+        .ok();
     assert_eq!(ran.out, "content/news/talks.en.md\n");
     assert_eq!(
         ran.err,
@@ -373,10 +498,27 @@ fn translate_starts_the_missing_version_with_topics_and_picture() {
     );
     let en = d.read("content/news/talks.en.md");
     let date = en.lines().find_map(|l| l.strip_prefix("date: ")).unwrap();
-    let front: String = en.split("---\n").nth(1).unwrap().lines().filter(|l| !l.starts_with("# `digest new`") && !l.starts_with("# `draft") && !l.starts_with("# summary") && !l.starts_with("# author") && !l.starts_with("# source") && !l.starts_with("# tags: [iraq]") && !l.starts_with("# image: { src: photo.jpg, alt: … }")).map(|l| format!("{l}\n")).collect();
+    let front: String = en
+        .split("---\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            !l.starts_with("# `digest new`")
+                && !l.starts_with("# `draft")
+                && !l.starts_with("# summary")
+                && !l.starts_with("# author")
+                && !l.starts_with("# source")
+                && !l.starts_with("# tags: [iraq]")
+                && !l.starts_with("# image: { src: photo.jpg, alt: … }")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert_eq!(
         front,
-        format!("# ar: محادثات\ntitle: \"\"\ndate: {date}\ndraft: true\n# topics of the ar version with no en label in content/tags.yaml: الحشد الشعبي\ntags: [\"Iraq\", \"US forces\"]\n# alt (ar): جنود\nimage: {{ src: \"photo.jpg\" }}\n")
+        format!(
+            "# ar: محادثات\ntitle: \"\"\ndate: {date}\ndraft: true\n# topics of the ar version with no en label in content/tags.yaml: الحشد الشعبي\ntags: [\"Iraq\", \"US forces\"]\n# alt (ar): جنود\nimage: {{ src: \"photo.jpg\" }}\n"
+        )
     );
     // Valid: the empty title of a draft and the missing alt are warnings, the to-dos.
     let check = d.run(&["check"]).ok();
@@ -385,7 +527,10 @@ fn translate_starts_the_missing_version_with_topics_and_picture() {
         "warning: content/news/talks.en.md:5:1: the draft has no title yet\n  help: write the headline after `title:` before publishing it\n\
          warning: content/news/talks.en.md:11:1: the image has no `alt` text\n  help: describe the picture in `alt` for readers who cannot see it\n"
     );
-    assert_eq!(d.run(&["list"]).ok().out, "2021-12-10  news  talks  ar published  en draft\n2021-12-09  news  more   ar published  en missing\n");
+    assert_eq!(
+        d.run(&["list"]).ok().out,
+        "2021-12-10  news  talks  ar published  en draft\n2021-12-09  news  more   ar published  en missing\n"
+    );
     let again = d.run(&["new", "--translate", "content/news/talks.ar.md"]);
     assert_eq!(again.code, 1);
     assert_eq!(
@@ -408,7 +553,10 @@ fn broken_site() -> Dir {
         "content/news/a.en.md",
         "---\ntitle: A\ndate: 2021-12-10\nupdated: 2021-12-01\ntags: [us-forcez]\n---\nText.\n",
     );
-    d.write("content/news/b.en.md", "---\ntitle: B\ndate: 2021-13-01\n---\nText.\n");
+    d.write(
+        "content/news/b.en.md",
+        "---\ntitle: B\ndate: 2021-13-01\n---\nText.\n",
+    );
     d
 }
 
@@ -423,7 +571,10 @@ fn check_reports_what_a_build_would_and_writes_nothing() {
     let expected_problems = "error: content/news/a.en.md:5:8: unknown topic key `us-forcez`\n  help: did you mean `us-forces`? Topic keys are defined in content/tags.yaml\n\
 error: content/news/b.en.md:3:7: `2021-13-01` is not a real date or time: there is no month 13\n  help: write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)\n\
 warning: content/news/a.en.md:4:10: `updated` (2021-12-01T00:00:00+03:00) is earlier than `date` (2021-12-10T00:00:00+03:00)\n  help: `updated` is when the story last changed, after `date`; correct it, or remove it\n";
-    assert_eq!(ran.err, format!("{expected_problems}found 2 errors and 1 warning\n"));
+    assert_eq!(
+        ran.err,
+        format!("{expected_problems}found 2 errors and 1 warning\n")
+    );
     let mut build_lines: Vec<&str> = build.err.lines().collect();
     build_lines.pop();
     let mut check_lines: Vec<&str> = ran.err.lines().collect();
@@ -433,22 +584,36 @@ warning: content/news/a.en.md:4:10: `updated` (2021-12-01T00:00:00+03:00) is ear
     assert_eq!(check_lines, build_lines, "the same problems as the build");
     std::fs::remove_dir_all(d.path(".digest-cache")).ok();
     d.run(&["check"]);
-    assert!(!d.exists("public") && !d.exists(".digest-cache"), "check writes nothing");
+    assert!(
+        !d.exists("public") && !d.exists(".digest-cache"),
+        "check writes nothing"
+    );
 }
 
 #[test]
 fn check_renders_every_page() {
     // A template that fails only when a page is rendered is caught, as the build catches it.
     let d = Dir::site();
-    d.write("content/news/a.en.md", &story("A", "2021-12-10", "", "Text."));
+    d.write(
+        "content/news/a.en.md",
+        &story("A", "2021-12-10", "", "Text."),
+    );
     d.run(&["theme", "copy"]).ok();
     let template = d.read("themes/default/templates/topics.html");
-    d.write("themes/default/templates/topics.html", &template.replace("{{ page.title }}", "{{ page.title | round }}"));
+    d.write(
+        "themes/default/templates/topics.html",
+        &template.replace("{{ page.title }}", "{{ page.title | round }}"),
+    );
     let ran = d.run(&["check"]);
     assert_eq!(ran.code, 1, "{}", ran.err);
     let build = d.run(&["build"]);
     assert_eq!(ran.err.lines().next(), build.err.lines().next());
-    assert!(ran.err.starts_with("error: themes/default/templates/topics.html:"), "{}", ran.err);
+    assert!(
+        ran.err
+            .starts_with("error: themes/default/templates/topics.html:"),
+        "{}",
+        ran.err
+    );
 }
 
 #[test]
@@ -457,8 +622,11 @@ fn check_prints_one_json_object_per_problem() {
     let d = broken_site();
     let ran = d.run(&["check", "--format", "json"]);
     assert_eq!((ran.code, ran.err.as_str()), (1, ""));
-    let problems: Vec<serde_json::Value> =
-        ran.out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let problems: Vec<serde_json::Value> = ran
+        .out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(problems.len(), 3);
     assert_eq!(
         problems[0],
@@ -519,7 +687,9 @@ impl Server {
                     *hits.lock().unwrap().entry(path.clone()).or_default() += 1;
                     let response = match path.as_str() {
                         "/ok" => "200 OK\r\n".to_string(),
-                        "/moved" => format!("301 Moved Permanently\r\nLocation: http://127.0.0.1:{port}/ok\r\n"),
+                        "/moved" => format!(
+                            "301 Moved Permanently\r\nLocation: http://127.0.0.1:{port}/ok\r\n"
+                        ),
                         "/slow" => {
                             std::thread::sleep(Duration::from_secs(3));
                             "200 OK\r\n".to_string()
@@ -533,11 +703,18 @@ impl Server {
                         }
                         _ => "404 Not Found\r\n".to_string(),
                     };
-                    let _ = write!(stream, "HTTP/1.1 {response}Content-Length: 2\r\nConnection: close\r\n\r\nok");
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {response}Content-Length: 2\r\nConnection: close\r\n\r\nok"
+                    );
                 });
             }
         });
-        Server { port, hits, most_at_once }
+        Server {
+            port,
+            hits,
+            most_at_once,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -555,7 +732,9 @@ fn check_external_asks_politely_and_remembers_for_a_day() {
     // two requests at once to a host at most; what was learnt is not asked again.
     let server = Server::start();
     let d = Dir::site();
-    let waits: String = (1..=6).map(|n| format!("[w{n}]({})\n", server.url(&format!("/wait/{n}")))).collect();
+    let waits: String = (1..=6)
+        .map(|n| format!("[w{n}]({})\n", server.url(&format!("/wait/{n}"))))
+        .collect();
     d.write(
         "content/news/a.en.md",
         &format!(
@@ -566,7 +745,13 @@ fn check_external_asks_politely_and_remembers_for_a_day() {
             slow = server.url("/slow"),
         ),
     );
-    d.write("content/news/b.en.md", &format!("---\ntitle: B\ndate: 2021-12-09\n---\nAgain [gone]({}).\n", server.url("/gone")));
+    d.write(
+        "content/news/b.en.md",
+        &format!(
+            "---\ntitle: B\ndate: 2021-12-09\n---\nAgain [gone]({}).\n",
+            server.url("/gone")
+        ),
+    );
     let ran = d.run(&["check", "--external", "--timeout", "1"]);
     let u = |p: &str| server.url(p);
     assert_eq!(
@@ -577,19 +762,40 @@ error: content/news/b.en.md:5:7: the link {gone} leads nowhere: the server answe
 warning: content/news/a.en.md:7:1: the link {moved} redirects to {ok}\n  help: link to {ok} directly\n\
 warning: content/news/a.en.md:9:7: the link {slow} could not be checked: it did not answer within 1 s\n  help: it is asked again at the next check (each link has 1 s)\n\
 found 2 errors and 2 warnings, 10 outside links (10 asked, the rest known from the last day)\n",
-            gone = u("/gone"), moved = u("/moved"), ok = u("/ok"), slow = u("/slow"),
+            gone = u("/gone"),
+            moved = u("/moved"),
+            ok = u("/ok"),
+            slow = u("/slow"),
         )
     );
     assert_eq!(ran.code, 1);
     let hits = server.hits();
-    assert_eq!(hits.get("/gone"), Some(&1), "one request per address: {hits:?}");
-    assert_eq!(server.most_at_once.load(Ordering::SeqCst), 2, "two at once to one host, no more");
+    assert_eq!(
+        hits.get("/gone"),
+        Some(&1),
+        "one request per address: {hits:?}"
+    );
+    assert_eq!(
+        server.most_at_once.load(Ordering::SeqCst),
+        2,
+        "two at once to one host, no more"
+    );
     assert!(d.exists(".digest-cache/links.bin"));
     std::thread::sleep(Duration::from_secs(3));
     server.hits();
     let again = d.run(&["check", "--external", "--timeout", "1"]);
-    assert!(again.err.ends_with("10 outside links (1 asked, the rest known from the last day)\n"), "{}", again.err);
-    assert_eq!(server.hits().keys().collect::<Vec<_>>(), ["/slow"], "only the unknown is asked again");
+    assert!(
+        again
+            .err
+            .ends_with("10 outside links (1 asked, the rest known from the last day)\n"),
+        "{}",
+        again.err
+    );
+    assert_eq!(
+        server.hits().keys().collect::<Vec<_>>(),
+        ["/slow"],
+        "only the unknown is asked again"
+    );
 }
 
 // ---------------------------------------------------------------- list
@@ -598,14 +804,38 @@ found 2 errors and 2 warnings, 10 outside links (10 asked, the rest known from t
 /// scheduled (dated 2099), one missing its English, a broken file.
 fn newsroom() -> Dir {
     let d = Dir::site();
-    d.write("content/news/talks.ar.md", &story("محادثات", "2021-12-10T14:00", "", "نص."));
-    d.write("content/news/talks.en.md", &story("Talks", "2021-12-11", "", "Text."));
-    d.write("content/news/oil.ar.md", &story("نفط", "2021-12-12", "", "نص."));
-    d.write("content/news/oil.en.md", &story("Oil", "2021-12-12", "draft: true\n", "Text."));
-    d.write("content/news/embargo.en.md", &story("Embargo", "2099-01-05T10:00", "", "Text."));
-    d.write("content/news/local.ar.md", &story("محلي", "2021-12-01", "", "نص."));
-    d.write("content/news/broken.en.md", "---\ntitle: Broken\n---\nText.\n");
-    d.write("content/about.ar.md", &story("من نحن", "2021-11-01", "", "نص."));
+    d.write(
+        "content/news/talks.ar.md",
+        &story("محادثات", "2021-12-10T14:00", "", "نص."),
+    );
+    d.write(
+        "content/news/talks.en.md",
+        &story("Talks", "2021-12-11", "", "Text."),
+    );
+    d.write(
+        "content/news/oil.ar.md",
+        &story("نفط", "2021-12-12", "", "نص."),
+    );
+    d.write(
+        "content/news/oil.en.md",
+        &story("Oil", "2021-12-12", "draft: true\n", "Text."),
+    );
+    d.write(
+        "content/news/embargo.en.md",
+        &story("Embargo", "2099-01-05T10:00", "", "Text."),
+    );
+    d.write(
+        "content/news/local.ar.md",
+        &story("محلي", "2021-12-01", "", "نص."),
+    );
+    d.write(
+        "content/news/broken.en.md",
+        "---\ntitle: Broken\n---\nText.\n",
+    );
+    d.write(
+        "content/about.ar.md",
+        &story("من نحن", "2021-11-01", "", "نص."),
+    );
     d
 }
 
@@ -635,20 +865,32 @@ fn list_shows_every_story_newest_first_with_each_editions_state() {
 fn list_filters_the_to_translate_queue_schedule_and_drafts() {
     // --missing en is the English desk's queue, --missing ar the Arabic desk's.
     let d = newsroom();
-    d.write("content/news/broken.en.md", &story("Fixed", "2021-12-02", "", "Text."));
+    d.write(
+        "content/news/broken.en.md",
+        &story("Fixed", "2021-12-02", "", "Text."),
+    );
     let lines = |args: &[&str]| -> Vec<String> {
         let ran = d.run(args).ok();
-        ran.out.lines().map(|l| l.split_whitespace().nth(2).unwrap().to_string()).collect()
+        ran.out
+            .lines()
+            .map(|l| l.split_whitespace().nth(2).unwrap().to_string())
+            .collect()
     };
     assert_eq!(lines(&["list", "--missing", "en"]), ["local", "about"]);
     assert_eq!(lines(&["list", "--missing", "ar"]), ["embargo", "broken"]);
     assert_eq!(lines(&["list", "--scheduled"]), ["embargo"]);
     assert_eq!(lines(&["list", "--drafts"]), ["oil"]);
-    assert_eq!(lines(&["list", "--drafts", "--missing", "ar"]), Vec::<String>::new());
+    assert_eq!(
+        lines(&["list", "--drafts", "--missing", "ar"]),
+        Vec::<String>::new()
+    );
     let unknown = d.run(&["list", "--missing", "eng"]);
     assert_eq!(
         (unknown.code, unknown.err.as_str()),
-        (1, "error: --missing eng: `eng` is not one of the site's languages\n  help: did you mean `en`?\n")
+        (
+            1,
+            "error: --missing eng: `eng` is not one of the site's languages\n  help: did you mean `en`?\n"
+        )
     );
 }
 
@@ -657,7 +899,11 @@ fn list_prints_one_json_object_per_story() {
     // For scripts: the story's date, section, slug, and per language its state, file, title and date.
     let d = newsroom();
     let ran = d.run(&["list", "--format", "json", "--scheduled"]);
-    let stories: Vec<serde_json::Value> = ran.out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let stories: Vec<serde_json::Value> = ran
+        .out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(
         stories,
         [serde_json::json!({
@@ -678,31 +924,56 @@ fn list_prints_one_json_object_per_story() {
 fn a_site_without_a_theme_folder_builds_with_the_built_in_theme() {
     // The built-in theme is the repository's: the same site, byte for byte.
     let d = Dir::site();
-    d.write("content/news/a.ar.md", &story("أ", "2021-12-10", "tags: [iraq]\n", "نص."));
-    d.write("content/news/a.en.md", &story("A", "2021-12-10", "tags: [iraq]\n", "Text."));
-    d.write("content/news/b.en.md", &story("B", "2021-12-09", "tags: [iraq]\n", "Text."));
+    d.write(
+        "content/news/a.ar.md",
+        &story("أ", "2021-12-10", "tags: [iraq]\n", "نص."),
+    );
+    d.write(
+        "content/news/a.en.md",
+        &story("A", "2021-12-10", "tags: [iraq]\n", "Text."),
+    );
+    d.write(
+        "content/news/b.en.md",
+        &story("B", "2021-12-09", "tags: [iraq]\n", "Text."),
+    );
     d.run(&["build"]).ok();
     let built_in = d.files("public");
-    assert!(built_in.keys().any(|k| k.starts_with("style.") && k.ends_with(".css")));
+    assert!(
+        built_in
+            .keys()
+            .any(|k| k.starts_with("style.") && k.ends_with(".css"))
+    );
     let copied = d.run(&["theme", "copy"]).ok();
     let count = d.files("themes/default").len();
-    assert_eq!(copied.out, format!("wrote {count} files of the built-in theme into themes/default\n"));
+    assert_eq!(
+        copied.out,
+        format!("wrote {count} files of the built-in theme into themes/default\n")
+    );
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     for (name, bytes) in d.files("themes/default") {
         assert_eq!(std::fs::read(repo.join(&name)).unwrap(), bytes, "{name}");
     }
     d.run(&["build", "--force"]).ok();
-    assert!(d.files("public") == built_in, "the copy builds the same site");
+    assert!(
+        d.files("public") == built_in,
+        "the copy builds the same site"
+    );
     // The site's folder wins, whole: an edit of its stylesheet is published.
     let css = d.read("themes/default/static/style.css");
-    d.write("themes/default/static/style.css", &format!("{css}\n.mine {{ color: red }}\n"));
+    d.write(
+        "themes/default/static/style.css",
+        &format!("{css}\n.mine {{ color: red }}\n"),
+    );
     d.run(&["build"]).ok();
     let after = d.files("public");
     let style = after.iter().find(|(k, _)| k.starts_with("style.")).unwrap();
     assert!(String::from_utf8_lossy(style.1).contains(".mine"));
     std::fs::remove_dir_all(d.path("themes")).unwrap();
     d.run(&["build"]).ok();
-    assert!(d.files("public") == built_in, "the built-in theme again, incrementally");
+    assert!(
+        d.files("public") == built_in,
+        "the built-in theme again, incrementally"
+    );
 }
 
 #[test]
@@ -714,14 +985,28 @@ fn theme_copy_never_overwrites() {
     std::fs::remove_file(d.path("themes/default/templates/404.html")).unwrap();
     let again = d.run(&["theme", "copy"]).ok();
     let count = d.files("themes/default").len() - 1;
-    assert_eq!(again.out, format!("wrote 1 file of the built-in theme into themes/default\nkept {count} files already there\n"));
+    assert_eq!(
+        again.out,
+        format!(
+            "wrote 1 file of the built-in theme into themes/default\nkept {count} files already there\n"
+        )
+    );
     assert_eq!(d.read("themes/default/templates/base.html"), "mine");
     let other = d.run(&["theme", "copy", "mine"]).ok();
-    assert!(other.out.ends_with("into themes/mine\nto use it, set `theme: mine` in digest.yaml\n"), "{}", other.out);
+    assert!(
+        other
+            .out
+            .ends_with("into themes/mine\nto use it, set `theme: mine` in digest.yaml\n"),
+        "{}",
+        other.out
+    );
     let bad = d.run(&["theme", "copy", "../x"]);
     assert_eq!(
         (bad.code, bad.err.as_str()),
-        (1, "error: `../x` cannot name a theme folder: the name `../x` starts with a dot, which makes a hidden folder many hosts do not serve\n  help: use letters, digits and hyphens, e.g. `digest theme copy my-theme`\n")
+        (
+            1,
+            "error: `../x` cannot name a theme folder: the name `../x` starts with a dot, which makes a hidden folder many hosts do not serve\n  help: use letters, digits and hyphens, e.g. `digest theme copy my-theme`\n"
+        )
     );
 }
 
@@ -729,13 +1014,25 @@ fn theme_copy_never_overwrites() {
 fn theme_errors_say_what_to_do() {
     // A theme that is neither a folder nor built in; a language the built-in theme has no words for.
     let d = Dir::site();
-    d.write("content/news/a.en.md", &story("A", "2021-12-10", "", "Text."));
-    d.write("digest.yaml", &CONFIG.replace("minify: false", "theme: magazine"));
+    d.write(
+        "content/news/a.en.md",
+        &story("A", "2021-12-10", "", "Text."),
+    );
+    d.write(
+        "digest.yaml",
+        &CONFIG.replace("minify: false", "theme: magazine"),
+    );
     assert_eq!(
         d.run(&["build"]).err,
         "error: the theme `magazine` does not exist (no folder themes/magazine)\n  help: set `theme:` in digest.yaml to `default` (built into digest) or to a folder under themes/\nbuild failed with 1 error; the output was not changed\n"
     );
-    d.write("digest.yaml", &format!("{CONFIG}").replace("languages:\n", "languages:\n  fr:\n    name: Français\n    title: Le Digest\n    locale: fr\n"));
+    d.write(
+        "digest.yaml",
+        &CONFIG.replace(
+            "languages:\n",
+            "languages:\n  fr:\n    name: Français\n    title: Le Digest\n    locale: fr\n",
+        ),
+    );
     assert_eq!(
         d.run(&["build"]).err,
         "error: the built-in theme has no UI strings for language `fr`\n  help: run `digest theme copy` to write the theme into themes/default, then copy another language's file there to themes/default/i18n/fr.yaml and translate it\nbuild failed with 1 error; the output was not changed\n"

@@ -328,7 +328,8 @@ impl Fields<'_, '_> {
             let at = Location::new(self.src.file, 1, 1);
             if draft {
                 let d = Diagnostic::warning(Some(at), "the draft has no `title` yet");
-                self.problems.push(d.with_help("add a line `title: …` before publishing it"));
+                self.problems
+                    .push(d.with_help("add a line `title: …` before publishing it"));
                 return Some(String::new());
             }
             let d = Diagnostic::error(Some(at), "the front matter has no `title`");
@@ -343,9 +344,8 @@ impl Fields<'_, '_> {
                     Some(self.src.key_location(&["title"])),
                     "the draft has no title yet",
                 );
-                self.problems.push(
-                    d.with_help("write the headline after `title:` before publishing it"),
-                );
+                self.problems
+                    .push(d.with_help("write the headline after `title:` before publishing it"));
                 return Some(String::new());
             }
             let d = self.src.error_at(&["title"], "the title is empty");

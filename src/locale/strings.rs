@@ -153,7 +153,11 @@ impl Locales {
                             Some(at.clone()),
                             missing_string_message(&call.key, &locale.lang),
                         )
-                        .with_help(missing_string_help(&call.key, locale, strings_file)),
+                        .with_help(missing_string_help(
+                            &call.key,
+                            locale,
+                            strings_file,
+                        )),
                     );
                 } else if locale.is_plural(&call.key) && !call.has_count {
                     problems.push(

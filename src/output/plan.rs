@@ -109,7 +109,10 @@ pub enum PageKind {
     },
     Robots,
     /// A file copied as it is (theme static files, content images).
-    Asset { source: AssetSource, hash: u64 },
+    Asset {
+        source: AssetSource,
+        hash: u64,
+    },
 }
 
 /// One output file.

@@ -143,9 +143,7 @@ fn tags(source: &str) -> Vec<Tag<'_>> {
         };
         let inner = rest[2..end].trim_start_matches('-').trim();
         let inner = inner.strip_suffix('-').unwrap_or(inner).trim_end();
-        let (name, args) = inner
-            .split_once(char::is_whitespace)
-            .unwrap_or((inner, ""));
+        let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
         at = start + end + 2;
         if in_raw {
             in_raw = name != "endraw";
@@ -218,7 +216,11 @@ mod tests {
         );
         assert_eq!(
             problem("a\n{% for x in y %}\n"),
-            Some((2, 1, "the `{% for %}` opened here is never closed".to_string()))
+            Some((
+                2,
+                1,
+                "the `{% for %}` opened here is never closed".to_string()
+            ))
         );
     }
 
@@ -237,7 +239,9 @@ mod tests {
     #[test]
     fn comments_raw_blocks_and_quotes_hide_tags() {
         assert_eq!(
-            problem("{# {% if a %} #}{% raw %}{% if b %}{% endraw %}{{ \"{% if\" }}{% set s = \"%}{% if\" %}"),
+            problem(
+                "{# {% if a %} #}{% raw %}{% if b %}{% endraw %}{{ \"{% if\" }}{% set s = \"%}{% if\" %}"
+            ),
             None
         );
     }

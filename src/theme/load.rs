@@ -14,8 +14,8 @@ use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::files::{AssetFile, AssetSource, Changes, is_ignored};
 use crate::html::minify;
 use crate::locale::strings::{Locales, StringFiles};
-use crate::theme::{blocks, builtin};
 use crate::theme::functions::register_functions;
+use crate::theme::{blocks, builtin};
 use crate::urls::Route;
 
 /// Templates every theme must have.
@@ -171,7 +171,9 @@ impl Theme {
                 let name = path.strip_prefix("static/")?;
                 let hash = xxh3_64(bytes);
                 let source = match (path, bytes) {
-                    (Cow::Borrowed(name), Cow::Borrowed(bytes)) => AssetSource::BuiltIn { name, bytes },
+                    (Cow::Borrowed(name), Cow::Borrowed(bytes)) => {
+                        AssetSource::BuiltIn { name, bytes }
+                    }
                     _ => AssetSource::File(config.root.join(&dir).join(&**path)),
                 };
                 Some(AssetFile {

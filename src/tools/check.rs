@@ -60,7 +60,13 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         ..options.build.clone()
     };
     let mut report = CheckReport::default();
-    match crate::build(&build, None, &mut saved, &mut Warm::default(), &mut NullSink) {
+    match crate::build(
+        &build,
+        None,
+        &mut saved,
+        &mut Warm::default(),
+        &mut NullSink,
+    ) {
         Ok(built) => {
             report.files = built.files;
             report.articles = built.articles;

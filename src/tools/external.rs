@@ -114,8 +114,14 @@ pub fn links_of(config: &Config, article: &Article, text: &str) -> Vec<Link> {
     let mut links = Vec::new();
     let src = YamlSource::new(path, front, 2);
     let in_front = [
-        (article.source.as_ref().and_then(|s| s.url.clone()), &["source", "url"][..]),
-        (article.image.as_ref().map(|i| i.src.clone()), &["image", "src"][..]),
+        (
+            article.source.as_ref().and_then(|s| s.url.clone()),
+            &["source", "url"][..],
+        ),
+        (
+            article.image.as_ref().map(|i| i.src.clone()),
+            &["image", "src"][..],
+        ),
     ];
     for (url, key) in in_front {
         if let Some(url) = url.as_deref().and_then(outside) {
@@ -211,8 +217,11 @@ pub fn check(links: &[Link], options: &ExternalOptions) -> Checked {
         asked: to_ask.len(),
         problems: Vec::new(),
     };
-    let mut answers: HashMap<String, Answer> =
-        kept.0.iter().map(|(u, (_, a))| (u.clone(), a.clone())).collect();
+    let mut answers: HashMap<String, Answer> = kept
+        .0
+        .iter()
+        .map(|(u, (_, a))| (u.clone(), a.clone()))
+        .collect();
     for (url, answer) in asked {
         if answer.lasts() {
             kept.0.insert(url.clone(), (options.now, answer.clone()));
@@ -220,7 +229,10 @@ pub fn check(links: &[Link], options: &ExternalOptions) -> Checked {
         answers.insert(url, answer);
     }
     for link in links {
-        if let Some(problem) = answers.get(&link.url).and_then(|a| report(link, a, options)) {
+        if let Some(problem) = answers
+            .get(&link.url)
+            .and_then(|a| report(link, a, options))
+        {
             checked.problems.push(problem);
         }
     }
@@ -240,8 +252,10 @@ fn report(link: &Link, answer: &Answer, options: &ExternalOptions) -> Option<Dia
     let url = &link.url;
     Some(match answer {
         Answer::Fine => return None,
-        Answer::Moved { to } => Diagnostic::warning(at, format!("the link {url} redirects to {to}"))
-            .with_help(format!("link to {to} directly")),
+        Answer::Moved { to } => {
+            Diagnostic::warning(at, format!("the link {url} redirects to {to}"))
+                .with_help(format!("link to {to} directly"))
+        }
         Answer::Broken { why } => {
             Diagnostic::error(at, format!("the link {url} leads nowhere: {why}"))
                 .with_help("correct the address, or link to an archived copy of the page")
@@ -334,10 +348,7 @@ fn agent(options: &ExternalOptions) -> ureq::Agent {
         .max_redirects(5)
         .save_redirect_history(true)
         .http_status_as_error(false)
-        .user_agent(format!(
-            "digest/{} (link check)",
-            env!("CARGO_PKG_VERSION")
-        ))
+        .user_agent(format!("digest/{} (link check)", env!("CARGO_PKG_VERSION")))
         .build()
         .into()
 }
@@ -352,7 +363,9 @@ fn ask(agent: &ureq::Agent, url: &str, options: &ExternalOptions) -> Answer {
     let status = response.status();
     let code = status.as_u16();
     let reason = status.canonical_reason().unwrap_or("");
-    let answers = format!("the server answers {code} {reason}").trim_end().to_string();
+    let answers = format!("the server answers {code} {reason}")
+        .trim_end()
+        .to_string();
     match code {
         200..=299 => {
             let moved = response
@@ -420,7 +433,10 @@ mod tests {
     fn raw_html_addresses_are_found() {
         let html = r#"<a class=x href="https://a.org/x">a</a><img data-src="no" src='http://b.org/y.png'><a href=https://c.org/z>"#;
         let urls: Vec<String> = attribute_urls(html).into_iter().map(|(_, u)| u).collect();
-        assert_eq!(urls, ["https://a.org/x", "http://b.org/y.png", "https://c.org/z"]);
+        assert_eq!(
+            urls,
+            ["https://a.org/x", "http://b.org/y.png", "https://c.org/z"]
+        );
     }
 
     #[test]
@@ -434,7 +450,8 @@ mod tests {
         let cache = dir.path().join("links.bin");
         let mut kept = Kept::default();
         let now = 1_000_000;
-        kept.0.insert("http://127.0.0.1:9/fresh".into(), (now - 100, Answer::Fine));
+        kept.0
+            .insert("http://127.0.0.1:9/fresh".into(), (now - 100, Answer::Fine));
         kept.0.insert(
             "http://127.0.0.1:9/stale".into(),
             (now - 90_000, Answer::Fine),
@@ -448,14 +465,26 @@ mod tests {
         };
         let at = Location::new("a.md", 1, 1);
         let links = [
-            Link { url: "http://127.0.0.1:9/fresh".into(), at: at.clone() },
-            Link { url: "http://127.0.0.1:9/stale".into(), at },
+            Link {
+                url: "http://127.0.0.1:9/fresh".into(),
+                at: at.clone(),
+            },
+            Link {
+                url: "http://127.0.0.1:9/stale".into(),
+                at,
+            },
         ];
         let checked = check(&links, &options);
         // Port 9 (discard) is closed: the stale address is asked and fails;
         // the fresh one is not asked at all.
         assert_eq!((checked.addresses, checked.asked), (2, 1));
         assert_eq!(checked.problems.len(), 1);
-        assert!(checked.problems[0].message.starts_with("the link http://127.0.0.1:9/stale could not be checked"), "{}", checked.problems[0].message);
+        assert!(
+            checked.problems[0]
+                .message
+                .starts_with("the link http://127.0.0.1:9/stale could not be checked"),
+            "{}",
+            checked.problems[0].message
+        );
     }
 }

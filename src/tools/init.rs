@@ -57,12 +57,21 @@ pub fn init(dir: &Path, timezone: &str, now: jiff::Timestamp) -> Result<Created,
         }
     }
     let tz = jiff::tz::TimeZone::get(timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let date = now.to_zoned_datetime(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    let date = now
+        .to_zoned_datetime(tz)
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string();
     let files = [
         (CONFIG_FILE.to_string(), config(timezone)),
         ("content/tags.yaml".into(), TAGS.to_string()),
-        ("content/news/welcome.ar.md".into(), story(WELCOME_AR, &date)),
-        ("content/news/welcome.en.md".into(), story(WELCOME_EN, &date)),
+        (
+            "content/news/welcome.ar.md".into(),
+            story(WELCOME_AR, &date),
+        ),
+        (
+            "content/news/welcome.en.md".into(),
+            story(WELCOME_EN, &date),
+        ),
         ("content/about.ar.md".into(), story(ABOUT_AR, &date)),
         ("content/about.en.md".into(), story(ABOUT_EN, &date)),
     ];
@@ -86,7 +95,11 @@ fn write_new(dir: &Path, rel: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     super::create_new(&dir.join(rel), bytes).map_err(|err| {
         Diagnostic::error(
             None,
-            format!("could not write {}: {}", dir.join(rel).display(), io_reason(&err)),
+            format!(
+                "could not write {}: {}",
+                dir.join(rel).display(),
+                io_reason(&err)
+            ),
         )
         .with_help("check that the folder is writable")
     })

@@ -114,7 +114,12 @@ pub fn list(options: &ListOptions) -> Result<Listing, BuildError> {
     let mut cache = Saved::load(&cache_dir).articles;
     let settings = ParseSettings::new(&config);
     let (articles, _) = crate::content::articles::stage(
-        &config, &walk.files, &settings, &build, &mut cache, &mut problems,
+        &config,
+        &walk.files,
+        &settings,
+        &build,
+        &mut cache,
+        &mut problems,
     );
     let by_path: rustc_hash::FxHashMap<&std::path::Path, &Arc<Article>> =
         articles.iter().map(|a| (a.path.as_path(), a)).collect();
@@ -166,10 +171,11 @@ pub fn list(options: &ListOptions) -> Result<Listing, BuildError> {
         .into_values()
         .filter(|s| {
             let has = |state| s.versions.iter().any(|v| v.state == state);
-            missing
-                .as_ref()
-                .is_none_or(|lang| s.versions.iter().any(|v| v.lang == *lang && v.state == State::Missing))
-                && (!options.scheduled || has(State::Scheduled))
+            missing.as_ref().is_none_or(|lang| {
+                s.versions
+                    .iter()
+                    .any(|v| v.lang == *lang && v.state == State::Missing)
+            }) && (!options.scheduled || has(State::Scheduled))
                 && (!options.drafts || has(State::Draft))
         })
         .collect();
@@ -197,7 +203,11 @@ fn language(config: &Config, code: &str) -> Result<Lang, Diagnostic> {
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("the site's languages are: {}", known.join(", ")),
     };
-    Err(Diagnostic::error(None, format!("--missing {code}: `{code}` is not one of the site's languages")).with_help(help))
+    Err(Diagnostic::error(
+        None,
+        format!("--missing {code}: `{code}` is not one of the site's languages"),
+    )
+    .with_help(help))
 }
 
 impl Listing {
@@ -210,7 +220,11 @@ impl Listing {
             .iter()
             .map(|s| {
                 let date = s.date.map_or_else(|| "?".repeat(10), |d| self.day(d));
-                let section = if s.section.is_empty() { "-".to_string() } else { s.section.clone() };
+                let section = if s.section.is_empty() {
+                    "-".to_string()
+                } else {
+                    s.section.clone()
+                };
                 [date, section, s.slug.clone()]
             })
             .collect();
@@ -219,7 +233,8 @@ impl Listing {
             .iter()
             .map(|s| s.versions.iter().map(|v| self.cell(v)).collect())
             .collect();
-        let widest = |column: &dyn Fn(usize) -> usize| (0..rows.len()).map(column).max().unwrap_or(0);
+        let widest =
+            |column: &dyn Fn(usize) -> usize| (0..rows.len()).map(column).max().unwrap_or(0);
         let section_w = widest(&|i| chars(&rows[i][1]));
         let mut slug_w = widest(&|i| chars(&rows[i][2]));
         let languages = cells.first().map_or(0, Vec::len);
@@ -296,11 +311,9 @@ impl Listing {
     fn cell(&self, version: &Version) -> String {
         let state = version.state.as_str();
         match (&version.article, version.state) {
-            (Some(a), State::Scheduled) => format!(
-                "{} {state} {}",
-                version.lang,
-                self.minute(a.date)
-            ),
+            (Some(a), State::Scheduled) => {
+                format!("{} {state} {}", version.lang, self.minute(a.date))
+            }
             _ => format!("{} {state}", version.lang),
         }
     }
@@ -354,14 +367,18 @@ mod tests {
             file: None,
             article: None,
         };
-        let date = crate::dates::parse_date("2021-12-10T14:00:00+03:00", &jiff::tz::TimeZone::UTC).unwrap();
+        let date = crate::dates::parse_date("2021-12-10T14:00:00+03:00", &jiff::tz::TimeZone::UTC)
+            .unwrap();
         Listing {
             stories: vec![
                 Story {
                     section: "news".into(),
                     slug: "a-rather-long-story-name-indeed".into(),
                     date: Some(date),
-                    versions: vec![version("ar", State::Published), version("en", State::Missing)],
+                    versions: vec![
+                        version("ar", State::Published),
+                        version("en", State::Missing),
+                    ],
                 },
                 Story {
                     section: String::new(),

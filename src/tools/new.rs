@@ -77,7 +77,9 @@ pub fn story(request: &NewStory) -> Result<Created, Diagnostics> {
                 None,
                 format!("{n} titles for {} languages", langs.len()),
             )
-            .with_help("give one --title for every language, or one per language in the order of --lang")));
+            .with_help(
+                "give one --title for every language, or one per language in the order of --lang",
+            )));
         }
     };
     let targets: Vec<PathBuf> = langs
@@ -136,7 +138,9 @@ pub fn translate(request: &Translate) -> Result<Created, Diagnostics> {
                     None,
                     format!("{} is already in every language of the site", rel.display()),
                 )
-                .with_help("edit the translation that is there, or add a language to digest.yaml")));
+                .with_help(
+                    "edit the translation that is there, or add a language to digest.yaml",
+                )));
             }
             missing
         }
@@ -158,8 +162,7 @@ pub fn translate(request: &Translate) -> Result<Created, Diagnostics> {
         .collect();
     for (lang, target) in langs.iter().zip(&targets) {
         let mut fields = vec![
-            Field::set("title", "\"\"".into())
-                .with_note(format!("{from}: {}", original.title)),
+            Field::set("title", "\"\"".into()).with_note(format!("{from}: {}", original.title)),
             Field::set("date", date_text(&config, request.now)),
             Field::set("draft", "true".into()),
         ];
@@ -229,7 +232,10 @@ fn story_path(config: &Config, path: &str) -> Result<(String, String, Option<Lan
         }
     }
     if section.split('/').any(str::is_empty) && !section.is_empty() {
-        problems.push(Diagnostic::error(None, format!("`{path}` has an empty folder name")));
+        problems.push(Diagnostic::error(
+            None,
+            format!("`{path}` has an empty folder name"),
+        ));
     }
     if problems.has_errors() {
         return Err(problems);
@@ -252,11 +258,8 @@ fn languages(config: &Config, codes: &[String]) -> Result<Vec<Lang>, Diagnostics
                     None => format!("the site's languages are: {}", known.join(", ")),
                 };
                 problems.push(
-                    Diagnostic::error(
-                        None,
-                        format!("`{code}` is not one of the site's languages"),
-                    )
-                    .with_help(help),
+                    Diagnostic::error(None, format!("`{code}` is not one of the site's languages"))
+                        .with_help(help),
                 );
             }
         }
@@ -310,7 +313,10 @@ fn refuse_existing(
         .map(|(lang, file)| {
             Diagnostic::error(
                 None,
-                format!("{} already exists: the story is in `{lang}` already", file.display()),
+                format!(
+                    "{} already exists: the story is in `{lang}` already",
+                    file.display()
+                ),
             )
             .with_help("digest new never replaces a file; edit that one, or choose another slug")
         })
@@ -384,7 +390,8 @@ fn from_archetype(
     let (shown, bytes) = archetype(config, section, lang);
     let text = decode(&shown, &bytes).map_err(one)?;
     let (front, body) = split_front_matter(&shown, &text).map_err(|d| {
-        one(d.with_help("an archetype is a story's front matter between `---` lines, then its text"))
+        one(d
+            .with_help("an archetype is a story's front matter between `---` lines, then its text"))
     })?;
     let front = set_fields(front, fields);
     let story = format!("---\n{front}---\n{body}");
@@ -395,8 +402,14 @@ fn from_archetype(
             .unwrap_or(target)
             .to_string_lossy()
             .into_owned(),
-        kind: walk::classify(config, &target.strip_prefix("content").unwrap_or(target).to_string_lossy())
-            .map_err(|problem| one(problem(target)))?,
+        kind: walk::classify(
+            config,
+            &target
+                .strip_prefix("content")
+                .unwrap_or(target)
+                .to_string_lossy(),
+        )
+        .map_err(|problem| one(problem(target)))?,
         stamp: FileStamp {
             size: 0,
             modified_ns: 0,
@@ -411,7 +424,10 @@ fn from_archetype(
             let help = format!(
                 "the story was made from {}; correct the archetype{}",
                 shown.display(),
-                d.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default()
+                d.help
+                    .as_deref()
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default()
             );
             d.with_help(help)
         })
@@ -435,7 +451,9 @@ fn archetype(config: &Config, section: &str, lang: &Lang) -> (PathBuf, Vec<u8>) 
     names.push("article.md".to_string());
     let theme = Path::new("themes").join(&config.theme);
     let folders = [PathBuf::from("archetypes"), theme.join("archetypes")];
-    let on_disk = folders.iter().flat_map(|dir| names.iter().map(move |n| dir.join(n)));
+    let on_disk = folders
+        .iter()
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)));
     for rel in on_disk {
         if let Ok(bytes) = std::fs::read(config.root.join(&rel)) {
             return (rel, bytes);
@@ -468,7 +486,8 @@ fn set_fields(front: &str, fields: &[Field]) -> String {
         match at {
             Some(at) => {
                 let mut end = at + 1;
-                while end < lines.len() && (lines[end].starts_with(' ') || lines[end].starts_with('-'))
+                while end < lines.len()
+                    && (lines[end].starts_with(' ') || lines[end].starts_with('-'))
                 {
                     end += 1;
                 }
@@ -488,10 +507,8 @@ fn set_fields(front: &str, fields: &[Field]) -> String {
 
 fn write(config: &Config, target: &Path, text: &str) -> Result<(), Diagnostics> {
     super::create_new(&config.root.join(target), text.as_bytes()).map_err(|err| {
-        one(
-            Diagnostic::io(target, "write the story", &err)
-                .with_help("check that the content folder is writable"),
-        )
+        one(Diagnostic::io(target, "write the story", &err)
+            .with_help("check that the content folder is writable"))
     })
 }
 
@@ -515,8 +532,9 @@ fn unnamed_section(config: &Config, section: &str) -> Diagnostic {
 fn site_relative(root: &Path, file: &Path) -> Result<PathBuf, Diagnostics> {
     let not_found = || {
         one(
-            Diagnostic::error(None, format!("{} does not exist", file.display()))
-                .with_help("give the story's file, e.g. `digest new --translate content/news/x.ar.md`"),
+            Diagnostic::error(None, format!("{} does not exist", file.display())).with_help(
+                "give the story's file, e.g. `digest new --translate content/news/x.ar.md`",
+            ),
         )
     };
     let candidates = [file.to_path_buf(), root.join(file)];
@@ -529,13 +547,11 @@ fn site_relative(root: &Path, file: &Path) -> Result<PathBuf, Diagnostics> {
         .strip_prefix(&root)
         .map(Path::to_path_buf)
         .map_err(|_| {
-            one(
-                Diagnostic::error(
-                    None,
-                    format!("{} is not in the site's folder", file.display()),
-                )
-                .with_help("run digest in the site's folder, or point to it with --root"),
+            one(Diagnostic::error(
+                None,
+                format!("{} is not in the site's folder", file.display()),
             )
+            .with_help("run digest in the site's folder, or point to it with --root"))
         })
 }
 
@@ -556,8 +572,9 @@ struct OriginalImage {
 fn read_story(config: &Config, rel: &Path) -> Result<(SourceKind, Original), Diagnostics> {
     let not_story = || {
         one(
-            Diagnostic::error(None, format!("{} is not a story", rel.display()))
-                .with_help("give a story's Markdown file under content/, e.g. content/news/x.ar.md"),
+            Diagnostic::error(None, format!("{} is not a story", rel.display())).with_help(
+                "give a story's Markdown file under content/, e.g. content/news/x.ar.md",
+            ),
         )
     };
     let in_content = rel.strip_prefix("content").map_err(|_| not_story())?;
@@ -578,7 +595,11 @@ fn read_story(config: &Config, rel: &Path) -> Result<(SourceKind, Original), Dia
         },
     };
     let parsed = parse_article(&file, &bytes, &ParseSettings::new(config));
-    let errors: Diagnostics = parsed.problems.into_iter().filter(Diagnostic::is_error).collect();
+    let errors: Diagnostics = parsed
+        .problems
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
     let Some(article) = parsed.article.filter(|_| errors.is_empty()) else {
         return Err(errors);
     };
@@ -593,7 +614,10 @@ fn read_story(config: &Config, rel: &Path) -> Result<(SourceKind, Original), Dia
         }),
         Some(Value::Mapping(map)) => map.get("src").map(|src| OriginalImage {
             src: key_text(src),
-            alt: map.get("alt").map(key_text).filter(|a| !a.trim().is_empty()),
+            alt: map
+                .get("alt")
+                .map(key_text)
+                .filter(|a| !a.trim().is_empty()),
         }),
         _ => None,
     };
@@ -618,7 +642,12 @@ fn read_topics(config: &Config) -> Result<Topics, Diagnostics> {
 /// The original's topics for a version in `to`: each topic of tags.yaml
 /// as its label in `to` (its key if it has none); the free labels of the
 /// original's edition, which mean nothing in another, apart.
-fn carried_topics(topics: &Topics, tags: &[String], from: &Lang, to: &Lang) -> (Vec<String>, Vec<String>) {
+fn carried_topics(
+    topics: &Topics,
+    tags: &[String],
+    from: &Lang,
+    to: &Lang,
+) -> (Vec<String>, Vec<String>) {
     let mut carried = Vec::new();
     let mut untranslated = Vec::new();
     for tag in tags {

@@ -26,7 +26,10 @@ pub fn copy(root: &Path, name: &str) -> Result<Copied, Diagnostic> {
     check_slug(name).map_err(|why| {
         Diagnostic::error(
             None,
-            format!("`{name}` cannot name a theme folder: {}", why.replacen("the slug", "the name", 1)),
+            format!(
+                "`{name}` cannot name a theme folder: {}",
+                why.replacen("the slug", "the name", 1)
+            ),
         )
         .with_help("use letters, digits and hyphens, e.g. `digest theme copy my-theme`")
     })?;
@@ -42,9 +45,13 @@ pub fn copy(root: &Path, name: &str) -> Result<Copied, Diagnostic> {
             Ok(()) => copied.written.push(rel),
             Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => copied.kept.push(rel),
             Err(err) => {
-                return Err(Diagnostic::io(&rel, "write the theme file", &err).with_help(
-                    format!("check that {} is writable ({})", dir.display(), io_reason(&err)),
-                ));
+                return Err(
+                    Diagnostic::io(&rel, "write the theme file", &err).with_help(format!(
+                        "check that {} is writable ({})",
+                        dir.display(),
+                        io_reason(&err)
+                    )),
+                );
             }
         }
     }
