@@ -5,7 +5,7 @@
 //! `DIGEST_KILL_ITERATIONS` (default 50) sets how many builds the kill test
 //! kills; `DIGEST_KILL_SEED` replays a run (each run prints its seed).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Output, Stdio};

@@ -2,7 +2,7 @@
 //! what a cold build of the same sources produces, and unchanged pages are
 //! not rendered again.
 
-mod common;
+use crate::common;
 
 use common::Fixture;
 use digest::BuildOptions;

@@ -4,11 +4,11 @@
 //! as it was. Cases that must *work* (BOM, CRLF) or must not hang or crash
 //! (symlink loops, pipes, huge and deeply nested articles) are here too.
 //!
-//! File cases live in `tests/bad_input/<case>/`: `site/` is laid over the
+//! File cases live in `tests/suite/fixtures/bad_input/<case>/`: `site/` is laid over the
 //! good site, `remove` lists files to delete from it, `expected` is the
 //! exact output on stderr.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -110,10 +110,10 @@ fn assert_rejected(f: &Fixture, before: &BTreeMap<String, Vec<u8>>, expected: &s
 }
 
 fn case_dir(case: &str) -> PathBuf {
-    common::repo().join("tests/bad_input").join(case)
+    common::repo().join("tests/suite/fixtures/bad_input").join(case)
 }
 
-/// Lays `tests/bad_input/<case>/` over a published good site and builds.
+/// Lays `tests/suite/fixtures/bad_input/<case>/` over a published good site and builds.
 fn check_case(case: &str) {
     let f = good_site();
     let before = publish(&f);
@@ -147,7 +147,7 @@ macro_rules! file_cases {
             }
         )*
 
-        /// Every folder under tests/bad_input/ is a case that runs.
+        /// Every folder under tests/suite/fixtures/bad_input/ is a case that runs.
         const FILE_CASES: &[&str] = &[$(stringify!($case)),*];
     };
 }
@@ -192,7 +192,7 @@ file_cases! {
 #[test]
 fn every_case_folder_is_listed() {
     // A case folder that no test runs would be a case silently skipped.
-    let mut folders: Vec<String> = std::fs::read_dir(common::repo().join("tests/bad_input"))
+    let mut folders: Vec<String> = std::fs::read_dir(common::repo().join("tests/suite/fixtures/bad_input"))
         .unwrap()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().unwrap().is_dir())

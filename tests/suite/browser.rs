@@ -1,6 +1,6 @@
 //! End-to-end checks in headless Chromium.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -3,7 +3,7 @@
 //! repository's default theme with the example site's configuration.
 //!
 //! Shared by the fuzz target (`fuzz/fuzz_targets/content_pipeline.rs`) and
-//! the test that replays the inputs it found (`tests/fuzz_regressions.rs`),
+//! the test that replays the inputs it found (`tests/suite/fuzz_regressions.rs`),
 //! so a regression input runs exactly as it did under the fuzzer.
 
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! related stories, monthly archives, and the warnings and errors writers
 //! see.
 
-mod common;
+use crate::common;
 
 use common::Fixture;
 

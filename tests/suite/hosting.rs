@@ -3,7 +3,7 @@
 //! Open Graph and Twitter tags, a base URL with a sub-path, and stylesheets
 //! with a content hash in their names.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

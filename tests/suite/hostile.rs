@@ -7,7 +7,7 @@
 //! minify-html rightly leaves `<` unescaped where HTML allows it (inside
 //! quoted attributes, inside `<title>`), so the bytes alone prove nothing.
 
-mod common;
+use crate::common;
 
 use common::{Fixture, Page};
 

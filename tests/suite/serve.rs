@@ -1,6 +1,6 @@
 //! `digest serve`: the preview server, run in-process on a free port.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::sync::Arc;

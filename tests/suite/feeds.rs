@@ -2,7 +2,7 @@
 //! feed must parse with a real feed parser (feed-rs), be valid Atom or JSON
 //! Feed, and carry the newest entries of its edition or topic.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashSet};
 

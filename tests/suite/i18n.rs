@@ -2,7 +2,7 @@
 //! alternates, UI strings with CLDR plural forms, local dates, reading time
 //! and bidirectional text safety, checked on built pages.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //! minify-html, although digest minifies a partial shared by many pages
 //! (an article's card) once per build and the article body apart.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 //! `digest build`: fixture sites in, pages out.
 
-mod common;
+use crate::common;
 
 use common::Fixture;
 

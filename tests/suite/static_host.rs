@@ -4,7 +4,7 @@
 //! sitemap and robots.txt — and every one must be there, at the root of a
 //! host and under a sub-path.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::time::Duration;
