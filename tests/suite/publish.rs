@@ -140,6 +140,7 @@ fn builds_killed_at_random_moments_never_break_the_published_site() {
         .unwrap_or(50);
     let (mut random, seed) = Random::seeded();
     eprintln!("DIGEST_KILL_SEED={seed}");
+    // Big enough that a build takes a noticeable time.
     let f = Site::new().stories(150);
     let (sites, mut build_time) = references(&f);
     assert!(sites[0].len() > 800, "{} files", sites[0].len());

@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use digest::error::BuildError;
 use digest::{BuildOptions, BuildReport};
 
-use super::page::{Built, Files};
+use super::built::{Built, Files};
 
 /// The repository's root (where the example site and theme live).
 pub fn repo() -> PathBuf {
