@@ -1,6 +1,6 @@
 //! Rebuilding the served site when its sources change.
 //!
-//! One [`Builder`] owns the build state and the in-memory sink for the
+//! One [`Builder`] owns the saved and warm state and the in-memory sink for the
 //! server's lifetime, so every rebuild is incremental. Builds run one at a
 //! time on a blocking thread (`build` uses rayon); changes that arrive
 //! during a build are gathered into the next one.
@@ -13,14 +13,15 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::reload::Live;
 use super::{Rebuild, Reporter, ServeEvent};
-use crate::cache::BuildState;
-use crate::write::{MemorySink, Pages};
+use crate::publish::sink::{MemorySink, Pages};
+use crate::state::{Saved, Warm};
 use crate::{BuildOptions, build};
 
 /// Everything a build needs, kept between builds.
 pub(super) struct Builder {
     options: BuildOptions,
-    state: BuildState,
+    saved: Saved,
+    warm: Warm,
     sink: MemorySink,
 }
 
@@ -28,7 +29,8 @@ impl Builder {
     pub(super) fn new(options: BuildOptions) -> Builder {
         Builder {
             options,
-            state: BuildState::default(),
+            saved: Saved::default(),
+            warm: Warm::default(),
             sink: MemorySink::new(),
         }
     }
@@ -42,8 +44,13 @@ impl Builder {
     pub(super) fn run(&mut self, changed: Vec<PathBuf>) -> Rebuild {
         let started = Instant::now();
         // The watcher says what changed: the build need not walk content/.
-        self.state.changes = Some(changed.clone());
-        let outcome = build(&self.options, &mut self.state, &mut self.sink);
+        let outcome = build(
+            &self.options,
+            Some(&changed),
+            &mut self.saved,
+            &mut self.warm,
+            &mut self.sink,
+        );
         Rebuild {
             changed,
             outcome,

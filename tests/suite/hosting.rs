@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::common::{CONFIG, Files, Site, Story};
+use crate::common::{CONFIG, Files, Loaded, Site, Story};
 
 const SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const XHTML: &str = "http://www.w3.org/1999/xhtml";
@@ -227,47 +227,49 @@ fn a_sitemap_index_splits_the_sitemap_above_50000_urls() {
     // and together the parts list every page once, 50,000 at most each.
     let site = Site::example();
     let options = site.options();
-    let mut state = digest::cache::BuildState::default();
-    let loaded = digest::load_site(&options, &mut state).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = Loaded::new(&options.root);
     let (mut pages, problems) =
-        digest::plan::plan(&loaded.config, &loaded.site, loaded.assets.clone());
+        digest::output::plan::plan(&loaded.config, &loaded.site, Vec::new());
     assert!(!problems.has_errors());
-    let limit = digest::feeds::SITEMAP_LIMIT;
-    let in_sitemap = |pages: &[digest::plan::Page]| {
+    let limit = digest::output::plan::SITEMAP_LIMIT;
+    let in_sitemap = |pages: &[digest::output::plan::Page]| {
         pages
             .iter()
-            .filter(|p| digest::feeds::in_sitemap(p))
+            .filter(|p| digest::output::plan::in_sitemap(p))
             .count()
     };
     assert_eq!(
-        digest::plan::sitemap_pages(in_sitemap(&pages)).len(),
+        digest::output::plan::sitemap_pages(in_sitemap(&pages)).len(),
         1,
         "a small site has one sitemap"
     );
     let extra = limit + 1 - in_sitemap(&pages) + 10;
     pages.extend((0..extra).map(|n| {
-        digest::plan::Page::new(
+        digest::output::plan::Page::new(
             digest::urls::Route::dir(["en", "archive", &format!("story-{n}")]),
-            digest::plan::PageKind::Front,
+            digest::output::plan::PageKind::Front,
         )
     }));
     let listed = in_sitemap(&pages);
     assert_eq!(listed, limit + 11);
-    let files = digest::plan::sitemap_pages(listed);
+    let files = digest::output::plan::sitemap_pages(listed);
     let names: Vec<String> = files.iter().map(|p| p.route.output_path()).collect();
     assert_eq!(names, ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml"]);
 
-    let sources = digest::views::Sources {
+    let sources = digest::output::views::sources::Sources {
         config: &loaded.config,
         site: &loaded.site,
         locales: &loaded.theme.locales,
         settings: &loaded.settings,
     };
-    let render = |page: &digest::plan::Page| {
-        let digest::plan::PageKind::Sitemap { part, parts } = page.kind else {
+    let render = |page: &digest::output::plan::Page| {
+        let digest::output::plan::PageKind::Sitemap { part, parts } = page.kind else {
             panic!("not a sitemap: {page:?}");
         };
-        String::from_utf8(digest::feeds::sitemap(&sources, &pages, part, parts)).unwrap()
+        String::from_utf8(digest::output::sitemap::sitemap(
+            &sources, &pages, part, parts,
+        ))
+        .unwrap()
     };
     let index = render(&files[0]);
     let doc = roxmltree::Document::parse(&index).unwrap();
@@ -291,7 +293,7 @@ fn a_sitemap_index_splits_the_sitemap_above_50000_urls() {
     let all: BTreeSet<&String> = first.keys().chain(second.keys()).collect();
     let expected: BTreeSet<String> = pages
         .iter()
-        .filter(|p| digest::feeds::in_sitemap(p))
+        .filter(|p| digest::output::plan::in_sitemap(p))
         .map(|p| p.route.permalink(&loaded.config.base_url))
         .collect();
     assert_eq!(all, expected.iter().collect::<BTreeSet<_>>());

@@ -322,7 +322,7 @@ fn builds_told_what_changed_equal_cold_builds_after_random_changes() {
                 .all(|p| before.contains_key(p) && after.contains_key(p)),
         );
         preview
-            .build(Some(changed))
+            .build(Some(&changed))
             .unwrap_or_else(|e| panic!("round {round}: the build failed:\n{e}"));
         let differing = differences(&preview.files(), &cold(&f));
         assert!(

@@ -37,7 +37,7 @@ fn assert_each_page_is_its_plain_self_minified(f: &Site) -> BTreeMap<String, Vec
     );
     assert!(plain.len() > 10, "{} pages", plain.len());
     for (path, html) in &plain {
-        let expected = digest::minify::minify(html);
+        let expected = digest::html::minify::minify(html);
         assert!(
             minified[path] == expected,
             "{path} differs from its unminified page minified:\n{}\n\nexpected:\n{}",

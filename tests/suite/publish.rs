@@ -96,7 +96,7 @@ fn assert_clean(f: &Site) {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["lock", "spare", "state.bin"]);
+    assert_eq!(names, ["articles.bin", "lock", "publish.bin", "spare"]);
 }
 
 /// A small random number generator (xorshift), seeded per run.
@@ -206,7 +206,7 @@ fn a_build_killed_between_the_swap_and_saving_its_state_is_not_trusted() {
     let cache = digest::cache_dir_for(&output);
     set_version(&f, Version::A);
     let site_a = f.build().into_files();
-    let mut state_a = digest::cache::BuildState::load(&cache);
+    let mut state_a = digest::publish::protocol::PublishState::load(&cache);
     set_version(&f, Version::B);
     f.build();
     // What the kill leaves: the state saved just before rendering (the

@@ -11,12 +11,13 @@
 use std::path::{Path, PathBuf};
 
 use digest::config::Config;
-use digest::load::{FileStamp, SourceFile, SourceKind};
-use digest::parse::{ParseSettings, parse_article};
-use digest::render::Renderer;
-use digest::site::Site;
-use digest::theme::Theme;
-use digest::topics::Topics;
+use digest::content::front_matter::{ParseSettings, parse_article};
+use digest::content::walk::{SourceFile, SourceKind};
+use digest::files::FileStamp;
+use digest::output::render::Renderer;
+use digest::site::model::Site;
+use digest::site::topics::Topics;
+use digest::theme::load::Theme;
 
 /// What every input is run with.
 pub struct Pipeline {
@@ -34,8 +35,7 @@ impl Pipeline {
     /// The example site's configuration, topics and theme, from `repo`.
     pub fn new(repo: &Path) -> Pipeline {
         let config = Config::load(repo).expect("the example configuration loads");
-        let theme = Theme::load(&config, digest::render::register_functions)
-            .unwrap_or_else(|d| panic!("the default theme loads: {d}"));
+        let theme = Theme::load(&config).unwrap_or_else(|d| panic!("the default theme loads: {d}"));
         Pipeline {
             settings: ParseSettings::new(&config),
             tags: std::fs::read(repo.join("content/tags.yaml")).expect("tags.yaml"),
@@ -98,18 +98,19 @@ impl Pipeline {
         if problems.has_errors() {
             return;
         }
-        let (pages, problems) = digest::plan::plan(&self.config, &site, Vec::new());
+        let (pages, problems) = digest::output::plan::plan(&self.config, &site, Vec::new());
         if problems.has_errors() {
             return;
         }
-        let renderer = Renderer {
-            config: &self.config,
-            site: &site,
-            theme: &self.theme,
-            settings: &self.settings,
-            pages: &pages,
-            minifier: &Default::default(),
-        };
+        let minifier = Default::default();
+        let renderer = Renderer::new(
+            &self.config,
+            &site,
+            &self.theme,
+            &self.settings,
+            &pages,
+            &minifier,
+        );
         for page in &pages {
             let path = page.route.output_path();
             let bytes = match renderer.render(page) {

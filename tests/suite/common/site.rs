@@ -211,8 +211,9 @@ impl Site {
     pub fn in_memory(&self) -> InMemory {
         InMemory {
             options: self.options(),
-            state: digest::cache::BuildState::default(),
-            sink: digest::write::MemorySink::new(),
+            saved: digest::state::Saved::default(),
+            warm: digest::state::Warm::default(),
+            sink: digest::publish::sink::MemorySink::new(),
         }
     }
 
@@ -249,16 +250,22 @@ impl Site {
 /// between builds, told which files changed.
 pub struct InMemory {
     options: BuildOptions,
-    state: digest::cache::BuildState,
-    sink: digest::write::MemorySink,
+    saved: digest::state::Saved,
+    warm: digest::state::Warm,
+    sink: digest::publish::sink::MemorySink,
 }
 
 impl InMemory {
     /// Builds; `changed` names the files (relative to the site's folder)
     /// changed since the last build, or is `None` when that is not known.
-    pub fn build(&mut self, changed: Option<Vec<PathBuf>>) -> Result<BuildReport, BuildError> {
-        self.state.changes = changed;
-        digest::build(&self.options, &mut self.state, &mut self.sink)
+    pub fn build(&mut self, changed: Option<&[PathBuf]>) -> Result<BuildReport, BuildError> {
+        digest::build(
+            &self.options,
+            changed,
+            &mut self.saved,
+            &mut self.warm,
+            &mut self.sink,
+        )
     }
 
     /// Every file it would serve now.
@@ -272,6 +279,54 @@ impl InMemory {
                 .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
                 .collect(),
         )
+    }
+}
+
+/// A site's model and theme, made by the build's own stages from its
+/// folder, for tests that look inside a build.
+pub struct Loaded {
+    pub config: digest::config::Config,
+    pub theme: digest::theme::load::Theme,
+    pub settings: digest::content::front_matter::ParseSettings,
+    pub site: digest::site::model::Site,
+}
+
+impl Loaded {
+    /// Loads the site at `root`; panics on any error.
+    pub fn new(root: &std::path::Path) -> Loaded {
+        let mut problems = digest::error::Diagnostics::new();
+        let config = digest::config::stage(root, None).unwrap_or_else(|e| panic!("{e}"));
+        let theme = digest::theme::load::Theme::load(&config).unwrap_or_else(|e| panic!("{e}"));
+        let walk = digest::content::walk::stage(
+            &config,
+            digest::files::Changes::default(),
+            &mut None,
+            &mut problems,
+        );
+        let settings = digest::content::front_matter::ParseSettings::new(&config);
+        let (articles, _) = digest::content::articles::stage(
+            &config,
+            &walk.files,
+            &settings,
+            &digest::BuildOptions::default(),
+            &mut Default::default(),
+            &mut problems,
+        );
+        let topics = digest::site::topics::stage(&config, &walk.files, &mut problems);
+        let (site, more) = digest::site::model::Site::build_reusing(
+            &config,
+            articles,
+            topics,
+            &mut Default::default(),
+        );
+        problems.extend(more);
+        assert!(!problems.has_errors(), "{problems}");
+        Loaded {
+            config,
+            theme,
+            settings,
+            site,
+        }
     }
 }
 

@@ -24,7 +24,7 @@ use memchr::memmem;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::nesting::{self, Reading, is_one_of};
+use crate::html::nesting::{self, Reading, is_one_of};
 
 /// How deep HTML may nest for minify-html, whose parser recurses once per
 /// level, to run safely on a worker thread's stack.

@@ -4,23 +4,20 @@
 //! (in [`Theme::load`]) and each page is independent, so rendering is
 //! embarrassingly parallel.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use serde::Serialize;
-use tera::{Kwargs, State, TeraResult};
 
-use crate::config::Config;
+use crate::config::{Config, RawHtml};
+use crate::content::front_matter::ParseSettings;
 use crate::error::Diagnostic;
-use crate::feeds;
-use crate::i18n::Locales;
-use crate::minify::{MAX_MINIFY_DEPTH, Minifier, minify, random_token};
-use crate::nesting::{self, Reading};
-use crate::parse::ParseSettings;
-use crate::plan::{Page, PageKind};
-use crate::site::Site;
-use crate::theme::{Theme, template_errors};
-use crate::views::{ArticleView, Common, EditionsView, ListView, Sources, TopicEntry};
+use crate::html::minify::{MAX_MINIFY_DEPTH, Minifier, minify, random_token};
+use crate::html::nesting::{self, Reading};
+use crate::output::feeds;
+use crate::output::plan::{Page, PageKind};
+use crate::output::sitemap;
+use crate::output::views::contract::{ArticleView, Common, EditionsView, ListView, TopicEntry};
+use crate::output::views::sources::Sources;
+use crate::site::model::Site;
+use crate::theme::load::{Theme, template_errors};
 
 /// Renders pages of one site with one theme.
 pub struct Renderer<'a> {
@@ -41,7 +38,29 @@ struct WithCommon<'a, T: Serialize> {
     body: T,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// A renderer for `pages` of `site`, minifying partials with `minifier`
+    /// (whose memory it first bounds to what this site needs).
+    pub fn new(
+        config: &'a Config,
+        site: &'a Site,
+        theme: &'a Theme,
+        settings: &'a ParseSettings,
+        pages: &'a [Page],
+        minifier: &'a Minifier,
+    ) -> Renderer<'a> {
+        // Room for each article's card in each language and a few versions more.
+        minifier.bound(8 * site.articles.len() + 10_000);
+        Renderer {
+            config,
+            site,
+            theme,
+            settings,
+            pages,
+            minifier,
+        }
+    }
+
     fn sources(&self) -> Sources<'_> {
         Sources {
             config: self.config,
@@ -92,9 +111,9 @@ impl Renderer<'_> {
                 format,
             } => feeds::feed(&sources, lang, *topic, *format)?,
             PageKind::Sitemap { part, parts } => {
-                feeds::sitemap(&sources, self.pages, *part, *parts)
+                sitemap::sitemap(&sources, self.pages, *part, *parts)
             }
-            PageKind::Robots => feeds::robots(self.config).into_bytes(),
+            PageKind::Robots => sitemap::robots(self.config).into_bytes(),
             PageKind::Asset { .. } => return Ok(None),
         };
         Ok(Some(html))
@@ -104,7 +123,7 @@ impl Renderer<'_> {
     /// HTML that digest wrote itself (not raw HTML kept as written) and
     /// nests shallowly enough for the minifier's recursive parser.
     fn minify_body(&self, body: String) -> String {
-        if self.settings.markdown.raw_html == crate::config::RawHtml::Allow
+        if self.settings.markdown.raw_html == RawHtml::Allow
             || nesting::max_depth(&body, Reading::WellFormed) > MAX_MINIFY_DEPTH
         {
             return body;
@@ -113,7 +132,7 @@ impl Renderer<'_> {
     }
 
     /// A page from template `name`, minified if the site is. Its partials
-    /// are minified once per build (see [`crate::minify`]).
+    /// are minified once per build (see [`crate::html::minify`]).
     fn page<T: Serialize>(
         &self,
         name: &str,
@@ -203,68 +222,4 @@ fn fill_slot(page: Vec<u8>, slot: &[u8], content: &[u8]) -> Vec<u8> {
         }
         None => page,
     }
-}
-
-/// Registers digest's template functions:
-/// - `t(key, count?, lang?, …)`: a UI string in the page's language (or
-///   `lang`), with the plural form for `count` and `{name}` placeholders
-///   filled from the other arguments;
-/// - `asset(path)`: the published (fingerprinted) URL of a theme file;
-/// - `number(n, lang?)`: a number in the language's digits.
-pub fn register_functions(
-    tera: &mut tera::Tera,
-    locales: &Arc<Locales>,
-    assets: &HashMap<String, String>,
-) {
-    let strings = locales.clone();
-    tera.register_function(
-        "t",
-        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
-            let key: &str = kwargs.must_get("key")?;
-            let lang = page_lang(&kwargs, state)?;
-            let count: Option<i64> = kwargs.get("count")?;
-            let mut args = Vec::new();
-            for (name, value) in kwargs.iter() {
-                let name = name.to_string();
-                if !matches!(name.as_str(), "key" | "count" | "lang") {
-                    args.push((name, value.to_string()));
-                }
-            }
-            let args: Vec<(&str, String)> =
-                args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-            let locale = find_locale(&strings, &lang)?;
-            locale.text(key, count, &args).map_err(tera::Error::message)
-        },
-    );
-    let numbers = locales.clone();
-    tera.register_function(
-        "number",
-        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
-            let n: i64 = kwargs.must_get("n")?;
-            let lang = page_lang(&kwargs, state)?;
-            Ok(find_locale(&numbers, &lang)?.number(n))
-        },
-    );
-    let assets = assets.clone();
-    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let path: &str = kwargs.must_get("path")?;
-        assets.get(path.trim_start_matches('/')).cloned().ok_or_else(|| {
-            tera::Error::message(format!("the theme has no static file `{path}` (looked in the theme's static/ folder)"))
-        })
-    });
-}
-
-fn page_lang(kwargs: &Kwargs, state: &State) -> TeraResult<String> {
-    match kwargs.get::<&str>("lang")? {
-        Some(lang) => Ok(lang.to_string()),
-        None => state.get::<String>("lang")?.ok_or_else(|| {
-            tera::Error::message("`lang` is not set for this page: pass lang=\"…\"")
-        }),
-    }
-}
-
-fn find_locale<'a>(locales: &'a Locales, lang: &str) -> TeraResult<&'a crate::i18n::LocaleData> {
-    crate::config::Lang::parse(lang)
-        .and_then(|l| locales.find(&l))
-        .ok_or_else(|| tera::Error::message(format!("`{lang}` is not one of the site's languages")))
 }

@@ -10,13 +10,15 @@ use std::sync::{Arc, OnceLock};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::article::{Article, Image, PubDate, SourceLink, TagRef};
 use crate::config::{Config, Lang, RawHtml};
+use crate::content::article::{Article, Image, SourceLink, TagRef};
+use crate::content::markdown::{self, MarkdownOptions, Place};
+use crate::content::walk::{SourceFile, SourceKind};
+use crate::dates::{PubDate, parse_date};
 use crate::error::{Diagnostic, Location};
-use crate::load::{SourceFile, SourceKind};
-use crate::markdown::{self, MarkdownOptions, Place};
-use crate::plan::routes;
-use crate::yaml::{YamlSource, key_text};
+use crate::hash::version_of;
+use crate::urls::{self, check_slug};
+use crate::yaml::{YamlSource, decode, key_text};
 
 /// Everything parsing depends on besides the file itself. When it changes,
 /// cached parses are stale.
@@ -62,8 +64,8 @@ impl ParseSettings {
     pub fn place(&self, lang: &Lang, section: &str, slug: &str) -> Place {
         let base = &self.markdown.base_path;
         Place {
-            page: routes::article_page(lang, section, slug).href_under(base),
-            folder: routes::content_folder(section).href_under(base),
+            page: urls::article_page(lang, section, slug).href_under(base),
+            folder: urls::content_folder(section).href_under(base),
         }
     }
 
@@ -211,64 +213,6 @@ fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-/// Renders the body of an article that came from the cache.
-pub fn render_body(
-    article: &Article,
-    root: &Path,
-    settings: &ParseSettings,
-) -> Result<Arc<str>, Diagnostic> {
-    if let Some(body) = article.body.get() {
-        return Ok(body.clone());
-    }
-    let bytes = std::fs::read(root.join(&article.path))
-        .map_err(|err| Diagnostic::io(&article.path, "read the article", &err))?;
-    if version_of(&article.path, &bytes) != article.version {
-        return Err(Diagnostic::in_file(
-            &article.path,
-            "the file changed while the site was being built",
-        )
-        .with_help("build again"));
-    }
-    let text = decode(&article.path, &bytes)?;
-    let (_, body) = split_front_matter(&article.path, &text)?;
-    let place = settings.place(&article.lang, &article.section, &article.slug);
-    let html: Arc<str> = Arc::from(markdown::render(body, &settings.markdown, &place).html);
-    Ok(article.body.get_or_init(|| html).clone())
-}
-
-/// A file's identity for caches: its path and its bytes.
-pub fn version_of(path: &Path, bytes: &[u8]) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(path.to_string_lossy().as_bytes());
-    hasher.update(&[0]);
-    hasher.update(bytes);
-    hasher.digest()
-}
-
-/// UTF-8 text with any byte-order mark removed and CRLF line ends made LF.
-pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|err| {
-        let offset = err.valid_up_to();
-        let valid = std::str::from_utf8(&bytes[..offset]).expect("valid up to here");
-        let line = valid.matches('\n').count() + 1;
-        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Diagnostic::error(
-            Some(Location::new(path, line, column)),
-            format!(
-                "the file is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {offset})",
-                bytes[offset]
-            ),
-        )
-        .with_help("save the file with UTF-8 encoding")
-    })?;
-    Ok(if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    })
 }
 
 /// Splits `---\n<yaml>\n---\n<body>`; the YAML starts on line 2.
@@ -556,49 +500,6 @@ impl Fields<'_, '_> {
     }
 }
 
-/// A slug is one URL path segment: no separators, no dot segments, nothing
-/// a URL or a file system would read specially.
-pub fn check_slug(slug: &str) -> Result<(), String> {
-    if slug.is_empty() {
-        return Err("the slug is empty".into());
-    }
-    if slug == "." || slug == ".." {
-        return Err(format!(
-            "the slug `{slug}` would point at a folder instead of naming a page in it"
-        ));
-    }
-    if slug.starts_with('.') {
-        return Err(format!(
-            "the slug `{slug}` starts with a dot, which makes a hidden folder many hosts do not serve"
-        ));
-    }
-    if let Some(bad) = slug.chars().find(|c| matches!(c, '/' | '\\')) {
-        return Err(format!(
-            "the slug `{slug}` contains `{bad}`, which would make it more than one path segment"
-        ));
-    }
-    if let Some(bad) = slug
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.') || is_combining_mark(*c)))
-    {
-        let shown = if bad.is_whitespace() {
-            "a space".to_string()
-        } else {
-            format!("`{bad}`")
-        };
-        return Err(format!(
-            "the slug `{slug}` contains {shown}, which is not safe in a URL"
-        ));
-    }
-    Ok(())
-}
-
-/// Arabic diacritics and other combining marks: part of a word, not
-/// punctuation.
-fn is_combining_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
-}
-
 /// An image path from front matter as a URL: absolute URLs stay, `/x.jpg`
 /// gets the base path, `x.jpg` is relative to the article's folder; paths
 /// come out percent-encoded, as links are.
@@ -608,101 +509,8 @@ fn resolve_asset_url(src: &str, section: &str, base_path: &str) -> String {
     }
     match src.strip_prefix('/') {
         Some(rooted) => markdown::resolve(base_path, rooted),
-        None => markdown::resolve(&routes::content_folder(section).href_under(base_path), src),
+        None => markdown::resolve(&urls::content_folder(section).href_under(base_path), src),
     }
-}
-
-/// Reads a date as written in front matter: a date, a date and time, or an
-/// RFC 3339 timestamp.
-pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<PubDate, String> {
-    let text = text.trim();
-    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
-        // A `Z` offset is UTC; a numeric one is the wall clock minus UTC.
-        let offset_seconds = text
-            .parse::<jiff::civil::DateTime>()
-            .and_then(|civil| civil.to_zoned_datetime(jiff::tz::TimeZone::UTC))
-            .map_or(0, |z| z.timestamp().as_second() - timestamp.as_second());
-        let offset =
-            jiff::tz::Offset::from_seconds(offset_seconds as i32).unwrap_or(jiff::tz::Offset::UTC);
-        return Ok(PubDate::new(timestamp, offset));
-    }
-    let civil = match text.parse::<jiff::civil::DateTime>() {
-        Ok(civil) => civil,
-        Err(err) => {
-            let shaped = text.len() >= 10
-                && text.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
-                    if i == 4 || i == 7 {
-                        *b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                });
-            let western: String = text.chars().map(western_digit).collect();
-            return Err(if shaped {
-                let why = impossible_day(&text[..10])
-                    .or_else(|| impossible_time(&text[10..]))
-                    .unwrap_or_else(|| jiff_reason(&err));
-                format!("`{text}` is not a real date or time: {why}")
-            } else if western != text && parse_date(&western, tz).is_ok() {
-                format!(
-                    "`{text}` is written with Arabic-Indic digits; write dates with the digits 0-9: {western}"
-                )
-            } else {
-                format!("`{text}` is not a date digest can read")
-            });
-        }
-    };
-    let zoned = civil
-        .to_zoned_datetime(tz.clone())
-        .map_err(|err| format!("`{text}` does not exist in the site's time zone: {err}"))?;
-    Ok(PubDate::new(zoned.timestamp(), zoned.offset()))
-}
-
-/// Why a `YYYY-MM-DD` that jiff refused names no day of the calendar, in
-/// words an editor reads at a glance ("2021-02 has only 28 days").
-fn impossible_day(ymd: &str) -> Option<String> {
-    let year: i16 = ymd[..4].parse().ok()?;
-    let month: i8 = ymd[5..7].parse().ok()?;
-    let day: i8 = ymd[8..10].parse().ok()?;
-    if !(1..=12).contains(&month) {
-        return Some(format!("there is no month {month}"));
-    }
-    let days = jiff::civil::Date::new(year, month, 1).ok()?.days_in_month();
-    if day == 0 {
-        return Some("there is no day 0".to_string());
-    }
-    (day > days).then(|| format!("{}-{month:02} has only {days} days", &ymd[..4]))
-}
-
-/// Why the time after a date (` 25:00`, `T10:61`) names no time of day.
-fn impossible_time(time: &str) -> Option<String> {
-    let time = time.strip_prefix([' ', 'T'])?;
-    let mut parts = time.split(':');
-    let hour: u32 = parts.next()?.parse().ok()?;
-    let minute: u32 = parts.next()?.get(..2)?.parse().ok()?;
-    if hour > 23 {
-        return Some(format!("there is no hour {hour} (hours run from 00 to 23)"));
-    }
-    (minute > 59).then(|| format!("there is no minute {minute} (minutes run from 00 to 59)"))
-}
-
-/// `٣` and `۳` (Arabic-Indic and Persian digits) as `3`; other characters
-/// as they are.
-fn western_digit(c: char) -> char {
-    match c {
-        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-        c => c,
-    }
-}
-
-fn jiff_reason(err: &jiff::Error) -> String {
-    let text = err.to_string();
-    let text = text
-        .strip_prefix("parsed date is not valid: ")
-        .unwrap_or(&text);
-    text.strip_prefix("failed to parse two digit integer as ")
-        .map_or_else(|| text.to_string(), |rest| rest.to_string())
 }
 
 /// Finds `needle` on line `from` or a following line: its 0-based line and
@@ -717,7 +525,7 @@ fn locate_in(lines: &[&str], from: usize, needle: &str) -> Option<(usize, usize)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::FileStamp;
+    use crate::files::FileStamp;
 
     fn file(path: &str) -> SourceFile {
         SourceFile {
@@ -824,40 +632,6 @@ mod tests {
             p.problems[0].to_string(),
             "error: content/news/x.ar.md:2:8: the file is not valid UTF-8 (invalid byte 0xFF at byte offset 11)\n  help: save the file with UTF-8 encoding"
         );
-    }
-
-    #[test]
-    fn dates_without_offset_use_the_site_time_zone() {
-        let tz = jiff::tz::TimeZone::get("Asia/Baghdad").unwrap();
-        assert_eq!(
-            parse_date("2021-12-30", &tz).unwrap().rfc3339(),
-            "2021-12-30T00:00:00+03:00"
-        );
-        assert_eq!(
-            parse_date("2021-12-30 09:15", &tz).unwrap().rfc3339(),
-            "2021-12-30T09:15:00+03:00"
-        );
-        assert_eq!(
-            parse_date("2021-12-30T09:15:00Z", &tz).unwrap().rfc3339(),
-            "2021-12-30T09:15:00+00:00"
-        );
-        assert_eq!(
-            parse_date("30/12/2021", &tz).unwrap_err(),
-            "`30/12/2021` is not a date digest can read"
-        );
-    }
-
-    #[test]
-    fn slugs_must_be_one_safe_segment() {
-        assert!(check_slug("us-forces-2021").is_ok());
-        assert!(check_slug("القوات-الأميركية").is_ok());
-        assert!(check_slug("..").is_err());
-        assert!(check_slug(".hidden").is_err());
-        assert!(check_slug("v1..2").is_ok());
-        assert!(check_slug("a\\b").is_err());
-        assert!(check_slug("a b").unwrap_err().contains("a space"));
-        assert!(check_slug("a?b").is_err());
-        assert!(check_slug("a%20b").is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Files for machines: Atom and JSON feeds, the sitemap, robots.txt.
+//! Feeds: Atom and JSON Feed, per edition and per topic.
 //!
 //! Atom is written by the atom_syndication crate and JSON Feed by serde, so
 //! escaping is never hand-made; entry ids are tag URIs built from the
@@ -7,18 +7,16 @@
 use atom_syndication as atom;
 use serde::Serialize;
 
-use crate::article::PubDate;
 use crate::config::{Config, Lang};
+use crate::content::article::ArticleId;
+use crate::content::body::render_body;
+use crate::dates::PubDate;
 use crate::error::Diagnostic;
-use crate::parse::render_body;
-use crate::plan::{FeedFormat, ListKind, Page, PageKind, routes};
-use crate::site::{ArticleId, Site};
-use crate::topics::TopicId;
+use crate::output::plan::{FeedFormat, ListKind, routes};
+use crate::output::views::sources::Sources;
+use crate::site::model::Site;
+use crate::site::topics::TopicId;
 use crate::urls::Route;
-use crate::views::Sources;
-
-/// The sitemap protocol's limit of URLs per file.
-pub const SITEMAP_LIMIT: usize = 50_000;
 
 /// A stable id for an article, a tag URI (RFC 4151) made of the site's
 /// host, the article's date and its translation key:
@@ -261,89 +259,4 @@ fn json_item(sources: &Sources, id: ArticleId, body: &str) -> JsonItem {
         image: card.image.map(|i| i.url),
         external_url: a.source.as_ref().and_then(|s| s.url.clone()),
     }
-}
-
-/// Every HTML page but the 404, with its last change and language versions.
-/// Above [`SITEMAP_LIMIT`] URLs the plan asks for parts and an index.
-pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: usize) -> Vec<u8> {
-    let listed: Vec<&Page> = pages.iter().filter(|p| in_sitemap(p)).collect();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    if parts > 1 && part.is_none() {
-        out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for n in 1..=parts {
-            out.push_str(&format!(
-                "<sitemap><loc>{}</loc></sitemap>\n",
-                escape(&sources.permalink(&routes::sitemap(Some(n))))
-            ));
-        }
-        out.push_str("</sitemapindex>\n");
-        return out.into_bytes();
-    }
-    let chunk = match part {
-        Some(n) => listed.chunks(SITEMAP_LIMIT).nth(n - 1).unwrap_or(&[]),
-        None => &listed[..],
-    };
-    out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    for page in chunk {
-        out.push_str("<url><loc>");
-        out.push_str(&escape(&sources.permalink(&page.route)));
-        out.push_str("</loc>");
-        if let Some(date) = last_modified(sources.site, page) {
-            out.push_str("<lastmod>");
-            out.push_str(&date.rfc3339());
-            out.push_str("</lastmod>");
-        }
-        let versions = sources.versions(page);
-        if versions.len() > 1 {
-            let x_default = sources.x_default(page, &versions);
-            let links = versions
-                .iter()
-                .map(|(lang, route)| (lang.as_str(), route))
-                .chain(x_default.as_ref().map(|route| ("x-default", route)));
-            for (hreflang, route) in links {
-                out.push_str(&format!(
-                    "<xhtml:link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{}\"/>",
-                    escape(&sources.permalink(route))
-                ));
-            }
-        }
-        out.push_str("</url>\n");
-    }
-    out.push_str("</urlset>\n");
-    out.into_bytes()
-}
-
-/// Whether a page is listed in the sitemap.
-pub fn in_sitemap(page: &Page) -> bool {
-    page.route.is_html()
-        && page.kind != PageKind::NotFound
-        && !matches!(page.kind, PageKind::Asset { .. })
-}
-
-/// When what `page` shows last changed, for the sitemap.
-pub(crate) fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
-    let newest = |ids: &[ArticleId]| ids.iter().map(|id| site.modified[*id]).max();
-    match &page.kind {
-        PageKind::Article(id) => Some(site.modified[*id]),
-        PageKind::List { lang, list, pager } => {
-            newest(&list.items(site, lang)[pager.items.clone()])
-        }
-        PageKind::TopicIndex(lang) => newest(&site.edition(lang).articles),
-        PageKind::Front => site
-            .editions
-            .iter()
-            .filter_map(|e| newest(&e.articles))
-            .max(),
-        _ => None,
-    }
-}
-
-fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    quick_xml::escape::escape(text)
-}
-
-/// Lets every crawler in and points it at the sitemap.
-pub fn robots(config: &Config) -> String {
-    let sitemap = routes::sitemap(None).permalink(&config.base_url);
-    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 }

@@ -9,7 +9,7 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::RawHtml;
-use crate::nesting::{self, Reading};
+use crate::html::nesting::{self, Reading};
 
 /// How bodies are rendered; part of the parse fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]

@@ -4,10 +4,12 @@
 //! files whose size and modification time say they did not change.
 
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::sync::Arc;
 
 use crate::config::{Config, Lang};
 use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean, io_reason};
+use crate::files::{AssetFile, Changes, FileStamp, is_ignored, to_slash};
+use crate::urls::Route;
 
 /// The topic table's file name, directly under `content/`.
 pub const TAGS_FILE: &str = "tags.yaml";
@@ -41,42 +43,30 @@ pub enum SourceKind {
     Asset,
 }
 
-/// What tells us cheaply whether a file changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FileStamp {
-    pub size: u64,
-    pub modified_ns: i128,
-}
-
-impl FileStamp {
-    /// Whether the file changed so recently that another write in the same
-    /// clock tick could have left size and time as they are: such a stamp
-    /// proves nothing, and the file's contents are checked instead.
-    pub fn is_recent(&self) -> bool {
-        let now = std::time::SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as i128);
-        now - self.modified_ns < 2_000_000_000
-    }
-
-    pub fn of(metadata: &std::fs::Metadata) -> FileStamp {
-        let modified_ns = metadata
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i128);
-        FileStamp {
-            size: metadata.len(),
-            modified_ns,
-        }
-    }
-}
-
 /// What a walk of `content/` found.
 #[derive(Debug, Clone, Default)]
 pub struct Walk {
     pub files: Vec<SourceFile>,
     pub problems: Diagnostics,
+}
+
+/// The walk stage: what `content/` holds. `last` is the previous walk of
+/// this process (`digest serve`), brought up to date with the reported
+/// changes when that suffices (see [`rewalk`]); it keeps this walk for the
+/// next build.
+pub fn stage(
+    config: &Config,
+    changes: Changes,
+    last: &mut Option<Arc<Walk>>,
+    problems: &mut Diagnostics,
+) -> Arc<Walk> {
+    let previous = last
+        .take()
+        .map(|walk| Arc::try_unwrap(walk).unwrap_or_else(|shared| (*shared).clone()));
+    let walk = Arc::new(rewalk(config, previous, changes.paths()));
+    problems.extend(walk.problems.iter().cloned());
+    *last = Some(walk.clone());
+    walk
 }
 
 /// `previous` brought up to date with `changed` (paths relative to the
@@ -197,6 +187,19 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
     (files, problems)
 }
 
+/// Files under `content/` that are not articles: published at the same path.
+pub fn assets(config: &Config, sources: &[SourceFile]) -> Vec<AssetFile> {
+    sources
+        .iter()
+        .filter(|f| f.kind == SourceKind::Asset)
+        .map(|f| {
+            let (folders, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
+            let route = Route::file(folders.split('/').filter(|s| !s.is_empty()), name);
+            AssetFile::from_stamp(config.root.join(&f.path), route, f.stamp)
+        })
+        .collect()
+}
+
 /// File names become URLs, so they must be text: a name saved in a legacy
 /// encoding (say Windows-1256 Arabic) is an error, not a garbled address.
 fn bad_file_name(path: &Path, name: &[u8]) -> Option<Diagnostic> {
@@ -273,16 +276,6 @@ fn looks_like_language(suffix: &str) -> bool {
     Lang::parse(suffix).is_some()
 }
 
-/// Hidden files and the leftovers editors write next to a file being saved.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || (name.starts_with('#') && name.ends_with('#'))
-}
-
 fn walk_error(config: &Config, err: &walkdir::Error) -> Diagnostic {
     let path = err
         .path()
@@ -316,13 +309,6 @@ fn walk_error(config: &Config, err: &walkdir::Error) -> Diagnostic {
             .with_help("check that digest may read it (its permissions and those of its folders)"),
         None => Diagnostic::in_file(&path, err.to_string()),
     }
-}
-
-fn to_slash(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location};
-use crate::i18n::Locales;
-use crate::minify;
-use crate::plan::AssetFile;
+use crate::files::{AssetFile, Changes, is_ignored};
+use crate::html::minify;
+use crate::locale::strings::Locales;
+use crate::theme::functions::register_functions;
 use crate::urls::Route;
 
 /// Templates every theme must have.
@@ -31,7 +32,7 @@ pub struct Theme {
     pub dir: PathBuf,
     pub tera: tera::Tera,
     /// The same templates with their partials marked, for minified sites
-    /// (see [`crate::minify`]).
+    /// (see [`crate::html::minify`]).
     pub marked: Option<tera::Tera>,
     pub locales: Arc<Locales>,
     /// Static files, with the names they are published under.
@@ -49,14 +50,33 @@ impl std::fmt::Debug for Theme {
     }
 }
 
+/// The theme stage: the configured theme, loaded, or the one `last` holds
+/// when every change since it was loaded is inside `content/` (which leaves
+/// the configuration and the theme as they were). `None` if it does not
+/// load; its problems are in `problems`. `last` keeps the theme for the
+/// next build of this process.
+pub fn stage(
+    config: &Config,
+    changes: Changes,
+    last: &mut Option<Arc<Theme>>,
+    problems: &mut Diagnostics,
+) -> Option<Arc<Theme>> {
+    let theme = match last.take() {
+        Some(theme) if changes.all(|p| p.starts_with("content")) => Some(theme),
+        _ => Theme::load(config)
+            .map_err(|d| problems.extend(d))
+            .ok()
+            .map(Arc::new),
+    };
+    last.clone_from(&theme);
+    theme
+}
+
 impl Theme {
-    /// Loads templates, strings and static files of the configured theme.
-    /// `register` adds the site's template functions before templates are
+    /// Loads templates, strings and static files of the configured theme,
+    /// with digest's template functions registered before templates are
     /// checked (Tera rejects templates calling unknown functions).
-    pub fn load(
-        config: &Config,
-        register: impl Fn(&mut tera::Tera, &Arc<Locales>, &HashMap<String, String>),
-    ) -> Result<Theme, Diagnostics> {
+    pub fn load(config: &Config) -> Result<Theme, Diagnostics> {
         let dir = Path::new("themes").join(&config.theme);
         let abs = config.root.join(&dir);
         if !abs.is_dir() {
@@ -115,7 +135,7 @@ impl Theme {
             return Err(problems);
         };
         let mut tera = tera::Tera::new();
-        register(&mut tera, &locales, &asset_urls);
+        register_functions(&mut tera, &locales, &asset_urls);
         let sources: Vec<(String, String)> = templates
             .into_iter()
             .filter_map(|(name, bytes)| match String::from_utf8(bytes) {
@@ -158,7 +178,7 @@ impl Theme {
         let marked = config.minify.then(|| {
             let partials = included(&sources);
             let mut marked = tera::Tera::new();
-            register(&mut marked, &locales, &asset_urls);
+            register_functions(&mut marked, &locales, &asset_urls);
             let sources = sources
                 .iter()
                 .map(|(name, text)| match partials.contains(name) {
@@ -203,12 +223,27 @@ fn asset_route(name: &str, hash: u64) -> Route {
         None => (Vec::new(), name),
     };
     let published = match file.rsplit_once('.') {
-        Some((stem, ext)) if ext == "css" || ext == "js" => {
-            format!("{stem}.{:08x}.{ext}", hash as u32)
-        }
+        Some((stem, ext)) if ext == "css" || ext == "js" => hashed_name(stem, hash, ext),
         _ => file.to_string(),
     };
     Route::file(folders, &published)
+}
+
+fn hashed_name(stem: &str, hash: u64, ext: &str) -> String {
+    format!("{stem}.{:08x}.{ext}", hash as u32)
+}
+
+/// Whether a published file's name carries the hash of `bytes`, as the
+/// theme names CSS and JS (`style.1a2b3c4d.css`): such a file never changes
+/// at its address, so hosts may cache it forever.
+pub fn is_content_named(file_name: &str, bytes: &[u8]) -> bool {
+    let Some((rest, ext)) = file_name.rsplit_once('.') else {
+        return false;
+    };
+    let Some((stem, _)) = rest.rsplit_once('.') else {
+        return false;
+    };
+    (ext == "css" || ext == "js") && hashed_name(stem, xxh3_64(bytes), ext) == file_name
 }
 
 /// Every file under `dir` as (path relative to `dir` with `/`, bytes).
@@ -237,9 +272,7 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !crate::load::is_ignored(&e.file_name().to_string_lossy())
-        })
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
@@ -323,5 +356,15 @@ mod tests {
             "js/reload.00001234.js"
         );
         assert_eq!(asset_route("img/logo.svg", 1).output_path(), "img/logo.svg");
+    }
+
+    #[test]
+    fn a_name_carries_a_hash_only_if_it_is_the_contents_hash() {
+        let css = b"body { color: red }";
+        let name = asset_route("style.css", xxh3_64(css)).output_path();
+        assert!(is_content_named(&name, css));
+        assert!(!is_content_named(&name, b"body { color: blue }"));
+        assert!(!is_content_named("style.css", css));
+        assert!(!is_content_named("photo.1a2b3c4d.jpg", css));
     }
 }

@@ -14,10 +14,10 @@ use indexmap::IndexMap;
 use serde_yaml::Value;
 
 use crate::config::{Config, Lang};
+use crate::content::walk::{SourceFile, SourceKind, TAGS_FILE};
 use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::load::TAGS_FILE;
-use crate::parse::check_slug;
-use crate::yaml::{YamlSource, key_text};
+use crate::urls::check_slug;
+use crate::yaml::{YamlSource, decode, key_text};
 
 /// Index of a topic in [`Topics::all`].
 pub type TopicId = usize;
@@ -70,6 +70,26 @@ pub enum Resolution {
     NewLabel,
 }
 
+/// The topics stage: `content/tags.yaml` (if the walk found one) read into
+/// the site's keyed topics; free labels join them when the site is made.
+pub fn stage(config: &Config, sources: &[SourceFile], problems: &mut Diagnostics) -> Topics {
+    let tags = read_tags(config, sources, problems);
+    let (topics, warnings) = Topics::load(config, tags.as_deref());
+    problems.extend(warnings);
+    topics
+}
+
+fn read_tags(
+    config: &Config,
+    sources: &[SourceFile],
+    problems: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    let file = sources.iter().find(|f| f.kind == SourceKind::Tags)?;
+    std::fs::read(config.root.join(&file.path))
+        .map_err(|err| problems.push(Diagnostic::io(&file.path, "read the topics", &err)))
+        .ok()
+}
+
 impl Topics {
     /// Reads tags.yaml (if any).
     pub fn load(config: &Config, bytes: Option<&[u8]>) -> (Topics, Diagnostics) {
@@ -80,7 +100,7 @@ impl Topics {
             return (topics, problems);
         };
         topics.file = Some(path.clone());
-        let text = match crate::parse::decode(&path, bytes) {
+        let text = match decode(&path, bytes) {
             Ok(text) => text,
             Err(d) => {
                 problems.push(d);

@@ -1,0 +1,245 @@
+//! Bringing a sink up to date with the plan, rendering only what changed.
+//!
+//! Every page has a fingerprint; the state remembers the fingerprints of
+//! the published files and of the sink's spare copy. A page whose
+//! fingerprint the spare already holds needs nothing; one that the
+//! published site holds unchanged is kept from it (a hard link for
+//! [`DirSink`](crate::publish::sink::DirSink)); the rest are rendered and
+//! written, in parallel. Files the site no longer has are removed, and the
+//! sink then publishes everything at once.
+
+use std::io;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{self, BuildError, Diagnostic, Diagnostics};
+use crate::files::{load_versioned, save_versioned};
+use crate::output::plan::{Page, PageKind};
+use crate::publish::sink::{Manifest, Sink};
+use crate::report::Timings;
+
+/// What the sink held after the last publish, kept between builds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct PublishState {
+    /// Fingerprints of the files of the published site.
+    pub published: Manifest,
+    /// Fingerprints of the files in the spare folder, if known.
+    pub spare: Option<Manifest>,
+    /// The output folder's (device, inode) after the last publish.
+    pub published_id: Option<(u64, u64)>,
+}
+
+/// The file the state is saved in.
+const STATE_FILE: &str = "publish.bin";
+
+impl PublishState {
+    /// The state saved in `dir`, or an empty one (nothing known).
+    pub fn load(dir: &Path) -> PublishState {
+        load_versioned(&dir.join(STATE_FILE)).unwrap_or_default()
+    }
+
+    /// Saves the state in `dir`, atomically.
+    pub fn save(&self, dir: &Path) -> io::Result<()> {
+        save_versioned(&dir.join(STATE_FILE), self)
+    }
+}
+
+/// Renders one page: its bytes, or `None` for a file that is copied.
+pub type Render<'a> = dyn Fn(&Page) -> Result<Option<Vec<u8>>, Diagnostic> + Sync + 'a;
+
+/// What a publish did.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// Files in the site.
+    pub files: usize,
+    /// Files rendered or copied.
+    pub written: Vec<String>,
+    /// Files kept from the published site.
+    pub kept: usize,
+    /// Files removed because the site no longer has them.
+    pub removed: Vec<String>,
+    /// Nothing changed: the output was left alone.
+    pub up_to_date: bool,
+}
+
+/// How to publish.
+pub struct Publishing<'a> {
+    /// Render every page, keep nothing.
+    pub force: bool,
+    /// Where the state is saved while the spare is in flux (`digest
+    /// build`), so that an interrupted build is never mistaken for a
+    /// finished one.
+    pub cache_dir: Option<&'a Path>,
+}
+
+/// The publish stage: `pages` (with their `fingerprints`, in the same
+/// order) into `sink`, rendering with `render` only what `state` says the
+/// sink does not hold. Render failures are added to `problems`, which the
+/// error then carries.
+#[allow(clippy::too_many_arguments)]
+pub fn publish(
+    pages: &[Page],
+    fingerprints: Vec<(String, u128)>,
+    render: &Render,
+    how: &Publishing,
+    state: &mut PublishState,
+    sink: &mut dyn Sink,
+    timings: &mut Timings,
+    problems: &mut Diagnostics,
+) -> Result<Published, BuildError> {
+    let unchanged = fingerprints.len() == state.published.len()
+        && fingerprints
+            .iter()
+            .all(|(path, print)| state.published.get(path) == Some(print));
+    if !how.force && unchanged && sink.is_intact() {
+        return Ok(Published {
+            files: pages.len(),
+            kept: pages.len(),
+            up_to_date: true,
+            ..Published::default()
+        });
+    }
+    let fatal = |what: &str, err: io::Error| {
+        BuildError::Fatal(Diagnostic::error(
+            None,
+            format!("could not {what}: {}", error::io_reason(&err)),
+        ))
+    };
+    // Whether the output holds what `state.published` says: only then is
+    // it, once swapped out, a spare whose contents are known.
+    let intact = sink.is_intact();
+    // From here on the spare's contents are in flux until published.
+    let spare = state.spare.take();
+    let staged = sink
+        .prepare(&state.published, spare.as_ref())
+        .map_err(|e| fatal("prepare the output", e))?;
+    if let Some(dir) = how.cache_dir {
+        state.save(dir).map_err(|err| {
+            BuildError::Fatal(Diagnostic::error(
+                None,
+                format!(
+                    "could not save the build cache in {}: {}",
+                    dir.display(),
+                    error::io_reason(&err)
+                ),
+            ))
+        })?;
+    }
+    let empty = Manifest::default();
+    let (staged_view, published_view) = if how.force {
+        (&empty, &empty)
+    } else if !intact {
+        // The published folder is not the one the last build left (a build
+        // was killed after the swap, or someone replaced it): its files may
+        // not match `state.published`, so none is kept.
+        (&*staged, &empty)
+    } else {
+        (&*staged, &state.published)
+    };
+    timings.mark("prepare");
+    let sink_ref: &dyn Sink = sink;
+    let outcomes: Vec<Outcome> = pages
+        .par_iter()
+        .zip(&fingerprints)
+        .map(|(page, (path, print))| {
+            write_page(
+                render,
+                sink_ref,
+                page,
+                path,
+                *print,
+                staged_view,
+                published_view,
+            )
+        })
+        .collect();
+    let manifest: Manifest = fingerprints.into_iter().collect();
+    timings.mark("render and write");
+    let mut published = Published {
+        files: pages.len(),
+        ..Published::default()
+    };
+    let mut failed = Diagnostics::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Kept => published.kept += 1,
+            Outcome::Written(path) => published.written.push(path),
+            Outcome::Failed(d) => failed.push(d),
+        }
+    }
+    for path in staged.keys().filter(|p| !manifest.contains_key(*p)) {
+        if let Err(err) = sink.remove(path) {
+            failed.push(Diagnostic::error(
+                None,
+                format!("could not remove {path}: {}", error::io_reason(&err)),
+            ));
+        }
+        if state.published.contains_key(path) {
+            published.removed.push(path.clone());
+        }
+    }
+    if failed.has_errors() {
+        sink.discard();
+        problems.extend(failed);
+        problems.sort();
+        return Err(BuildError::Invalid(std::mem::take(problems)));
+    }
+    sink.publish().map_err(|e| fatal("publish the site", e))?;
+    timings.mark("publish");
+    let previous = std::mem::replace(&mut state.published, manifest);
+    state.spare = (sink.keeps_spare() && intact).then_some(previous);
+    published.written.sort();
+    published.removed.sort();
+    Ok(published)
+}
+
+enum Outcome {
+    Unchanged,
+    Kept,
+    Written(String),
+    Failed(Diagnostic),
+}
+
+fn write_page(
+    render: &Render,
+    sink: &dyn Sink,
+    page: &Page,
+    path: &str,
+    fingerprint: u128,
+    staged: &Manifest,
+    published: &Manifest,
+) -> Outcome {
+    if staged.get(path) == Some(&fingerprint) {
+        return Outcome::Unchanged;
+    }
+    if published.get(path) == Some(&fingerprint) {
+        match sink.keep(path) {
+            Ok(true) => return Outcome::Kept,
+            Ok(false) => {}
+            Err(err) => return Outcome::Failed(io_failure(path, "keep", &err)),
+        }
+    }
+    let result = match &page.kind {
+        PageKind::Asset { source, .. } => sink.copy(path, source),
+        _ => match render(page) {
+            Ok(Some(bytes)) => sink.write(path, &bytes),
+            Ok(None) => Ok(()),
+            Err(d) => return Outcome::Failed(d),
+        },
+    };
+    match result {
+        Ok(()) => Outcome::Written(path.to_string()),
+        Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+    }
+}
+
+fn io_failure(path: &str, doing: &str, err: &io::Error) -> Diagnostic {
+    Diagnostic::error(
+        None,
+        format!("could not {doing} {path}: {}", error::io_reason(err)),
+    )
+    .with_help("check that the output folder is writable and the disk is not full")
+}
