@@ -228,7 +228,7 @@ fn a_one_story_edit_uploads_only_its_pages_feeds_and_lists() {
             "between the two countries, officials said.",
         ),
     );
-    let built = site.build();
+    site.build();
     let after = site.public().into_map();
     let changed = changed(&before, &after);
     assert!(changed.contains("en/news/kadhimi-biden-fourth-round/index.html"));
@@ -268,7 +268,7 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     deploy(&site, &[]);
     site.remove("content/news/militias-threaten-open-war.ar.md");
     site.remove("content/news/militias-threaten-open-war.en.md");
-    let built = site.build();
+    site.build();
     let public = site.public().into_map();
     assert!(!public.contains_key("en/news/militias-threaten-open-war/index.html"));
 
@@ -328,7 +328,7 @@ fn a_dry_run_prints_the_plan_and_touches_nothing() {
     );
     site.remove("content/news/militias-threaten-open-war.en.md");
     let before = site.public().into_map();
-    let built = site.build();
+    site.build();
     let after = site.public().into_map();
     let to_upload = changed(&before, &after).len();
     let gone = before.keys().filter(|k| !after.contains_key(*k)).count();
@@ -415,7 +415,7 @@ fn a_deploy_killed_halfway_leaves_every_page_linked_and_the_next_one_finishes() 
             );
         }
     }
-    let built = site.build();
+    site.build();
     server.control("delay?ms=60");
     let mut child = command(&site, &["--verbose", "--jobs", "2"], ACCESS_KEY, SECRET_KEY)
         .stdout(Stdio::piped())
@@ -511,7 +511,7 @@ fn a_missing_bucket_is_named_with_what_to_do() {
             server.target("production", "s3://no-such-bucket/")
         ),
     );
-    let built = site.build();
+    site.build();
     let out = deploy_with(&site, &[], ACCESS_KEY, SECRET_KEY);
     assert!(!out.status.success());
     assert_eq!(
@@ -602,11 +602,11 @@ fn a_purge_webhook_receives_the_changed_addresses() {
             server.target("production", "s3://site/www/")
         ),
     );
-    let built = site.build();
+    site.build();
     deploy(&site, &[]);
     let story = "content/news/us-combat-role-ends.en.md";
     site.write(story, &format!("{}\nUpdated.\n", site.read(story)));
-    let built = site.build();
+    site.build();
     deploy(&site, &["--purge-list", "purge.txt"]);
     let (head, body) = received.join().unwrap();
     assert!(head.starts_with("POST /purge HTTP/1.1"), "{head}");
@@ -633,7 +633,7 @@ fn a_folder_target_gets_the_site_and_then_only_its_changes() {
         "digest.yaml",
         &format!("{config}deploy:\n  folder:\n    url: {url}\n"),
     );
-    let built = site.build();
+    site.build();
     let folder = || {
         let mut files = BTreeMap::new();
         for entry in walkdir::WalkDir::new(out_dir.path()) {
@@ -667,7 +667,7 @@ fn a_folder_target_gets_the_site_and_then_only_its_changes() {
     let story = "content/news/araji-withdrawal-commitment.en.md";
     site.write(story, &format!("{}\nA correction.\n", site.read(story)));
     site.remove("content/news/militias-threaten-open-war.en.md");
-    let built = site.build();
+    site.build();
     let after = site.public().into_map();
     let stdout = deploy(&site, &["--verbose"]);
     assert_eq!(uploaded(&stdout), changed(&before, &after));
@@ -689,7 +689,7 @@ fn a_missing_folder_is_an_error() {
         "digest.yaml",
         &format!("{config}deploy:\n  folder:\n    url: file:///no/such/folder/\n"),
     );
-    let built = site.build();
+    site.build();
     let out = deploy_with(&site, &[], ACCESS_KEY, SECRET_KEY);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -736,7 +736,7 @@ fn several_targets_need_a_name() {
             "{config}deploy:\n  production:\n    url: s3://a/\n  staging:\n    url: s3://b/\n"
         ),
     );
-    let built = site.build();
+    site.build();
     let out = deploy_with(&site, &[], ACCESS_KEY, SECRET_KEY);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
