@@ -19,4 +19,5 @@ mod minify;
 mod publish;
 mod serve;
 mod static_host;
+mod tools;
 mod topics;

@@ -6,16 +6,11 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A folder to work in, deleted when dropped.
-struct Dir {
-    dir: tempfile::TempDir,
-}
+use crate::common::{CONFIG, Site, Story, TAGS, repo};
 
 /// What a command did: exit code, stdout, stderr.
 #[derive(Debug)]
@@ -36,137 +31,39 @@ impl Ran {
     }
 }
 
-impl Dir {
-    fn new() -> Dir {
-        Dir {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    /// A site with the two editions of the repository's example and no
-    /// theme folder: it is built with the built-in theme.
-    fn site() -> Dir {
-        let d = Dir::new();
-        d.write("digest.yaml", CONFIG);
-        d.write("content/tags.yaml", TAGS);
-        d
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn write(&self, rel: &str, text: &str) -> &Dir {
-        let path = self.path(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-        self
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
-    }
-
-    fn exists(&self, rel: &str) -> bool {
-        self.path(rel).exists()
-    }
-
-    /// Runs `digest ARGS` in `rel` (a folder of this one; "" for itself),
-    /// with the site's clock in Baghdad.
-    fn run_in(&self, rel: &str, args: &[&str]) -> Ran {
-        let out: Output = Command::new(env!("CARGO_BIN_EXE_digest"))
-            .args(args)
-            .current_dir(self.path(rel))
-            .env("TZ", "Asia/Baghdad")
-            .env_remove("COLUMNS")
-            .output()
-            .expect("digest runs");
-        Ran {
-            code: out.status.code().unwrap_or(-1),
-            out: String::from_utf8(out.stdout).unwrap(),
-            err: String::from_utf8(out.stderr).unwrap(),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Ran {
-        self.run_in("", args)
-    }
-
-    /// Every file under `rel`, with its bytes.
-    fn files(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
-        let root = self.path(rel);
-        walkdir::WalkDir::new(&root)
-            .into_iter()
-            .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let name = e
-                    .path()
-                    .strip_prefix(&root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                (name, std::fs::read(e.path()).unwrap())
-            })
-            .collect()
-    }
-
-    /// A built page, parsed.
-    fn page(&self, rel: &str) -> scraper::Html {
-        scraper::Html::parse_document(&self.read(rel))
+/// Runs `digest ARGS` in the folder `rel` of the site's folder ("" for
+/// itself), with the clock in Baghdad and no terminal width given.
+fn run_in(site: &Site, rel: &str, args: &[&str]) -> Ran {
+    let out = site
+        .command(args)
+        .current_dir(site.path(rel))
+        .env("TZ", "Asia/Baghdad")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("digest runs");
+    Ran {
+        code: out.status.code().unwrap_or(-1),
+        out: String::from_utf8(out.stdout).unwrap(),
+        err: String::from_utf8(out.stderr).unwrap(),
     }
 }
 
-fn attr(page: &scraper::Html, css: &str, name: &str) -> String {
-    let selector = scraper::Selector::parse(css).unwrap();
-    page.select(&selector)
-        .next()
-        .unwrap_or_else(|| panic!("nothing matches {css}"))
-        .value()
-        .attr(name)
-        .unwrap_or_else(|| panic!("{css} has no {name}"))
-        .to_string()
+fn run(site: &Site, args: &[&str]) -> Ran {
+    run_in(site, "", args)
 }
 
-fn text(page: &scraper::Html, css: &str) -> String {
-    let selector = scraper::Selector::parse(css).unwrap();
-    let found = page.select(&selector).next();
-    found
-        .unwrap_or_else(|| panic!("nothing matches {css}"))
-        .text()
-        .collect::<String>()
-        .trim()
-        .to_string()
+/// A site with the two editions of [`CONFIG`] in Baghdad's time zone and
+/// no theme folder: it is built with the built-in theme.
+fn site() -> Site {
+    let site = Site::bare();
+    site.write("digest.yaml", &config())
+        .write("content/tags.yaml", TAGS);
+    site
 }
 
-const CONFIG: &str = "base_url: https://digest.example.org/
-default_language: ar
-timezone: Asia/Baghdad
-languages:
-  ar:
-    name: العربية
-    title: الموجز
-    locale: ar-IQ
-    digits: latn
-  en:
-    name: English
-    title: The Digest
-    locale: en-GB
-minify: false
-sections:
-  news: { ar: أخبار, en: News }
-";
-
-const TAGS: &str = "iraq:
-  ar: العراق
-  en: Iraq
-us-forces:
-  ar: القوات الأميركية
-  en: US forces
-";
-
-fn story(title: &str, date: &str, extra: &str, body: &str) -> String {
-    format!("---\ntitle: \"{title}\"\ndate: {date}\n{extra}---\n{body}\n")
+/// [`CONFIG`] with the site's clock in Baghdad and a name for `news/`.
+fn config() -> String {
+    format!("{CONFIG}timezone: Asia/Baghdad\nsections:\n  news: {{ ar: أخبار, en: News }}\n")
 }
 
 // ---------------------------------------------------------------- init
@@ -174,8 +71,8 @@ fn story(title: &str, date: &str, extra: &str, body: &str) -> String {
 #[test]
 fn init_writes_a_bilingual_site_that_builds_at_once() {
     // The Done-when of the issue: init, new, check, build, with only the binary.
-    let d = Dir::new();
-    let init = d.run(&["init", "site"]).ok();
+    let d = Site::bare();
+    let init = run(&d, &["init", "site"]).ok();
     assert_eq!(
         init.out,
         "created a bilingual site in site:
@@ -198,29 +95,28 @@ next:
         config.contains("timezone: Asia/Baghdad\n"),
         "the system's time zone: {config}"
     );
-    let new = d
-        .run_in("site", &["new", "news/first", "--title", "أول خبر"])
-        .ok();
+    let new = run_in(&d, "site", &["new", "news/first", "--title", "أول خبر"]).ok();
     assert_eq!(new.out, "content/news/first.ar.md\n");
-    let check = d.run_in("site", &["check"]).ok();
+    let check = run_in(&d, "site", &["check"]).ok();
     assert_eq!(check.out, "checked 4 articles and 21 files: no problems\n");
     assert_eq!(check.err, "");
-    d.run_in("site", &["build"]).ok();
+    run_in(&d, "site", &["build"]).ok();
     // Both editions, Arabic right to left; the first story and its translation link each other.
-    let ar = d.page("site/public/ar/news/welcome/index.html");
-    let en = d.page("site/public/en/news/welcome/index.html");
+    let public = d.files("site/public");
+    let ar = public.page("ar/news/welcome/");
+    let en = public.page("en/news/welcome/");
     assert_eq!(
-        (attr(&ar, "html", "lang"), attr(&ar, "html", "dir")),
+        (ar.attr("html", "lang"), ar.attr("html", "dir")),
         ("ar".into(), "rtl".into())
     );
     assert_eq!(
-        (attr(&en, "html", "lang"), attr(&en, "html", "dir")),
+        (en.attr("html", "lang"), en.attr("html", "dir")),
         ("en".into(), "ltr".into())
     );
-    assert_eq!(text(&ar, "h1"), "أهلًا بكم في الموجز");
-    assert_eq!(text(&en, "h1"), "Welcome to The Digest");
-    assert_eq!(attr(&ar, ".translation a", "href"), "/en/news/welcome/");
-    assert_eq!(attr(&en, ".translation a", "href"), "/ar/news/welcome/");
+    assert_eq!(ar.text("h1"), "أهلًا بكم في الموجز");
+    assert_eq!(en.text("h1"), "Welcome to The Digest");
+    assert_eq!(ar.attr(".translation a", "href"), "/en/news/welcome/");
+    assert_eq!(en.attr(".translation a", "href"), "/ar/news/welcome/");
     assert!(
         d.exists("site/public/ar/about/index.html") && d.exists("site/public/en/about/index.html")
     );
@@ -229,7 +125,7 @@ next:
         "the new story is a draft"
     );
     // The to-translate queue is the new story alone.
-    let queue = d.run_in("site", &["list", "--missing", "en"]).ok();
+    let queue = run_in(&d, "site", &["list", "--missing", "en"]).ok();
     let day = &queue.out[..10];
     assert_eq!(
         queue.out,
@@ -243,10 +139,10 @@ next:
 #[test]
 fn init_refuses_a_folder_that_holds_a_site() {
     // Nothing is overwritten: the second init fails and leaves the site as it was.
-    let d = Dir::new();
-    d.run(&["init", "site"]).ok();
+    let d = Site::bare();
+    run(&d, &["init", "site"]).ok();
     d.write("site/digest.yaml", "edited\n");
-    let again = d.run(&["init", "site"]);
+    let again = run(&d, &["init", "site"]);
     assert_eq!(again.code, 1);
     assert_eq!(
         again.err,
@@ -254,7 +150,7 @@ fn init_refuses_a_folder_that_holds_a_site() {
     );
     assert_eq!(d.read("site/digest.yaml"), "edited\n");
     std::fs::create_dir_all(d.path("other/content")).unwrap();
-    let content = d.run_in("other", &["init"]);
+    let content = run_in(&d, "other", &["init"]);
     assert_eq!(content.code, 1);
     assert_eq!(
         content.err,
@@ -265,9 +161,9 @@ fn init_refuses_a_folder_that_holds_a_site() {
 #[test]
 fn init_in_a_repository_adds_to_its_gitignore() {
     // A fresh repository's .gitignore is kept, and given the lines it lacks.
-    let d = Dir::new();
+    let d = Site::bare();
     d.write("repo/.gitignore", "/target\n/public\n");
-    let init = d.run_in("repo", &["init"]).ok();
+    let init = run_in(&d, "repo", &["init"]).ok();
     assert!(init.out.contains("added /.digest-cache/ to .gitignore\nnext:\n  digest new news/first-story --title \"…\"\n  digest serve\n"), "{}", init.out);
     assert!(!init.out.contains("  .gitignore\n"));
     assert!(
@@ -275,7 +171,7 @@ fn init_in_a_repository_adds_to_its_gitignore() {
             .starts_with("/target\n/public\n# What digest builds write")
     );
     assert!(d.read("repo/.gitignore").ends_with("\n/.digest-cache/\n"));
-    d.run_in("repo", &["build"]).ok();
+    run_in(&d, "repo", &["build"]).ok();
 }
 
 // ---------------------------------------------------------------- new
@@ -283,11 +179,13 @@ fn init_in_a_repository_adds_to_its_gitignore() {
 #[test]
 fn new_starts_a_draft_from_the_built_in_archetype() {
     // The default language's file, the title set, `date` now on the site's clock, `draft: true`.
-    let d = Dir::site();
+    let d = site();
     let before = jiff::Timestamp::now().as_second();
-    let ran = d
-        .run(&["new", "news/ceasefire-talks", "--title", "محادثات: هدنة"])
-        .ok();
+    let ran = run(
+        &d,
+        &["new", "news/ceasefire-talks", "--title", "محادثات: هدنة"],
+    )
+    .ok();
     assert_eq!(ran.out, "content/news/ceasefire-talks.ar.md\n");
     let written_text = d.read("content/news/ceasefire-talks.ar.md");
     let date = written_text
@@ -300,25 +198,23 @@ fn new_starts_a_draft_from_the_built_in_archetype() {
         (before - 1..=before + 60).contains(&written.as_second()),
         "{date}"
     );
-    let theme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/archetypes/article.md"),
-    )
-    .unwrap();
+    let theme =
+        std::fs::read_to_string(repo().join("themes/default/archetypes/article.md")).unwrap();
     let expected = theme
         .replace("title:\n", "title: \"محادثات: هدنة\"\n")
         .replace("date:\n", &format!("date: {date}\n"));
     assert_eq!(written_text, expected);
     // A draft: checked, listed, not published.
-    assert_eq!(d.run(&["check"]).ok().err, "");
-    d.run(&["build"]).ok();
+    assert_eq!(run(&d, &["check"]).ok().err, "");
+    run(&d, &["build"]).ok();
     assert!(!d.exists("public/ar/news/ceasefire-talks/index.html"));
     d.write(
         "content/news/ceasefire-talks.ar.md",
         &written_text.replace("draft: true\n", ""),
     );
-    d.run(&["build"]).ok();
+    run(&d, &["build"]).ok();
     assert_eq!(
-        text(&d.page("public/ar/news/ceasefire-talks/index.html"), "h1"),
+        d.public().page("ar/news/ceasefire-talks/").text("h1"),
         "محادثات: هدنة"
     );
 }
@@ -326,9 +222,10 @@ fn new_starts_a_draft_from_the_built_in_archetype() {
 #[test]
 fn new_writes_each_language_asked_for_with_its_title() {
     // `--lang ar,en` with a title per language; without titles, one made from the slug.
-    let d = Dir::site();
-    let ran = d
-        .run(&[
+    let d = site();
+    let ran = run(
+        &d,
+        &[
             "new",
             "news/oil",
             "--lang",
@@ -337,8 +234,9 @@ fn new_writes_each_language_asked_for_with_its_title() {
             "النفط",
             "--title",
             "Oil",
-        ])
-        .ok();
+        ],
+    )
+    .ok();
     assert_eq!(ran.out, "content/news/oil.ar.md\ncontent/news/oil.en.md\n");
     assert!(
         d.read("content/news/oil.ar.md")
@@ -348,27 +246,27 @@ fn new_writes_each_language_asked_for_with_its_title() {
         d.read("content/news/oil.en.md")
             .contains("\ntitle: \"Oil\"\n")
     );
-    d.run(&["new", "news/basra-exports.en.md"]).ok();
+    run(&d, &["new", "news/basra-exports.en.md"]).ok();
     assert!(
         d.read("content/news/basra-exports.en.md")
             .contains("\ntitle: \"Basra exports\"\n")
     );
-    d.run(&["new", "contact", "--lang", "en"]).ok();
+    run(&d, &["new", "contact", "--lang", "en"]).ok();
     assert!(
         d.exists("content/contact.en.md"),
         "a slug alone is a standalone page"
     );
-    let listed = d.run(&["list", "--drafts"]).ok().out;
+    let listed = run(&d, &["list", "--drafts"]).ok().out;
     assert_eq!(listed.lines().count(), 3, "{listed}");
 }
 
 #[test]
 fn new_refuses_what_it_cannot_write_and_writes_nothing() {
     // An existing file, an unsafe slug, an unknown language, a title count that does not match.
-    let d = Dir::site();
+    let d = site();
     d.write(
         "content/news/oil.md",
-        &story("نفط", "2021-12-10", "", "نص."),
+        "---\ntitle: \"نفط\"\ndate: 2021-12-10\n---\nنص.\n",
     );
     let cases: [(&[&str], &str); 5] = [
         (
@@ -404,7 +302,7 @@ fn new_refuses_what_it_cannot_write_and_writes_nothing() {
         ),
     ];
     for (args, expected) in cases {
-        let ran = d.run(args);
+        let ran = run(&d, args);
         assert_eq!(
             (ran.code, ran.err.as_str(), ran.out.as_str()),
             (1, expected, ""),
@@ -412,8 +310,8 @@ fn new_refuses_what_it_cannot_write_and_writes_nothing() {
         );
     }
     assert_eq!(d.files("content").len(), 2, "nothing was written");
-    let outside = Dir::new();
-    let ran = outside.run(&["new", "news/x"]);
+    let outside = Site::bare();
+    let ran = run(&outside, &["new", "news/x"]);
     assert_eq!(
         ran.err,
         "error: no digest.yaml in .\n  help: run digest in the site's folder, or point to it with --root\n"
@@ -423,14 +321,13 @@ fn new_refuses_what_it_cannot_write_and_writes_nothing() {
 #[test]
 fn the_sites_archetypes_come_first_the_most_specific_first() {
     // archetypes/news.en.md for English news, archetypes/article.md for the rest.
-    let d = Dir::site();
+    let d = site();
     d.write("archetypes/article.md", "---\nauthor: Desk\n---\nText.\n");
     d.write(
         "archetypes/news.en.md",
         "---\ntitle: x\nauthor: News desk\ndraft: false\n---\nNews.\n",
     );
-    d.run(&["new", "news/a", "--lang", "ar,en", "--title", "T"])
-        .ok();
+    run(&d, &["new", "news/a", "--lang", "ar,en", "--title", "T"]).ok();
     let date = |text: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix("date: "))
@@ -455,7 +352,7 @@ fn the_sites_archetypes_come_first_the_most_specific_first() {
     );
     // An archetype the build would reject writes nothing.
     d.write("archetypes/article.md", "---\nauthr: Desk\n---\n");
-    let ran = d.run(&["new", "news/b"]);
+    let ran = run(&d, &["new", "news/b"]);
     assert_eq!(ran.code, 1);
     assert_eq!(
         ran.err,
@@ -467,30 +364,20 @@ fn the_sites_archetypes_come_first_the_most_specific_first() {
 #[test]
 fn translate_starts_the_missing_version_with_topics_and_picture() {
     // Same file name in the other language; topics as its labels, the picture, no title.
-    let d = Dir::site();
-    d.write(
-        "content/news/talks.ar.md",
-        &story(
-            "محادثات",
-            "2021-12-10",
+    let d = site();
+    d.story(
+        Story::new("news/talks", "2021-12-10").ar("محادثات").front(
             "tags: [العراق, us-forces, الحشد الشعبي]\nimage: { src: photo.jpg, alt: جنود }\n",
-            "نص.",
         ),
     );
     std::fs::write(d.path("content/news/photo.jpg"), b"\xFF\xD8 picture").unwrap();
     // Another story on the same topics, so that none is used by one story only.
-    d.write(
-        "content/news/more.ar.md",
-        &story(
-            "المزيد",
-            "2021-12-09",
-            "tags: [iraq, us-forces, الحشد الشعبي]\n",
-            "نص.",
-        ),
+    d.story(
+        Story::new("news/more", "2021-12-09")
+            .ar("المزيد")
+            .tags("[iraq, us-forces, الحشد الشعبي]"),
     );
-    let ran = d
-        .run(&["new", "--translate", "content/news/talks.ar.md"])
-        .ok();
+    let ran = run(&d, &["new", "--translate", "content/news/talks.ar.md"]).ok();
     assert_eq!(ran.out, "content/news/talks.en.md\n");
     assert_eq!(
         ran.err,
@@ -521,23 +408,23 @@ fn translate_starts_the_missing_version_with_topics_and_picture() {
         )
     );
     // Valid: the empty title of a draft and the missing alt are warnings, the to-dos.
-    let check = d.run(&["check"]).ok();
+    let check = run(&d, &["check"]).ok();
     assert_eq!(
         check.err,
         "warning: content/news/talks.en.md:5:1: the draft has no title yet\n  help: write the headline after `title:` before publishing it\n\
          warning: content/news/talks.en.md:11:1: the image has no `alt` text\n  help: describe the picture in `alt` for readers who cannot see it\n"
     );
     assert_eq!(
-        d.run(&["list"]).ok().out,
+        run(&d, &["list"]).ok().out,
         "2021-12-10  news  talks  ar published  en draft\n2021-12-09  news  more   ar published  en missing\n"
     );
-    let again = d.run(&["new", "--translate", "content/news/talks.ar.md"]);
+    let again = run(&d, &["new", "--translate", "content/news/talks.ar.md"]);
     assert_eq!(again.code, 1);
     assert_eq!(
         again.err,
         "error: content/news/talks.ar.md is already in every language of the site\n  help: edit the translation that is there, or add a language to digest.yaml\n"
     );
-    let missing = d.run(&["new", "--translate", "content/news/nothing.ar.md"]);
+    let missing = run(&d, &["new", "--translate", "content/news/nothing.ar.md"]);
     assert_eq!(
         missing.err,
         "error: content/news/nothing.ar.md does not exist\n  help: give the story's file, e.g. `digest new --translate content/news/x.ar.md`\n"
@@ -547,8 +434,8 @@ fn translate_starts_the_missing_version_with_topics_and_picture() {
 // ---------------------------------------------------------------- check
 
 /// A site with a problem of each kind the build reports.
-fn broken_site() -> Dir {
-    let d = Dir::site();
+fn broken_site() -> Site {
+    let d = site();
     d.write(
         "content/news/a.en.md",
         "---\ntitle: A\ndate: 2021-12-10\nupdated: 2021-12-01\ntags: [us-forcez]\n---\nText.\n",
@@ -564,10 +451,10 @@ fn broken_site() -> Dir {
 fn check_reports_what_a_build_would_and_writes_nothing() {
     // The build's own messages, errors first; exit 1; no public/, no cache.
     let d = broken_site();
-    let ran = d.run(&["check"]);
+    let ran = run(&d, &["check"]);
     assert_eq!(ran.code, 1);
     assert_eq!(ran.out, "");
-    let build = d.run(&["build"]);
+    let build = run(&d, &["build"]);
     let expected_problems = "error: content/news/a.en.md:5:8: unknown topic key `us-forcez`\n  help: did you mean `us-forces`? Topic keys are defined in content/tags.yaml\n\
 error: content/news/b.en.md:3:7: `2021-13-01` is not a real date or time: there is no month 13\n  help: write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)\n\
 warning: content/news/a.en.md:4:10: `updated` (2021-12-01T00:00:00+03:00) is earlier than `date` (2021-12-10T00:00:00+03:00)\n  help: `updated` is when the story last changed, after `date`; correct it, or remove it\n";
@@ -583,7 +470,7 @@ warning: content/news/a.en.md:4:10: `updated` (2021-12-01T00:00:00+03:00) is ear
     check_lines.sort();
     assert_eq!(check_lines, build_lines, "the same problems as the build");
     std::fs::remove_dir_all(d.path(".digest-cache")).ok();
-    d.run(&["check"]);
+    run(&d, &["check"]);
     assert!(
         !d.exists("public") && !d.exists(".digest-cache"),
         "check writes nothing"
@@ -593,20 +480,17 @@ warning: content/news/a.en.md:4:10: `updated` (2021-12-01T00:00:00+03:00) is ear
 #[test]
 fn check_renders_every_page() {
     // A template that fails only when a page is rendered is caught, as the build catches it.
-    let d = Dir::site();
-    d.write(
-        "content/news/a.en.md",
-        &story("A", "2021-12-10", "", "Text."),
-    );
-    d.run(&["theme", "copy"]).ok();
+    let d = site();
+    d.story(Story::new("news/a", "2021-12-10").en("A"));
+    run(&d, &["theme", "copy"]).ok();
     let template = d.read("themes/default/templates/topics.html");
     d.write(
         "themes/default/templates/topics.html",
         &template.replace("{{ page.title }}", "{{ page.title | round }}"),
     );
-    let ran = d.run(&["check"]);
+    let ran = run(&d, &["check"]);
     assert_eq!(ran.code, 1, "{}", ran.err);
-    let build = d.run(&["build"]);
+    let build = run(&d, &["build"]);
     assert_eq!(ran.err.lines().next(), build.err.lines().next());
     assert!(
         ran.err
@@ -620,7 +504,7 @@ fn check_renders_every_page() {
 fn check_prints_one_json_object_per_problem() {
     // For editors and CI: severity, file, line, column, message, help.
     let d = broken_site();
-    let ran = d.run(&["check", "--format", "json"]);
+    let ran = run(&d, &["check", "--format", "json"]);
     assert_eq!((ran.code, ran.err.as_str()), (1, ""));
     let problems: Vec<serde_json::Value> = ran
         .out
@@ -640,8 +524,8 @@ fn check_prints_one_json_object_per_problem() {
         })
     );
     assert_eq!(problems[2]["severity"], "warning");
-    let unconfigured = Dir::new();
-    let ran = unconfigured.run(&["check", "--format", "json"]);
+    let unconfigured = Site::bare();
+    let ran = run(&unconfigured, &["check", "--format", "json"]);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(ran.out.trim()).unwrap(),
         serde_json::json!({
@@ -731,7 +615,7 @@ fn check_external_asks_politely_and_remembers_for_a_day() {
     // Broken links are errors, redirects and time-outs warnings, each at its line;
     // two requests at once to a host at most; what was learnt is not asked again.
     let server = Server::start();
-    let d = Dir::site();
+    let d = site();
     let waits: String = (1..=6)
         .map(|n| format!("[w{n}]({})\n", server.url(&format!("/wait/{n}"))))
         .collect();
@@ -752,7 +636,7 @@ fn check_external_asks_politely_and_remembers_for_a_day() {
             server.url("/gone")
         ),
     );
-    let ran = d.run(&["check", "--external", "--timeout", "1"]);
+    let ran = run(&d, &["check", "--external", "--timeout", "1"]);
     let u = |p: &str| server.url(p);
     assert_eq!(
         ran.err,
@@ -783,7 +667,7 @@ found 2 errors and 2 warnings, 10 outside links (10 asked, the rest known from t
     assert!(d.exists(".digest-cache/links.bin"));
     std::thread::sleep(Duration::from_secs(3));
     server.hits();
-    let again = d.run(&["check", "--external", "--timeout", "1"]);
+    let again = run(&d, &["check", "--external", "--timeout", "1"]);
     assert!(
         again
             .err
@@ -802,40 +686,23 @@ found 2 errors and 2 warnings, 10 outside links (10 asked, the rest known from t
 
 /// Stories in every state: published in both editions, a draft, one
 /// scheduled (dated 2099), one missing its English, a broken file.
-fn newsroom() -> Dir {
-    let d = Dir::site();
-    d.write(
-        "content/news/talks.ar.md",
-        &story("محادثات", "2021-12-10T14:00", "", "نص."),
+fn newsroom() -> Site {
+    let d = site();
+    d.story(Story::new("news/talks", "2021-12-10T14:00").ar("محادثات"));
+    d.story(Story::new("news/talks", "2021-12-11").en("Talks"));
+    d.story(
+        Story::new("news/oil", "2021-12-12")
+            .ar("نفط")
+            .en("Oil")
+            .front("draft: true\n"),
     );
-    d.write(
-        "content/news/talks.en.md",
-        &story("Talks", "2021-12-11", "", "Text."),
-    );
-    d.write(
-        "content/news/oil.ar.md",
-        &story("نفط", "2021-12-12", "", "نص."),
-    );
-    d.write(
-        "content/news/oil.en.md",
-        &story("Oil", "2021-12-12", "draft: true\n", "Text."),
-    );
-    d.write(
-        "content/news/embargo.en.md",
-        &story("Embargo", "2099-01-05T10:00", "", "Text."),
-    );
-    d.write(
-        "content/news/local.ar.md",
-        &story("محلي", "2021-12-01", "", "نص."),
-    );
+    d.story(Story::new("news/embargo", "2099-01-05T10:00").en("Embargo"));
+    d.story(Story::new("news/local", "2021-12-01").ar("محلي"));
     d.write(
         "content/news/broken.en.md",
         "---\ntitle: Broken\n---\nText.\n",
     );
-    d.write(
-        "content/about.ar.md",
-        &story("من نحن", "2021-11-01", "", "نص."),
-    );
+    d.story(Story::new("about", "2021-11-01").ar("من نحن"));
     d
 }
 
@@ -843,7 +710,7 @@ fn newsroom() -> Dir {
 fn list_shows_every_story_newest_first_with_each_editions_state() {
     // One line per story: date, section, slug and the state of each language.
     let d = newsroom();
-    let ran = d.run(&["list"]);
+    let ran = run(&d, &["list"]);
     assert_eq!(
         ran.out,
         "2099-01-05  news  embargo  ar missing    en scheduled 2099-01-05 10:00
@@ -865,12 +732,9 @@ fn list_shows_every_story_newest_first_with_each_editions_state() {
 fn list_filters_the_to_translate_queue_schedule_and_drafts() {
     // --missing en is the English desk's queue, --missing ar the Arabic desk's.
     let d = newsroom();
-    d.write(
-        "content/news/broken.en.md",
-        &story("Fixed", "2021-12-02", "", "Text."),
-    );
+    d.story(Story::new("news/broken", "2021-12-02").en("Fixed"));
     let lines = |args: &[&str]| -> Vec<String> {
-        let ran = d.run(args).ok();
+        let ran = run(&d, args).ok();
         ran.out
             .lines()
             .map(|l| l.split_whitespace().nth(2).unwrap().to_string())
@@ -884,7 +748,7 @@ fn list_filters_the_to_translate_queue_schedule_and_drafts() {
         lines(&["list", "--drafts", "--missing", "ar"]),
         Vec::<String>::new()
     );
-    let unknown = d.run(&["list", "--missing", "eng"]);
+    let unknown = run(&d, &["list", "--missing", "eng"]);
     assert_eq!(
         (unknown.code, unknown.err.as_str()),
         (
@@ -898,7 +762,7 @@ fn list_filters_the_to_translate_queue_schedule_and_drafts() {
 fn list_prints_one_json_object_per_story() {
     // For scripts: the story's date, section, slug, and per language its state, file, title and date.
     let d = newsroom();
-    let ran = d.run(&["list", "--format", "json", "--scheduled"]);
+    let ran = run(&d, &["list", "--format", "json", "--scheduled"]);
     let stories: Vec<serde_json::Value> = ran
         .out
         .lines()
@@ -923,55 +787,48 @@ fn list_prints_one_json_object_per_story() {
 #[test]
 fn a_site_without_a_theme_folder_builds_with_the_built_in_theme() {
     // The built-in theme is the repository's: the same site, byte for byte.
-    let d = Dir::site();
-    d.write(
-        "content/news/a.ar.md",
-        &story("أ", "2021-12-10", "tags: [iraq]\n", "نص."),
+    let d = site();
+    d.story(
+        Story::new("news/a", "2021-12-10")
+            .tags("[iraq]")
+            .ar("أ")
+            .en("A"),
     );
-    d.write(
-        "content/news/a.en.md",
-        &story("A", "2021-12-10", "tags: [iraq]\n", "Text."),
-    );
-    d.write(
-        "content/news/b.en.md",
-        &story("B", "2021-12-09", "tags: [iraq]\n", "Text."),
-    );
-    d.run(&["build"]).ok();
+    d.story(Story::new("news/b", "2021-12-09").en("B").tags("[iraq]"));
+    run(&d, &["build"]).ok();
     let built_in = d.files("public");
     assert!(
         built_in
-            .keys()
+            .paths()
             .any(|k| k.starts_with("style.") && k.ends_with(".css"))
     );
-    let copied = d.run(&["theme", "copy"]).ok();
+    let copied = run(&d, &["theme", "copy"]).ok();
     let count = d.files("themes/default").len();
     assert_eq!(
         copied.out,
         format!("wrote {count} files of the built-in theme into themes/default\n")
     );
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-    for (name, bytes) in d.files("themes/default") {
-        assert_eq!(std::fs::read(repo.join(&name)).unwrap(), bytes, "{name}");
+    let theme = repo().join("themes/default");
+    for (name, bytes) in d.files("themes/default").into_map() {
+        assert_eq!(std::fs::read(theme.join(&name)).unwrap(), bytes, "{name}");
     }
-    d.run(&["build", "--force"]).ok();
-    assert!(
-        d.files("public") == built_in,
-        "the copy builds the same site"
-    );
+    run(&d, &["build", "--force"]).ok();
+    assert_eq!(d.files("public"), built_in, "the copy builds the same site");
     // The site's folder wins, whole: an edit of its stylesheet is published.
     let css = d.read("themes/default/static/style.css");
     d.write(
         "themes/default/static/style.css",
         &format!("{css}\n.mine {{ color: red }}\n"),
     );
-    d.run(&["build"]).ok();
+    run(&d, &["build"]).ok();
     let after = d.files("public");
-    let style = after.iter().find(|(k, _)| k.starts_with("style.")).unwrap();
-    assert!(String::from_utf8_lossy(style.1).contains(".mine"));
+    let style = after.paths().find(|k| k.starts_with("style.")).unwrap();
+    assert!(after.read(style).contains(".mine"));
     std::fs::remove_dir_all(d.path("themes")).unwrap();
-    d.run(&["build"]).ok();
-    assert!(
-        d.files("public") == built_in,
+    run(&d, &["build"]).ok();
+    assert_eq!(
+        d.files("public"),
+        built_in,
         "the built-in theme again, incrementally"
     );
 }
@@ -979,11 +836,11 @@ fn a_site_without_a_theme_folder_builds_with_the_built_in_theme() {
 #[test]
 fn theme_copy_never_overwrites() {
     // Run again, it adds only the files the copy lacks.
-    let d = Dir::site();
-    d.run(&["theme", "copy"]).ok();
+    let d = site();
+    run(&d, &["theme", "copy"]).ok();
     d.write("themes/default/templates/base.html", "mine");
     std::fs::remove_file(d.path("themes/default/templates/404.html")).unwrap();
-    let again = d.run(&["theme", "copy"]).ok();
+    let again = run(&d, &["theme", "copy"]).ok();
     let count = d.files("themes/default").len() - 1;
     assert_eq!(
         again.out,
@@ -992,7 +849,7 @@ fn theme_copy_never_overwrites() {
         )
     );
     assert_eq!(d.read("themes/default/templates/base.html"), "mine");
-    let other = d.run(&["theme", "copy", "mine"]).ok();
+    let other = run(&d, &["theme", "copy", "mine"]).ok();
     assert!(
         other
             .out
@@ -1000,7 +857,7 @@ fn theme_copy_never_overwrites() {
         "{}",
         other.out
     );
-    let bad = d.run(&["theme", "copy", "../x"]);
+    let bad = run(&d, &["theme", "copy", "../x"]);
     assert_eq!(
         (bad.code, bad.err.as_str()),
         (
@@ -1013,28 +870,25 @@ fn theme_copy_never_overwrites() {
 #[test]
 fn theme_errors_say_what_to_do() {
     // A theme that is neither a folder nor built in; a language the built-in theme has no words for.
-    let d = Dir::site();
-    d.write(
-        "content/news/a.en.md",
-        &story("A", "2021-12-10", "", "Text."),
-    );
+    let d = site();
+    d.story(Story::new("news/a", "2021-12-10").en("A"));
     d.write(
         "digest.yaml",
-        &CONFIG.replace("minify: false", "theme: magazine"),
+        &config().replace("minify: false", "theme: magazine"),
     );
     assert_eq!(
-        d.run(&["build"]).err,
+        run(&d, &["build"]).err,
         "error: the theme `magazine` does not exist (no folder themes/magazine)\n  help: set `theme:` in digest.yaml to `default` (built into digest) or to a folder under themes/\nbuild failed with 1 error; the output was not changed\n"
     );
     d.write(
         "digest.yaml",
-        &CONFIG.replace(
+        &config().replace(
             "languages:\n",
             "languages:\n  fr:\n    name: Français\n    title: Le Digest\n    locale: fr\n",
         ),
     );
     assert_eq!(
-        d.run(&["build"]).err,
+        run(&d, &["build"]).err,
         "error: the built-in theme has no UI strings for language `fr`\n  help: run `digest theme copy` to write the theme into themes/default, then copy another language's file there to themes/default/i18n/fr.yaml and translate it\nbuild failed with 1 error; the output was not changed\n"
     );
 }
