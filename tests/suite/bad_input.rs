@@ -178,6 +178,9 @@ file_cases! {
     unclosed_block,
     // A misspelt UI string key in a template gets the close one as a suggestion.
     misspelt_ui_string,
+    // A section folder whose list page would take the address of the topic
+    // index: both pages named as an editor knows them, in each edition.
+    section_named_like_a_page,
 }
 
 #[test]
