@@ -46,6 +46,12 @@ impl PubDate {
         self.offset().to_datetime(self.timestamp())
     }
 
+    /// The wall-clock date and time in `tz` (the site's time zone), which
+    /// is what pages show and what files a story under a month.
+    pub fn civil_in(&self, tz: &jiff::tz::TimeZone) -> jiff::civil::DateTime {
+        tz.to_datetime(self.timestamp())
+    }
+
     /// `2021-12-30T10:00:00+03:00`. RFC 3339 offsets are whole minutes:
     /// a time whose offset is not (local mean time, which time zones give
     /// dates before about 1920) is written in UTC, `…Z`.
