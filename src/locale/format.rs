@@ -14,6 +14,8 @@ use icu_datetime::preferences::HourCycle;
 use icu_datetime::{DateTimeFormatter, DateTimeFormatterPreferences};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
+use icu_list::ListFormatter;
+use icu_list::options::{ListFormatterOptions, ListLength};
 use icu_locale_core::Locale;
 use icu_plurals::{PluralCategory, PluralRules};
 use indexmap::IndexMap;
@@ -36,6 +38,8 @@ pub struct LocaleData {
     pub lang: Lang,
     plurals: PluralRules,
     numbers: DecimalFormatter,
+    /// "A, B and C": how the language joins names.
+    lists: ListFormatter,
     dates: DateTimeFormatter<YMD>,
     times: DateTimeFormatter<T>,
     /// How the locale joins a date and a time.
@@ -79,9 +83,10 @@ pub struct DateText {
     pub iso: String,
     /// The date: `30 كانون الأول 2021`.
     pub display: String,
-    /// The time of day: `10:00`.
-    pub time: String,
-    /// Both, as the locale joins them: `30 كانون الأول 2021، 10:00`.
+    /// The time of day (`10:00`), if one was written.
+    pub time: Option<String>,
+    /// Both, as the locale joins them (`30 كانون الأول 2021، 10:00`); the
+    /// date alone if no time of day was written.
     pub date_time: String,
     /// The Hijri date, when the edition shows it.
     pub hijri: Option<String>,
@@ -104,6 +109,11 @@ impl LocaleData {
             PluralRules::try_new_cardinal((&locale).into()).map_err(|e| err("plural", &e))?;
         let numbers = DecimalFormatter::try_new((&locale).into(), Default::default())
             .map_err(|e| err("number", &e))?;
+        let lists = ListFormatter::try_new_and(
+            (&locale).into(),
+            ListFormatterOptions::default().with_length(ListLength::Wide),
+        )
+        .map_err(|e| err("list", &e))?;
         let dates = DateTimeFormatter::try_new((&locale).into(), YMD::long())
             .map_err(|e| err("date", &e))?;
         let month_years = DateTimeFormatter::try_new((&locale).into(), YM::long())
@@ -154,6 +164,7 @@ impl LocaleData {
             lang: language.lang.clone(),
             plurals,
             numbers,
+            lists,
             dates,
             times,
             glue,
@@ -169,6 +180,27 @@ impl LocaleData {
     /// Formats a whole number with the locale's digits and grouping.
     pub fn number(&self, n: i64) -> String {
         self.numbers.format(&Decimal::from(n)).to_string()
+    }
+
+    /// Joins names as the language does ("Sara al-Musawi and Hawre Aziz",
+    /// "سارة الموسوي وهاوري عزيز", "A, B and C"): the whole text, and the
+    /// text that follows each name in it (empty after the last), so that
+    /// each name can be a link.
+    pub fn join(&self, names: &[&str]) -> (String, Vec<String>) {
+        let mut sink = Elements::default();
+        let formatted = self.lists.format(names.iter());
+        writeable::Writeable::write_to_parts(&formatted, &mut sink)
+            .expect("writing to a String does not fail");
+        let Elements { text, elements } = sink;
+        let after = elements
+            .iter()
+            .enumerate()
+            .map(|(i, range)| {
+                let next = elements.get(i + 1).map_or(text.len(), |r| r.start);
+                text[range.end..next].to_string()
+            })
+            .collect();
+        (text, after)
     }
 
     /// The CLDR plural category of `n`.
@@ -189,16 +221,19 @@ impl LocaleData {
         let time = Time::try_new(civil.hour() as u8, civil.minute() as u8, 0, 0)
             .expect("jiff times are valid times");
         let display = self.with_dual_month(&iso, self.dates.format(&iso).to_string());
-        let time = self.times.format(&time).to_string();
+        let time = date.timed.then(|| self.times.format(&time).to_string());
         let glue = &self.glue;
-        let date_time = if glue.time_first {
-            [&glue.before, &time, &glue.between, &display, &glue.after]
-        } else {
-            [&glue.before, &display, &glue.between, &time, &glue.after]
-        }
-        .into_iter()
-        .map(String::as_str)
-        .collect();
+        let date_time = match &time {
+            None => display.clone(),
+            Some(time) if glue.time_first => {
+                [&glue.before, time, &glue.between, &display, &glue.after]
+                    .map(String::as_str)
+                    .concat()
+            }
+            Some(time) => [&glue.before, &display, &glue.between, time, &glue.after]
+                .map(String::as_str)
+                .concat(),
+        };
         DateText {
             iso: date.rfc3339(),
             display,
@@ -296,6 +331,37 @@ impl LocaleData {
             text = text.replace(&format!("{{{name}}}"), value);
         }
         Ok(text)
+    }
+}
+
+/// A list as ICU writes it, with where each of its elements is.
+#[derive(Default)]
+struct Elements {
+    text: String,
+    elements: Vec<std::ops::Range<usize>>,
+}
+
+impl std::fmt::Write for Elements {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl writeable::PartsWrite for Elements {
+    type SubPartsWrite = Self;
+
+    fn with_part(
+        &mut self,
+        part: writeable::Part,
+        mut f: impl FnMut(&mut Self) -> std::fmt::Result,
+    ) -> std::fmt::Result {
+        let start = self.text.len();
+        f(self)?;
+        if part == icu_list::parts::ELEMENT {
+            self.elements.push(start..self.text.len());
+        }
+        Ok(())
     }
 }
 

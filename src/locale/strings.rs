@@ -30,6 +30,10 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "the title of a list's later pages, with `{page}` for the number",
     ),
     ("topics", "the title of the topic index"),
+    (
+        "authors",
+        "the title of the author index (and its entry in a menu)",
+    ),
 ];
 
 /// A theme's UI strings for one language, with where each is defined.
@@ -580,8 +584,8 @@ mod tests {
         let text = ar.date(&at("2021-12-10T14:00:00+03:00"));
         assert_eq!(text.date_time, "١٠ كانون الأول ٢٠٢١، ١٤:٠٠");
         assert_eq!(
-            (text.display.as_str(), text.time.as_str()),
-            ("١٠ كانون الأول ٢٠٢١", "١٤:٠٠")
+            (text.display.as_str(), text.time.as_deref()),
+            ("١٠ كانون الأول ٢٠٢١", Some("١٤:٠٠"))
         );
         assert_eq!(text.locale, "ar-IQ-u-hc-h23");
         let en = locale("en-GB", "");
@@ -593,8 +597,14 @@ mod tests {
         // Past midnight in Baghdad, whatever the offset written.
         let late = en.date(&at("2026-11-30T22:30:00Z"));
         assert_eq!(
-            (late.display.as_str(), late.time.as_str()),
-            ("1 December 2026", "01:30")
+            (late.display.as_str(), late.time.as_deref()),
+            ("1 December 2026", Some("01:30"))
+        );
+        let day = en.date(&at("2021-12-10"));
+        assert_eq!(
+            (day.date_time.as_str(), day.time),
+            ("10 December 2021", None),
+            "no time written, none shown"
         );
         assert_eq!(
             late.iso, "2026-11-30T22:30:00+00:00",
@@ -609,6 +619,28 @@ mod tests {
         assert_eq!(
             dual.date(&at("2021-12-10T14:00")).date_time,
             "10 كانون الأول/ديسمبر 2021، 14:00"
+        );
+    }
+
+    #[test]
+    fn names_are_joined_as_each_language_joins_them() {
+        let utc = jiff::tz::TimeZone::UTC;
+        let ar = LocaleData::new(&language("ar-IQ", ""), IndexMap::new(), &utc).unwrap();
+        let (text, after) = ar.join(&["سارة الموسوي", "هاوري عزيز"]);
+        assert_eq!(text, "سارة الموسوي وهاوري عزيز");
+        assert_eq!(after, [" و", ""]);
+        let en = LocaleData::new(&language("en-GB", ""), IndexMap::new(), &utc).unwrap();
+        assert_eq!(
+            en.join(&["Sara al-Musawi", "Hawre Aziz"]),
+            (
+                "Sara al-Musawi and Hawre Aziz".to_string(),
+                vec![" and ".to_string(), String::new()]
+            )
+        );
+        assert_eq!(en.join(&["A", "B", "C"]).1, [", ", " and ", ""]);
+        assert_eq!(
+            en.join(&["Sara"]),
+            ("Sara".to_string(), vec![String::new()])
         );
     }
 

@@ -15,13 +15,16 @@ use crate::files::{AssetFile, Changes, is_ignored};
 use crate::html::minify;
 use crate::locale::strings::Locales;
 use crate::theme::functions::register_functions;
+use crate::theme::options::{self, Options, THEME_FILE};
 use crate::urls::Route;
 
 /// Templates every theme must have.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     "article.html",
+    "page.html",
     "list.html",
     "topics.html",
+    "authors.html",
     "front.html",
     "404.html",
 ];
@@ -35,6 +38,8 @@ pub struct Theme {
     /// (see [`crate::html::minify`]).
     pub marked: Option<tera::Tera>,
     pub locales: Arc<Locales>,
+    /// The theme's options, as the site sets them (`theme_options:`).
+    pub options: Options,
     /// Static files, with the names they are published under.
     pub assets: Vec<AssetFile>,
     /// Changes when any template, UI string or static file does.
@@ -115,6 +120,20 @@ impl Theme {
                 fingerprint.update(&xxh3_64(&bytes).to_le_bytes());
             }
         }
+        let declared = match std::fs::read(abs.join(THEME_FILE)) {
+            Ok(bytes) => Some(bytes),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => {
+                problems.push(Diagnostic::io(
+                    &dir.join(THEME_FILE),
+                    "read the theme's options",
+                    &err,
+                ));
+                None
+            }
+        };
+        fingerprint.update(&xxh3_64(declared.as_deref().unwrap_or_default()).to_le_bytes());
+        let options = options::load(config, &dir, declared.as_deref(), &mut problems);
         let assets: Vec<AssetFile> = statics
             .iter()
             .map(|(name, bytes)| {
@@ -192,6 +211,7 @@ impl Theme {
             tera,
             marked: marked.flatten(),
             locales,
+            options,
             assets,
             fingerprint: fingerprint.digest(),
         })

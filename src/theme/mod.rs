@@ -4,3 +4,4 @@
 
 pub mod functions;
 pub mod load;
+pub mod options;
