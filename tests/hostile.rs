@@ -257,6 +257,7 @@ fn check_feeds(f: &Fixture) {
                 "generator",
                 "author",
                 "name",
+                "uri",
                 "entry",
                 "published",
                 "category",

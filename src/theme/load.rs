@@ -134,6 +134,11 @@ impl Theme {
         };
         fingerprint.update(&xxh3_64(declared.as_deref().unwrap_or_default()).to_le_bytes());
         let options = options::load(config, &dir, declared.as_deref(), &mut problems);
+        // A file only an option uses is published with the option on.
+        let statics: Vec<(String, Vec<u8>)> = statics
+            .into_iter()
+            .filter(|(name, _)| !options.unused_files.contains(name))
+            .collect();
         let assets: Vec<AssetFile> = statics
             .iter()
             .map(|(name, bytes)| {
@@ -211,7 +216,7 @@ impl Theme {
             tera,
             marked: marked.flatten(),
             locales,
-            options,
+            options: options.values,
             assets,
             fingerprint: fingerprint.digest(),
         })

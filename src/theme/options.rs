@@ -3,6 +3,9 @@
 //! under `theme_options:` in `digest.yaml`. An option the theme does not
 //! have, or a value of another kind than its default, is an error at its
 //! line in `digest.yaml`. Templates see the result as `options`.
+//!
+//! A static file that only an option uses (a script) is published only
+//! when that option is on: `files: { relative-dates.js: relative_dates }`.
 
 use std::path::Path;
 
@@ -19,6 +22,24 @@ pub const THEME_FILE: &str = "theme.yaml";
 /// the site says or to its default.
 pub type Options = serde_json::Map<String, serde_json::Value>;
 
+/// What `theme.yaml` declares.
+#[derive(Debug, Default)]
+struct Declared {
+    /// Each option with its default, in the file's order.
+    options: Vec<(String, Value)>,
+    /// Static files (paths under `static/`) published only when their
+    /// option is on.
+    files: Vec<(String, String)>,
+}
+
+/// The theme's options as the site sets them, and the static files left
+/// out because their option is off.
+#[derive(Debug, Default)]
+pub struct ThemeOptions {
+    pub values: Options,
+    pub unused_files: Vec<String>,
+}
+
 /// Reads the theme's options from `bytes` (its `theme.yaml`, if it has
 /// one) and applies the site's settings. `dir` is the theme's folder
 /// relative to the site, for messages.
@@ -27,9 +48,12 @@ pub fn load(
     dir: &Path,
     bytes: Option<&[u8]>,
     problems: &mut Diagnostics,
-) -> Options {
+) -> ThemeOptions {
     let file = dir.join(THEME_FILE);
-    let declared = bytes.map_or_else(Vec::new, |b| declared(&file, b, problems));
+    let Declared {
+        options: declared,
+        files,
+    } = bytes.map_or_else(Declared::default, |b| declared(&file, b, problems));
     let mut options: Options = declared
         .iter()
         .map(|(name, value)| (name.clone(), json(value)))
@@ -77,16 +101,31 @@ pub fn load(
         }
         options.insert(setting.name.clone(), json(&setting.value));
     }
-    options
+    let on = |value: &serde_json::Value| match value {
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
+        serde_json::Value::String(s) => !s.is_empty(),
+        _ => false,
+    };
+    let unused_files = files
+        .into_iter()
+        .filter(|(_, option)| !options.get(option).is_some_and(on))
+        .map(|(path, _)| path)
+        .collect();
+    ThemeOptions {
+        values: options,
+        unused_files,
+    }
 }
 
-/// The options `theme.yaml` declares, with their defaults, in its order.
-fn declared(file: &Path, bytes: &[u8], problems: &mut Diagnostics) -> Vec<(String, Value)> {
+/// What `theme.yaml` declares: options with their defaults, in its
+/// order, and the static files that belong to an option.
+fn declared(file: &Path, bytes: &[u8], problems: &mut Diagnostics) -> Declared {
     let text = match decode(file, bytes) {
         Ok(text) => text,
         Err(d) => {
             problems.push(d);
-            return Vec::new();
+            return Declared::default();
         }
     };
     let src = YamlSource::new(file, &text, 1);
@@ -94,19 +133,49 @@ fn declared(file: &Path, bytes: &[u8], problems: &mut Diagnostics) -> Vec<(Strin
         Ok(doc) => doc,
         Err(d) => {
             problems.push(d);
-            return Vec::new();
+            return Declared::default();
         }
     };
     let Some(map) = doc.as_mapping() else {
         problems.push(Diagnostic::in_file(file, "theme.yaml must be a mapping").with_help(
             "declare the theme's options with their defaults, e.g. `options: { relative_dates: false }`",
         ));
-        return Vec::new();
+        return Declared::default();
     };
-    problems.extend(src.unknown_keys(map, &[], &["options"], "theme"));
-    let Some(options) = map.get("options").and_then(Value::as_mapping) else {
-        return Vec::new();
-    };
+    problems.extend(src.unknown_keys(map, &[], &["options", "files"], "theme"));
+    let options = map
+        .get("options")
+        .and_then(Value::as_mapping)
+        .map(|options| declared_options(&src, options, problems))
+        .unwrap_or_default();
+    let mut files = Vec::new();
+    for (path, option) in map
+        .get("files")
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+    {
+        let (path, option) = (key_text(path), key_text(option));
+        if options.iter().any(|(name, _)| *name == option) {
+            files.push((path, option));
+        } else {
+            problems.push(
+                Diagnostic::error(
+                    Some(src.value_location(&["files", &path])),
+                    format!("the file `{path}` belongs to `{option}`, which is not an option of the theme"),
+                )
+                .with_help("name an option declared under `options:`"),
+            );
+        }
+    }
+    Declared { options, files }
+}
+
+fn declared_options(
+    src: &YamlSource,
+    options: &serde_yaml::Mapping,
+    problems: &mut Diagnostics,
+) -> Vec<(String, Value)> {
     let mut found = Vec::new();
     for (name, value) in options {
         let name = key_text(name);

@@ -1,6 +1,6 @@
 //! An article page's view, with its `NewsArticle` JSON-LD (authors as
 //! `Person`s, corrections as `CorrectionComment`s), and the view of a
-//! standalone page (about, contact), which is a `WebPage`.
+//! standalone page (about, contact).
 
 use serde_json::{Value, json};
 
@@ -70,7 +70,6 @@ impl Sources<'_> {
         let mut common = self.common(lang, page, "page", article.title.clone());
         common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
         common.page.image = self.image(article);
-        common.page.json_ld = Some(self.web_page_json_ld(article, &common.page.permalink));
         let view = PageView {
             title: article.title.clone(),
             lang: lang.to_string(),
@@ -151,7 +150,7 @@ impl Sources<'_> {
     }
 
     /// schema.org `Person` for an author, with their page in `lang`.
-    pub fn person(&self, author: AuthorId, lang: &crate::config::Lang) -> Value {
+    fn person(&self, author: AuthorId, lang: &crate::config::Lang) -> Value {
         let a = self.site.authors.get(author);
         let mut person = json!({
             "@type": "Person",
@@ -272,31 +271,6 @@ impl Sources<'_> {
                 map.insert("translationOfWork".into(), tr);
             }
             _ => {}
-        }
-        script_safe_json(&data)
-    }
-
-    /// schema.org `WebPage` for a standalone page.
-    fn web_page_json_ld(&self, article: &Article, permalink: &str) -> String {
-        let language = self.language(&article.lang);
-        let mut data = json!({
-            "@context": "https://schema.org",
-            "@type": "WebPage",
-            "name": article.title,
-            "url": permalink,
-            "inLanguage": language.locale.to_string(),
-            "isPartOf": {
-                "@type": "WebSite",
-                "name": language.title,
-                "url": self.permalink(&urls::edition(&article.lang)),
-            },
-        });
-        let map = data.as_object_mut().expect("an object");
-        if !article.summary.is_empty() {
-            map.insert("description".into(), json!(article.summary));
-        }
-        if let Some(modified) = article.modified() {
-            map.insert("dateModified".into(), json!(modified.rfc3339()));
         }
         script_safe_json(&data)
     }

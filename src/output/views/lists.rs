@@ -6,7 +6,7 @@ use crate::config::Lang;
 use crate::locale::format::LocaleData;
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, Pager, routes};
 use crate::output::views::contract::*;
-use crate::output::views::sources::{Sources, absolute, script_safe_json};
+use crate::output::views::sources::{Sources, absolute};
 use crate::site::authors::AuthorId;
 use crate::site::topics::TopicId;
 use crate::urls::Route;
@@ -91,15 +91,8 @@ impl Sources<'_> {
                 },
             );
         }
-        if let (Some(a), ListKind::Author(id)) = (&author, list) {
+        if let Some(a) = &author {
             common.page.image = a.picture.clone();
-            let person = self.person(*id, lang);
-            common.page.json_ld = Some(script_safe_json(&serde_json::json!({
-                "@context": "https://schema.org",
-                "@type": "ProfilePage",
-                "url": common.page.permalink,
-                "mainEntity": person,
-            })));
         }
         let months = match list {
             ListKind::Home => self.month_links(lang),
