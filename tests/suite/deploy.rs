@@ -2,48 +2,42 @@
 //! folder: what is uploaded when, with which headers, what an interrupted
 //! deploy leaves, and the errors people see.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
-use common::Fixture;
-use common::s3::{ACCESS_KEY, Object, S3Server, SECRET_KEY, s3_server};
+use crate::common::s3::{ACCESS_KEY, Object, S3Server, SECRET_KEY, s3_server};
+use crate::common::{Site, Story};
 
 const BUCKET: &str = "site";
 const PREFIX: &str = "www/";
 const MANIFEST: &str = ".digest-deploy.json";
 
 /// The example site, built, with a `production` target on `server`.
-fn example_site(server: &S3Server) -> Fixture {
-    let site = Fixture::example();
-    let config = site.read("digest.yaml");
-    site.write(
-        "digest.yaml",
-        &format!(
+fn example_site(server: &S3Server) -> Site {
+    let site = Site::example();
+    site.edit("digest.yaml", |config| {
+        format!(
             "{config}deploy:\n{}",
             server.target("production", "s3://site/www/")
-        ),
-    );
-    site.build_ok();
+        )
+    });
+    site.build();
     site
 }
 
 /// `digest deploy ARGS` in the site's folder, with the server's keys (or
 /// `secret` instead of the right one).
-fn deploy_with(site: &Fixture, args: &[&str], key: &str, secret: &str) -> Output {
+fn deploy_with(site: &Site, args: &[&str], key: &str, secret: &str) -> Output {
     command(site, args, key, secret)
         .output()
         .expect("digest runs")
 }
 
-fn command(site: &Fixture, args: &[&str], key: &str, secret: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_digest"));
+fn command(site: &Site, args: &[&str], key: &str, secret: &str) -> Command {
+    let mut command = site.command(&["deploy"]);
     command
-        .arg("deploy")
         .args(args)
-        .current_dir(site.root())
         .env("AWS_ACCESS_KEY_ID", key)
         .env("AWS_SECRET_ACCESS_KEY", secret)
         .env("HOME", site.root())
@@ -55,7 +49,7 @@ fn command(site: &Fixture, args: &[&str], key: &str, secret: &str) -> Command {
     command
 }
 
-fn deploy(site: &Fixture, args: &[&str]) -> String {
+fn deploy(site: &Site, args: &[&str]) -> String {
     let out = deploy_with(site, args, ACCESS_KEY, SECRET_KEY);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
@@ -142,7 +136,7 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
     };
     let site = example_site(&server);
     let stdout = deploy(&site, &[]);
-    let public = site.snapshot("public");
+    let public = site.public().into_map();
     assert_eq!(
         plan_line(&stdout),
         format!("plan: {} to upload, 0 to delete, 0 unchanged", public.len())
@@ -224,7 +218,7 @@ fn a_one_story_edit_uploads_only_its_pages_feeds_and_lists() {
     };
     let site = example_site(&server);
     deploy(&site, &[]);
-    let before = site.snapshot("public");
+    let before = site.public().into_map();
     let story = "content/news/kadhimi-biden-fourth-round.en.md";
     let text = site.read(story);
     site.write(
@@ -234,8 +228,8 @@ fn a_one_story_edit_uploads_only_its_pages_feeds_and_lists() {
             "between the two countries, officials said.",
         ),
     );
-    site.build_ok();
-    let after = site.snapshot("public");
+    site.build();
+    let after = site.public().into_map();
     let changed = changed(&before, &after);
     assert!(changed.contains("en/news/kadhimi-biden-fourth-round/index.html"));
     let puts = server.control("stats")["puts"].as_u64().unwrap();
@@ -274,8 +268,8 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     deploy(&site, &[]);
     site.remove("content/news/militias-threaten-open-war.ar.md");
     site.remove("content/news/militias-threaten-open-war.en.md");
-    site.build_ok();
-    let public = site.snapshot("public");
+    site.build();
+    let public = site.public().into_map();
     assert!(!public.contains_key("en/news/militias-threaten-open-war/index.html"));
 
     // --no-delete keeps what the site no longer has.
@@ -333,9 +327,9 @@ fn a_dry_run_prints_the_plan_and_touches_nothing() {
         &format!("{}\nA new closing line.\n", site.read(story)),
     );
     site.remove("content/news/militias-threaten-open-war.en.md");
-    let before = site.snapshot("public");
-    site.build_ok();
-    let after = site.snapshot("public");
+    let before = site.public().into_map();
+    site.build();
+    let after = site.public().into_map();
     let to_upload = changed(&before, &after).len();
     let gone = before.keys().filter(|k| !after.contains_key(*k)).count();
     let objects = server.objects(BUCKET);
@@ -410,16 +404,18 @@ fn a_deploy_killed_halfway_leaves_every_page_linked_and_the_next_one_finishes() 
             ("en", "Curfew lifted", "Curfew"),
             ("ar", "رفع حظر التجول", "حظر التجول"),
         ] {
-            site.article(
-                &format!("news/curfew-{n}.{lang}.md"),
-                &format!("{title} {n}"),
-                &format!("2021-12-2{n}T10:00:00+03:00"),
-                &format!("tags: [{tag}, iraq]\n"),
-                "Shops opened again in Baghdad.",
+            site.story(
+                Story::new(
+                    &format!("news/curfew-{n}"),
+                    &format!("2021-12-2{n}T10:00:00+03:00"),
+                )
+                .edition(lang, &format!("{title} {n}"))
+                .front(&format!("tags: [{tag}, iraq]\n"))
+                .body("Shops opened again in Baghdad."),
             );
         }
     }
-    site.build_ok();
+    site.build();
     server.control("delay?ms=60");
     let mut child = command(&site, &["--verbose", "--jobs", "2"], ACCESS_KEY, SECRET_KEY)
         .stdout(Stdio::piped())
@@ -457,7 +453,7 @@ fn a_deploy_killed_halfway_leaves_every_page_linked_and_the_next_one_finishes() 
     let mut start = published.clone();
     start.push("index.html".into());
     crawl(&objects, &start);
-    let public = site.snapshot("public");
+    let public = site.public().into_map();
     assert_ne!(
         objects["index.html"].bytes, public["index.html"],
         "the front door goes up last"
@@ -506,7 +502,7 @@ fn a_missing_bucket_is_named_with_what_to_do() {
     let Some(server) = s3_server("missing_bucket", &[BUCKET]) else {
         return;
     };
-    let site = Fixture::example();
+    let site = Site::example();
     let config = site.read("digest.yaml");
     site.write(
         "digest.yaml",
@@ -515,7 +511,7 @@ fn a_missing_bucket_is_named_with_what_to_do() {
             server.target("production", "s3://no-such-bucket/")
         ),
     );
-    site.build_ok();
+    site.build();
     let out = deploy_with(&site, &[], ACCESS_KEY, SECRET_KEY);
     assert!(!out.status.success());
     assert_eq!(
@@ -533,9 +529,9 @@ fn retries_carry_a_deploy_through_a_failing_store() {
     server.control("faults?every=4");
     let stdout = deploy(&site, &[]);
     server.control("faults?every=0");
-    assert_holds(&server, &site.snapshot("public"));
+    assert_holds(&server, &site.public().into_map());
     let requests = server.control("stats")["requests"].as_u64().unwrap();
-    let files = site.snapshot("public").len() as u64;
+    let files = site.public().into_map().len() as u64;
     // Listing, manifest read, uploads and the manifest write, plus the
     // retries of every fourth request.
     assert!(
@@ -560,7 +556,7 @@ fn an_object_changed_behind_digests_back_is_uploaded_again() {
         BTreeSet::from(["en/index.html".to_string()])
     );
     assert!(stdout.contains("  deleted stray.html"), "{stdout}");
-    assert_holds(&server, &site.snapshot("public"));
+    assert_holds(&server, &site.public().into_map());
 }
 
 #[test]
@@ -597,7 +593,7 @@ fn a_purge_webhook_receives_the_changed_addresses() {
             }
         }
     });
-    let site = Fixture::example();
+    let site = Site::example();
     let config = site.read("digest.yaml");
     site.write(
         "digest.yaml",
@@ -606,11 +602,11 @@ fn a_purge_webhook_receives_the_changed_addresses() {
             server.target("production", "s3://site/www/")
         ),
     );
-    site.build_ok();
+    site.build();
     deploy(&site, &[]);
     let story = "content/news/us-combat-role-ends.en.md";
     site.write(story, &format!("{}\nUpdated.\n", site.read(story)));
-    site.build_ok();
+    site.build();
     deploy(&site, &["--purge-list", "purge.txt"]);
     let (head, body) = received.join().unwrap();
     assert!(head.starts_with("POST /purge HTTP/1.1"), "{head}");
@@ -629,7 +625,7 @@ fn a_purge_webhook_receives_the_changed_addresses() {
 
 #[test]
 fn a_folder_target_gets_the_site_and_then_only_its_changes() {
-    let site = Fixture::example();
+    let site = Site::example();
     let out_dir = tempfile::tempdir().unwrap();
     let url = url::Url::from_directory_path(out_dir.path()).unwrap();
     let config = site.read("digest.yaml");
@@ -637,7 +633,7 @@ fn a_folder_target_gets_the_site_and_then_only_its_changes() {
         "digest.yaml",
         &format!("{config}deploy:\n  folder:\n    url: {url}\n"),
     );
-    site.build_ok();
+    site.build();
     let folder = || {
         let mut files = BTreeMap::new();
         for entry in walkdir::WalkDir::new(out_dir.path()) {
@@ -657,7 +653,7 @@ fn a_folder_target_gets_the_site_and_then_only_its_changes() {
         files
     };
     deploy(&site, &[]);
-    assert_eq!(folder(), site.snapshot("public"));
+    assert_eq!(folder(), site.public().into_map());
     let dry = deploy(&site, &["--dry-run"]);
     assert_eq!(
         plan_line(&dry),
@@ -667,12 +663,12 @@ fn a_folder_target_gets_the_site_and_then_only_its_changes() {
         )
     );
 
-    let before = site.snapshot("public");
+    let before = site.public().into_map();
     let story = "content/news/araji-withdrawal-commitment.en.md";
     site.write(story, &format!("{}\nA correction.\n", site.read(story)));
     site.remove("content/news/militias-threaten-open-war.en.md");
-    site.build_ok();
-    let after = site.snapshot("public");
+    site.build();
+    let after = site.public().into_map();
     let stdout = deploy(&site, &["--verbose"]);
     assert_eq!(uploaded(&stdout), changed(&before, &after));
     assert_eq!(folder(), after);
@@ -687,13 +683,13 @@ fn a_folder_target_gets_the_site_and_then_only_its_changes() {
 
 #[test]
 fn a_missing_folder_is_an_error() {
-    let site = Fixture::example();
+    let site = Site::example();
     let config = site.read("digest.yaml");
     site.write(
         "digest.yaml",
         &format!("{config}deploy:\n  folder:\n    url: file:///no/such/folder/\n"),
     );
-    site.build_ok();
+    site.build();
     let out = deploy_with(&site, &[], ACCESS_KEY, SECRET_KEY);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -703,7 +699,7 @@ fn a_missing_folder_is_an_error() {
 
 #[test]
 fn targets_are_checked_like_the_rest_of_digest_yaml() {
-    let site = Fixture::example();
+    let site = Site::example();
     let config = site.read("digest.yaml");
     site.write(
         "digest.yaml",
@@ -732,7 +728,7 @@ fn targets_are_checked_like_the_rest_of_digest_yaml() {
 
 #[test]
 fn several_targets_need_a_name() {
-    let site = Fixture::example();
+    let site = Site::example();
     let config = site.read("digest.yaml");
     site.write(
         "digest.yaml",
@@ -740,7 +736,7 @@ fn several_targets_need_a_name() {
             "{config}deploy:\n  production:\n    url: s3://a/\n  staging:\n    url: s3://b/\n"
         ),
     );
-    site.build_ok();
+    site.build();
     let out = deploy_with(&site, &[], ACCESS_KEY, SECRET_KEY);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
