@@ -18,7 +18,7 @@ use object_store::{Attribute, PutOptions, PutPayload};
 use super::Event;
 use super::local::{LocalSite, version};
 use super::order::Step;
-use super::plan::{Plan, store_key};
+use super::plan::{Plan, object_path, store_key};
 use super::remote::{Entry, Manifest, Remote, write_manifest};
 use super::store::{Store, describe};
 use crate::config::DeployTarget;
@@ -232,7 +232,7 @@ impl Run<'_> {
     async fn delete(&mut self, keys: &[String]) -> Result<(), Failure> {
         let paths: Vec<object_store::Result<StorePath>> = keys
             .iter()
-            .map(|k| Ok(StorePath::from(k.as_str())))
+            .map(|k| Ok(object_path(k)))
             .collect();
         let mut deleted = self
             .store
@@ -242,7 +242,7 @@ impl Run<'_> {
             let path = match result {
                 Ok(path) => path,
                 // Already gone is as good as deleted.
-                Err(object_store::Error::NotFound { path, .. }) => StorePath::from(path.as_str()),
+                Err(object_store::Error::NotFound { path, .. }) => object_path(&path),
                 Err(error) => return Err(Failure::Store { key: None, error }),
             };
             self.store.count_local(0);
@@ -293,7 +293,7 @@ async fn upload(
     let result = store
         .inner
         .put_opts(
-            &StorePath::from(local.key.as_str()),
+            &object_path(&local.key),
             PutPayload::from(bytes),
             options,
         )
