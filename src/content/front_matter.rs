@@ -557,10 +557,10 @@ impl Fields<'_, '_> {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => "the known keys are: date, text".to_string(),
                     };
-                    let d = Diagnostic::error(
-                        Some(at.clone()),
-                        format!("unknown correction key `{key}`"),
-                    );
+                    // At the misspelt key's line (its value), not the item's.
+                    let key_at = self.src.item_value_location(&["corrections"], index, &key);
+                    let d =
+                        Diagnostic::error(Some(key_at), format!("unknown correction key `{key}`"));
                     self.fail(d.with_help(help));
                 }
             }

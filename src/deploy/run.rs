@@ -230,10 +230,8 @@ impl Run<'_> {
 
     /// Deletes `keys` (in batches where the store has a batch delete).
     async fn delete(&mut self, keys: &[String]) -> Result<(), Failure> {
-        let paths: Vec<object_store::Result<StorePath>> = keys
-            .iter()
-            .map(|k| Ok(object_path(k)))
-            .collect();
+        let paths: Vec<object_store::Result<StorePath>> =
+            keys.iter().map(|k| Ok(object_path(k))).collect();
         let mut deleted = self
             .store
             .inner
@@ -292,11 +290,7 @@ async fn upload(
     let size = bytes.len() as u64;
     let result = store
         .inner
-        .put_opts(
-            &object_path(&local.key),
-            PutPayload::from(bytes),
-            options,
-        )
+        .put_opts(&object_path(&local.key), PutPayload::from(bytes), options)
         .await
         .map_err(|error| Failure::Store {
             key: Some(local.key.clone()),

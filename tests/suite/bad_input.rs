@@ -170,6 +170,12 @@ file_cases! {
     config_typo_key,
     // A default language that is not one of the site's languages.
     config_unknown_default_language,
+    // Corrections dated before their story, or without a date, a text or known keys.
+    correction_before_story,
+    // Menu entries that name no section, standalone page or index of their edition.
+    menu_points_at_nothing,
+    // An author key authors.yaml does not have, and `author` with `authors`.
+    unknown_author_key,
 }
 
 #[test]
