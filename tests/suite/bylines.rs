@@ -17,24 +17,26 @@ const AUTHORS: &str = "sara-almusawi:
     name: Sara al-Musawi
     role: Baghdad correspondent
     bio: Covers politics and security in Iraq.
+  picture: authors/sara.jpg
   links: [https://example.com/sara]
 ";
 
 /// The site's configuration: [`CONFIG`] in Baghdad's time zone, with a
-/// menu in each edition.
+/// menu in each edition (by key in Arabic, by path in English).
 fn config() -> String {
     CONFIG.replace(
         "default_language: ar\n",
         "default_language: ar\ntimezone: Asia/Baghdad\n",
     ) + "sections:\n  news: { ar: أخبار, en: News }\n"
         + "menu:\n  ar: [news, authors, about, { label: الأرشيف, url: https://archive.example.org/ }]\n"
-        + "  en: [news, authors, about, { label: Archive, url: https://archive.example.org/ }]\n"
+        + "  en: [news/, authors, about.en.md, { label: Archive, url: https://archive.example.org/ }]\n"
 }
 
 /// The story of the issue: written at 22:30 UTC on 30 November 2025, so
 /// 01:30 on 1 December in Baghdad; updated that morning; corrected twice
 /// (the older correction written first); by Sara (by key in English, by
-/// her Arabic name in Arabic) and Hawre Aziz, who has no key.
+/// her Arabic name in Arabic, with a vowel mark authors.yaml does not
+/// write) and Hawre Aziz, who has no key.
 fn militias() -> Story {
     militias_corrected(
         "corrections:\n  - date: 2025-12-01T18:40:00+03:00\n    text: An earlier version gave the wrong *deadline*.\n  - date: 2025-12-02T10:00:00+03:00\n    text: An earlier version misspelt a name.\n",
@@ -48,7 +50,7 @@ fn militias_corrected(corrections: &str) -> Story {
         .front("updated: 2025-12-01T09:15:00+03:00\n")
         .front(corrections)
         .ar("الميليشيات تهدد")
-        .front("authors: [سارة الموسوي, هاوري عزيز]\n")
+        .front("authors: [سارَة الموسوي, هاوري عزيز]\n")
         .en("Militias threaten")
         .front("authors: [sara-almusawi, Hawre Aziz]\n")
 }
@@ -75,6 +77,7 @@ fn site() -> Site {
             "content/about.en.md",
             "---\ntitle: About The Digest\n---\nA digest of news from Iraq.\n",
         )
+        .write_bytes("content/authors/sara.jpg", b"\xFF\xD8 a picture")
         .story(militias())
         .story(talks());
     site
@@ -139,6 +142,7 @@ fn json_ld_names_each_author_as_a_person_with_a_url_and_each_correction() {
                 "@type": "Person",
                 "name": "Sara al-Musawi",
                 "jobTitle": "Baghdad correspondent",
+                "image": "https://digest.example.org/authors/sara.jpg",
                 "sameAs": ["https://example.com/sara"],
                 "url": "https://digest.example.org/en/authors/sara-almusawi/"
             },
@@ -372,6 +376,12 @@ fn an_author_has_a_page_and_a_feed_in_each_edition() {
     assert_eq!(
         page.attrs(".author-links a", "href"),
         ["https://example.com/sara"]
+    );
+    let picture = page.attr(".author-head img.author-picture", "src");
+    assert_eq!(
+        built.bytes(&crate::common::file_of(&picture)),
+        b"\xFF\xD8 a picture",
+        "{picture}"
     );
     // Newest first.
     assert_eq!(
