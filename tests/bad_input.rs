@@ -53,7 +53,7 @@ fn good_site() -> Fixture {
     }
     f.write_bytes(
         "content/news/photo.jpg",
-        b"\xFF\xD8\xFF\xE0 not really a JPEG",
+        &common::pictures::jpeg(&common::pictures::photo(64, 48, 1), 80),
     );
     f
 }

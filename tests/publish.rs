@@ -73,7 +73,7 @@ fn generated_site(stories: usize) -> Fixture {
     for section in ["news", "analysis"] {
         f.write_bytes(
             &format!("content/{section}/photo.jpg"),
-            b"\xFF\xD8 a picture",
+            &common::pictures::jpeg(&common::pictures::photo(64, 48, 1), 80),
         );
     }
     f

@@ -437,6 +437,23 @@ fn illustrated_example() -> Fixture {
         "image: { src: /news/convoy.svg, alt: رتل على طريق صحراوي }\ntags: [العراق, الحدود السورية]\n",
         "![خريطة بغداد](baghdad-map.svg)\n\nانظر [النسخة العربية](/ar/).",
     );
+    // Photographs, published in widths (an Arabic file name among them),
+    // and a video: every version and the embed script must be reachable.
+    site.write_bytes(
+        "content/news/الموصل.jpg",
+        &common::pictures::camera_jpeg(700, 500, 1),
+    );
+    site.write_bytes(
+        "content/news/chart.png",
+        &common::pictures::png_with_alpha(300, 200),
+    );
+    site.article(
+        "news/mosul-rebuilds.en.md",
+        "Mosul rebuilds",
+        "2021-12-12T08:00:00+03:00",
+        "image: { src: الموصل.jpg, alt: Cranes, caption: The old city, credit: Jane Arraf }\ntags: [iraq]\n",
+        "![Prices](chart.png \"Prices since 2017\")\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n",
+    );
     site
 }
 

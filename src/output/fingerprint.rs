@@ -12,15 +12,22 @@ use crate::site::model::Site;
 
 /// Each page's output path and fingerprint, in the order of `pages`.
 /// `globals`: the hash of what every page depends on (program,
-/// configuration, theme, options).
-pub fn all(pages: &[Page], site: &Site, config: &Config, globals: u64) -> Vec<(String, u128)> {
+/// configuration, theme, options); `pictures`: for each article, a hash of
+/// the pictures its card and its page show (`media::Media::stamps`).
+pub fn all(
+    pages: &[Page],
+    site: &Site,
+    config: &Config,
+    globals: u64,
+    pictures: &[[u64; 2]],
+) -> Vec<(String, u128)> {
     let sitemap = sitemap_fingerprint(site, pages);
     pages
         .par_iter()
         .map(|p| {
             (
                 p.path.clone(),
-                p.fingerprint(site, config, globals, sitemap),
+                p.fingerprint(site, config, globals, sitemap, pictures),
             )
         })
         .collect()
@@ -29,14 +36,25 @@ pub fn all(pages: &[Page], site: &Site, config: &Config, globals: u64) -> Vec<(S
 impl Page {
     /// A hash of everything this page shows. Two builds that give a page the
     /// same fingerprint render it to the same bytes.
-    pub fn fingerprint(&self, site: &Site, config: &Config, globals: u64, sitemap: u64) -> u128 {
+    pub fn fingerprint(
+        &self,
+        site: &Site,
+        config: &Config,
+        globals: u64,
+        sitemap: u64,
+        pictures: &[[u64; 2]],
+    ) -> u128 {
         let mut h = Hasher::new();
         h.u64(globals);
         h.str(&self.path);
-        let card = |h: &mut Hasher, id: ArticleId| h.u64(site.stamps[id].card);
+        let card = |h: &mut Hasher, id: ArticleId| {
+            h.u64(site.stamps[id].card);
+            h.u64(pictures[id][0]);
+        };
         // A feed entry shows the whole article and links its translations.
         let entry = |h: &mut Hasher, id: ArticleId| {
             h.u64(site.stamps[id].page);
+            h.u64(pictures[id][1]);
             h.u64(site.translations[id].len() as u64);
             for &t in &site.translations[id] {
                 h.u64(site.stamps[t].link);
@@ -116,6 +134,14 @@ impl Page {
             PageKind::Robots => h.str("robots"),
             PageKind::Asset { hash, .. } => {
                 h.str("asset");
+                h.u64(*hash);
+            }
+            PageKind::Picture { print, .. } => {
+                h.str("picture");
+                h.u64(*print);
+            }
+            PageKind::EmbedScript { hash } => {
+                h.str("embed script");
                 h.u64(*hash);
             }
         }

@@ -15,33 +15,45 @@ use crate::content::article::ArticleId;
 use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::files::AssetFile;
+use crate::hash::Hasher;
 use crate::site::model::Site;
 use crate::site::topics::TopicId;
 use crate::urls::{self, Route};
 
 /// The last plan of this process (`digest serve`), for the site structure
-/// it was made for.
+/// and the picture files it was made for.
 #[derive(Debug)]
 pub struct PlanMemo {
     structure: u64,
+    pictures: u64,
     pages: Arc<Vec<Page>>,
 }
 
-/// The plan stage: every page of `site`. A site with the structure of the
-/// last plan of this process (`last`: a site patched with edits) has the
-/// same pages, which are reused. Collisions (two pages wanting one file)
-/// are in `problems`; `last` keeps a plan without them.
+/// The plan stage: every page of `site`, then `pictures` (the files of the
+/// pictures it uses, from `media`). A site with the structure and the
+/// picture files of the last plan of this process (`last`: a site patched
+/// with edits) has the same pages, which are reused. Collisions (two pages
+/// wanting one file) are in `problems`; `last` keeps a plan without them.
 pub fn stage(
     config: &Config,
     site: &Site,
     assets: Vec<AssetFile>,
+    pictures: Vec<Page>,
     last: &mut Option<PlanMemo>,
     problems: &mut Diagnostics,
 ) -> Arc<Vec<Page>> {
+    let mut h = Hasher::new();
+    for page in &pictures {
+        h.str(&page.path);
+        if let PageKind::Picture { print, .. } = page.kind {
+            h.u64(print);
+        }
+    }
+    let print = h.digest();
     let pages = match last.take() {
-        Some(memo) if memo.structure == site.structure => memo.pages,
+        Some(memo) if memo.structure == site.structure && memo.pictures == print => memo.pages,
         _ => {
-            let (pages, collisions) = plan(config, site, assets);
+            let (pages, collisions) = plan(config, site, assets, pictures);
             problems.extend(collisions);
             Arc::new(pages)
         }
@@ -49,6 +61,7 @@ pub fn stage(
     if !problems.has_errors() {
         *last = Some(PlanMemo {
             structure: site.structure,
+            pictures: print,
             pages: pages.clone(),
         });
     }
@@ -108,9 +121,22 @@ pub enum PageKind {
         parts: usize,
     },
     Robots,
-    /// A file copied as it is (theme static files, content images).
+    /// A file copied as it is (theme static files, content files).
     Asset {
         source: PathBuf,
+        hash: u64,
+    },
+    /// A file of a picture: output `output` of picture `picture` of the
+    /// site's media, whose contents hash to `print`. The files of one
+    /// picture are made together (see `media`).
+    Picture {
+        picture: usize,
+        output: usize,
+        print: u64,
+    },
+    /// The script that plays embeds (`media::EMBED_SCRIPT`), whose
+    /// contents hash to `hash`.
+    EmbedScript {
         hash: u64,
     },
 }
@@ -193,9 +219,14 @@ impl ListKind {
     }
 }
 
-/// Lists every page of the site. Two pages wanting the same file is an error
-/// naming both.
-pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>, Diagnostics) {
+/// Lists every page of the site, then `pictures`. Two pages wanting the
+/// same file is an error naming both.
+pub fn plan(
+    config: &Config,
+    site: &Site,
+    assets: Vec<AssetFile>,
+    pictures: Vec<Page>,
+) -> (Vec<Page>, Diagnostics) {
     let mut pages = Vec::new();
     for language in &config.languages {
         let lang = &language.lang;
@@ -272,6 +303,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
             },
         ));
     }
+    pages.extend(pictures);
     let problems = check_collisions(site, &pages);
     (pages, problems)
 }

@@ -11,6 +11,7 @@ use crate::content::front_matter::ParseSettings;
 use crate::error::Diagnostic;
 use crate::html::minify::{MAX_MINIFY_DEPTH, Minifier, minify, random_token};
 use crate::html::nesting::{self, Reading};
+use crate::media::{EMBED_SCRIPT, Media};
 use crate::output::feeds;
 use crate::output::plan::{Page, PageKind};
 use crate::output::sitemap;
@@ -28,6 +29,8 @@ pub struct Renderer<'a> {
     /// Every HTML page of the site, for the sitemap.
     pub pages: &'a [Page],
     pub minifier: &'a Minifier,
+    /// The published versions of the site's pictures.
+    pub media: &'a Media,
 }
 
 #[derive(Serialize)]
@@ -48,6 +51,7 @@ impl<'a> Renderer<'a> {
         settings: &'a ParseSettings,
         pages: &'a [Page],
         minifier: &'a Minifier,
+        media: &'a Media,
     ) -> Renderer<'a> {
         // Room for each article's card in each language and a few versions more.
         minifier.bound(8 * site.articles.len() + 10_000);
@@ -58,6 +62,7 @@ impl<'a> Renderer<'a> {
             settings,
             pages,
             minifier,
+            media,
         }
     }
 
@@ -67,6 +72,7 @@ impl<'a> Renderer<'a> {
             site: self.site,
             locales: &self.theme.locales,
             settings: self.settings,
+            media: self.media,
         }
     }
 
@@ -114,7 +120,8 @@ impl<'a> Renderer<'a> {
                 sitemap::sitemap(&sources, self.pages, *part, *parts)
             }
             PageKind::Robots => sitemap::robots(self.config).into_bytes(),
-            PageKind::Asset { .. } => return Ok(None),
+            PageKind::EmbedScript { .. } => EMBED_SCRIPT.as_bytes().to_vec(),
+            PageKind::Asset { .. } | PageKind::Picture { .. } => return Ok(None),
         };
         Ok(Some(html))
     }

@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod http;
 pub mod nginx;
+pub mod pictures;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

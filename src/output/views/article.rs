@@ -1,10 +1,11 @@
 //! An article page's view, with its `NewsArticle` JSON-LD.
 
 use crate::content::article::ArticleId;
-use crate::content::body::render_body;
 use crate::error::Diagnostic;
 use crate::output::plan::{Page, routes};
-use crate::output::views::contract::{ArticleView, Card, Common, SourceView, TranslationLink};
+use crate::output::views::contract::{
+    ArticleView, Card, Common, ImageView, SourceView, TranslationLink,
+};
 use crate::output::views::sources::{Sources, script_safe_json};
 use crate::urls;
 
@@ -13,7 +14,7 @@ impl Sources<'_> {
     pub fn article(&self, page: &Page, id: ArticleId) -> Result<(Common, ArticleView), Diagnostic> {
         let article = &self.site.articles[id];
         let lang = &article.lang;
-        let body = render_body(article, &self.config.root, self.settings)?;
+        let body = self.body(article)?;
         let card = self.card(id);
         let translations: Vec<TranslationLink> = self.site.translations[id]
             .iter()
@@ -34,7 +35,9 @@ impl Sources<'_> {
         common.page.image = card.image.clone();
         common.page.json_ld = Some(self.news_article_json_ld(id, &card));
         let view = ArticleView {
-            body: body.to_string(),
+            embed_script: (!article.media.embeds.is_empty())
+                .then(|| self.href(&crate::media::embed_script_route())),
+            body,
             lede: article.has_summary.then(|| article.summary.clone()),
             updated: article.updated.map(|u| self.locale(lang).date(&u)),
             author: article.author.clone(),
@@ -87,7 +90,7 @@ impl Sources<'_> {
             );
         }
         if let Some(image) = &card.image {
-            map.insert("image".into(), serde_json::json!([image.url]));
+            map.insert("image".into(), image_object(image));
         }
         if let Some(url) = article.source.as_ref().and_then(|s| s.url.as_ref()) {
             map.insert("isBasedOn".into(), serde_json::json!(url));
@@ -136,4 +139,26 @@ impl Sources<'_> {
         }
         script_safe_json(&data)
     }
+}
+
+/// schema.org `ImageObject`: the version to share, its size, caption and
+/// credit.
+fn image_object(image: &ImageView) -> serde_json::Value {
+    let mut object = serde_json::json!({
+        "@type": "ImageObject",
+        "url": image.url,
+        "contentUrl": image.url,
+    });
+    let fields = object.as_object_mut().expect("an object");
+    if let Some(share) = &image.share {
+        fields.insert("width".into(), share.width.into());
+        fields.insert("height".into(), share.height.into());
+    }
+    if let Some(caption) = &image.caption {
+        fields.insert("caption".into(), caption.clone().into());
+    }
+    if let Some(credit) = &image.credit {
+        fields.insert("creditText".into(), credit.clone().into());
+    }
+    object
 }
