@@ -5,7 +5,7 @@
 //!
 //!     cargo run --release --example bench_photos -- OUT COUNT [FIRST]
 
-#[path = "../tests/common/pictures.rs"]
+#[path = "../tests/suite/common/pictures.rs"]
 mod pictures;
 
 use rayon::prelude::*;

@@ -2,8 +2,6 @@
 //! for, before and after a reader clicks, and how much picture a phone
 //! downloads.
 
-mod common;
-
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -15,12 +13,12 @@ use headless_chrome::protocol::cdp::Fetch::{
 };
 use headless_chrome::protocol::cdp::Network::ErrorReason;
 
-use common::browser::{chromium, eval};
-use common::pictures;
-use common::{CONFIG, Fixture};
+use crate::common::browser::{chromium, eval};
+use crate::common::pictures;
+use crate::common::{CONFIG, Site, Story};
 
 /// `digest serve` on a free port, after its first build.
-fn serve(f: &Fixture) -> digest::serve::Server {
+fn serve(f: &Site) -> digest::serve::Server {
     let (sender, built) = mpsc::channel();
     let sender = Mutex::new(sender);
     let reporter = Arc::new(move |event: &digest::serve::ServeEvent| {
@@ -84,8 +82,8 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn story(minify: bool) -> Fixture {
-    let f = Fixture::new();
+fn story(minify: bool) -> Site {
+    let f = Site::new();
     f.write(
         "digest.yaml",
         &format!(
@@ -101,12 +99,11 @@ fn story(minify: bool) -> Fixture {
         "content/news/market.jpg",
         &pictures::jpeg(&pictures::photo(400, 300, 2), 85),
     );
-    f.article(
-        "news/mosul.en.md",
-        "Mosul rebuilds its old city",
-        "2021-12-10",
-        "image: { src: mosul.jpg, alt: Cranes, caption: The old city, credit: Jane Arraf }\n",
-        "Work began in the spring.\n\n![Stalls](market.jpg \"The market\")\n\n[The mayor's address](https://youtu.be/dQw4w9WgXcQ)\n\nMore.",
+    f.story(
+        Story::new("news/mosul", "2021-12-10")
+            .en("Mosul rebuilds its old city")
+            .front("image: { src: mosul.jpg, alt: Cranes, caption: The old city, credit: Jane Arraf }\n")
+            .body("Work began in the spring.\n\n![Stalls](market.jpg \"The market\")\n\n[The mayor's address](https://youtu.be/dQw4w9WgXcQ)\n\nMore."),
     );
     f
 }
@@ -198,7 +195,7 @@ fn a_phone_downloads_at_most_100_kb_of_picture_for_a_story_with_a_lead_photo() {
         return;
     };
     // A photograph as a camera saves it, published in the default widths.
-    let f = Fixture::new();
+    let f = Site::new();
     f.write(
         "digest.yaml",
         &CONFIG.replace("minify: false", "minify: true"),
@@ -207,12 +204,13 @@ fn a_phone_downloads_at_most_100_kb_of_picture_for_a_story_with_a_lead_photo() {
         "content/news/mosul.jpg",
         &pictures::jpeg(&pictures::photograph(2000, 1500, 11), 90),
     );
-    f.article(
-        "news/mosul.en.md",
-        "Mosul rebuilds its old city",
-        "2021-12-10",
-        "image: { src: mosul.jpg, alt: Cranes over rebuilt houses, credit: Jane Arraf }\n",
-        "Work began in the spring.",
+    f.story(
+        Story::new("news/mosul", "2021-12-10")
+            .en("Mosul rebuilds its old city")
+            .front(
+                "image: { src: mosul.jpg, alt: Cranes over rebuilt houses, credit: Jane Arraf }\n",
+            )
+            .body("Work began in the spring."),
     );
     let server = serve(&f);
     let tab = browser.new_tab().unwrap();

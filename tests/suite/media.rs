@@ -3,17 +3,13 @@
 //! that load nothing until asked, and bad pictures reported where they are
 //! used.
 
-mod common;
-
-use std::collections::BTreeMap;
-
-use common::pictures::{self, Decoded, SECRET};
-use common::{CONFIG, Fixture, Page, file_of};
+use crate::common::pictures::{self, Decoded, SECRET};
+use crate::common::{CONFIG, Files, Page, Site, Story, file_of};
 
 /// Small widths keep debug builds of tests quick; one test checks the
 /// default widths.
-fn site() -> Fixture {
-    let f = Fixture::new();
+fn site() -> Site {
+    let f = Site::new();
     f.write(
         "digest.yaml",
         &format!("{CONFIG}images:\n  widths: [160, 320, 640]\n"),
@@ -24,7 +20,7 @@ fn site() -> Fixture {
 /// A story with a lead photo (a camera's JPEG, turned on its side by its
 /// EXIF orientation), an inline photo with a caption, a YouTube link on a
 /// line of its own, and a picture nobody uses.
-fn newsroom_site() -> Fixture {
+fn newsroom_site() -> Site {
     let f = site();
     f.write_bytes(
         "content/news/mosul.jpg",
@@ -38,12 +34,11 @@ fn newsroom_site() -> Fixture {
         "content/news/unused.jpg",
         &pictures::jpeg(&pictures::photo(300, 200, 4), 85),
     );
-    f.article(
-        "news/mosul.en.md",
-        "Mosul rebuilds its old city",
-        "2021-12-10",
-        "image: { src: mosul.jpg, alt: Cranes over rebuilt houses, caption: The old city from the Tigris, credit: Jane Arraf }\n",
-        "Work began in the spring.\n\n![Stalls under new awnings](market.jpg \"The reopened market\")\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nThe mayor spoke on Monday. See [the photograph in full](mosul.jpg).",
+    f.story(
+        Story::new("news/mosul", "2021-12-10")
+            .en("Mosul rebuilds its old city")
+            .front("image: { src: mosul.jpg, alt: Cranes over rebuilt houses, caption: The old city from the Tigris, credit: Jane Arraf }\n")
+            .body("Work began in the spring.\n\n![Stalls under new awnings](market.jpg \"The reopened market\")\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nThe mayor spoke on Monday. See [the photograph in full](mosul.jpg)."),
     );
     f
 }
@@ -62,14 +57,16 @@ fn candidates(srcset: &str) -> Vec<(String, u32)> {
         .collect()
 }
 
-fn published(f: &Fixture, href: &str) -> Vec<u8> {
-    std::fs::read(f.path(&format!("public/{}", file_of(href))))
-        .unwrap_or_else(|e| panic!("{href} is not published: {e}"))
+fn published(files: &Files, href: &str) -> Vec<u8> {
+    files
+        .get(&file_of(href))
+        .unwrap_or_else(|| panic!("{href} is not published"))
+        .to_vec()
 }
 
 /// Decodes a published picture and checks that no metadata came along.
-fn decoded(f: &Fixture, href: &str) -> Decoded {
-    let bytes = published(f, href);
+fn decoded(files: &Files, href: &str) -> Decoded {
+    let bytes = published(files, href);
     let found = pictures::decode(&bytes);
     assert!(
         !found.exif && !found.xmp,
@@ -90,9 +87,10 @@ fn json_ld(page: &Page) -> serde_json::Value {
 #[test]
 fn a_lead_photo_an_inline_photo_and_a_video_are_published_as_a_newsroom_needs() {
     let f = newsroom_site();
-    let report = f.build_ok();
+    let built = f.build();
+    let report = &built.report;
     assert_eq!(report.pictures, 2, "the two used pictures are processed");
-    let page = f.page("en/news/mosul/index.html");
+    let page = built.page("en/news/mosul/index.html");
 
     // The lead: WebP and JPEG versions at each width it reaches (the photo
     // is 1,300 × 867 once turned upright), loaded first.
@@ -112,7 +110,7 @@ fn a_lead_photo_an_inline_photo_and_a_video_are_published_as_a_newsroom_needs() 
             [160, 320, 640]
         );
         for (href, width) in versions {
-            let d = decoded(&f, &href);
+            let d = decoded(&built, &href);
             assert_eq!((d.format, d.width), (format, width), "{href}");
             assert_eq!(
                 d.height,
@@ -130,7 +128,7 @@ fn a_lead_photo_an_inline_photo_and_a_video_are_published_as_a_newsroom_needs() 
     );
     assert_eq!(page.attr(lead, "alt"), "Cranes over rebuilt houses");
     assert!(page.attr(lead, "sizes").contains("100vw"));
-    assert_eq!(decoded(&f, &page.attr(lead, "src")).width, 320);
+    assert_eq!(decoded(&built, &page.attr(lead, "src")).width, 320);
 
     // Caption and credit, with the edition's word, never the alt text.
     assert_eq!(
@@ -145,7 +143,7 @@ fn a_lead_photo_an_inline_photo_and_a_video_are_published_as_a_newsroom_needs() 
 
     // Sharing: a 1,200-wide JPEG with its size.
     let og = page.attr("meta[property='og:image']", "content");
-    let share = decoded(&f, &og);
+    let share = decoded(&built, &og);
     assert_eq!(
         (share.format, share.width, share.height),
         (image::ImageFormat::Jpeg, 1200, 800)
@@ -211,7 +209,7 @@ fn a_lead_photo_an_inline_photo_and_a_video_are_published_as_a_newsroom_needs() 
         script.starts_with("/embed.") && script.ends_with(".js"),
         "{script}"
     );
-    assert!(f.exists(&format!("public/{}", file_of(&script))));
+    assert!(built.exists(&file_of(&script)));
     // The text around them is the article's, summary included.
     assert_eq!(
         page.attr("meta[name=description]", "content"),
@@ -221,14 +219,10 @@ fn a_lead_photo_an_inline_photo_and_a_video_are_published_as_a_newsroom_needs() 
     // An original that is linked to is published without metadata, and
     // upright; one nothing links to is not (pages show its versions); a
     // picture no page uses is not published at all.
-    let original = decoded(&f, "/news/mosul.jpg");
+    let original = decoded(&built, "/news/mosul.jpg");
     assert_eq!((original.width, original.height), (1300, 867));
-    assert!(!f.exists("public/news/market.jpg"));
-    let unused: Vec<String> = f
-        .snapshot("public")
-        .into_keys()
-        .filter(|p| p.contains("unused"))
-        .collect();
+    assert!(!built.exists("news/market.jpg"));
+    let unused: Vec<&String> = built.paths().filter(|p| p.contains("unused")).collect();
     assert!(
         unused.is_empty(),
         "a picture no page uses is not published: {unused:?}"
@@ -236,7 +230,7 @@ fn a_lead_photo_an_inline_photo_and_a_video_are_published_as_a_newsroom_needs() 
 
     // A hostile picture in the same story: the build stops at its line,
     // and the published site stays as it was.
-    let before = f.snapshot("public");
+    let before = f.public();
     f.write_bytes("content/news/bomb.png", &pictures::png_bomb());
     let text = f
         .read("content/news/mosul.en.md")
@@ -248,26 +242,26 @@ fn a_lead_photo_an_inline_photo_and_a_video_are_published_as_a_newsroom_needs() 
             "error: content/news/mosul.en.md:12:1: the picture content/news/bomb.png says it is 50000 × 50000 pixels, more than the 64 megapixels digest decodes\n  help: resize it (4,000 pixels wide is plenty for the web); a small file that claims this size is damaged or hostile"
         ]
     );
-    assert_eq!(f.snapshot("public"), before);
+    assert_eq!(f.public(), before);
 }
 
 #[test]
 fn cards_lists_and_feeds_show_the_lead_photo_at_the_sizes_they_need() {
     let f = newsroom_site();
-    f.build_ok();
-    let home = f.page("en/index.html");
+    let built = f.build();
+    let home = built.page("en/index.html");
     let card = ".card-image picture img";
     assert_eq!(home.attr(card, "loading"), "lazy");
     assert_eq!(home.attr(card, "decoding"), "async");
     assert_eq!(home.attr(card, "width"), "640");
     for (href, _) in candidates(&home.attr(".card-image source[type='image/webp']", "srcset")) {
-        decoded(&f, &href);
+        decoded(&built, &href);
     }
     // Feeds link the shared version and carry the body's pictures and
     // the video's link.
-    let feed: serde_json::Value = serde_json::from_str(&f.read("public/en/feed.json")).unwrap();
+    let feed = built.json("en/feed.json");
     let item = &feed["items"][0];
-    let og = f
+    let og = built
         .page("en/news/mosul/index.html")
         .attr("meta[property='og:image']", "content");
     assert_eq!(item["image"], og.as_str());
@@ -295,7 +289,7 @@ fn cards_lists_and_feeds_show_the_lead_photo_at_the_sizes_they_need() {
 
 #[test]
 fn the_default_widths_are_480_960_and_1600_and_never_more_than_the_photo() {
-    let f = Fixture::new();
+    let f = Site::new();
     f.write_bytes(
         "content/news/wide.jpg",
         &pictures::jpeg(&pictures::photo(1700, 1000, 5), 85),
@@ -304,15 +298,14 @@ fn the_default_widths_are_480_960_and_1600_and_never_more_than_the_photo() {
         "content/news/narrow.jpg",
         &pictures::jpeg(&pictures::photo(400, 300, 6), 85),
     );
-    f.article(
-        "news/a.en.md",
-        "Widths",
-        "2021-12-10",
-        "image: { src: wide.jpg, alt: Wide }\n",
-        "![Narrow](narrow.jpg)",
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("Widths")
+            .front("image: { src: wide.jpg, alt: Wide }\n")
+            .body("![Narrow](narrow.jpg)"),
     );
-    f.build_ok();
-    let page = f.page("en/news/a/index.html");
+    let built = f.build();
+    let page = built.page("en/news/a/index.html");
     let widths = |css: &str| -> Vec<u32> {
         candidates(&page.attr(css, "srcset"))
             .iter()
@@ -326,7 +319,7 @@ fn the_default_widths_are_480_960_and_1600_and_never_more_than_the_photo() {
         "a narrow photo is never enlarged"
     );
     assert_eq!(page.attr("figure.picture img", "width"), "400");
-    let wide = decoded(&f, &page.attr("meta[property='og:image']", "content"));
+    let wide = decoded(&built, &page.attr("meta[property='og:image']", "content"));
     assert_eq!((wide.width, wide.height), (1200, 706));
 }
 
@@ -337,15 +330,13 @@ fn a_bad_picture_is_an_error_at_the_article_that_uses_it_and_the_site_stays() {
         "content/news/good.jpg",
         &pictures::jpeg(&pictures::photo(320, 200, 1), 85),
     );
-    f.article(
-        "news/good.en.md",
-        "Good",
-        "2021-12-10",
-        "image: { src: good.jpg, alt: Good }\n",
-        "Text.",
+    f.story(
+        Story::new("news/good", "2021-12-10")
+            .en("Good")
+            .front("image: { src: good.jpg, alt: Good }\n")
+            .body("Text."),
     );
-    f.build_ok();
-    let before = f.snapshot("public");
+    let before = f.build().into_files();
 
     let whole = pictures::jpeg(&pictures::photo(320, 200, 2), 85);
     let bad: [(&str, Vec<u8>); 6] = [
@@ -366,12 +357,11 @@ fn a_bad_picture_is_an_error_at_the_article_that_uses_it_and_the_site_stays() {
         .iter()
         .map(|(name, _)| format!("![{name}]({name})"))
         .collect();
-    f.article(
-        "news/bad.en.md",
-        "Bad pictures",
-        "2021-12-10",
-        "image: { src: god.jpg, alt: A typo }\n",
-        &body.join("\n\n"),
+    f.story(
+        Story::new("news/bad", "2021-12-10")
+            .en("Bad pictures")
+            .front("image: { src: god.jpg, alt: A typo }\n")
+            .body(&body.join("\n\n")),
     );
     assert_eq!(
         f.build_errors(),
@@ -385,36 +375,31 @@ fn a_bad_picture_is_an_error_at_the_article_that_uses_it_and_the_site_stays() {
             "error: content/news/bad.en.md:16:1: the picture content/news/empty.jpg is an empty file (0 bytes)\n  help: copy the picture again: the upload or copy did not finish",
         ]
     );
-    assert_eq!(
-        f.snapshot("public"),
-        before,
-        "the published site is untouched"
-    );
+    assert_eq!(f.public(), before, "the published site is untouched");
 }
 
 #[test]
 fn an_unchanged_picture_is_never_processed_twice() {
     let f = newsroom_site();
-    let first = f.build_ok();
-    assert_eq!(first.pictures, 2);
-    let published = f.snapshot("public");
+    let first = f.build();
+    assert_eq!(first.report.pictures, 2);
 
-    let again = f.build_ok();
+    let again = f.build().report;
     assert!(again.up_to_date);
     assert_eq!(again.pictures, 0);
 
     // The published site is gone: its pictures come from the store.
     std::fs::remove_dir_all(f.path("public")).unwrap();
-    let rebuilt = f.build_ok();
-    assert_eq!(rebuilt.pictures, 0, "{:?}", rebuilt.written);
-    assert_eq!(f.snapshot("public"), published);
+    let rebuilt = f.build();
+    assert_eq!(rebuilt.report.pictures, 0, "{:?}", rebuilt.report.written);
+    assert_eq!(rebuilt.into_files(), first.into_files());
 
     // The text changes: the pictures' files are kept as they are.
     let text = f
         .read("content/news/mosul.en.md")
         .replace("Monday", "Tuesday");
     f.write("content/news/mosul.en.md", &text);
-    let edited = f.build_ok();
+    let edited = f.build().report;
     assert_eq!(edited.pictures, 0);
     assert!(
         edited.written.iter().all(|p| !p.starts_with("news/")),
@@ -427,7 +412,7 @@ fn an_unchanged_picture_is_never_processed_twice() {
         "content/news/market.jpg",
         &pictures::jpeg(&pictures::photo(700, 500, 9), 85),
     );
-    let replaced = f.build_ok();
+    let replaced = f.build().report;
     assert_eq!(replaced.pictures, 1);
     assert!(
         replaced
@@ -439,39 +424,36 @@ fn an_unchanged_picture_is_never_processed_twice() {
     );
 
     // --force processes everything again.
-    let forced = digest::build_to_dir(
+    let forced = f.build_with(
         &digest::BuildOptions {
             force: true,
             ..f.options()
         },
-        &f.path("public"),
-    )
-    .unwrap();
-    assert_eq!(forced.pictures, 2);
+        "public",
+    );
+    assert_eq!(forced.report.pictures, 2);
 }
 
 /// Every published file, with the build's cold twin: the same site built
 /// from nothing (no state, no picture store) into another folder.
-fn cold_twin(f: &Fixture) -> BTreeMap<String, Vec<u8>> {
-    let twin = f.path("cold");
-    let _ = std::fs::remove_dir_all(&twin);
+fn cold_twin(f: &Site) -> Files {
+    let _ = std::fs::remove_dir_all(f.path("cold"));
     let _ = std::fs::remove_dir_all(f.path(".digest-cache/cold"));
-    digest::build_to_dir(
+    f.build_with(
         &digest::BuildOptions {
             force: true,
             ..f.options()
         },
-        &twin,
+        "cold",
     )
-    .unwrap_or_else(|e| panic!("the cold build failed:\n{e}"));
-    f.snapshot("cold")
+    .into_files()
 }
 
 #[test]
 fn incremental_builds_with_pictures_publish_exactly_what_a_cold_build_does() {
     let f = newsroom_site();
     let article = "content/news/mosul.en.md";
-    let steps: Vec<(&str, Box<dyn Fn(&Fixture)>)> = vec![
+    let steps: Vec<(&str, Box<dyn Fn(&Site)>)> = vec![
         ("first build", Box::new(|_| {})),
         (
             "a new caption and credit",
@@ -535,24 +517,20 @@ fn incremental_builds_with_pictures_publish_exactly_what_a_cold_build_does() {
     ];
     for (what, change) in steps {
         change(&f);
-        f.build_ok();
-        let incremental = f.snapshot("public");
+        let incremental = f.build().into_files();
         let cold = cold_twin(&f);
         let differ: Vec<&String> = cold
-            .keys()
-            .chain(incremental.keys())
-            .filter(|k| cold.get(*k) != incremental.get(*k))
+            .paths()
+            .chain(incremental.paths())
+            .filter(|k| cold.get(k) != incremental.get(k))
             .collect();
         assert!(
             differ.is_empty(),
             "after {what}, these differ from a cold build: {differ:?}"
         );
     }
-    let names: Vec<String> = f
-        .snapshot("public")
-        .into_keys()
-        .filter(|p| p.starts_with("news/"))
-        .collect();
+    let public = f.public();
+    let names: Vec<&String> = public.paths().filter(|p| p.starts_with("news/")).collect();
     assert!(names.iter().all(|n| !n.contains("unused")), "{names:?}");
     assert!(
         names.iter().any(|n| n.starts_with("news/street.")),
@@ -563,14 +541,13 @@ fn incremental_builds_with_pictures_publish_exactly_what_a_cold_build_does() {
 #[test]
 fn players_in_raw_html_become_embeds_and_other_frames_are_removed_with_a_warning() {
     let f = site();
-    f.article(
-        "news/a.en.md",
-        "Frames",
-        "2021-12-10",
-        "",
-        "Before.\n\n<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"The briefing\" allowfullscreen></iframe>\n\n<iframe src=\"https://ads.example.net/frame?id=7\"></iframe>\n\n<iframe src=\"https://open.spotify.com/embed/episode/4rOoJ6Egrf8K2IrywzwOMk\"></iframe>\n",
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("Frames")
+            .body("Before.\n\n<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"The briefing\" allowfullscreen></iframe>\n\n<iframe src=\"https://ads.example.net/frame?id=7\"></iframe>\n\n<iframe src=\"https://open.spotify.com/embed/episode/4rOoJ6Egrf8K2IrywzwOMk\"></iframe>\n"),
     );
-    let report = f.build_ok();
+    let built = f.build();
+    let report = &built.report;
     let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
         warnings,
@@ -578,7 +555,7 @@ fn players_in_raw_html_become_embeds_and_other_frames_are_removed_with_a_warning
             "warning: content/news/a.en.md:7:1: the <iframe> of `https://ads.example.net/frame?id=7` was removed: it is not a player of a provider in `embeds`\n  help: to show a post of YouTube, Vimeo, X, Instagram, Facebook, SoundCloud or Spotify, put its link on a line of its own; other providers can be added to `embeds:` in digest.yaml"
         ]
     );
-    let page = f.page("en/news/a/index.html");
+    let page = built.page("en/news/a/index.html");
     assert_eq!(page.count("iframe"), 0);
     assert_eq!(
         page.attrs(".embed a.embed-load", "data-embed"),
@@ -602,18 +579,16 @@ fn with_raw_html_allowed_frames_stay_as_written_and_their_pictures_are_published
         "content/news/chart.jpg",
         &pictures::camera_jpeg(200, 100, 1),
     );
-    f.article(
-        "news/a.en.md",
-        "Allowed",
-        "2021-12-10",
-        "",
-        "<iframe src=\"https://ads.example.net/frame\"></iframe>\n\n<p><img src=\"/news/chart.jpg\" alt=\"Chart\"></p>\n",
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("Allowed")
+            .body("<iframe src=\"https://ads.example.net/frame\"></iframe>\n\n<p><img src=\"/news/chart.jpg\" alt=\"Chart\"></p>\n"),
     );
-    f.build_ok();
-    let page = f.page("en/news/a/index.html");
+    let built = f.build();
+    let page = built.page("en/news/a/index.html");
     assert_eq!(page.attr("iframe", "src"), "https://ads.example.net/frame");
     assert_eq!(page.attr(".body img", "src"), "/news/chart.jpg");
-    decoded(&f, "/news/chart.jpg");
+    decoded(&built, "/news/chart.jpg");
 }
 
 #[test]
@@ -623,30 +598,28 @@ fn pictures_in_raw_html_are_published_in_widths_too() {
         "content/news/chart.png",
         &pictures::png_with_alpha(400, 300),
     );
-    f.article(
-        "news/a.en.md",
-        "Raw",
-        "2021-12-10",
-        "",
-        "<p>A chart: <img src=\"chart.png\" alt=\"Prices\"></p>",
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("Raw")
+            .body("<p>A chart: <img src=\"chart.png\" alt=\"Prices\"></p>"),
     );
-    f.build_ok();
-    let page = f.page("en/news/a/index.html");
+    let built = f.build();
+    let page = built.page("en/news/a/index.html");
     let img = ".body picture img";
     assert_eq!(page.attr(img, "alt"), "Prices");
     assert_eq!(page.attr(img, "width"), "320");
     // A transparent PNG: WebP and PNG versions, transparency kept.
     for (href, width) in candidates(&page.attr(img, "srcset")) {
-        let d = decoded(&f, &href);
+        let d = decoded(&built, &href);
         assert_eq!((d.format, d.width), (image::ImageFormat::Png, width));
-        let pixels = image::load_from_memory(&published(&f, &href)).unwrap();
+        let pixels = image::load_from_memory(&published(&built, &href)).unwrap();
         assert!(pixels.color().has_alpha(), "{href}");
     }
     for (href, _) in candidates(&page.attr(".body picture source", "srcset")) {
-        assert_eq!(decoded(&f, &href).format, image::ImageFormat::WebP);
+        assert_eq!(decoded(&built, &href).format, image::ImageFormat::WebP);
     }
     assert!(
-        !f.exists("public/news/chart.png"),
+        !built.exists("news/chart.png"),
         "nothing links to the original"
     );
 }
@@ -660,22 +633,21 @@ fn a_picture_without_alt_text_is_a_warning_at_its_line_and_an_empty_one_is_decor
             &pictures::jpeg(&pictures::photo(200, 100, 3), 80),
         );
     }
-    f.article(
-        "news/a.en.md",
-        "Alt",
-        "2021-12-10",
-        "image: a.jpg\n",
-        "![](b.jpg)\n\n![\"\"](c.jpg)\n\n<img src=\"d.jpg\">\n",
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("Alt")
+            .front("image: a.jpg\n")
+            .body("![](b.jpg)\n\n![\"\"](c.jpg)\n\n<img src=\"d.jpg\">\n"),
     );
-    f.article(
-        "news/b.en.md",
-        "Decorative",
-        "2021-12-10",
-        "image: { src: a.jpg, alt: \"\" }\n",
-        "Text.",
+    f.story(
+        Story::new("news/b", "2021-12-10")
+            .en("Decorative")
+            .front("image: { src: a.jpg, alt: \"\" }\n")
+            .body("Text."),
     );
-    let warnings: Vec<String> = f
-        .build_ok()
+    let built = f.build();
+    let warnings: Vec<String> = built
+        .report
         .warnings
         .iter()
         .map(ToString::to_string)
@@ -688,7 +660,7 @@ fn a_picture_without_alt_text_is_a_warning_at_its_line_and_an_empty_one_is_decor
             "warning: content/news/a.en.md:10:1: the picture `/news/d.jpg` has no alt text\n  help: describe it for readers who cannot see it: ![what it shows](photo.jpg), or alt=\"…\" in HTML; a picture that is only decoration takes an empty one: ![\"\"](photo.jpg) or alt=\"\"",
         ]
     );
-    let page = f.page("en/news/a/index.html");
+    let page = built.page("en/news/a/index.html");
     assert_eq!(page.attrs(".body img", "alt"), ["", "", ""]);
 }
 
@@ -696,15 +668,13 @@ fn a_picture_without_alt_text_is_a_warning_at_its_line_and_an_empty_one_is_decor
 fn gifs_are_published_as_they_are_without_their_comments() {
     let f = site();
     f.write_bytes("content/news/loop.gif", &pictures::gif());
-    f.article(
-        "news/a.en.md",
-        "GIF",
-        "2021-12-10",
-        "",
-        "![A loop](loop.gif)",
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("GIF")
+            .body("![A loop](loop.gif)"),
     );
-    f.build_ok();
-    let page = f.page("en/news/a/index.html");
+    let built = f.build();
+    let page = built.page("en/news/a/index.html");
     let img = "figure.picture img";
     assert_eq!(page.attr(img, "src"), "/news/loop.gif");
     assert_eq!(
@@ -712,7 +682,7 @@ fn gifs_are_published_as_they_are_without_their_comments() {
         ("1".into(), "1".into())
     );
     assert_eq!(page.count("figure.picture source"), 0);
-    let bytes = published(&f, "/news/loop.gif");
+    let bytes = published(&built, "/news/loop.gif");
     assert!(bytes.starts_with(b"GIF89a") && bytes.ends_with(b";"));
     assert!(
         String::from_utf8_lossy(&bytes).contains("NETSCAPE2.0"),
@@ -729,27 +699,26 @@ fn a_site_may_choose_to_publish_originals_with_their_metadata() {
         &format!("{CONFIG}images:\n  widths: [160]\n  keep_metadata: true\n"),
     );
     f.write_bytes("content/news/a.jpg", &pictures::camera_jpeg(200, 100, 1));
-    f.article(
-        "news/a.en.md",
-        "Kept",
-        "2021-12-10",
-        "image: { src: a.jpg, alt: A }\n",
-        "[In full](a.jpg)",
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("Kept")
+            .front("image: { src: a.jpg, alt: A }\n")
+            .body("[In full](a.jpg)"),
     );
-    f.build_ok();
-    let original = published(&f, "/news/a.jpg");
+    let built = f.build();
+    let original = published(&built, "/news/a.jpg");
     assert_eq!(
         original,
         std::fs::read(f.path("content/news/a.jpg")).unwrap()
     );
-    let page = f.page("en/news/a/index.html");
-    decoded(&f, &page.attr("figure.lead-image img", "src"));
+    let page = built.page("en/news/a/index.html");
+    decoded(&built, &page.attr("figure.lead-image img", "src"));
 }
 
 #[test]
 fn picture_and_embed_settings_are_checked() {
     let f = site();
-    f.article("news/a.en.md", "A", "2021-12-10", "", "Text.");
+    f.story(Story::new("news/a", "2021-12-10").en("A").body("Text."));
     f.write(
         "digest.yaml",
         &format!("{CONFIG}images:\n  widths: [0, 320]\n  quality: 120\n  keep_metdata: true\nembeds: [youtub, {{ name: Own, link: \"http://x.example/{{id}}\", player: \"https://x.example/p/{{id}}\" }}]\n"),
@@ -771,13 +740,13 @@ fn embeds_can_be_turned_off_or_extended_with_a_provider_of_the_site() {
     let f = site();
     let body =
         "https://youtu.be/dQw4w9WgXcQ\n\n[The match](https://www.dailymotion.com/video/x8abc12)\n";
-    f.article("news/a.en.md", "Own", "2021-12-10", "", body);
+    f.story(Story::new("news/a", "2021-12-10").en("Own").body(body));
     f.write(
         "digest.yaml",
         &format!("{CONFIG}embeds:\n  - name: Dailymotion\n    link: https://www.dailymotion.com/video/{{id}}\n    player: https://www.dailymotion.com/embed/video/{{id}}?autoplay=1\n"),
     );
-    f.build_ok();
-    let page = f.page("en/news/a/index.html");
+    let built = f.build();
+    let page = built.page("en/news/a/index.html");
     assert_eq!(
         page.attrs("a.embed-load", "data-embed"),
         ["https://www.dailymotion.com/embed/video/x8abc12?autoplay=1"]
@@ -791,19 +760,16 @@ fn embeds_can_be_turned_off_or_extended_with_a_provider_of_the_site() {
 
     let script = page.attr("script[src]", "src");
     assert_eq!(
-        published(&f, &script),
+        published(&built, &script),
         digest::media::EMBED_SCRIPT.as_bytes()
     );
 
     f.write("digest.yaml", &format!("{CONFIG}embeds: []\n"));
-    f.build_ok();
-    let page = f.page("en/news/a/index.html");
+    let built = f.build();
+    let page = built.page("en/news/a/index.html");
     assert_eq!(page.count(".embed"), 0);
     assert_eq!(page.count("script[src]"), 0, "no embeds, no script");
-    assert!(
-        !f.exists(&format!("public/{}", file_of(&script))),
-        "nor is it published"
-    );
+    assert!(!built.exists(&file_of(&script)), "nor is it published");
 }
 
 #[test]
@@ -813,20 +779,19 @@ fn arabic_stories_credit_photos_in_arabic() {
         "content/news/صورة.jpg",
         &pictures::jpeg(&pictures::photo(400, 300, 8), 80),
     );
-    f.article(
-        "news/a.ar.md",
-        "إعادة إعمار الموصل",
-        "2021-12-10",
-        "image: { src: صورة.jpg, alt: رافعات فوق البيوت, caption: المدينة القديمة, credit: Reuters }\n",
-        "https://youtu.be/dQw4w9WgXcQ\n",
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .ar("إعادة إعمار الموصل")
+            .front("image: { src: صورة.jpg, alt: رافعات فوق البيوت, caption: المدينة القديمة, credit: Reuters }\n")
+            .body("https://youtu.be/dQw4w9WgXcQ\n"),
     );
-    f.build_ok();
-    let page = f.page("ar/news/a/index.html");
+    let built = f.build();
+    let page = built.page("ar/news/a/index.html");
     assert_eq!(page.text("figure.lead-image .credit"), "تصوير: Reuters");
     assert_eq!(page.text("figure.lead-image .credit bdi"), "Reuters");
     let src = page.attr("figure.lead-image img", "src");
     assert!(src.starts_with("/news/%D8%B5%D9%88%D8%B1%D8%A9."), "{src}");
-    decoded(&f, &src);
+    decoded(&built, &src);
     assert!(page.text(".embed-notice").contains("YouTube"));
     assert_eq!(page.text(".embed-play"), "تشغيل");
 }
@@ -835,7 +800,7 @@ fn arabic_stories_credit_photos_in_arabic() {
 fn serve_reuses_what_a_build_processed_and_does_no_picture_work_between_saves() {
     use std::sync::{Arc, Mutex, mpsc};
     let f = newsroom_site();
-    f.build_ok();
+    f.build();
     let (sender, builds) = mpsc::channel();
     let sender = Mutex::new(sender);
     let reporter = Arc::new(move |event: &digest::serve::ServeEvent| {
@@ -860,7 +825,7 @@ fn serve_reuses_what_a_build_processed_and_does_no_picture_work_between_saves() 
             .expect("a build")
     };
     assert_eq!(next(), Ok(0), "the pictures `digest build` made are reused");
-    let client = common::http::Client::new(server.addr());
+    let client = crate::common::http::Client::new(server.addr());
     let page = client.get("/en/news/mosul/");
     let doc = scraper::Html::parse_document(&page.body);
     let src = doc
