@@ -403,10 +403,13 @@ fn next_tag(html: &str) -> Option<usize> {
     None
 }
 
+/// A tag's attributes, by name, as written.
+type Attributes = Vec<(String, String)>;
+
 /// Reads a start tag as html5ever writes it: `<name a="v" b="w">`, values
 /// double-quoted with `&amp;`, `&quot;` and `&nbsp;` escaped. The name,
 /// the attributes (values unescaped) and the tag's length.
-fn read_tag(tag: &str) -> Option<(&str, Vec<(String, String)>, usize)> {
+fn read_tag(tag: &str) -> Option<(&str, Attributes, usize)> {
     let bytes = tag.as_bytes();
     let name_end = 1 + tag[1..].find([' ', '>', '/'])?;
     let name = &tag[1..name_end];

@@ -44,6 +44,9 @@ use process::{Encoder, Encoding, Kind};
 use source::{Probe, Unusable};
 use store::Store;
 
+/// The bytes of a picture's files, in the order they were asked for.
+type FileBytes = Vec<Arc<[u8]>>;
+
 /// The width of the version that pages offer for sharing (`og:image`).
 pub const SHARE_WIDTH: u32 = 1200;
 
@@ -596,7 +599,7 @@ impl Media {
         wanted: &[usize],
         store: &Store,
         reuse: bool,
-    ) -> Result<(Vec<Arc<[u8]>>, bool), Diagnostic> {
+    ) -> Result<(FileBytes, bool), Diagnostic> {
         let fail = |why: &Unusable| source::picture_error(&picture.uses[0], &picture.source, why);
         let cheap = |i: usize| {
             picture.outputs[i].kind == Kind::Original

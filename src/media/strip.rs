@@ -77,7 +77,7 @@ fn jpeg(b: &[u8]) -> Result<Vec<Range<usize>>, Damage> {
     if !b.starts_with(&[0xFF, 0xD8]) {
         return Err("it does not start as a JPEG file does".into());
     }
-    let mut kept = vec![0..2];
+    let mut kept = header(2);
     let mut i = 2;
     loop {
         // Bytes between segments that are not a marker are skipped, as
@@ -157,7 +157,7 @@ fn png(b: &[u8]) -> Result<Vec<Range<usize>>, Damage> {
     if !b.starts_with(SIGNATURE) {
         return Err("it does not start as a PNG file does".into());
     }
-    let mut kept = vec![0..SIGNATURE.len()];
+    let mut kept = header(SIGNATURE.len());
     let mut i = SIGNATURE.len();
     loop {
         let header = b.get(i..i + 8).ok_or(CUT_SHORT)?;
@@ -210,7 +210,7 @@ fn webp(b: &[u8]) -> Result<Vec<Range<usize>>, Damage> {
         .checked_add(8)
         .filter(|&e| e <= b.len())
         .ok_or(CUT_SHORT)?;
-    let mut kept = vec![0..12];
+    let mut kept = header(12);
     let mut i = 12;
     let mut image = false;
     while i < end {
@@ -261,7 +261,7 @@ fn gif(b: &[u8]) -> Result<Vec<Range<usize>>, Damage> {
     if i > b.len() {
         return Err(CUT_SHORT.into());
     }
-    let mut kept = vec![0..i];
+    let mut kept = header(i);
     // Sub-blocks (a length byte, then data) up to an empty one: the end.
     let blocks = |mut i: usize| -> Result<usize, Damage> {
         loop {
@@ -313,6 +313,11 @@ fn gif(b: &[u8]) -> Result<Vec<Range<usize>>, Damage> {
             }
         }
     }
+}
+
+/// The ranges of a file kept so far: its first `end` bytes, the header.
+fn header(end: usize) -> Vec<std::ops::Range<usize>> {
+    std::iter::once(0..end).collect()
 }
 
 #[cfg(test)]

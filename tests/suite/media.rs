@@ -449,11 +449,14 @@ fn cold_twin(f: &Site) -> Files {
     .into_files()
 }
 
+/// A change to a site's sources.
+type Change = Box<dyn Fn(&Site)>;
+
 #[test]
 fn incremental_builds_with_pictures_publish_exactly_what_a_cold_build_does() {
     let f = newsroom_site();
     let article = "content/news/mosul.en.md";
-    let steps: Vec<(&str, Box<dyn Fn(&Site)>)> = vec![
+    let steps: Vec<(&str, Change)> = vec![
         ("first build", Box::new(|_| {})),
         (
             "a new caption and credit",
