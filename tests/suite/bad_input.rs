@@ -171,6 +171,9 @@ file_cases! {
     config_typo_key,
     // A default language that is not one of the site's languages.
     config_unknown_default_language,
+    // Pictures a newsroom receives by mistake: an empty upload, text named
+    // as a photo, a phone's HEIC, a PNG claiming 50,000 × 50,000 pixels.
+    bad_pictures,
 }
 
 #[test]
