@@ -4,7 +4,7 @@
 //! tests share. It reads like the pipeline it runs:
 //!
 //! ```text
-//! config → theme → walk → parse → topics → site → media → plan → render → publish
+//! config → theme → walk → parse → topics, authors → site → media → plan → render → publish
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
@@ -14,7 +14,8 @@
 //! `site/` (topics, the model, related stories), `output/` (plan, views,
 //! render, feeds, sitemap), `media/` (the pictures the site uses: read,
 //! resized, encoded, stripped), `publish/` (sinks and the publishing
-//! protocol), `serve/`; beneath them the shared floor: `config`, `locale/`, `theme/`,
+//! protocol), `serve/`, `tools/` (init, new, check, list, theme copy);
+//! beneath them the shared floor: `config`, `locale/`, `theme/`,
 //! `html/`, `urls`, `dates`, `files`, `hash`, `yaml`, `error`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -36,6 +37,7 @@ pub mod serve;
 pub mod site;
 pub mod state;
 pub mod theme;
+pub mod tools;
 pub mod urls;
 pub mod yaml;
 
@@ -81,25 +83,26 @@ pub fn build(
         &config, &walk.files, &settings, options, &mut saved.articles, &mut problems);
     timings.mark("parse");
     let topics = site::topics::stage(&config, &walk.files, &mut problems);
+    let authors = site::authors::stage(&config, &walk.files, &mut problems);
     let globals = globals(&config, &settings, theme.as_deref(), options);
-    let site = site::model::stage(
-        &config, articles, topics, changes, globals, &mut warm.site, &mut saved.related, &mut problems);
+    let site = site::model::stage(&config, articles, topics, authors, changes, globals,
+        &mut warm.site, &mut saved.related, &mut problems);
     timings.mark("site");
     let media = media::stage(&config, &site, &walk.files, theme.as_deref(), &mut saved.media, &mut problems);
     timings.mark("media");
     let theme = checked(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
-    let pages = output::plan::stage(&config, &site, assets, media.pages(), &mut warm.plan, &mut problems);
+    let plan = output::plan::stage(&config, &site, assets, media.pages(), &mut warm.plan, &mut problems);
     no_errors(&mut problems)?;
     timings.mark("plan");
-    let fingerprints = output::fingerprint::all(&pages, &site, &config, globals, &media.stamps);
+    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals, &media.stamps);
     timings.mark("fingerprint");
-    let renderer = Renderer::new(&config, &site, &theme, &settings, &pages, &warm.minifier, &media);
+    let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier, &media);
     let pictures = media::Pictures::new(
         &config, &media, options.picture_store.as_deref(), &warm.pictures, !options.force);
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &pages, fingerprints, &|page| renderer.render(page), &|p, o| pictures.render(p, o), &how,
+        &plan.pages, fingerprints, &|page| renderer.render(page), &|p, o| pictures.render(p, o), &how,
         &mut saved.publish, sink, &mut timings, &mut problems)?;
     problems.sort();
     Ok(BuildReport {

@@ -204,8 +204,13 @@ pub fn probe(
     let mut wanted: Vec<(&SourceFile, Vec<Use>)> = Vec::new();
     let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     let mut by_src: FxHashMap<String, usize> = FxHashMap::default();
-    for article in &site.articles {
-        for u in uses(article) {
+    let uses = site
+        .articles
+        .iter()
+        .flat_map(|a| uses(a))
+        .chain(author_uses(site));
+    {
+        for u in uses {
             let Some(rel) = content_path(&config.base_url.path, u.src) else {
                 continue;
             };
@@ -308,6 +313,25 @@ fn uses(article: &Article) -> Vec<Use<'_>> {
         });
     }
     found
+}
+
+/// The pictures of the authors the editions show (bylines, author pages
+/// and index): published at their own address without their metadata,
+/// as linked pictures are; one that is missing is not an error.
+fn author_uses(site: &Site) -> impl Iterator<Item = Use<'_>> {
+    let file = site.authors.file.as_deref();
+    site.editions.iter().flat_map(move |edition| {
+        edition.authors.keys().filter_map(move |&a| {
+            let lang = edition.lang.as_ref()?;
+            let picture = site.authors.get(a).profile(lang)?.picture.as_ref()?;
+            Some(Use {
+                src: &picture.src,
+                at: Location::new(file?, picture.line as usize, picture.column as usize),
+                lead: false,
+                linked: true,
+            })
+        })
+    })
 }
 
 /// The file under `content/` (`news/photo.jpg`) of a root-relative address
