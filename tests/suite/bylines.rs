@@ -386,7 +386,7 @@ fn an_author_has_a_page_and_a_feed_in_each_edition() {
     let picture = page.attr(".author-head img.author-picture", "src");
     assert_eq!(picture, "/authors/sara.jpg");
     let bytes = built.bytes(&crate::common::file_of(&picture));
-    let found = pictures::decode(&bytes);
+    let found = pictures::decode(bytes);
     assert_eq!(
         (found.format, found.width, found.height),
         (image::ImageFormat::Jpeg, 96, 96),
@@ -397,7 +397,7 @@ fn an_author_has_a_page_and_a_feed_in_each_edition() {
         "{picture} keeps metadata: {found:?}"
     );
     assert!(
-        !String::from_utf8_lossy(&bytes).contains(SECRET),
+        !String::from_utf8_lossy(bytes).contains(SECRET),
         "{picture} keeps the camera's metadata"
     );
     // Newest first.

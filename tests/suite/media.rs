@@ -864,3 +864,43 @@ fn serve_reuses_what_a_build_processed_and_does_no_picture_work_between_saves() 
     }
     assert_eq!(processed, 1, "only the new picture is processed");
 }
+
+#[test]
+fn a_standalone_page_shows_its_pictures_and_embeds_as_an_article_does() {
+    let f = site();
+    f.write_bytes("content/team.jpg", &pictures::camera_jpeg(700, 500, 1));
+    f.write_bytes(
+        "content/office.jpg",
+        &pictures::jpeg(&pictures::photo(500, 400, 5), 85),
+    );
+    f.write(
+        "content/about.en.md",
+        "---\ntitle: About us\nimage: { src: team.jpg, alt: The newsroom, caption: The team in Erbil, credit: Dara Ali }\n---\nWe report from Iraq.\n\n![Our office](office.jpg \"The Baghdad office\")\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n",
+    );
+    let built = f.build();
+    let page = built.page("en/about/index.html");
+    let lead = "figure.lead-image picture img";
+    assert_eq!(page.attr(lead, "fetchpriority"), "high");
+    assert_eq!(page.attr(lead, "alt"), "The newsroom");
+    assert_eq!(
+        page.text("figure.lead-image figcaption .caption"),
+        "The team in Erbil"
+    );
+    assert_eq!(
+        page.text("figure.lead-image figcaption .credit"),
+        "Photo: Dara Ali"
+    );
+    for (href, _) in candidates(&page.attr(lead, "srcset")) {
+        decoded(&built, &href);
+    }
+    let inline = candidates(&page.attr("figure.picture source", "srcset"));
+    assert_eq!(inline.iter().map(|c| c.1).collect::<Vec<_>>(), [160, 320]);
+    assert_eq!(page.text("figure.picture figcaption"), "The Baghdad office");
+    assert_eq!(
+        page.attr("figure.embed.embed-youtube a.embed-load", "data-embed"),
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+    );
+    assert_eq!(page.count("iframe"), 0);
+    let script = page.attr("script[src^='/embed.']", "src");
+    assert!(built.exists(&file_of(&script)), "{script}");
+}
