@@ -4,7 +4,7 @@
 //! tests share. It reads like the pipeline it runs:
 //!
 //! ```text
-//! config → theme → walk → parse → topics, authors → site → plan → render → publish
+//! config → theme → walk → parse → topics, authors → site → media → plan → render → publish
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
@@ -12,9 +12,10 @@
 //! renders only pages whose inputs changed. The source tree follows the
 //! stages: `content/` (walk, front matter, Markdown, the parse stage),
 //! `site/` (topics, the model, related stories), `output/` (plan, views,
-//! render, feeds, sitemap), `publish/` (sinks and the publishing protocol),
-//! `serve/`, `tools/` (init, new, check, list, theme copy); beneath them
-//! the shared floor: `config`, `locale/`, `theme/`,
+//! render, feeds, sitemap), `media/` (the pictures the site uses: read,
+//! resized, encoded, stripped), `publish/` (sinks and the publishing
+//! protocol), `serve/`, `tools/` (init, new, check, list, theme copy);
+//! beneath them the shared floor: `config`, `locale/`, `theme/`,
 //! `html/`, `urls`, `dates`, `files`, `hash`, `yaml`, `error`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -27,6 +28,7 @@ pub mod files;
 pub mod hash;
 pub mod html;
 pub mod locale;
+pub mod media;
 pub mod options;
 pub mod output;
 pub mod publish;
@@ -86,22 +88,27 @@ pub fn build(
     let site = site::model::stage(&config, articles, topics, authors, changes, globals,
         &mut warm.site, &mut saved.related, &mut problems);
     timings.mark("site");
+    let media = media::stage(&config, &site, &walk.files, theme.as_deref(), &mut saved.media, &mut problems);
+    timings.mark("media");
     let theme = checked(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
-    let plan = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
+    let plan = output::plan::stage(&config, &site, assets, media.pages(), &mut warm.plan, &mut problems);
     no_errors(&mut problems)?;
     timings.mark("plan");
-    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals);
+    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals, &media.stamps);
     timings.mark("fingerprint");
-    let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier);
+    let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier, &media);
+    let pictures = media::Pictures::new(
+        &config, &media, options.picture_store.as_deref(), &warm.pictures, !options.force);
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &plan.pages, fingerprints, &|page| renderer.render(page), &how, &mut saved.publish, sink,
-        &mut timings, &mut problems)?;
+        &plan.pages, fingerprints, &|page| renderer.render(page), &|p, o| pictures.render(p, o), &how,
+        &mut saved.publish, sink, &mut timings, &mut problems)?;
     problems.sort();
     Ok(BuildReport {
         files: published.files, written: published.written, kept: published.kept,
         removed: published.removed, up_to_date: published.up_to_date,
+        pictures: pictures.finish(!published.up_to_date),
         parsed, articles: site.articles.len(), warnings: problems.into_vec(), timings,
     })
 }
@@ -138,6 +145,12 @@ fn globals(
         theme.map_or(0, |t| t.fingerprint),
         u64::from(options.drafts),
     ])
+}
+
+/// Where processed pictures are kept, shared by every output folder and
+/// by `digest serve`: `.digest-cache/media/` in the site's folder.
+pub fn picture_store(root: &Path) -> PathBuf {
+    root.join(".digest-cache").join("media")
 }
 
 /// The default output folder of a site.
@@ -197,6 +210,7 @@ pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport
     sink.trust_published(saved.publish.published_id);
     let options = BuildOptions {
         cache_dir: Some(cache_dir.clone()),
+        picture_store: Some(picture_store(&options.root)),
         ..options.clone()
     };
     let result = build(&options, None, &mut saved, &mut Warm::default(), &mut sink);

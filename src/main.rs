@@ -470,6 +470,7 @@ fn build(args: BuildArgs) -> ExitCode {
         drafts: args.drafts,
         force: args.force,
         cache_dir: None,
+        picture_store: None,
     };
     match digest::build_to_dir(&options, &output) {
         Ok(report) => {
@@ -499,7 +500,7 @@ fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> 
         );
     }
     format!(
-        "built {} files into {} in {elapsed:.2} s: {} written, {} unchanged, {} removed; {} articles ({} parsed)",
+        "built {} files into {} in {elapsed:.2} s: {} written, {} unchanged, {} removed; {} articles ({} parsed), {} pictures processed",
         report.files,
         output.display(),
         report.written.len(),
@@ -507,6 +508,7 @@ fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> 
         report.removed.len(),
         report.articles,
         report.parsed,
+        report.pictures,
     )
 }
 

@@ -16,4 +16,8 @@ pub struct BuildOptions {
     /// Where to save the build state between the steps of a build, so that
     /// an interrupted build is never mistaken for a finished one.
     pub cache_dir: Option<PathBuf>,
+    /// Where processed pictures are kept between builds (and between
+    /// `digest build` and `digest serve`); `None`: in the memory of the
+    /// process.
+    pub picture_store: Option<PathBuf>,
 }

@@ -18,6 +18,9 @@ pub struct BuildReport {
     pub removed: Vec<String>,
     /// Articles parsed (the rest came from the cache).
     pub parsed: usize,
+    /// Pictures decoded and encoded (the rest were published already, or
+    /// came from the picture store).
+    pub pictures: usize,
     pub articles: usize,
     pub warnings: Vec<Diagnostic>,
     /// Nothing changed: the output was left alone.

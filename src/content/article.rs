@@ -37,11 +37,21 @@ pub struct SourceLink {
     pub url: Option<String>,
 }
 
-/// The article's lead image. `src` is already a root-relative or absolute URL.
+/// The article's lead picture. `src` is already a root-relative or
+/// absolute URL.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Image {
     pub src: String,
+    /// Empty for a decorative picture (`alt: ""`) and, with a warning, for
+    /// one whose `alt` is missing.
     pub alt: String,
+    /// What the picture shows, under it.
+    pub caption: Option<String>,
+    /// Who took it: shown after the edition's word for it ("Photo:").
+    pub credit: Option<String>,
+    /// Where `src` is written, for messages about the picture.
+    pub line: u32,
+    pub column: u32,
 }
 
 /// One article in one language.
@@ -74,6 +84,8 @@ pub struct Article {
     pub corrections: Vec<Correction>,
     pub source: Option<SourceLink>,
     pub image: Option<Image>,
+    /// The pictures and embeds of the body.
+    pub media: crate::content::media::BodyMedia,
     pub draft: bool,
     pub words: u32,
     /// A hash of the file's path and bytes: changes whenever the file does.

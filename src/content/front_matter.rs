@@ -37,6 +37,7 @@ impl ParseSettings {
             markdown: MarkdownOptions {
                 raw_html: config.raw_html,
                 base_path: config.base_url.path.clone(),
+                embeds: config.embeds.clone(),
             },
             timezone: config.timezone_name.clone(),
             tz: Some(config.timezone.clone()),
@@ -49,6 +50,7 @@ impl ParseSettings {
             markdown: MarkdownOptions {
                 raw_html: RawHtml::Sanitize,
                 base_path: "/".into(),
+                embeds: crate::config::EmbedProvider::all(),
             },
             timezone: "UTC".into(),
             tz: Some(jiff::tz::TimeZone::UTC),
@@ -186,11 +188,16 @@ fn parse_inner(
         return None;
     }
 
-    let rendered = markdown::render(body, &settings.markdown, &place);
+    let mut rendered = markdown::render(body, &settings.markdown, &place);
     let body_at = |offset: usize| {
         let (line, column) = line_and_column(&text, body, offset);
         Location::new(path, line, column)
     };
+    for picture in &mut rendered.media.pictures {
+        let at = body_at(picture.at);
+        (picture.line, picture.column) = (at.line as u32, at.column as u32);
+    }
+    problems.extend(media_warnings(&rendered.noticed, &body_at));
     if let Some(offset) = rendered.flattened {
         problems.push(
             Diagnostic::warning(
@@ -235,11 +242,39 @@ fn parse_inner(
         corrections: corrections.unwrap_or_default(),
         source,
         image,
+        media: rendered.media,
         draft: draft.unwrap_or(false),
         words: rendered.words,
         version: version_of(path, bytes),
         body: OnceLock::from(body_html),
     })
+}
+
+/// Pictures without alt text and players removed from raw HTML.
+fn media_warnings(
+    noticed: &crate::content::media::Noticed,
+    at: &dyn Fn(usize) -> Location,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (offset, src) in &noticed.missing_alt {
+        warnings.push(
+            Diagnostic::warning(Some(at(*offset)), format!("the picture `{src}` has no alt text"))
+                .with_help("describe it for readers who cannot see it: ![what it shows](photo.jpg), or alt=\"…\" in HTML; a picture that is only decoration takes an empty one: ![\"\"](photo.jpg) or alt=\"\""),
+        );
+    }
+    for (offset, src) in &noticed.dropped_frames {
+        let what = if src.is_empty() {
+            "an <iframe> without an address was removed".to_string()
+        } else {
+            format!(
+                "the <iframe> of `{src}` was removed: it is not a player of a provider in `embeds`"
+            )
+        };
+        warnings.push(Diagnostic::warning(Some(at(*offset)), what).with_help(
+            "to show a post of YouTube, Vimeo, X, Instagram, Facebook, SoundCloud or Spotify, put its link on a line of its own; other providers can be added to `embeds:` in digest.yaml",
+        ));
+    }
+    warnings
 }
 
 /// A correction as written: its date and Markdown, and its place in the
@@ -668,17 +703,28 @@ impl Fields<'_, '_> {
 
     fn image(&mut self, section: &str) -> Option<Image> {
         let value = self.map.get("image")?;
-        let (src, alt) = match value {
+        let (src, alt, caption, credit) = match value {
             Value::Null => return None,
-            Value::String(src) => (Some(src.clone()), None),
+            Value::String(src) => (Some(src.clone()), None, None, None),
             Value::Mapping(map) => {
                 self.problems.extend(self.src.unknown_keys(
                     map,
                     &["image"],
-                    &["src", "alt"],
+                    &["src", "alt", "caption", "credit"],
                     "image",
                 ));
-                (map.get("src").map(key_text), map.get("alt").map(key_text))
+                let field = |key: &str| map.get(key).filter(|v| !v.is_null()).map(key_text);
+                let words = |key: &str| {
+                    field(key)
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                };
+                (
+                    field("src"),
+                    field("alt"),
+                    words("caption"),
+                    words("credit"),
+                )
             }
             _ => {
                 let d = self
@@ -706,12 +752,21 @@ impl Fields<'_, '_> {
                 Some(self.src.key_location(&["image"])),
                 "the image has no `alt` text",
             );
-            self.problems
-                .push(d.with_help("describe the picture in `alt` for readers who cannot see it"));
+            self.problems.push(d.with_help(
+                "describe the picture in `alt` for readers who cannot see it; `alt: \"\"` marks a picture that is only decoration",
+            ));
         }
+        let at = match value {
+            Value::Mapping(_) => self.src.value_location(&["image", "src"]),
+            _ => self.src.value_location(&["image"]),
+        };
         Some(Image {
             src: resolve_asset_url(src.trim(), section, &self.settings.markdown.base_path),
-            alt: alt.unwrap_or_default(),
+            alt: alt.map(|a| a.trim().to_string()).unwrap_or_default(),
+            caption,
+            credit,
+            line: at.line as u32,
+            column: at.column as u32,
         })
     }
 

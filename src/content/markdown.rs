@@ -8,7 +8,8 @@
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::config::RawHtml;
+use crate::config::{EmbedProvider, RawHtml};
+use crate::content::media::{self, BodyMedia, Noticed};
 use crate::html::nesting::{self, Reading};
 
 /// How bodies are rendered; part of the parse fingerprint.
@@ -17,6 +18,8 @@ pub struct MarkdownOptions {
     pub raw_html: RawHtml,
     /// The site's base path (`/` or `/digest/`), for root-relative links.
     pub base_path: String,
+    /// The providers whose posts are embedded.
+    pub embeds: Vec<EmbedProvider>,
 }
 
 /// Markdown containers (quotes, lists, emphasis…) nested deeper than this
@@ -63,6 +66,10 @@ pub struct Rendered {
     /// The raw HTML nested too deeply and was shown as text: the byte
     /// offset of the first raw HTML.
     pub deep_html_escaped: Option<usize>,
+    /// The pictures and embeds the body's tokens stand for.
+    pub media: BodyMedia,
+    /// Pictures without alt text, iframes removed.
+    pub noticed: Noticed,
 }
 
 /// Renders a Markdown body (CommonMark with tables, footnotes and
@@ -78,10 +85,15 @@ pub fn render(markdown: &str, options: &MarkdownOptions, place: &Place) -> Rende
     if estimate <= MAX_RAW_HTML_ESTIMATE {
         let html = sanitize(&first.rendered.html, &options.base_path, place);
         if nesting::max_depth(&html, Reading::WellFormed) <= MAX_HTML_DEPTH {
-            return Rendered {
-                html,
-                ..first.rendered
-            };
+            let mut rendered = first.rendered;
+            rendered.html = media::after_sanitize(
+                &html,
+                &options.embeds,
+                raw_html_at,
+                &mut rendered.media,
+                &mut rendered.noticed,
+            );
+            return rendered;
         }
     }
     let mut escaped = render_with(markdown, options, place, RawHtml::Escape).rendered;
@@ -113,13 +125,10 @@ fn render_with(
     raw_html: RawHtml,
 ) -> FirstPass {
     let flags = flags();
-    let mut words = 0u32;
     let mut raw_at = None;
-    let mut first_paragraph = String::new();
-    let mut paragraph_state = ParagraphState::Before;
     let mut depth = 0usize;
     let mut flattened = None;
-    let events = Parser::new_ext(markdown, flags)
+    let events: Vec<(Event, usize)> = Parser::new_ext(markdown, flags)
         .into_offset_iter()
         .filter_map(|(event, at)| {
             let event = match event {
@@ -140,32 +149,7 @@ fn render_with(
                 }
                 other => other,
             };
-            Some(match event {
-                Event::Start(Tag::Paragraph) => {
-                    if paragraph_state == ParagraphState::Before {
-                        paragraph_state = ParagraphState::Inside;
-                    }
-                    event
-                }
-                Event::End(TagEnd::Paragraph) => {
-                    if paragraph_state == ParagraphState::Inside {
-                        paragraph_state = ParagraphState::Done;
-                    }
-                    event
-                }
-                Event::Text(ref text) | Event::Code(ref text) => {
-                    words += text.split_whitespace().count() as u32;
-                    if paragraph_state == ParagraphState::Inside {
-                        first_paragraph.push_str(text);
-                    }
-                    event
-                }
-                Event::SoftBreak | Event::HardBreak
-                    if paragraph_state == ParagraphState::Inside =>
-                {
-                    first_paragraph.push(' ');
-                    event
-                }
+            let event = match event {
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -201,10 +185,52 @@ fn render_with(
                     }
                 },
                 other => other,
-            })
-        });
+            };
+            Some((event, at.start))
+        })
+        .collect();
+    // Pictures and embeds become tokens that pages fill in (see `media`).
+    let (mut media, mut noticed) = (BodyMedia::default(), Noticed::default());
+    let events = media::transform(events, &options.embeds, &mut media, &mut noticed);
+    let mut words = 0u32;
+    let mut first_paragraph = String::new();
+    let mut paragraph_state = ParagraphState::Before;
+    let events = events.into_iter().map(|(event, _)| {
+        match &event {
+            Event::Start(Tag::Paragraph) if paragraph_state == ParagraphState::Before => {
+                paragraph_state = ParagraphState::Inside;
+            }
+            Event::End(TagEnd::Paragraph) if paragraph_state == ParagraphState::Inside => {
+                paragraph_state = ParagraphState::Done;
+            }
+            Event::Text(text) | Event::Code(text) => {
+                words += text.split_whitespace().count() as u32;
+                if paragraph_state == ParagraphState::Inside {
+                    first_paragraph.push_str(text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if paragraph_state == ParagraphState::Inside => {
+                first_paragraph.push(' ');
+            }
+            _ => {}
+        }
+        event
+    });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
+    if raw_html == RawHtml::Allow && raw_at.is_some() {
+        // Raw HTML kept as written may show pictures: they are published.
+        let found = media::addresses(&html);
+        media.linked.extend(found.into_iter().map(|a| {
+            rebase(
+                CowStr::Borrowed(&a),
+                &options.base_path,
+                place,
+                Target::Image,
+            )
+            .into_string()
+        }));
+    }
     FirstPass {
         rendered: Rendered {
             html,
@@ -212,6 +238,8 @@ fn render_with(
             first_paragraph: first_paragraph.trim().to_string(),
             flattened,
             deep_html_escaped: None,
+            media,
+            noticed,
         },
         raw_html_at: raw_at,
     }
@@ -327,7 +355,9 @@ fn sanitize(html: &str, base_path: &str, place: &Place) -> String {
     let (base_path, place) = (base_path.to_string(), place.clone());
     ammonia::Builder::default()
         .add_generic_attributes(["id", "class", "dir", "lang"])
-        .add_tags(["figure", "figcaption", "section"])
+        .add_tags(["figure", "figcaption", "section", "iframe"])
+        // Players are kept only to be read as embeds (see `content::media`).
+        .add_tag_attributes("iframe", ["src", "title"])
         .attribute_filter(move |element, attribute, value| {
             let target = match (element, attribute) {
                 (_, "href") => Target::Link,
@@ -352,6 +382,7 @@ mod tests {
         MarkdownOptions {
             raw_html,
             base_path: "/digest/".into(),
+            embeds: EmbedProvider::all(),
         }
     }
 
@@ -395,14 +426,21 @@ mod tests {
         assert!(html.contains(r#"href="//cdn/x""#), "{html}");
     }
 
+    fn pictures(r: &Rendered) -> Vec<&str> {
+        r.media.pictures.iter().map(|p| p.src.as_str()).collect()
+    }
+
     #[test]
     fn relative_pictures_and_files_come_from_the_articles_folder() {
-        let html = render(
+        let r = render(
             "![map](map.svg) [pdf](files/report.pdf#p2) [next](../other/) [top](#notes) [mail](mailto:a@b.org) ![up](../shared/logo.png)",
             &options(RawHtml::Sanitize),
-        )
-        .html;
-        assert!(html.contains(r#"src="/digest/news/map.svg""#), "{html}");
+        );
+        let html = &r.html;
+        assert_eq!(
+            pictures(&r),
+            ["/digest/news/map.svg", "/digest/shared/logo.png"]
+        );
         assert!(
             html.contains(r#"href="/digest/news/files/report.pdf#p2""#),
             "{html}"
@@ -419,7 +457,6 @@ mod tests {
             autolink.contains(r#"href="mailto:editors@example.org""#),
             "an email autolink stays an address: {autolink}"
         );
-        assert!(html.contains(r#"src="/digest/shared/logo.png""#), "{html}");
     }
 
     #[test]
@@ -432,20 +469,21 @@ mod tests {
 
     #[test]
     fn arabic_file_names_are_percent_encoded_once() {
-        let html = render("![خريطة](خريطة%20بغداد.svg)", &options(RawHtml::Sanitize)).html;
-        assert!(
-            html.contains(r#"src="/digest/news/%D8%AE%D8%B1%D9%8A%D8%B7%D8%A9%20%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF.svg""#),
-            "{html}"
+        let r = render("![خريطة](خريطة%20بغداد.svg)", &options(RawHtml::Sanitize));
+        assert_eq!(
+            pictures(&r),
+            ["/digest/news/%D8%AE%D8%B1%D9%8A%D8%B7%D8%A9%20%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF.svg"]
         );
     }
 
     #[test]
     fn raw_html_addresses_follow_the_base_path_once() {
         let md = "[md](/en/)\n\n<a href=\"/ar/\">raw</a> <img src=\"map.svg\" alt=\"\"> <a href=\"/digest/en/x/\">written with it</a>";
-        let html = render(md, &options(RawHtml::Sanitize)).html;
+        let r = render(md, &options(RawHtml::Sanitize));
+        let html = &r.html;
         assert!(html.contains(r#"href="/digest/en/""#), "{html}");
         assert!(html.contains(r#"href="/digest/ar/""#), "{html}");
-        assert!(html.contains(r#"src="/digest/news/map.svg""#), "{html}");
+        assert_eq!(pictures(&r), ["/digest/news/map.svg"]);
         assert!(html.contains(r#"href="/digest/en/x/""#), "{html}");
         assert!(!html.contains("/digest/digest/"), "{html}");
     }

@@ -192,11 +192,12 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
     (files, problems)
 }
 
-/// Files under `content/` that are not articles: published at the same path.
+/// Files under `content/` that are neither articles nor pictures (which
+/// the media stage publishes): published at the same path.
 pub fn assets(config: &Config, sources: &[SourceFile]) -> Vec<AssetFile> {
     sources
         .iter()
-        .filter(|f| f.kind == SourceKind::Asset)
+        .filter(|f| f.kind == SourceKind::Asset && !crate::files::is_picture_name(&f.rel))
         .map(|f| {
             let (folders, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
             let route = Route::file(folders.split('/').filter(|s| !s.is_empty()), name);

@@ -30,6 +30,11 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "the title of a list's later pages, with `{page}` for the number",
     ),
     ("topics", "the title of the topic index"),
+    ("embed_play", "the play button of an embedded video or post"),
+    (
+        "embed_notice",
+        "the note under an embed before it is played, with `{provider}` for the provider's name",
+    ),
     (
         "authors",
         "the title of the author index (and its entry in a menu)",

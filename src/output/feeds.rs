@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
-use crate::content::body::render_body;
 use crate::dates::PubDate;
 use crate::error::Diagnostic;
 use crate::output::plan::{FeedFormat, ListKind, routes};
@@ -78,11 +77,7 @@ pub fn feed(
         .max();
     let mut bodies = Vec::with_capacity(ids.len());
     for id in &ids {
-        bodies.push(render_body(
-            &site.articles[*id],
-            &config.root,
-            sources.settings,
-        )?);
+        bodies.push(sources.body(&site.articles[*id])?);
     }
     Ok(match format {
         FeedFormat::Atom => {

@@ -12,8 +12,15 @@ use crate::site::model::Site;
 
 /// Each page's output path and fingerprint, in the order of the plan's
 /// pages. `globals`: the hash of what every page depends on (program,
-/// configuration, theme, options).
-pub fn all(plan: &Plan, site: &Site, config: &Config, globals: u64) -> Vec<(String, u128)> {
+/// configuration, theme, options); `pictures`: for each article, a hash of
+/// the pictures its card and its page show (`media::Media::stamps`).
+pub fn all(
+    plan: &Plan,
+    site: &Site,
+    config: &Config,
+    globals: u64,
+    pictures: &[[u64; 2]],
+) -> Vec<(String, u128)> {
     let sitemap = sitemap_fingerprint(site, &plan.pages);
     // What every HTML page's masthead and footer show.
     let chrome = hash_chrome(plan, site);
@@ -25,7 +32,10 @@ pub fn all(plan: &Plan, site: &Site, config: &Config, globals: u64) -> Vec<(Stri
             } else {
                 globals
             };
-            (p.path.clone(), p.fingerprint(site, config, shared, sitemap))
+            (
+                p.path.clone(),
+                p.fingerprint(site, config, shared, sitemap, pictures),
+            )
         })
         .collect()
 }
@@ -44,14 +54,25 @@ fn hash_chrome(plan: &Plan, site: &Site) -> u64 {
 impl Page {
     /// A hash of everything this page shows. Two builds that give a page the
     /// same fingerprint render it to the same bytes.
-    pub fn fingerprint(&self, site: &Site, config: &Config, globals: u64, sitemap: u64) -> u128 {
+    pub fn fingerprint(
+        &self,
+        site: &Site,
+        config: &Config,
+        globals: u64,
+        sitemap: u64,
+        pictures: &[[u64; 2]],
+    ) -> u128 {
         let mut h = Hasher::new();
         h.u64(globals);
         h.str(&self.path);
-        let card = |h: &mut Hasher, id: ArticleId| h.u64(site.stamps[id].card);
+        let card = |h: &mut Hasher, id: ArticleId| {
+            h.u64(site.stamps[id].card);
+            h.u64(pictures[id][0]);
+        };
         // A feed entry shows the whole article and links its translations.
         let entry = |h: &mut Hasher, id: ArticleId| {
             h.u64(site.stamps[id].page);
+            h.u64(pictures[id][1]);
             h.u64(site.translations[id].len() as u64);
             for &t in &site.translations[id] {
                 h.u64(site.stamps[t].link);
@@ -127,6 +148,14 @@ impl Page {
             PageKind::Robots => h.str("robots"),
             PageKind::Asset { hash, .. } => {
                 h.str("asset");
+                h.u64(*hash);
+            }
+            PageKind::Picture { print, .. } => {
+                h.str("picture");
+                h.u64(*print);
+            }
+            PageKind::EmbedScript { hash } => {
+                h.str("embed script");
                 h.u64(*hash);
             }
         }

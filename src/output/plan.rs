@@ -16,6 +16,7 @@ use crate::content::article::ArticleId;
 use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::files::{AssetFile, AssetSource};
+use crate::hash::Hasher;
 use crate::output::menu::{self, Menus};
 use crate::site::authors::AuthorId;
 use crate::site::model::Site;
@@ -30,29 +31,40 @@ pub struct Plan {
 }
 
 /// The last plan of this process (`digest serve`), for the site structure
-/// it was made for.
+/// and the picture files it was made for.
 #[derive(Debug)]
 pub struct PlanMemo {
     structure: u64,
+    pictures: u64,
     plan: Arc<Plan>,
 }
 
-/// The plan stage: every page of `site`, and the menus. A site with the
-/// structure of the last plan of this process (`last`: a site patched with
-/// edits) has the same pages and menus, which are reused. Collisions (two
-/// pages wanting one file) and menu entries that lead nowhere are in
-/// `problems`; `last` keeps a plan without them.
+/// The plan stage: every page of `site`, then `pictures` (the files of the
+/// pictures it uses, from `media`), and the menus. A site with the
+/// structure and the picture files of the last plan of this process
+/// (`last`: a site patched with edits) has the same pages and menus, which
+/// are reused. Collisions (two pages wanting one file) and menu entries
+/// that lead nowhere are in `problems`; `last` keeps a plan without them.
 pub fn stage(
     config: &Config,
     site: &Site,
     assets: Vec<AssetFile>,
+    pictures: Vec<Page>,
     last: &mut Option<PlanMemo>,
     problems: &mut Diagnostics,
 ) -> Arc<Plan> {
+    let mut h = Hasher::new();
+    for page in &pictures {
+        h.str(&page.path);
+        if let PageKind::Picture { print, .. } = page.kind {
+            h.u64(print);
+        }
+    }
+    let print = h.digest();
     let plan = match last.take() {
-        Some(memo) if memo.structure == site.structure => memo.plan,
+        Some(memo) if memo.structure == site.structure && memo.pictures == print => memo.plan,
         _ => {
-            let (plan, found) = plan(config, site, assets);
+            let (plan, found) = plan(config, site, assets, pictures);
             problems.extend(found);
             Arc::new(plan)
         }
@@ -60,6 +72,7 @@ pub fn stage(
     if !problems.has_errors() {
         *last = Some(PlanMemo {
             structure: site.structure,
+            pictures: print,
             plan: plan.clone(),
         });
     }
@@ -125,9 +138,22 @@ pub enum PageKind {
         parts: usize,
     },
     Robots,
-    /// A file copied as it is (theme static files, content images).
+    /// A file copied as it is (theme static files, content files).
     Asset {
         source: AssetSource,
+        hash: u64,
+    },
+    /// A file of a picture: output `output` of picture `picture` of the
+    /// site's media, whose contents hash to `print`. The files of one
+    /// picture are made together (see `media`).
+    Picture {
+        picture: usize,
+        output: usize,
+        print: u64,
+    },
+    /// The script that plays embeds (`media::EMBED_SCRIPT`), whose
+    /// contents hash to `hash`.
+    EmbedScript {
         hash: u64,
     },
 }
@@ -211,10 +237,15 @@ impl ListKind {
     }
 }
 
-/// Lists every page of the site and resolves the menus. Two pages wanting
-/// the same file is an error naming both; so is a menu entry that leads
-/// nowhere.
-pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Plan, Diagnostics) {
+/// Lists every page of the site, then `pictures`, and resolves the menus.
+/// Two pages wanting the same file is an error naming both; so is a menu
+/// entry that leads nowhere.
+pub fn plan(
+    config: &Config,
+    site: &Site,
+    assets: Vec<AssetFile>,
+    pictures: Vec<Page>,
+) -> (Plan, Diagnostics) {
     let mut pages = Vec::new();
     for language in &config.languages {
         let lang = &language.lang;
@@ -305,6 +336,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Plan, Diag
             },
         ));
     }
+    pages.extend(pictures);
     let mut problems = check_collisions(site, &pages);
     let by_path: HashMap<&str, &Page> = pages
         .iter()
@@ -435,6 +467,8 @@ fn describe(site: &Site, page: &Page) -> String {
         ),
         PageKind::Sitemap { .. } => "the sitemap".into(),
         PageKind::Robots => "robots.txt".into(),
+        PageKind::Picture { .. } => "a published picture".into(),
+        PageKind::EmbedScript { .. } => "the script that plays embeds".into(),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::content::front_matter::ParseSettings;
 use crate::error::Diagnostic;
 use crate::html::minify::{MAX_MINIFY_DEPTH, Minifier, minify, random_token};
 use crate::html::nesting::{self, Reading};
+use crate::media::{EMBED_SCRIPT, Media};
 use crate::output::feeds;
 use crate::output::plan::{Page, PageKind, Plan};
 use crate::output::sitemap;
@@ -30,6 +31,8 @@ pub struct Renderer<'a> {
     /// Every page of the site (for the sitemap) and the menus.
     pub plan: &'a Plan,
     pub minifier: &'a Minifier,
+    /// The published versions of the site's pictures.
+    pub media: &'a Media,
 }
 
 #[derive(Serialize)]
@@ -51,6 +54,7 @@ impl<'a> Renderer<'a> {
         settings: &'a ParseSettings,
         plan: &'a Plan,
         minifier: &'a Minifier,
+        media: &'a Media,
     ) -> Renderer<'a> {
         // Room for each article's card in each language and a few versions more.
         minifier.bound(8 * site.articles.len() + 10_000);
@@ -61,6 +65,7 @@ impl<'a> Renderer<'a> {
             settings,
             plan,
             minifier,
+            media,
         }
     }
 
@@ -70,6 +75,7 @@ impl<'a> Renderer<'a> {
             site: self.site,
             locales: &self.theme.locales,
             settings: self.settings,
+            media: self.media,
             menus: &self.plan.menus,
             options: &self.theme.options,
         }
@@ -114,7 +120,8 @@ impl<'a> Renderer<'a> {
                 sitemap::sitemap(&sources, &self.plan.pages, *part, *parts)
             }
             PageKind::Robots => sitemap::robots(self.config).into_bytes(),
-            PageKind::Asset { .. } => return Ok(None),
+            PageKind::EmbedScript { .. } => EMBED_SCRIPT.as_bytes().to_vec(),
+            PageKind::Asset { .. } | PageKind::Picture { .. } => return Ok(None),
         };
         Ok(Some(html))
     }

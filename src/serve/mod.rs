@@ -118,6 +118,9 @@ impl Server {
         let (changes, watcher) = watch::start(&root, options.debounce, reporter.clone())
             .map_err(|err| context(err, "cannot watch the site's files".into()))?;
         let mut builder = rebuild::Builder::new(BuildOptions {
+            // Pictures processed by `digest build` (or an earlier preview)
+            // are not processed again.
+            picture_store: Some(crate::picture_store(&root)),
             root,
             base_url: Some(site_url(addr)),
             drafts: options.drafts,

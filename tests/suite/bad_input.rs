@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use crate::common::pictures;
 use crate::common::{CONFIG, Files, Site, Story, TAGS, repo};
 
 /// A small good site: two stories in both editions with a picture, every
@@ -47,7 +48,7 @@ fn good_site() -> Site {
     }
     f.write_bytes(
         "content/news/photo.jpg",
-        b"\xFF\xD8\xFF\xE0 not really a JPEG",
+        &pictures::jpeg(&pictures::photo(64, 48, 1), 80),
     );
     f
 }
@@ -170,6 +171,9 @@ file_cases! {
     config_typo_key,
     // A default language that is not one of the site's languages.
     config_unknown_default_language,
+    // Pictures a newsroom receives by mistake: an empty upload, text named
+    // as a photo, a phone's HEIC, a PNG claiming 50,000 × 50,000 pixels.
+    bad_pictures,
     // Tabs indenting YAML, in front matter and in tags.yaml: said so, at their line.
     yaml_tabs,
     // A key written twice: reported where it is repeated, in front matter and inside `source`.

@@ -16,6 +16,8 @@ mod hostile;
 mod hosting;
 mod i18n;
 mod incremental;
+mod media;
+mod media_browser;
 mod minify;
 mod publish;
 mod serve;

@@ -4,6 +4,7 @@
 //! view of its kind. Templates never compute a URL, a direction or a date
 //! format: it is all here, typed, and the same for every theme.
 
+use crate::media::Share;
 use serde::Serialize;
 
 use crate::locale::format::DateText;
@@ -132,12 +133,32 @@ pub struct SiteView {
     pub timezone: String,
 }
 
+/// A picture, with the versions digest published of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageView {
+    /// What browsers without `srcset` load: the middle width in the
+    /// source's format (or the address as written, for a picture digest
+    /// does not process).
     pub src: String,
-    /// Absolute URL, for Open Graph and feeds.
+    /// Absolute URL of the version to share, for Open Graph, JSON-LD and
+    /// feeds.
     pub url: String,
+    /// Empty for a decorative picture.
     pub alt: String,
+    /// The largest version's size (none for a picture digest does not
+    /// process), for `width` and `height`.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The versions in the source's format, for `<img srcset>`.
+    pub srcset: Option<String>,
+    /// The WebP versions, for `<source type="image/webp" srcset>`.
+    pub webp: Option<String>,
+    /// How wide the theme shows a body-width picture (`images.sizes`).
+    pub sizes: String,
+    /// The version to share: `og:image:width` and `height`.
+    pub share: Option<Share>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,6 +215,9 @@ pub struct ArticleView {
     pub card: Card,
     /// Rendered HTML.
     pub body: String,
+    /// The script that plays the body's embeds, when it has any: a page
+    /// with embeds links it (`<script src defer>`).
+    pub embed_script: Option<String>,
     /// The editor's summary, shown under the headline (none when the
     /// summary was taken from the body's first paragraph).
     pub lede: Option<String>,
@@ -246,6 +270,8 @@ pub struct PageView {
     pub dir: &'static str,
     /// Rendered HTML.
     pub body: String,
+    /// The script that plays the body's embeds, when it has any.
+    pub embed_script: Option<String>,
     /// The editor's summary, if written.
     pub lede: Option<String>,
     pub image: Option<ImageView>,

@@ -4,9 +4,13 @@
 
 use crate::config::{Config, Lang, LanguageConfig};
 use crate::content::article::{Article, ArticleId};
+use crate::content::body::render_body;
 use crate::content::front_matter::ParseSettings;
+use crate::error::Diagnostic;
 use crate::locale::format::LocaleData;
 use crate::locale::strings::Locales;
+use crate::media::Media;
+use crate::media::markup::{self, EmbedWords};
 use crate::output::menu::{MenuItem, Menus};
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, routes};
 use crate::output::views::contract::*;
@@ -21,6 +25,8 @@ pub struct Sources<'a> {
     pub site: &'a Site,
     pub locales: &'a Locales,
     pub settings: &'a ParseSettings,
+    /// The published versions of the site's pictures.
+    pub media: &'a Media,
     pub menus: &'a Menus,
     pub options: &'a Options,
 }
@@ -328,11 +334,63 @@ impl Sources<'_> {
     }
 
     pub fn image(&self, article: &Article) -> Option<ImageView> {
-        article.image.as_ref().map(|i| ImageView {
-            src: i.src.clone(),
-            url: absolute(self.config, &i.src),
+        let i = article.image.as_ref()?;
+        let picture = self.media.get(&i.src);
+        let shown = picture.map(|p| &p.shown);
+        let share = picture.and_then(|p| p.share.clone());
+        Some(ImageView {
+            src: shown.map_or_else(|| i.src.clone(), |s| s.src.clone()),
+            url: share
+                .as_ref()
+                .map_or_else(|| absolute(self.config, &i.src), |s| s.url.clone()),
             alt: i.alt.clone(),
+            width: shown.map(|s| s.width),
+            height: shown.map(|s| s.height),
+            srcset: shown.map(|s| s.srcset.clone()),
+            webp: shown.and_then(|s| s.webp.clone()),
+            sizes: self.config.images.sizes.clone(),
+            share,
+            caption: i.caption.clone(),
+            credit: i.credit.clone(),
         })
+    }
+
+    /// An author's picture: published at its own address (metadata
+    /// stripped, see `media`), shown as written.
+    pub fn author_picture(&self, p: &crate::content::article::Image) -> ImageView {
+        ImageView {
+            src: p.src.clone(),
+            url: absolute(self.config, &p.src),
+            alt: p.alt.clone(),
+            width: None,
+            height: None,
+            srcset: None,
+            webp: None,
+            sizes: self.config.images.sizes.clone(),
+            share: None,
+            caption: None,
+            credit: None,
+        }
+    }
+
+    /// An article's body as its page and feeds show it: its pictures and
+    /// embeds in place.
+    pub fn body(&self, article: &Article) -> Result<String, Diagnostic> {
+        let body = render_body(article, &self.config.root, self.settings)?;
+        if article.media.pictures.is_empty() && article.media.embeds.is_empty() {
+            return Ok(body.to_string());
+        }
+        let words = EmbedWords {
+            play: self.string(&article.lang, "embed_play"),
+            notice: self.string(&article.lang, "embed_notice"),
+        };
+        Ok(markup::fill(
+            &body,
+            &article.media,
+            |src| self.media.responsive(src),
+            &self.config.images.sizes,
+            &words,
+        ))
     }
 
     pub fn card(&self, id: ArticleId) -> Card {

@@ -10,6 +10,8 @@
 //!   need them;
 //! - [`pipeline`]: the content pipeline on one input, shared with the fuzz
 //!   target.
+//! - [`pictures`]: real picture files made in the test, with camera
+//!   metadata, and damaged or hostile ones.
 //!
 //! Builds go through `site.rs` and `pipeline.rs`; the feature modules
 //! assert on what comes out. A few reach into the library for what only it
@@ -21,6 +23,7 @@ pub mod browser;
 mod built;
 pub mod http;
 pub mod nginx;
+pub mod pictures;
 pub mod pipeline;
 pub mod s3;
 mod site;

@@ -8,6 +8,7 @@ use digest::error::BuildError;
 use digest::{BuildOptions, BuildReport};
 
 use super::built::{Built, Files};
+use super::pictures;
 
 /// The repository's root (where the example site and theme live).
 pub fn repo() -> PathBuf {
@@ -99,7 +100,7 @@ impl Site {
             if (0..n).any(|i| Story::generated_section(i) == section) {
                 self.write_bytes(
                     &format!("content/{section}/photo.jpg"),
-                    b"\xFF\xD8 a picture",
+                    &pictures::jpeg(&pictures::photo(64, 48, 1), 80),
                 );
             }
         }
