@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_yaml::Value;
 
-use crate::error::{BuildError, Diagnostic, Diagnostics, did_you_mean};
+use crate::error::{BuildError, Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::yaml::{YamlSource, decode, key_text};
 
 /// The configuration file's name, at the root of a site.
@@ -87,6 +87,16 @@ pub enum RawHtml {
     Escape,
     /// Keep it as written (trusted authors only).
     Allow,
+}
+
+/// What a link or picture in an article that leads nowhere is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkPolicy {
+    /// An error: the build fails (the default).
+    Error,
+    /// A warning: the site is published with the broken link.
+    Warn,
 }
 
 /// One edition of the site: a language and how it is presented.
@@ -196,6 +206,16 @@ pub struct Config {
     pub raw_html: RawHtml,
     /// Section folder name → its label per language.
     pub sections: IndexMap<String, IndexMap<Lang, String>>,
+    /// Where `sections:` and each of its entries are written, for
+    /// messages; `None` when the configuration has no `sections:`.
+    pub sections_at: Option<SectionsAt>,
+    /// Extensions (lowercase, no dot) of the files under `content/` that
+    /// are published besides the known kinds (`publish_extensions:`).
+    pub publish_extensions: Vec<String>,
+    /// What a broken internal link or picture is (`links:`).
+    pub links: LinkPolicy,
+    /// Whether any warning fails the build (`deny_warnings:`).
+    pub deny_warnings: bool,
     /// The bytes of `digest.yaml`, for the build's fingerprint.
     pub source_hash: u64,
 }
@@ -212,7 +232,17 @@ const TOP_KEYS: &[&str] = &[
     "feed_entries",
     "raw_html",
     "sections",
+    "publish_extensions",
+    "links",
+    "deny_warnings",
 ];
+
+/// Where `sections:` is written in the configuration, and each entry.
+#[derive(Debug, Clone)]
+pub struct SectionsAt {
+    pub key: Location,
+    pub entries: IndexMap<String, Location>,
+}
 
 const LANGUAGE_KEYS: &[&str] = &[
     "name",
@@ -321,6 +351,20 @@ impl Config {
             .optional::<RawHtml>(map, "raw_html", "one of sanitize, escape, allow")
             .unwrap_or(RawHtml::Sanitize);
         let sections = read.sections(map, &languages);
+        let sections_at = map.contains_key("sections").then(|| SectionsAt {
+            key: src.key_location(&["sections"]),
+            entries: sections
+                .keys()
+                .map(|s| (s.clone(), src.key_location(&["sections", s])))
+                .collect(),
+        });
+        let publish_extensions = read.extensions(map);
+        let links = read
+            .optional::<LinkPolicy>(map, "links", "error or warn")
+            .unwrap_or(LinkPolicy::Error);
+        let deny_warnings = read
+            .optional::<bool>(map, "deny_warnings", "true or false")
+            .unwrap_or(false);
 
         let default_language = default_language.and_then(|code| {
             let found = languages.iter().find(|l| l.lang.as_str() == code);
@@ -361,6 +405,10 @@ impl Config {
             feed_entries,
             raw_html,
             sections,
+            sections_at,
+            publish_extensions,
+            links,
+            deny_warnings,
             source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
         })
     }
@@ -565,6 +613,33 @@ impl Reader<'_, '_> {
             dual_months: dual_months.unwrap_or(false),
             hijri: hijri.unwrap_or(false),
         })
+    }
+
+    /// `publish_extensions: [csv, txt]`: extensions, with or without their
+    /// dot, in any case.
+    fn extensions(&mut self, map: &serde_yaml::Mapping) -> Vec<String> {
+        let listed: Option<Vec<String>> = self.optional(
+            map,
+            "publish_extensions",
+            "a list of file extensions, e.g. [csv, txt]",
+        );
+        let mut extensions = Vec::new();
+        for written in listed.unwrap_or_default() {
+            let ext = written.trim().trim_start_matches('.').to_ascii_lowercase();
+            if ext.is_empty() || ext.contains(['/', '\\', '.', ' ']) || ext == "md" {
+                self.problems.push(
+                    self.src
+                        .error_at_value(
+                            &["publish_extensions"],
+                            format!("`{written}` is not a file extension digest can publish"),
+                        )
+                        .with_help("list extensions without the dot, e.g. `publish_extensions: [csv, txt]`"),
+                );
+                continue;
+            }
+            extensions.push(ext);
+        }
+        extensions
     }
 
     fn sections(

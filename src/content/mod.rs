@@ -7,4 +7,5 @@ pub mod articles;
 pub mod body;
 pub mod front_matter;
 pub mod markdown;
+pub mod raw_html;
 pub mod walk;

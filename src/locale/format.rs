@@ -7,8 +7,9 @@
 //! [`crate::locale::strings`]); here they are looked up and filled in.
 
 use icu_calendar::{Date, Iso};
-use icu_datetime::DateTimeFormatter;
-use icu_datetime::fieldsets::{M, YM, YMD};
+use icu_datetime::fieldsets::{M, T, YM, YMD};
+use icu_datetime::input::Time;
+use icu_datetime::{DateTimeFormatter, NoCalendarFormatter};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
@@ -35,6 +36,8 @@ pub struct LocaleData {
     numbers: DecimalFormatter,
     dates: DateTimeFormatter<YMD>,
     month_years: DateTimeFormatter<YM>,
+    /// Hours and minutes, in the locale's hour cycle.
+    times: NoCalendarFormatter<T>,
     /// The region's month name and the international one, for dual months.
     months: Option<(DateTimeFormatter<M>, DateTimeFormatter<M>)>,
     hijri: Option<DateTimeFormatter<YMD>>,
@@ -77,6 +80,8 @@ impl LocaleData {
             .map_err(|e| err("date", &e))?;
         let month_years = DateTimeFormatter::try_new((&locale).into(), YM::long())
             .map_err(|e| err("date", &e))?;
+        let times =
+            NoCalendarFormatter::try_new((&locale).into(), T::hm()).map_err(|e| err("time", &e))?;
         let months = if language.dual_months {
             let international: Locale = format!(
                 "{}{}",
@@ -114,6 +119,7 @@ impl LocaleData {
             numbers,
             dates,
             month_years,
+            times,
             months,
             hijri,
             strings,
@@ -145,6 +151,15 @@ impl LocaleData {
             display,
             hijri: self.hijri.as_ref().map(|f| f.format(&iso).to_string()),
         }
+    }
+
+    /// The time of day of `date` where it was written, in the edition's
+    /// hour cycle and digits (`10:00`, `10:00 ص`).
+    pub fn time(&self, date: &PubDate) -> String {
+        let civil = date.civil();
+        let time = Time::try_new(civil.hour() as u8, civil.minute() as u8, 0, 0)
+            .expect("jiff times are valid times");
+        self.times.format(&time).to_string()
     }
 
     /// `كانون الأول 2021`, `December 2021`: the heading of a monthly archive

@@ -30,6 +30,19 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "the title of a list's later pages, with `{page}` for the number",
     ),
     ("topics", "the title of the topic index"),
+    (
+        "preview_draft",
+        "the banner of a draft's page in a preview (`--drafts`)",
+    ),
+    (
+        "preview_scheduled",
+        "the banner of a scheduled story's page in a preview, with `{date}` and `{time}` for when it is due",
+    ),
+    ("badge_draft", "the mark of a draft's card in a preview"),
+    (
+        "badge_scheduled",
+        "the mark of a scheduled story's card in a preview",
+    ),
 ];
 
 /// A theme's UI strings for one language, with where each is defined.

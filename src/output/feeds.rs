@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
-use crate::content::body::render_body;
 use crate::dates::PubDate;
 use crate::error::Diagnostic;
 use crate::output::plan::{FeedFormat, ListKind, routes};
@@ -53,12 +52,7 @@ pub fn feed(
 ) -> Result<Vec<u8>, Diagnostic> {
     let (config, site) = (sources.config, sources.site);
     let list = topic.map_or(ListKind::Home, ListKind::Topic);
-    let ids: Vec<ArticleId> = list
-        .items(site, lang)
-        .iter()
-        .take(config.feed_entries)
-        .copied()
-        .collect();
+    let ids = list.feed_entries(site, lang, config.feed_entries);
     let language = config.language(lang);
     let topic_label = topic
         .and_then(|t| site.topics.get(t).label(lang))
@@ -72,11 +66,7 @@ pub fn feed(
     let updated = ids.iter().map(|id| site.articles[*id].modified()).max();
     let mut bodies = Vec::with_capacity(ids.len());
     for id in &ids {
-        bodies.push(render_body(
-            &site.articles[*id],
-            &config.root,
-            sources.settings,
-        )?);
+        bodies.push(sources.body(*id)?);
     }
     Ok(match format {
         FeedFormat::Atom => {

@@ -95,14 +95,14 @@ impl Page {
                 } else {
                     "json"
                 });
-                let items = match topic {
+                let list = match topic {
                     Some(t) => {
                         h.u64(site.topics.get(*t).stamp);
-                        ListKind::Topic(*t).items(site, lang)
+                        ListKind::Topic(*t)
                     }
-                    None => ListKind::Home.items(site, lang),
+                    None => ListKind::Home,
                 };
-                for &id in items.iter().take(config.feed_entries) {
+                for id in list.feed_entries(site, lang, config.feed_entries) {
                     entry(&mut h, id);
                 }
             }
@@ -138,7 +138,7 @@ fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
 pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
     let shown: Vec<u64> = pages
         .par_iter()
-        .filter(|p| in_sitemap(p))
+        .filter(|p| in_sitemap(site, p))
         .map(|page| {
             let mut h = Hasher::new();
             h.str(&page.path);
@@ -151,6 +151,7 @@ pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
                     h.str(a.lang.as_str());
                     h.str(&a.section);
                     h.str(&a.slug);
+                    h.u64(u64::from(site.is_preview(t)));
                 }
             }
             h.digest()

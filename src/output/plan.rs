@@ -187,6 +187,17 @@ impl ListKind {
         found.map_or(&[], Vec::as_slice)
     }
 
+    /// The entries of this list's feed in `lang`: its newest `limit`
+    /// articles that are out (a feed carries no preview).
+    pub fn feed_entries(&self, site: &Site, lang: &Lang, limit: usize) -> Vec<ArticleId> {
+        self.items(site, lang)
+            .iter()
+            .copied()
+            .filter(|id| !site.is_preview(*id))
+            .take(limit)
+            .collect()
+    }
+
     /// Whether the same list exists in `lang` (for the language switcher).
     pub fn exists_in(&self, site: &Site, lang: &Lang) -> bool {
         matches!(self, ListKind::Home) || !self.items(site, lang).is_empty()
@@ -260,7 +271,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
     }
     pages.push(Page::new(urls::front(), PageKind::Front));
     pages.push(Page::new(urls::root_file("404.html"), PageKind::NotFound));
-    let listed = pages.iter().filter(|p| in_sitemap(p)).count();
+    let listed = pages.iter().filter(|p| in_sitemap(site, p)).count();
     pages.extend(sitemap_pages(listed));
     pages.push(Page::new(urls::root_file("robots.txt"), PageKind::Robots));
     for asset in assets {
@@ -366,16 +377,31 @@ fn describe(site: &Site, page: &Page) -> String {
 /// The sitemap protocol's limit of URLs per file.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
-/// Whether a page is listed in the sitemap.
-pub fn in_sitemap(page: &Page) -> bool {
+/// Whether a page is listed in the sitemap: every HTML page but the 404
+/// page and previews (a draft's or a scheduled story's page, or a list of
+/// nothing but previews).
+pub fn in_sitemap(site: &Site, page: &Page) -> bool {
     page.route.is_html()
-        && page.kind != PageKind::NotFound
-        && !matches!(page.kind, PageKind::Asset { .. })
+        && match &page.kind {
+            PageKind::NotFound | PageKind::Asset { .. } => false,
+            PageKind::Article(id) => !site.is_preview(*id),
+            PageKind::List { lang, list, pager } => {
+                let items = &list.items(site, lang)[pager.items.clone()];
+                items.is_empty() || items.iter().any(|id| !site.is_preview(*id))
+            }
+            _ => true,
+        }
 }
 
-/// When what `page` shows last changed, for the sitemap.
+/// When what `page` shows last changed, for the sitemap (previews left
+/// out).
 pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
-    let newest = |ids: &[ArticleId]| ids.iter().map(|id| site.modified[*id]).max();
+    let newest = |ids: &[ArticleId]| {
+        ids.iter()
+            .filter(|id| !site.is_preview(**id))
+            .map(|id| site.modified[*id])
+            .max()
+    };
     match &page.kind {
         PageKind::Article(id) => Some(site.modified[*id]),
         PageKind::List { lang, list, pager } => {

@@ -4,5 +4,6 @@
 
 pub mod model;
 pub mod related;
+pub mod schedule;
 pub mod tagging;
 pub mod topics;

@@ -1,7 +1,6 @@
 //! An article page's view, with its `NewsArticle` JSON-LD.
 
 use crate::content::article::ArticleId;
-use crate::content::body::render_body;
 use crate::error::Diagnostic;
 use crate::output::plan::{Page, routes};
 use crate::output::views::contract::{ArticleView, Card, Common, SourceView, TranslationLink};
@@ -13,7 +12,7 @@ impl Sources<'_> {
     pub fn article(&self, page: &Page, id: ArticleId) -> Result<(Common, ArticleView), Diagnostic> {
         let article = &self.site.articles[id];
         let lang = &article.lang;
-        let body = render_body(article, &self.config.root, self.settings)?;
+        let body = self.body(id)?;
         let card = self.card(id);
         let translations: Vec<TranslationLink> = self.site.translations[id]
             .iter()
@@ -33,6 +32,9 @@ impl Sources<'_> {
         common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
         common.page.image = card.image.clone();
         common.page.json_ld = Some(self.news_article_json_ld(id, &card));
+        // A preview is marked as one, and asks not to be indexed.
+        common.page.preview = self.preview_banner(id);
+        common.page.noindex = common.page.preview.is_some();
         let view = ArticleView {
             body: body.to_string(),
             lede: article.has_summary.then(|| article.summary.clone()),

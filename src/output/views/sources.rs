@@ -2,14 +2,19 @@
 //! edition, language versions (hreflang alternates and x-default, shared
 //! with the sitemap), the language switcher, feed links, cards.
 
+use std::sync::Arc;
+
 use crate::config::{Config, Lang, LanguageConfig};
 use crate::content::article::{Article, ArticleId};
+use crate::content::body::{complete_sources, render_body};
+use crate::error::Diagnostic;
 use crate::content::front_matter::ParseSettings;
 use crate::locale::format::LocaleData;
 use crate::locale::strings::Locales;
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, routes};
 use crate::output::views::contract::*;
 use crate::site::model::Site;
+use crate::site::schedule::Status;
 use crate::site::topics::TopicId;
 use crate::urls::{self, Route};
 
@@ -172,6 +177,7 @@ impl Sources<'_> {
                 og_alternate_locales,
                 image: None,
                 json_ld: None,
+                preview: None,
             },
         }
     }
@@ -267,7 +273,47 @@ impl Sources<'_> {
             section: (!article.section.is_empty())
                 .then(|| self.section_link(&article.section, lang)),
             minutes: self.site.minutes[id],
+            preview: match self.site.status[id] {
+                Status::Published => None,
+                Status::Draft => Some(self.string(lang, "badge_draft")),
+                Status::Scheduled => Some(self.string(lang, "badge_scheduled")),
+            },
         }
+    }
+
+    /// The banner of an article shown only as a preview.
+    pub fn preview_banner(&self, id: ArticleId) -> Option<PreviewBanner> {
+        let article = &self.site.articles[id];
+        let locale = self.locale(&article.lang);
+        let (kind, text) = match self.site.status[id] {
+            Status::Published => return None,
+            Status::Draft => ("draft", self.string(&article.lang, "preview_draft")),
+            Status::Scheduled => {
+                let date = locale.date(&article.date).display;
+                let time = locale.time(&article.date);
+                let text = locale
+                    .text("preview_scheduled", None, &[("date", date), ("time", time)])
+                    .expect("required UI strings are checked when the theme is loaded");
+                ("scheduled", text)
+            }
+        };
+        Some(PreviewBanner { kind, text })
+    }
+
+    /// An article's body as its pages show it: links to other articles by
+    /// source file given those articles' addresses.
+    pub fn body(&self, id: ArticleId) -> Result<Arc<str>, Diagnostic> {
+        let article = &self.site.articles[id];
+        let body = render_body(article, &self.config.root, self.settings)?;
+        if !article.links_by_source() {
+            return Ok(body);
+        }
+        let completed = complete_sources(&body, &self.settings.markdown.base_path, |path| {
+            self.site
+                .by_source(path)
+                .map(|t| self.href(&routes::article(self.site, t)))
+        });
+        Ok(Arc::from(completed))
     }
 
     pub fn topic_link(&self, topic: TopicId, lang: &Lang) -> TopicLink {
