@@ -84,10 +84,10 @@ pub fn build(
     let site = site::model::stage(&config, articles, topics, &visibility, changes, globals,
         &mut warm.site, &mut saved.related, &mut problems);
     timings.mark("site");
-    let theme = checked(theme, &mut problems)?;
+    let theme = loaded(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
     let pages = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
-    output::links::check(&config, &site, &pages, &visibility, &mut problems);
+    output::links::check(&config, &site, &pages, &walk.files, &visibility, &mut problems);
     no_errors_nor_denied_warnings(&config, options, &mut problems)?;
     timings.mark("plan and links");
     let fingerprints = output::fingerprint::all(&pages, &site, &config, globals);
@@ -142,10 +142,17 @@ fn no_errors(problems: &mut Diagnostics) -> Result<(), BuildError> {
     Err(BuildError::Invalid(std::mem::take(problems)))
 }
 
-/// The value of a stage that reported its failure in `problems`.
-fn checked<T>(value: Option<T>, problems: &mut Diagnostics) -> Result<T, BuildError> {
-    no_errors(problems)?;
-    value.ok_or_else(|| BuildError::Invalid(std::mem::take(problems)))
+/// The value of a stage that reported its failure in `problems`: the
+/// build goes on (to report every problem of the sources at once) only if
+/// there is one.
+fn loaded<T>(value: Option<T>, problems: &mut Diagnostics) -> Result<T, BuildError> {
+    match value {
+        Some(value) => Ok(value),
+        None => {
+            no_errors(problems)?;
+            Err(BuildError::Invalid(std::mem::take(problems)))
+        }
+    }
 }
 
 /// A hash of what every page depends on besides its own data: the

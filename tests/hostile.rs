@@ -87,14 +87,9 @@ sections:
             );
         }
     }
-    // File and folder names become URL segments and the section's label.
-    f.article(
-        "<i>&'/odd&\"name\".en.md",
-        "Odd names",
-        "2021-12-09",
-        "tags: [iraq]\n",
-        "Text.",
-    );
+    // (File and folder names with markup in them are refused by the walk:
+    // names become addresses.)
+    f.write_bytes("content/news/photo.jpg", b"\xFF\xD8\xFF\xE0 not really a JPEG");
     f
 }
 
@@ -289,14 +284,7 @@ fn markup_in_every_field_is_text_wherever_it_appears() {
     for minify in [false, true] {
         let f = hostile_site(minify);
         let report = f.build_ok();
-        assert_eq!(report.articles, 5);
-        let odd = f.page("en/<i>&'/odd&\"name\"/index.html");
-        assert_eq!(odd.text(".kicker a"), "<i>&'");
-        assert_eq!(odd.attr(".kicker a", "href"), "/en/%3Ci%3E&'/");
-        assert_eq!(
-            odd.attr("link[rel=canonical]", "href"),
-            "https://digest.example.org/en/%3Ci%3E&'/odd&%22name%22/"
-        );
+        assert_eq!(report.articles, 4);
         check_pages(&f);
         check_feeds(&f);
     }
@@ -311,7 +299,7 @@ const BODY: &str = "Links: [md](javascript:alert(1)) [upper](JAVASCRIPT:alert(1)
 
 <script>alert(4)</script>
 
-<a href=\"javascript:alert(5)\">raw link</a> <img src=\"x.png\" onerror=\"alert(6)\"> <x-evil>raw custom</x-evil> <b>bold</b>
+<a href=\"javascript:alert(5)\">raw link</a> <img src=\"/news/x.png\" onerror=\"alert(6)\"> <x-evil>raw custom</x-evil> <b>bold</b>
 ";
 
 fn body_site(raw_html: &str) -> Fixture {
@@ -321,6 +309,7 @@ fn body_site(raw_html: &str) -> Fixture {
         &format!("{}raw_html: {raw_html}\n", common::CONFIG),
     );
     f.article("news/body.en.md", "Body", "2021-12-10", "", BODY);
+    f.write_bytes("content/news/x.png", b"\x89PNG not really");
     f.build_ok();
     f
 }
@@ -355,6 +344,7 @@ fn raw_html_is_sanitized_by_default() {
     // Scraped markup keeps its formatting and loses scripts, handlers and script links.
     let f = Fixture::new();
     f.article("news/body.en.md", "Body", "2021-12-10", "", BODY);
+    f.write_bytes("content/news/x.png", b"\x89PNG not really");
     f.build_ok();
     let page = f.page("en/news/body/index.html");
     assert_markdown_links_disarmed(&page);

@@ -286,9 +286,9 @@ fn removal_text(what: &What) -> (String, String) {
     match what {
         What::Element { name, content } => {
             let message = if *content {
-                format!("the HTML sanitizer removed a `<{name}>` element and its content (raw_html: sanitize)")
+                format!("`<{name}>` was removed with its content by the HTML sanitizer (raw_html: sanitize)")
             } else {
-                format!("the HTML sanitizer removed a `<{name}>` element, keeping its text (raw_html: sanitize)")
+                format!("`<{name}>` was removed by the HTML sanitizer (raw_html: sanitize); its text is kept")
             };
             let help = match name.as_str() {
                 "script" => format!("scripts never run from an article's text; remove it, {ALLOW}"),
@@ -307,7 +307,7 @@ fn removal_text(what: &What) -> (String, String) {
         }
         What::Attribute { element, name } => {
             let message = format!(
-                "the HTML sanitizer removed the `{name}` attribute of `<{element}>` (raw_html: sanitize)"
+                "the `{name}` attribute of `<{element}>` was removed by the HTML sanitizer (raw_html: sanitize)"
             );
             let help = if name == "style" {
                 format!("inline styles are dropped: use Markdown formatting or a class the theme styles (`class=\"…\"`), {ALLOW}")
@@ -322,7 +322,7 @@ fn removal_text(what: &What) -> (String, String) {
         }
         What::Scheme { element, attribute, scheme } => (
             format!(
-                "the HTML sanitizer removed the `{attribute}` of `<{element}>`: it keeps no `{scheme}:` addresses (raw_html: sanitize)"
+                "the `{attribute}` attribute of `<{element}>` was removed by the HTML sanitizer, which keeps no `{scheme}:` addresses (raw_html: sanitize)"
             ),
             "link with an https:// address".to_string(),
         ),

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::{Config, LinkPolicy};
 use crate::content::article::{Article, ArticleId, Link, LinkKind, LinkTarget};
+use crate::content::walk::{SourceFile, SourceKind};
 use crate::error::{Diagnostic, Diagnostics, Location, Severity};
 use crate::output::plan::{Page, PageKind};
 use crate::site::model::Site;
@@ -33,12 +34,19 @@ pub fn check(
     config: &Config,
     site: &Site,
     pages: &[Page],
+    sources: &[SourceFile],
     visibility: &Visibility,
     problems: &mut Diagnostics,
 ) {
-    let map = UrlMap::new(config, site, pages);
+    let mut map = UrlMap::new(config, site, pages);
+    map.unpublished = sources
+        .iter()
+        .filter(|f| f.kind == SourceKind::Unpublished)
+        .map(|f| f.rel.as_str())
+        .collect();
     let suggested = std::sync::atomic::AtomicUsize::new(0);
     let checker = Checker {
+        languages: config.languages.iter().map(|l| l.lang.to_string()).collect(),
         site,
         map: &map,
         visibility,
@@ -71,6 +79,9 @@ struct UrlMap<'a> {
     held: HashMap<String, &'a Held>,
     /// The stories held back, by source file.
     held_sources: HashMap<&'a Path, &'a Held>,
+    /// Files under `content/` of kinds that are not published, relative
+    /// to `content/` (where they would be published).
+    unpublished: rustc_hash::FxHashSet<&'a str>,
     all: &'a [Page],
     base_path: &'a str,
 }
@@ -105,6 +116,7 @@ impl<'a> UrlMap<'a> {
             pages: pages_map,
             held,
             held_sources,
+            unpublished: Default::default(),
             all: pages,
             base_path: &config.base_url.path,
         }
@@ -128,15 +140,31 @@ impl<'a> UrlMap<'a> {
         self.held.get(&format!("{dir}index.html")).copied()
     }
 
-    /// The published address closest to `rel`: among its folder's pages
-    /// first, pictures and files among files, pages among pages.
-    fn closest(&self, rel: &str) -> Option<String> {
+    /// The published address closest to `rel`: the same page in another
+    /// edition, else the closest among its folder's pages (pictures and
+    /// files among files, pages among pages), then among all, within a
+    /// third of the last segment's letters.
+    fn closest(&self, rel: &str, languages: &[String]) -> Option<String> {
         let wanted = rel.trim_end_matches("index.html").trim_end_matches('/');
         let is_file = is_file_address(wanted);
-        let folder = match wanted.rsplit_once('/') {
-            Some((folder, _)) => format!("{folder}/"),
-            None => String::new(),
+        if let Some((lang, rest)) = wanted.split_once('/')
+            && languages.iter().any(|l| l == lang)
+        {
+            for other in languages.iter().filter(|l| *l != lang) {
+                let moved = format!("{other}/{rest}");
+                if self.find(&moved).is_some() {
+                    return Some(self.shown(&moved, !is_file));
+                }
+            }
+        }
+        let (folder, last) = match wanted.rsplit_once('/') {
+            Some((folder, last)) => (format!("{folder}/"), last),
+            None => (String::new(), wanted),
         };
+        let limit = last.chars().count() / 3;
+        if limit == 0 {
+            return None;
+        }
         let candidates = || {
             self.all
                 .iter()
@@ -147,12 +175,16 @@ impl<'a> UrlMap<'a> {
                 .map(|p| p.path.trim_end_matches("index.html").trim_end_matches('/'))
         };
         let score = |c: &str| strsim::levenshtein(wanted, c);
-        let best = candidates()
-            .filter(|c| c.starts_with(&folder))
-            .min_by_key(|c| (score(c), *c))
-            .or_else(|| candidates().min_by_key(|c| (score(c), *c)))?;
-        let limit = (wanted.chars().count() / 3).max(3);
-        (score(best) <= limit).then(|| self.shown(best, !is_file))
+        let best = |among: &mut dyn Iterator<Item = &'a str>| {
+            among
+                .map(|c| (score(c), c))
+                .filter(|(d, _)| *d <= limit)
+                .min()
+                .map(|(_, c)| c)
+        };
+        let found = best(&mut candidates().filter(|c| c.starts_with(&folder)))
+            .or_else(|| best(&mut candidates()))?;
+        Some(self.shown(found, !is_file))
     }
 
     /// An output path (without `index.html`) as an editor reads its
@@ -175,6 +207,8 @@ fn is_file_address(rel: &str) -> bool {
 }
 
 struct Checker<'a> {
+    /// The site's language codes.
+    languages: Vec<String>,
     site: &'a Site,
     map: &'a UrlMap<'a>,
     visibility: &'a Visibility,
@@ -223,12 +257,27 @@ impl Checker<'_> {
         if let Some(h) = self.map.held_at(rel) {
             return (!held).then(|| self.leads_to_held(at, link, Some(&decoded), h));
         }
+        if self.map.unpublished.contains(rel) {
+            let ext = rel.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+            let help = format!(
+                "files of this kind are not published: add `{ext}` to `publish_extensions:` in digest.yaml to publish them"
+            );
+            return Some(
+                Diagnostic::error(
+                    Some(at),
+                    format!(
+                        "the {} `{}` leads to content/{rel}, which is not published",
+                        if link.kind == LinkKind::Link { "link" } else { "picture" },
+                        link.written
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+        let file = link.kind != LinkKind::Link || is_file_address(rel);
         let help = match self.suggestion(rel) {
             Some(close) => format!("did you mean {close}?"),
-            None if link.kind != LinkKind::Link => format!(
-                "put the file in content/, beside the article (e.g. {}), or correct its name",
-                self.map.shown(rel, false)
-            ),
+            None if file => format!("put the file at content/{rel}, or correct its name"),
             None => "check the address; a link to another story may also name its file, e.g. `../other-story.en.md`".to_string(),
         };
         Some(self.nowhere(at, link, &decoded).with_help(help))
@@ -385,6 +434,6 @@ impl Checker<'_> {
         if self.suggested.fetch_add(1, Ordering::Relaxed) >= SUGGESTED {
             return None;
         }
-        self.map.closest(rel)
+        self.map.closest(rel, &self.languages)
     }
 }

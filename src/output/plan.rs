@@ -330,6 +330,14 @@ fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
     for (i, page) in pages.iter().enumerate() {
         let path = page.path.as_str();
         if let Some(&first) = seen.get(path) {
+            if matches!(
+                (&pages[first].kind, &page.kind),
+                (PageKind::Article(_), PageKind::Article(_))
+            ) {
+                // Said by the site stage, which finds every pair of
+                // articles with one address.
+                continue;
+            }
             let (a, b) = (describe(site, &pages[first]), describe(site, page));
             let file = match (&pages[first].kind, &page.kind) {
                 (_, PageKind::Article(id)) | (PageKind::Article(id), _) => {

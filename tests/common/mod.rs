@@ -34,6 +34,10 @@ languages:
     locale: en-GB
 paginate: 3
 minify: false
+sections:
+  news: { ar: أخبار, en: News }
+  analysis: { ar: تحليل, en: Analysis }
+  opinion: { ar: رأي, en: Opinion }
 ";
 
 pub const TAGS: &str = "iraq:
@@ -377,12 +381,7 @@ impl Loaded {
             &mut problems,
         );
         let topics = digest::site::topics::stage(&config, &walk.files, &mut problems);
-        let (site, more) = digest::site::model::Site::build_reusing(
-            &config,
-            articles,
-            topics,
-            &mut Default::default(),
-        );
+        let (site, more) = digest::site::model::Site::build(&config, articles, topics);
         problems.extend(more);
         assert!(!problems.has_errors(), "{problems}");
         Loaded {
