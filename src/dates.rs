@@ -256,7 +256,14 @@ mod tests {
         assert_eq!(at("2026-12-05T10:00").to_string(), "2026-12-05T07:00:00Z");
         assert_eq!(at("2026-12-05").to_string(), "2026-12-04T21:00:00Z");
         assert_eq!(at("2026-12-05T10:00Z").to_string(), "2026-12-05T10:00:00Z");
-        assert_eq!(wall_clock(at("2026-12-05T10:00"), &tz), "5 December 2026 10:00");
-        assert!(Moment::parse("5/12/2026").unwrap_err().contains("`5/12/2026` is not a time"));
+        assert_eq!(
+            wall_clock(at("2026-12-05T10:00"), &tz),
+            "5 December 2026 10:00"
+        );
+        assert!(
+            Moment::parse("5/12/2026")
+                .unwrap_err()
+                .contains("`5/12/2026` is not a time")
+        );
     }
 }

@@ -314,7 +314,10 @@ mod tests {
 
     #[test]
     fn unsafe_names_get_a_safe_suggestion() {
-        assert_eq!(safe_name("basra-oil-exports (copy)"), "basra-oil-exports-copy");
+        assert_eq!(
+            safe_name("basra-oil-exports (copy)"),
+            "basra-oil-exports-copy"
+        );
         assert_eq!(safe_name("Breaking News"), "Breaking-News");
         assert_eq!(safe_name("خبر عاجل"), "خبر-عاجل");
         assert_eq!(safe_name("--a  b--"), "a-b");

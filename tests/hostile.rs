@@ -89,7 +89,10 @@ sections:
     }
     // (File and folder names with markup in them are refused by the walk:
     // names become addresses.)
-    f.write_bytes("content/news/photo.jpg", b"\xFF\xD8\xFF\xE0 not really a JPEG");
+    f.write_bytes(
+        "content/news/photo.jpg",
+        b"\xFF\xD8\xFF\xE0 not really a JPEG",
+    );
     f
 }
 

@@ -181,7 +181,11 @@ fn parse_inner(
         );
     }
     problems.extend(removal_warnings(path, &lines, &rendered.removed));
-    let mut links: Vec<Link> = image.as_ref().and_then(|(_, link)| link.clone()).into_iter().collect();
+    let mut links: Vec<Link> = image
+        .as_ref()
+        .and_then(|(_, link)| link.clone())
+        .into_iter()
+        .collect();
     links.extend(rendered.links.iter().map(|found| {
         let (line, column) = lines.line_and_column(found.offset);
         Link {
@@ -286,18 +290,26 @@ fn removal_text(what: &What) -> (String, String) {
     match what {
         What::Element { name, content } => {
             let message = if *content {
-                format!("`<{name}>` was removed with its content by the HTML sanitizer (raw_html: sanitize)")
+                format!(
+                    "`<{name}>` was removed with its content by the HTML sanitizer (raw_html: sanitize)"
+                )
             } else {
-                format!("`<{name}>` was removed by the HTML sanitizer (raw_html: sanitize); its text is kept")
+                format!(
+                    "`<{name}>` was removed by the HTML sanitizer (raw_html: sanitize); its text is kept"
+                )
             };
             let help = match name.as_str() {
                 "script" => format!("scripts never run from an article's text; remove it, {ALLOW}"),
-                "style" => format!("styles in an article's text are dropped: the theme's stylesheet styles the page; {ALLOW}"),
+                "style" => format!(
+                    "styles in an article's text are dropped: the theme's stylesheet styles the page; {ALLOW}"
+                ),
                 "iframe" | "embed" | "object" | "video" | "audio" | "source" => format!(
                     "an embedded frame or player is not kept from an article's text: link to it instead, e.g. `[Watch the video](https://…)`, {ALLOW}"
                 ),
                 "form" | "input" | "button" | "select" | "textarea" => {
-                    format!("forms are not kept from an article's text: link to the form instead, {ALLOW}")
+                    format!(
+                        "forms are not kept from an article's text: link to the form instead, {ALLOW}"
+                    )
                 }
                 _ => format!(
                     "write it in Markdown, or use elements the sanitizer keeps (formatting, links, pictures, lists, tables, figures), {ALLOW}"
@@ -310,7 +322,9 @@ fn removal_text(what: &What) -> (String, String) {
                 "the `{name}` attribute of `<{element}>` was removed by the HTML sanitizer (raw_html: sanitize)"
             );
             let help = if name == "style" {
-                format!("inline styles are dropped: use Markdown formatting or a class the theme styles (`class=\"…\"`), {ALLOW}")
+                format!(
+                    "inline styles are dropped: use Markdown formatting or a class the theme styles (`class=\"…\"`), {ALLOW}"
+                )
             } else if name.starts_with("on") {
                 format!("event handlers never run from an article's text; remove it, {ALLOW}")
             } else {
@@ -320,7 +334,11 @@ fn removal_text(what: &What) -> (String, String) {
             };
             (message, help)
         }
-        What::Scheme { element, attribute, scheme } => (
+        What::Scheme {
+            element,
+            attribute,
+            scheme,
+        } => (
             format!(
                 "the `{attribute}` attribute of `<{element}>` was removed by the HTML sanitizer, which keeps no `{scheme}:` addresses (raw_html: sanitize)"
             ),
@@ -331,7 +349,8 @@ fn removal_text(what: &What) -> (String, String) {
                 "a `javascript:`, `vbscript:` or `data:` address was removed from {}; it leads nowhere now",
                 if *picture { "a picture" } else { "a link" }
             ),
-            "nothing in an article's text may run a script: give the address of a page or a file".to_string(),
+            "nothing in an article's text may run a script: give the address of a page or a file"
+                .to_string(),
         ),
     }
 }
@@ -482,7 +501,10 @@ impl Fields<'_, '_> {
                 let meant = meant_list(std::slice::from_ref(s));
                 let d = self.src.error_at_value(
                     &["tags"],
-                    format!("`tags` must be a list: as written, `{}` would be one topic", s.trim()),
+                    format!(
+                        "`tags` must be a list: as written, `{}` would be one topic",
+                        s.trim()
+                    ),
                 );
                 self.fail(d.with_help(format!("write `tags: [{meant}]`")));
                 return None;
@@ -521,7 +543,9 @@ impl Fields<'_, '_> {
                     comma_reported = true;
                     let d = Diagnostic::error(
                         Some(Location::new(self.src.file, line, column)),
-                        format!("the topic `{text}` holds a comma (`{comma}`), so it would be one topic"),
+                        format!(
+                            "the topic `{text}` holds a comma (`{comma}`), so it would be one topic"
+                        ),
                     );
                     self.fail(d.with_help(format!(
                         "write each topic as its own entry: `tags: [{}]` (a topic whose name holds a comma needs a key in content/tags.yaml)",
@@ -586,7 +610,11 @@ impl Fields<'_, '_> {
     /// one of the site's, for the plan to check.
     fn image(&mut self, section: &str) -> Option<(Image, Option<Link>)> {
         let value = self.map.get("image")?;
-        let src_path: &[&str] = if value.is_mapping() { &["image", "src"] } else { &["image"] };
+        let src_path: &[&str] = if value.is_mapping() {
+            &["image", "src"]
+        } else {
+            &["image"]
+        };
         let (src, alt) = match value {
             Value::Null => return None,
             Value::String(src) => (Some(src.clone()), None),

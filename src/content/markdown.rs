@@ -261,9 +261,7 @@ fn render_with(
                     RawHtml::Sanitize | RawHtml::Allow => {
                         match raw_spans.last_mut() {
                             // One block's lines, or tags written side by side.
-                            Some(last)
-                                if markdown[last.end..at.start].trim_ascii().is_empty() =>
-                            {
+                            Some(last) if markdown[last.end..at.start].trim_ascii().is_empty() => {
                                 last.end = at.end;
                             }
                             _ => raw_spans.push(at.clone()),
@@ -397,7 +395,9 @@ fn source_link(url: &str, place: &Place) -> Option<(String, Option<String>)> {
             resolve(&folder, path)
         }
     };
-    let decoded = percent_decode_str(from.trim_start_matches('/')).decode_utf8().ok()?;
+    let decoded = percent_decode_str(from.trim_start_matches('/'))
+        .decode_utf8()
+        .ok()?;
     Some((decoded.into_owned(), fragment))
 }
 
@@ -419,12 +419,7 @@ const MARK_PATH: &AsciiSet = &CONTROLS
 /// chosen at random when digest starts, which no article can spell.
 pub fn source_mark() -> &'static str {
     static MARK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    MARK.get_or_init(|| {
-        format!(
-            "__digest-source-{}__/",
-            crate::html::minify::random_token()
-        )
-    })
+    MARK.get_or_init(|| format!("__digest-source-{}__/", crate::html::minify::random_token()))
 }
 
 /// Points root-relative URLs (`/ar/news/x/`) at the base path, makes

@@ -124,12 +124,17 @@ pub fn scan(
                         continue;
                     }
                     if url && markdown::is_dangerous_url(value) {
-                        scan.removed.push(Removed::script_address(offset, attr == "src"));
+                        scan.removed
+                            .push(Removed::script_address(offset, attr == "src"));
                         continue;
                     }
                 }
                 if url {
-                    let target = if attr == "src" { Target::Image } else { Target::Link };
+                    let target = if attr == "src" {
+                        Target::Image
+                    } else {
+                        Target::Link
+                    };
                     let decoded = decode_entities(value);
                     if let Some(to) = markdown::raw_target(&decoded, options, place, target) {
                         scan.links.push(Found {
@@ -167,13 +172,15 @@ fn removed_attribute(element: &str, attr: &str, value: &str) -> Option<What> {
     let scheme = scheme_of(value)?;
     let url = matches!(attr, "href" | "src" | "cite" | "poster" | "action" | "data");
     let dangerous = markdown::is_dangerous_url(value);
-    (url && !dangerous && !policy.schemes.contains(scheme.to_ascii_lowercase().as_str())).then(
-        || What::Scheme {
-            element: element.to_string(),
-            attribute: attr.to_string(),
-            scheme: scheme.to_ascii_lowercase(),
-        },
-    )
+    (url && !dangerous
+        && !policy
+            .schemes
+            .contains(scheme.to_ascii_lowercase().as_str()))
+    .then(|| What::Scheme {
+        element: element.to_string(),
+        attribute: attr.to_string(),
+        scheme: scheme.to_ascii_lowercase(),
+    })
 }
 
 /// The scheme of an absolute address (`https` of `https://…`).
@@ -234,10 +241,22 @@ mod tests {
         assert_eq!(
             what,
             [
-                &What::Attribute { element: "p".into(), name: "style".into() },
-                &What::Attribute { element: "p".into(), name: "onclick".into() },
-                &What::Element { name: "iframe".into(), content: false },
-                &What::Element { name: "script".into(), content: true },
+                &What::Attribute {
+                    element: "p".into(),
+                    name: "style".into()
+                },
+                &What::Attribute {
+                    element: "p".into(),
+                    name: "onclick".into()
+                },
+                &What::Element {
+                    name: "iframe".into(),
+                    content: false
+                },
+                &What::Element {
+                    name: "script".into(),
+                    content: true
+                },
             ]
         );
         assert_eq!(found.removed[2].offset, md.find("<iframe").unwrap());

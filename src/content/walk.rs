@@ -25,8 +25,14 @@ pub const TAGS_FILE: &str = "tags.yaml";
 /// extension (compared in lowercase). `publish_extensions:` in
 /// `digest.yaml` adds more.
 pub const PUBLISHED_KINDS: &[(&str, &[&str])] = &[
-    ("pictures", &["jpg", "jpeg", "png", "gif", "webp", "avif", "svg"]),
-    ("audio", &["mp3", "m4a", "aac", "ogg", "oga", "opus", "wav", "flac"]),
+    (
+        "pictures",
+        &["jpg", "jpeg", "png", "gif", "webp", "avif", "svg"],
+    ),
+    (
+        "audio",
+        &["mp3", "m4a", "aac", "ogg", "oga", "opus", "wav", "flac"],
+    ),
     ("video", &["mp4", "m4v", "webm", "ogv", "mov"]),
     ("captions", &["vtt"]),
     ("documents", &["pdf", "epub"]),
@@ -299,9 +305,17 @@ fn unpublished_warning(config: &Config, files: &[String]) -> Diagnostic {
     // The example names a kind the site has, unless it is a leftover.
     let example = files
         .iter()
-        .filter_map(|f| f.rsplit('/').next()?.rsplit_once('.').map(|(_, e)| e))
+        .filter_map(|f| {
+            let (stem, ext) = f.rsplit('/').next()?.rsplit_once('.')?;
+            (!stem.is_empty() && !stem.starts_with('.')).then_some(ext)
+        })
         .map(str::to_ascii_lowercase)
-        .find(|e| !matches!(e.as_str(), "bak" | "orig" | "swp" | "tmp" | "md" | "markdown") && !e.ends_with('~'))
+        .find(|e| {
+            !matches!(
+                e.as_str(),
+                "bak" | "orig" | "swp" | "tmp" | "md" | "markdown"
+            ) && !e.ends_with('~')
+        })
         .unwrap_or_else(|| "csv".to_string());
     let mut help = format!(
         "digest publishes articles (.md) and {}; to publish another kind on purpose, add its extension to digest.yaml: `publish_extensions: [{example}]`",
@@ -367,7 +381,9 @@ fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
             }));
         }
         let ext = ext.to_ascii_lowercase();
-        let published = PUBLISHED_KINDS.iter().any(|(_, exts)| exts.contains(&ext.as_str()))
+        let published = PUBLISHED_KINDS
+            .iter()
+            .any(|(_, exts)| exts.contains(&ext.as_str()))
             || config.publish_extensions.contains(&ext);
         return Ok(if published {
             SourceKind::Asset
@@ -376,12 +392,10 @@ fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
         });
     }
     let (stem, lang) = match base.rsplit_once('.') {
-        Some((stem, suffix)) if looks_like_language(suffix) => {
-            match config.find_language(suffix) {
-                Some(language) => (stem, language.lang.clone()),
-                None => return Err(language_problem(config, stem, suffix)),
-            }
-        }
+        Some((stem, suffix)) if looks_like_language(suffix) => match config.find_language(suffix) {
+            Some(language) => (stem, language.lang.clone()),
+            None => return Err(language_problem(config, stem, suffix)),
+        },
         _ => (base, config.default_language.clone()),
     };
     Ok(SourceKind::Article {
@@ -504,8 +518,18 @@ mod tests {
             classify(&c, "news/PHOTO.JPG").ok().unwrap(),
             SourceKind::Asset
         );
-        for name in ["news/x.en.md.bak", "news/y.en.markdown", "news/z.txt", "news/NOTES", "a.docx"] {
-            assert_eq!(classify(&c, name).ok().unwrap(), SourceKind::Unpublished, "{name}");
+        for name in [
+            "news/x.en.md.bak",
+            "news/y.en.markdown",
+            "news/z.txt",
+            "news/NOTES",
+            "a.docx",
+        ] {
+            assert_eq!(
+                classify(&c, name).ok().unwrap(),
+                SourceKind::Unpublished,
+                "{name}"
+            );
         }
     }
 

@@ -19,7 +19,9 @@ pub fn attributes(tag: &str) -> Vec<Attribute<'_>> {
     let mut found = Vec::new();
     // Skip `<` and the element's name.
     let mut i = 1;
-    while i < bytes.len() && !(bytes[i].is_ascii_whitespace() || bytes[i] == b'/' || bytes[i] == b'>') {
+    while i < bytes.len()
+        && !(bytes[i].is_ascii_whitespace() || bytes[i] == b'/' || bytes[i] == b'>')
+    {
         i += 1;
     }
     loop {
@@ -32,7 +34,9 @@ pub fn attributes(tag: &str) -> Vec<Attribute<'_>> {
         let name_start = i;
         // `=` where no name came before it starts a name.
         i += 1;
-        while i < bytes.len() && !(bytes[i].is_ascii_whitespace() || matches!(bytes[i], b'/' | b'>' | b'=')) {
+        while i < bytes.len()
+            && !(bytes[i].is_ascii_whitespace() || matches!(bytes[i], b'/' | b'>' | b'='))
+        {
             i += 1;
         }
         let name = &tag[name_start..i];
@@ -41,7 +45,11 @@ pub fn attributes(tag: &str) -> Vec<Attribute<'_>> {
             j += 1;
         }
         if j >= bytes.len() || bytes[j] != b'=' {
-            found.push(Attribute { name, value: None, at: name_start });
+            found.push(Attribute {
+                name,
+                value: None,
+                at: name_start,
+            });
             continue;
         }
         j += 1;
@@ -61,7 +69,11 @@ pub fn attributes(tag: &str) -> Vec<Attribute<'_>> {
                 (&tag[j..end], j, end)
             }
         };
-        found.push(Attribute { name, value: Some(value), at });
+        found.push(Attribute {
+            name,
+            value: Some(value),
+            at,
+        });
         i = next;
     }
 }

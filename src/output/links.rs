@@ -46,7 +46,11 @@ pub fn check(
         .collect();
     let suggested = std::sync::atomic::AtomicUsize::new(0);
     let checker = Checker {
-        languages: config.languages.iter().map(|l| l.lang.to_string()).collect(),
+        languages: config
+            .languages
+            .iter()
+            .map(|l| l.lang.to_string())
+            .collect(),
         site,
         map: &map,
         visibility,
@@ -136,7 +140,11 @@ impl<'a> UrlMap<'a> {
     /// The held-back story whose address `rel` is.
     fn held_at(&self, rel: &str) -> Option<&'a Held> {
         let dir = rel.trim_end_matches("index.html");
-        let dir = if dir.ends_with('/') { dir.to_string() } else { format!("{dir}/") };
+        let dir = if dir.ends_with('/') {
+            dir.to_string()
+        } else {
+            format!("{dir}/")
+        };
         self.held.get(&format!("{dir}index.html")).copied()
     }
 
@@ -258,7 +266,10 @@ impl Checker<'_> {
             return (!held).then(|| self.leads_to_held(at, link, Some(&decoded), h));
         }
         if self.map.unpublished.contains(rel) {
-            let ext = rel.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+            let ext = rel
+                .rsplit_once('.')
+                .map_or("", |(_, e)| e)
+                .to_ascii_lowercase();
             let help = format!(
                 "files of this kind are not published: add `{ext}` to `publish_extensions:` in digest.yaml to publish them"
             );
@@ -267,7 +278,11 @@ impl Checker<'_> {
                     Some(at),
                     format!(
                         "the {} `{}` leads to content/{rel}, which is not published",
-                        if link.kind == LinkKind::Link { "link" } else { "picture" },
+                        if link.kind == LinkKind::Link {
+                            "link"
+                        } else {
+                            "picture"
+                        },
                         link.written
                     ),
                 )
@@ -351,10 +366,16 @@ impl Checker<'_> {
         let close = crate::error::did_you_mean(&decoded, target.anchors.iter().map(String::as_str));
         let help = match close {
             Some(close) => format!("did you mean `#{close}`?"),
-            None if target.anchors.is_empty() => format!("{} has no headings to link to", target.path.display()),
+            None if target.anchors.is_empty() => {
+                format!("{} has no headings to link to", target.path.display())
+            }
             None => {
-                let mut shown: Vec<String> =
-                    target.anchors.iter().take(10).map(|a| format!("#{a}")).collect();
+                let mut shown: Vec<String> = target
+                    .anchors
+                    .iter()
+                    .take(10)
+                    .map(|a| format!("#{a}"))
+                    .collect();
                 if target.anchors.len() > 10 {
                     shown.push("…".into());
                 }
@@ -398,7 +419,13 @@ impl Checker<'_> {
 
     /// A link to a story this build holds back: by its address
     /// (`shown`) or, when `shown` is `None`, by its source file.
-    fn leads_to_held(&self, at: Location, link: &Link, shown: Option<&str>, held: &Held) -> Diagnostic {
+    fn leads_to_held(
+        &self,
+        at: Location,
+        link: &Link,
+        shown: Option<&str>,
+        held: &Held,
+    ) -> Diagnostic {
         let article = &held.article;
         let (why, help) = match held.status {
             Status::Scheduled => (
@@ -418,12 +445,18 @@ impl Checker<'_> {
             LinkKind::Picture | LinkKind::LeadImage => "picture",
         };
         let leads = match shown {
-            Some(shown) => format!("leads to {shown}, the address of {}", article.path.display()),
+            Some(shown) => format!(
+                "leads to {shown}, the address of {}",
+                article.path.display()
+            ),
             None => format!("names {}", article.path.display()),
         };
         Diagnostic::error(
             Some(at),
-            format!("the {what} `{}` {leads}, which is not published: it is {why}", link.written),
+            format!(
+                "the {what} `{}` {leads}, which is not published: it is {why}",
+                link.written
+            ),
         )
         .with_help(help)
     }

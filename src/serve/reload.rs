@@ -249,7 +249,10 @@ mod tests {
         let items: Vec<&str> = html.split("<li class=\"").skip(1).collect();
         assert_eq!(items.len(), 5);
         assert!(items[0].starts_with("error"), "{html}");
-        assert!(items[1..].iter().all(|i| i.starts_with("warning")), "{html}");
+        assert!(
+            items[1..].iter().all(|i| i.starts_with("warning")),
+            "{html}"
+        );
     }
 
     #[test]

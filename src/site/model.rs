@@ -227,9 +227,7 @@ impl Site {
             .zip(&article_topics)
             .zip(&minutes)
             .zip(&status)
-            .map(|(((a, ts), m), s)| {
-                stamps_of(a, ts.iter().map(|t| topics.get(*t).stamp), *m, *s)
-            })
+            .map(|(((a, ts), m), s)| stamps_of(a, ts.iter().map(|t| topics.get(*t).stamp), *m, *s))
             .collect();
         add_source_addresses(&articles, &by_path, &mut stamps);
         let modified = articles.iter().map(|a| a.modified()).collect();
@@ -298,7 +296,11 @@ impl Site {
     /// What to say of the stories scheduled after the build's clock, held
     /// back or shown as previews.
     pub fn scheduled(&self, visibility: &Visibility) -> Option<crate::report::Scheduled> {
-        let shown = self.articles.iter().zip(&self.status).map(|(a, s)| (&**a, *s));
+        let shown = self
+            .articles
+            .iter()
+            .zip(&self.status)
+            .map(|(a, s)| (&**a, *s));
         let held = self.held.iter().map(|h| (&*h.article, h.status));
         schedule::scheduled(visibility, shown.chain(held))
     }
@@ -527,7 +529,10 @@ fn check_section_names(config: &Config, editions: &[Edition], problems: &mut Dia
                         .iter()
                         .map(|l| format!("{}: …", l.lang))
                         .collect();
-                    format!("add `{folder}: {{ {} }}` under `sections:`", names.join(", "))
+                    format!(
+                        "add `{folder}: {{ {} }}` under `sections:`",
+                        names.join(", ")
+                    )
                 }
             };
             problems.push(

@@ -58,10 +58,9 @@ impl Visibility {
     pub fn new(config: &Config, options: &BuildOptions) -> Result<Visibility, BuildError> {
         let now = match &options.now {
             Some(moment) => moment.resolve(&config.timezone).map_err(|why| {
-                BuildError::Fatal(
-                    Diagnostic::error(None, format!("--now: {why}"))
-                        .with_help("give a time that exists on the site's clock, e.g. --now 2026-12-05T10:00"),
-                )
+                BuildError::Fatal(Diagnostic::error(None, format!("--now: {why}")).with_help(
+                    "give a time that exists on the site's clock, e.g. --now 2026-12-05T10:00",
+                ))
             })?,
             None => jiff::Timestamp::now(),
         };
@@ -108,7 +107,11 @@ impl Visibility {
 
     /// `5 December 2026 10:00 (Asia/Baghdad)`.
     pub fn when(&self, at: jiff::Timestamp) -> String {
-        format!("{} ({})", wall_clock(at, &self.timezone), self.timezone_name)
+        format!(
+            "{} ({})",
+            wall_clock(at, &self.timezone),
+            self.timezone_name
+        )
     }
 }
 

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::Lang;
+use crate::content::article::TagRef;
 use crate::content::article::{Article, ArticleId};
 use crate::error::{Diagnostic, Diagnostics, Location};
-use crate::content::article::TagRef;
 use crate::site::schedule::Held;
 use crate::site::topics::{AddLabelError, Resolution, TopicId, Topics, tag_location};
 
@@ -52,7 +52,14 @@ pub fn resolve_topics(
                         Resolution::NewLabel => match topics.add_label(&article.lang, &tag.text) {
                             Ok(t) => {
                                 if let Some(near) = topics.near(&article.lang, &tag.text) {
-                                    problems.push(near_label(topics, &article.lang, at, tag, near, &tags_file));
+                                    problems.push(near_label(
+                                        topics,
+                                        &article.lang,
+                                        at,
+                                        tag,
+                                        near,
+                                        &tags_file,
+                                    ));
                                     nearly.push(t);
                                 }
                                 t
@@ -171,7 +178,9 @@ fn near_label(
     tags_file: &str,
 ) -> Diagnostic {
     let topic = topics.get(near);
-    let label = topic.label(lang).map_or(topic.slug.as_str(), |l| l.label.as_str());
+    let label = topic
+        .label(lang)
+        .map_or(topic.slug.as_str(), |l| l.label.as_str());
     Diagnostic::warning(
         Some(at),
         format!(

@@ -201,11 +201,17 @@ impl Topics {
     /// a letter or two of `text`, once both are normalised: what a new
     /// free label was likely meant to be.
     pub fn near(&self, lang: &Lang, text: &str) -> Option<TopicId> {
-        let normal = normalize_label(text);
+        let normal = loosely(&normalize_label(text));
         let mut best: Option<(usize, TopicId)> = None;
         for (id, topic) in self.all.iter().enumerate().filter(|(_, t)| t.keyed) {
-            let label = topic.label(lang).map(|l| normalize_label(&l.label));
-            for form in label.iter().map(String::as_str).chain([topic.slug.as_str()]) {
+            let label = topic
+                .label(lang)
+                .map(|l| loosely(&normalize_label(&l.label)));
+            for form in label
+                .iter()
+                .map(String::as_str)
+                .chain([topic.slug.as_str()])
+            {
                 if let Some(distance) = distance_if_close(&normal, form)
                     && best.is_none_or(|(d, _)| distance < d)
                 {
@@ -383,9 +389,26 @@ fn stamp_of(slug: &str, labels: &IndexMap<Lang, TopicLabel>) -> u64 {
     h.digest()
 }
 
+/// A normalised label with the letters writers interchange at a word's
+/// end made one (`ة`/`ه`, `ى`/`ي`): for telling how close two labels are,
+/// not whether they are one topic.
+fn loosely(normal: &str) -> String {
+    normal
+        .chars()
+        .map(|c| match c {
+            'ة' => 'ه',
+            'ى' => 'ي',
+            c => c,
+        })
+        .collect()
+}
+
 /// One lowercase ASCII word (`iraqq`): a key if it is close to one.
 fn looks_like_word(text: &str) -> bool {
-    text.len() >= 3 && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    text.len() >= 3
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// The candidate within a letter or two of `text`, closest first.
@@ -536,12 +559,18 @@ mod tests {
             }
         );
         assert_eq!(t.resolve(&en, "mosul"), Resolution::NewLabel);
-        assert_eq!(t.resolve(&en, "Iraqq"), Resolution::NewLabel, "a label, not a key");
+        assert_eq!(
+            t.resolve(&en, "Iraqq"),
+            Resolution::NewLabel,
+            "a label, not a key"
+        );
     }
 
     #[test]
     fn a_new_label_close_to_a_known_one_is_found() {
-        let t = topics("iraq:\n  ar: العراق\n  en: Iraq\nus-forces:\n  ar: القوات الأميركية\n  en: US forces\n");
+        let t = topics(
+            "iraq:\n  ar: العراق\n  en: Iraq\nus-forces:\n  ar: القوات الأميركية\n  en: US forces\n",
+        );
         let ar = Lang::parse("ar").unwrap();
         let en = Lang::parse("en").unwrap();
         assert_eq!(t.near(&ar, "العرق"), Some(0));
