@@ -187,6 +187,14 @@ file_cases! {
     config_typo_key,
     // A default language that is not one of the site's languages.
     config_unknown_default_language,
+    // Arabic commas in a tag list, and `tags:` written as one string.
+    tags_with_commas,
+    // A language suffix in capitals and a copy's name with a space; notes stay out.
+    wrong_names,
+    // A lead image, a picture, a PDF and a story that are not there.
+    broken_links,
+    // A folder that `sections:` does not name.
+    unnamed_section,
 }
 
 #[test]
