@@ -20,6 +20,7 @@
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod deploy;
 pub mod error;
 pub mod files;
 pub mod hash;

@@ -275,6 +275,21 @@ fn is_combining_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
 }
 
+/// The media type a file is served with, from its name; text types say
+/// they are UTF-8 (`text/html; charset=utf-8`). Shared by `digest serve`
+/// and `digest deploy`, so the preview and the host agree.
+pub fn media_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = mime.type_() == "text"
+        || ["json", "javascript", "xml"].contains(&mime.subtype().as_str())
+        || mime.suffix().is_some_and(|s| s == "xml" || s == "json");
+    if textual {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

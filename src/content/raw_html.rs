@@ -230,7 +230,13 @@ mod tests {
     }
 
     fn scan_all(md: &str, raw_html: RawHtml) -> Scan {
-        scan(md, &[0..md.len()], &options(raw_html), &place())
+        let whole = 0..md.len();
+        scan(
+            md,
+            std::slice::from_ref(&whole),
+            &options(raw_html),
+            &place(),
+        )
     }
 
     #[test]

@@ -164,7 +164,7 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
         let entry = match entry {
             Ok(entry) => entry,
             // An editor's lock file (`.#a.md`) is often a dangling link.
-            Err(err) if err.path().is_some_and(|p| ignored(p)) => {
+            Err(err) if err.path().is_some_and(ignored) => {
                 let path = err.path().expect("checked");
                 let rel = path.strip_prefix(&content).unwrap_or(path);
                 unpublished.push(to_slash(&Path::new("content").join(rel)));

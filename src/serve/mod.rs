@@ -79,7 +79,8 @@ pub struct Rebuild {
 /// What the server tells its caller (the CLI prints it).
 #[derive(Debug)]
 pub enum ServeEvent {
-    Rebuilt(Rebuild),
+    /// A build finished (boxed: it is far larger than the other event).
+    Rebuilt(Box<Rebuild>),
     /// A problem of the server itself (the file watcher failed, a rebuild
     /// stopped unexpectedly): changes may go unnoticed until a restart.
     Trouble(String),

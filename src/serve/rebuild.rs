@@ -125,5 +125,5 @@ pub(super) async fn run(
 /// Shows a build's outcome to the browsers, then to the caller.
 pub(super) fn finish(live: &Live, reporter: &Reporter, rebuild: Rebuild) {
     live.record(&rebuild.outcome);
-    reporter(&ServeEvent::Rebuilt(rebuild));
+    reporter(&ServeEvent::Rebuilt(Box::new(rebuild)));
 }

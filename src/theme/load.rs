@@ -223,12 +223,27 @@ fn asset_route(name: &str, hash: u64) -> Route {
         None => (Vec::new(), name),
     };
     let published = match file.rsplit_once('.') {
-        Some((stem, ext)) if ext == "css" || ext == "js" => {
-            format!("{stem}.{:08x}.{ext}", hash as u32)
-        }
+        Some((stem, ext)) if ext == "css" || ext == "js" => hashed_name(stem, hash, ext),
         _ => file.to_string(),
     };
     Route::file(folders, &published)
+}
+
+fn hashed_name(stem: &str, hash: u64, ext: &str) -> String {
+    format!("{stem}.{:08x}.{ext}", hash as u32)
+}
+
+/// Whether a published file's name carries the hash of `bytes`, as the
+/// theme names CSS and JS (`style.1a2b3c4d.css`): such a file never changes
+/// at its address, so hosts may cache it forever.
+pub fn is_content_named(file_name: &str, bytes: &[u8]) -> bool {
+    let Some((rest, ext)) = file_name.rsplit_once('.') else {
+        return false;
+    };
+    let Some((stem, _)) = rest.rsplit_once('.') else {
+        return false;
+    };
+    (ext == "css" || ext == "js") && hashed_name(stem, xxh3_64(bytes), ext) == file_name
 }
 
 /// Every file under `dir` as (path relative to `dir` with `/`, bytes).
@@ -341,5 +356,15 @@ mod tests {
             "js/reload.00001234.js"
         );
         assert_eq!(asset_route("img/logo.svg", 1).output_path(), "img/logo.svg");
+    }
+
+    #[test]
+    fn a_name_carries_a_hash_only_if_it_is_the_contents_hash() {
+        let css = b"body { color: red }";
+        let name = asset_route("style.css", xxh3_64(css)).output_path();
+        assert!(is_content_named(&name, css));
+        assert!(!is_content_named(&name, b"body { color: blue }"));
+        assert!(!is_content_named("style.css", css));
+        assert!(!is_content_named("photo.1a2b3c4d.jpg", css));
     }
 }

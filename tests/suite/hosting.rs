@@ -3,11 +3,9 @@
 //! Open Graph and Twitter tags, a base URL with a sub-path, and stylesheets
 //! with a content hash in their names.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{CONFIG, Fixture};
+use crate::common::{CONFIG, Files, Loaded, Site, Story};
 
 const SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const XHTML: &str = "http://www.w3.org/1999/xhtml";
@@ -73,18 +71,14 @@ fn permalink(base: &str, page: &str) -> String {
 
 /// The example site with an Arabic-only story under an Arabic-only topic,
 /// paginated by three so that edition homes have several pages.
-fn example_with_an_arabic_only_story() -> Fixture {
-    let site = Fixture::example();
-    let config = site
-        .read("digest.yaml")
-        .replace("paginate: 10", "paginate: 3");
-    site.write("digest.yaml", &config);
-    site.article(
-        "news/border-crossing.ar.md",
-        "افتتاح منفذ حدودي",
-        "2021-12-13T09:00:00+03:00",
-        "tags: [العراق, المنافذ الحدودية]\n",
-        "خبر بالعربية فقط.",
+fn example_with_an_arabic_only_story() -> Site {
+    let site = Site::example();
+    site.edit("digest.yaml", |c| c.replace("paginate: 10", "paginate: 3"));
+    site.story(
+        Story::new("news/border-crossing", "2021-12-13T09:00:00+03:00")
+            .ar("افتتاح منفذ حدودي")
+            .tags("[العراق, المنافذ الحدودية]")
+            .body("خبر بالعربية فقط."),
     );
     site
 }
@@ -94,10 +88,10 @@ fn the_sitemap_lists_every_page_with_its_last_change() {
     // Every HTML page but the 404 is in sitemap.xml, once, with a lastmod;
     // an article's lastmod is the latest date its page shows.
     let site = example_with_an_arabic_only_story();
-    site.build_ok();
+    let built = site.build();
     let base = "https://digest.example.org/";
-    let sitemap = read_sitemap(&site.read("public/sitemap.xml"));
-    let pages: BTreeSet<String> = site
+    let sitemap = read_sitemap(built.read("sitemap.xml"));
+    let pages: BTreeSet<String> = built
         .html_pages()
         .into_iter()
         .filter(|p| p != "404.html")
@@ -116,8 +110,8 @@ fn the_sitemap_lists_every_page_with_its_last_change() {
         );
     }
     let mut articles = 0;
-    for page in site.html_pages() {
-        let html = site.page(&page);
+    for page in built.html_pages() {
+        let html = built.page(&page);
         if html.count("article.story") == 0 {
             continue;
         }
@@ -140,9 +134,9 @@ fn sitemap_alternates_are_reciprocal_and_match_the_pages() {
     // edition only, and later pages of a list, list none. The sitemap says
     // what the pages' own hreflang links say.
     let site = example_with_an_arabic_only_story();
-    site.build_ok();
+    let built = site.build();
     let base = "https://digest.example.org/";
-    let sitemap = read_sitemap(&site.read("public/sitemap.xml"));
+    let sitemap = read_sitemap(built.read("sitemap.xml"));
     for (loc, entry) in &sitemap {
         if entry.alternates.is_empty() {
             continue;
@@ -208,8 +202,8 @@ fn sitemap_alternates_are_reciprocal_and_match_the_pages() {
     );
     assert_eq!(alternates("ar/page/2/"), []);
     // Each page's hreflang links say the same as its sitemap entry.
-    for page in site.html_pages().into_iter().filter(|p| p != "404.html") {
-        let html = site.page(&page);
+    for page in built.html_pages().into_iter().filter(|p| p != "404.html") {
+        let html = built.page(&page);
         let langs = html.attrs("link[rel=alternate][hreflang]", "hreflang");
         let hrefs = html.attrs("link[rel=alternate][hreflang]", "href");
         let on_page: BTreeMap<String, String> = langs.into_iter().zip(hrefs).collect();
@@ -231,9 +225,9 @@ fn a_sitemap_index_splits_the_sitemap_above_50000_urls() {
     // The example site plus enough pages to pass the sitemap limit: the
     // plan asks for an index and two parts, the index lists both parts,
     // and together the parts list every page once, 50,000 at most each.
-    let site = Fixture::example();
+    let site = Site::example();
     let options = site.options();
-    let loaded = common::Loaded::new(&options.root);
+    let loaded = Loaded::new(&options.root);
     let (mut pages, problems) =
         digest::output::plan::plan(&loaded.config, &loaded.site, Vec::new());
     assert!(!problems.has_errors());
@@ -309,26 +303,26 @@ fn a_sitemap_index_splits_the_sitemap_above_50000_urls() {
 fn robots_txt_points_at_the_sitemap() {
     // robots.txt lets crawlers in and names the sitemap's full address,
     // sub-path included.
-    let site = Fixture::example();
-    site.build_ok();
+    let site = Site::example();
+    let built = site.build();
     assert_eq!(
-        site.read("public/robots.txt"),
+        built.read("robots.txt"),
         "User-agent: *\nAllow: /\n\nSitemap: https://digest.example.org/sitemap.xml\n"
     );
-    site.build_at("https://example.org/digest/");
-    let robots = site.read("public/robots.txt");
+    let built = site.build_at("https://example.org/digest/");
+    let robots = built.read("robots.txt");
     assert!(
         robots
             .lines()
             .any(|l| l == "Sitemap: https://example.org/digest/sitemap.xml"),
         "{robots}"
     );
-    assert!(site.exists("public/sitemap.xml"));
+    assert!(built.exists("sitemap.xml"));
 }
 
 /// The JSON-LD of a page, parsed.
-fn json_ld(site: &Fixture, page: &str) -> serde_json::Value {
-    let html = site.page(page);
+fn json_ld(files: &Files, page: &str) -> serde_json::Value {
+    let html = files.page(page);
     let scripts = html.texts("script[type='application/ld+json']");
     assert_eq!(scripts.len(), 1, "{page}");
     serde_json::from_str(&scripts[0])
@@ -340,11 +334,11 @@ fn article_pages_carry_news_article_structured_data() {
     // Every article page of the example site has NewsArticle JSON-LD that
     // parses and says what the page says; the Arabic original and its
     // English translation point at each other.
-    let site = Fixture::example();
-    site.build_ok();
+    let site = Site::example();
+    let built = site.build();
     let mut checked = 0;
-    for page in site.html_pages() {
-        let html = site.page(&page);
+    for page in built.html_pages() {
+        let html = built.page(&page);
         if html.count("article.story") == 0 {
             assert_eq!(
                 html.count("script[type='application/ld+json']"),
@@ -354,7 +348,7 @@ fn article_pages_carry_news_article_structured_data() {
             continue;
         }
         checked += 1;
-        let data = json_ld(&site, &page);
+        let data = json_ld(&built, &page);
         assert_eq!(data["@context"], "https://schema.org", "{page}");
         assert_eq!(data["@type"], "NewsArticle", "{page}");
         assert_eq!(data["headline"], html.text("h1"), "{page}");
@@ -395,7 +389,7 @@ fn article_pages_carry_news_article_structured_data() {
                 .strip_prefix("https://digest.example.org/")
                 .unwrap()
         );
-        let other = json_ld(&site, &other_page);
+        let other = json_ld(&built, &other_page);
         assert_eq!(other["headline"], link["headline"], "{page}");
         assert_eq!(other["inLanguage"], link["inLanguage"], "{page}");
         let back_link = if back == "workTranslation" {
@@ -410,32 +404,18 @@ fn article_pages_carry_news_article_structured_data() {
 
 /// One translated story with a picture, an author and a source, one
 /// Arabic-only story without them; served under a sub-path.
-fn illustrated() -> Fixture {
-    let site = Fixture::new();
+fn illustrated() -> Site {
+    let site = Site::new();
     site.write(
         "content/news/convoy.jpg",
         "not really a picture, but a file all the same",
     );
-    site.article(
-        "news/convoy.ar.md",
-        "رتل يعبر الحدود",
-        "2021-12-13T08:00:00+03:00",
-        "updated: 2021-12-14T10:00:00+03:00\nauthor: سارة علي\nimage: { src: convoy.jpg, alt: رتل على طريق صحراوي }\nsource: { name: وكالة, url: \"https://agency.example.com/story?id=7&lang=ar\" }\ntags: [iraq]\n",
-        "غادرت آخر الوحدات القتالية.",
-    );
-    site.article(
-        "news/convoy.en.md",
-        "A convoy crosses the border",
-        "2021-12-13T08:00:00+03:00",
-        "image: { src: convoy.jpg, alt: A convoy on a desert road }\ntags: [iraq]\n",
-        "The last combat units left.",
-    );
-    site.article(
-        "news/local.ar.md",
-        "خبر محلي",
-        "2021-12-12T08:00:00+03:00",
-        "source: { name: مراسلنا }\n",
-        "خبر بالعربية فقط.",
+    site.story(Story::new("news/convoy", "2021-12-13T08:00:00+03:00").ar("رتل يعبر الحدود").front("updated: 2021-12-14T10:00:00+03:00\nauthor: سارة علي\nimage: { src: convoy.jpg, alt: رتل على طريق صحراوي }\nsource: { name: وكالة, url: \"https://agency.example.com/story?id=7&lang=ar\" }\ntags: [iraq]\n").body("غادرت آخر الوحدات القتالية.").en("A convoy crosses the border").front("image: { src: convoy.jpg, alt: A convoy on a desert road }\ntags: [iraq]\n").body("The last combat units left."));
+    site.story(
+        Story::new("news/local", "2021-12-12T08:00:00+03:00")
+            .ar("خبر محلي")
+            .front("source: { name: مراسلنا }\n")
+            .body("خبر بالعربية فقط."),
     );
     site
 }
@@ -445,8 +425,8 @@ fn structured_data_names_the_picture_author_and_source() {
     // The picture's full address (sub-path included), the author as a
     // person, the source as isBasedOn; a story without them names none.
     let site = illustrated();
-    site.build_at("https://example.org/digest/");
-    let data = json_ld(&site, "ar/news/convoy/index.html");
+    let built = site.build_at("https://example.org/digest/");
+    let data = json_ld(&built, "ar/news/convoy/index.html");
     assert_eq!(
         data["image"],
         serde_json::json!(["https://example.org/digest/news/convoy.jpg"])
@@ -466,19 +446,19 @@ fn structured_data_names_the_picture_author_and_source() {
         "https://example.org/digest/en/news/convoy/"
     );
     assert_eq!(data["publisher"]["url"], "https://example.org/digest/ar/");
-    let local = json_ld(&site, "ar/news/local/index.html");
+    let local = json_ld(&built, "ar/news/local/index.html");
     for key in ["image", "isBasedOn", "workTranslation", "translationOfWork"] {
         assert!(local.get(key).is_none(), "{key}: {local}");
     }
     assert_eq!(local["author"]["@type"], "Organization");
     // `&` and `<` cannot end the script element early.
-    let raw = site.read("public/ar/news/convoy/index.html");
+    let raw = built.read("ar/news/convoy/index.html");
     assert!(raw.contains(r"id=7\u0026lang=ar"), "the JSON-LD escapes &");
 }
 
 /// `content` of the `<meta>` elements matching `css`.
-fn metas(site: &Fixture, page: &str, css: &str) -> Vec<String> {
-    site.page(page).attrs(css, "content")
+fn metas(files: &Files, page: &str, css: &str) -> Vec<String> {
+    files.page(page).attrs(css, "content")
 }
 
 #[test]
@@ -486,9 +466,9 @@ fn open_graph_and_twitter_tags_name_locales_and_pictures() {
     // og:locale is the edition's locale (ar_IQ, en_GB); og:locale:alternate
     // names the locales the page is also published in, and only those.
     let site = illustrated();
-    site.build_at("https://example.org/digest/");
+    let built = site.build_at("https://example.org/digest/");
     let og =
-        |page: &str, property: &str| metas(&site, page, &format!("meta[property='{property}']"));
+        |page: &str, property: &str| metas(&built, page, &format!("meta[property='{property}']"));
     let ar = "ar/news/convoy/index.html";
     let en = "en/news/convoy/index.html";
     let local = "ar/news/local/index.html";
@@ -524,7 +504,7 @@ fn open_graph_and_twitter_tags_name_locales_and_pictures() {
         ["2021-12-14T10:00:00+03:00"]
     );
     assert_eq!(og(ar, "article:tag"), ["العراق"]);
-    let twitter = |page: &str| metas(&site, page, "meta[name='twitter:card']");
+    let twitter = |page: &str| metas(&built, page, "meta[name='twitter:card']");
     assert_eq!(twitter(ar), ["summary_large_image"]);
     assert_eq!(twitter(local), ["summary"]);
     assert_eq!(og(local, "og:image"), Vec::<String>::new());
@@ -532,8 +512,8 @@ fn open_graph_and_twitter_tags_name_locales_and_pictures() {
 
 /// Every address a page refers to: links, assets, and the URLs in meta
 /// tags.
-fn addresses(site: &Fixture, page: &str) -> Vec<String> {
-    let html = site.page(page);
+fn addresses(files: &Files, page: &str) -> Vec<String> {
+    let html = files.page(page);
     let mut found = Vec::new();
     for (css, attr) in [
         ("[href]", "href"),
@@ -557,12 +537,10 @@ fn a_site_under_a_sub_path_keeps_every_address_under_it() {
         "content/news/map.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
     );
-    site.article(
-        "analysis/explainer.en.md",
-        "An explainer",
-        "2021-12-11",
-        "",
-        "![Map](../news/map.svg) [Home](/en/) [Convoy](../../news/convoy/) [Top](#main)",
+    site.story(
+        Story::new("analysis/explainer", "2021-12-11")
+            .en("An explainer")
+            .body("![Map](../news/map.svg) [Home](/en/) [Convoy](../../news/convoy/) [Top](#main)"),
     );
     let out = site.run(&["build", "--base-url", "https://example.org/digest/"]);
     assert!(
@@ -570,11 +548,12 @@ fn a_site_under_a_sub_path_keeps_every_address_under_it() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let public = site.public();
     let base = "https://example.org/digest/";
     let mut pages = 0;
-    for page in site.html_pages() {
+    for page in public.html_pages() {
         pages += 1;
-        for address in addresses(&site, &page) {
+        for address in addresses(&public, &page) {
             let ok = address.starts_with("/digest/")
                 || address.starts_with(base)
                 || address.starts_with('#')
@@ -583,7 +562,7 @@ fn a_site_under_a_sub_path_keeps_every_address_under_it() {
         }
     }
     assert!(pages > 10);
-    let explainer = site.page("en/analysis/explainer/index.html");
+    let explainer = public.page("en/analysis/explainer/index.html");
     assert_eq!(
         explainer.attrs(".body img", "src"),
         ["/digest/news/map.svg"]
@@ -593,13 +572,14 @@ fn a_site_under_a_sub_path_keeps_every_address_under_it() {
         ["/digest/en/", "/digest/en/news/convoy/", "#main"]
     );
     assert_eq!(
-        site.page("ar/news/convoy/index.html")
+        public
+            .page("ar/news/convoy/index.html")
             .attr(".lead-image img", "src"),
         "/digest/news/convoy.jpg"
     );
-    assert!(site.exists("public/news/convoy.jpg"));
-    assert!(site.exists("public/news/map.svg"));
-    let home = site.page("en/index.html");
+    assert!(public.exists("news/convoy.jpg"));
+    assert!(public.exists("news/map.svg"));
+    let home = public.page("en/index.html");
     assert_eq!(
         home.attr("link[rel=canonical]", "href"),
         "https://example.org/digest/en/"
@@ -613,13 +593,13 @@ fn a_site_under_a_sub_path_keeps_every_address_under_it() {
         ]
     );
     // Machines' files too.
-    let sitemap = read_sitemap(&site.read("public/sitemap.xml"));
+    let sitemap = read_sitemap(public.read("sitemap.xml"));
     assert!(
         sitemap.keys().all(|loc| loc.starts_with(base)),
         "{sitemap:?}"
     );
-    let atom = site.read("public/en/atom.xml");
-    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let atom = public.read("en/atom.xml");
+    let doc = roxmltree::Document::parse(atom).unwrap();
     for link in doc.descendants().filter(|n| n.tag_name().name() == "link") {
         let href = link.attribute("href").unwrap();
         assert!(href.starts_with(base), "{href}");
@@ -630,10 +610,10 @@ fn a_site_under_a_sub_path_keeps_every_address_under_it() {
 fn stylesheets_are_published_under_a_content_hash() {
     // style.css is published as style.<hash>.css, every page links that
     // name, and the name stays the same while the file does.
-    let site = Fixture::new();
-    site.article("news/a.en.md", "A story", "2021-12-10", "", "Text.");
-    site.build_ok();
-    let css = stylesheets(&site);
+    let site = Site::new();
+    site.story(Story::new("news/a", "2021-12-10").en("A story"));
+    let built = site.build();
+    let css = stylesheets(&built);
     assert_eq!(css.len(), 1, "{css:?}");
     let name = &css[0];
     let hash = name
@@ -645,21 +625,22 @@ fn stylesheets_are_published_under_a_content_hash() {
         "{name}"
     );
     assert_eq!(
-        site.read(&format!("public/{name}")),
+        built.read(name),
         site.read("themes/default/static/style.css")
     );
-    for page in site.html_pages() {
+    for page in built.html_pages() {
         assert_eq!(
-            site.page(&page).attrs("link[rel=stylesheet]", "href"),
+            built.page(&page).attrs("link[rel=stylesheet]", "href"),
             [format!("/{name}")],
             "{page}"
         );
     }
-    site.build_ok();
-    assert_eq!(stylesheets(&site), css, "an unchanged file keeps its name");
-    site.build_at("https://example.org/digest/");
+    let built = site.build();
+    assert_eq!(stylesheets(&built), css, "an unchanged file keeps its name");
+    let built = site.build_at("https://example.org/digest/");
     assert_eq!(
-        site.page("en/index.html")
+        built
+            .page("en/index.html")
             .attr("link[rel=stylesheet]", "href"),
         format!("/digest/{name}")
     );
@@ -669,27 +650,27 @@ fn stylesheets_are_published_under_a_content_hash() {
 fn a_changed_stylesheet_gets_a_new_name_and_pages_follow() {
     // Hosts may cache style.<hash>.css forever: a change to the CSS must
     // publish a new name, drop the old one and relink every page.
-    let site = Fixture::new();
+    let site = Site::new();
     site.write(
         "digest.yaml",
         &CONFIG.replace("minify: false", "minify: true"),
     );
-    site.article("news/a.en.md", "A story", "2021-12-10", "", "Text.");
-    site.build_ok();
-    let before = stylesheets(&site);
+    site.story(Story::new("news/a", "2021-12-10").en("A story"));
+    let built = site.build();
+    let before = stylesheets(&built);
     let css = site.read("themes/default/static/style.css");
     site.write(
         "themes/default/static/style.css",
         &format!("{css}\n.story h1 {{ letter-spacing: 0.01em; }}\n"),
     );
-    site.build_ok();
-    let after = stylesheets(&site);
+    let built = site.build();
+    let after = stylesheets(&built);
     assert_eq!(after.len(), 1);
     assert_ne!(after, before);
-    assert!(!site.exists(&format!("public/{}", before[0])));
-    for page in site.html_pages() {
+    assert!(!built.exists(&before[0]));
+    for page in built.html_pages() {
         assert_eq!(
-            site.page(&page).attrs("link[rel=stylesheet]", "href"),
+            built.page(&page).attrs("link[rel=stylesheet]", "href"),
             [format!("/{}", after[0])],
             "{page}"
         );
@@ -697,9 +678,10 @@ fn a_changed_stylesheet_gets_a_new_name_and_pages_follow() {
 }
 
 /// The stylesheets at the top of `public/`.
-fn stylesheets(site: &Fixture) -> Vec<String> {
-    site.snapshot("public")
-        .into_keys()
+fn stylesheets(files: &Files) -> Vec<String> {
+    files
+        .paths()
         .filter(|p| p.ends_with(".css"))
+        .cloned()
         .collect()
 }

@@ -5,15 +5,10 @@
 //! `DIGEST_KILL_ITERATIONS` (default 50) sets how many builds the kill test
 //! kills; `DIGEST_KILL_SEED` replays a run (each run prints its seed).
 
-mod common;
-
-use std::collections::BTreeMap;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
-use common::Fixture;
-
-type Snapshot = BTreeMap<String, Vec<u8>>;
+use crate::common::{CONFIG, Files, Site, Story};
 
 /// Two versions of one site that differ on every page: the editions'
 /// titles change, and version B has one story more.
@@ -36,53 +31,10 @@ impl Version {
     }
 }
 
-/// A site of `stories` stories in both editions, in two sections, with
-/// topics and a picture: big enough that a build takes a noticeable time.
-fn generated_site(stories: usize) -> Fixture {
-    let f = Fixture::new();
-    let topics = ["iraq", "us-forces"];
-    let free = [
-        ("النفط", "Oil"),
-        ("الانتخابات", "Elections"),
-        ("بغداد", "Baghdad"),
-    ];
-    for n in 0..stories {
-        let section = if n % 3 == 0 { "analysis" } else { "news" };
-        let day = 1 + n % 28;
-        let month = 1 + (n / 28) % 12;
-        let date = format!("2021-{month:02}-{day:02}");
-        let (free_ar, free_en) = free[n % free.len()];
-        let key = topics[n % topics.len()];
-        let body_en = "Washington said it would keep its forces in an advisory role. ".repeat(12);
-        let body_ar = "قالت واشنطن إنها ستبقي قواتها في دور استشاري. ".repeat(12);
-        f.article(
-            &format!("{section}/story-{n}.en.md"),
-            &format!("Story {n}: talks continue"),
-            &date,
-            &format!("tags: [{key}, {free_en}]\nimage: {{ src: photo.jpg, alt: Talks }}\n"),
-            &format!("{body_en}\n\n## Details\n\n- one\n- two\n\n{body_en}"),
-        );
-        f.article(
-            &format!("{section}/story-{n}.ar.md"),
-            &format!("الخبر {n}: الحوار مستمر"),
-            &date,
-            &format!("tags: [{key}, {free_ar}]\nimage: {{ src: photo.jpg, alt: حوار }}\n"),
-            &format!("{body_ar}\n\n## تفاصيل\n\n- واحد\n- اثنان\n\n{body_ar}"),
-        );
-    }
-    for section in ["news", "analysis"] {
-        f.write_bytes(
-            &format!("content/{section}/photo.jpg"),
-            b"\xFF\xD8 a picture",
-        );
-    }
-    f
-}
-
-fn set_version(f: &Fixture, version: Version) {
+fn set_version(f: &Site, version: Version) {
     let config = match version {
-        Version::A => common::CONFIG.to_string(),
-        Version::B => common::CONFIG
+        Version::A => CONFIG.to_string(),
+        Version::B => CONFIG
             .replace("title: الموجز", "title: الموجز اليومي")
             .replace("title: The Digest", "title: The Daily Digest"),
     };
@@ -94,29 +46,18 @@ fn set_version(f: &Fixture, version: Version) {
         }
         Version::A => {}
         Version::B => {
-            f.article(
-                "news/extra.en.md",
-                "Extra",
-                "2021-12-31",
-                "tags: [iraq]\n",
-                "x",
+            f.story(
+                Story::new("news/extra", "2021-12-31")
+                    .en("Extra")
+                    .tags("[iraq]")
+                    .body("x"),
             );
         }
     }
 }
 
-fn digest(f: &Fixture, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_digest"));
-    command
-        .args(args)
-        .current_dir(f.root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
-fn build_ok(f: &Fixture, args: &[&str]) -> Output {
-    let out = digest(f, args).output().expect("digest runs");
+fn build_ok(f: &Site, args: &[&str]) -> Output {
+    let out = f.run(args);
     assert!(
         out.status.success(),
         "{}",
@@ -129,13 +70,12 @@ fn build_ok(f: &Fixture, args: &[&str]) -> Output {
 /// The complete site of each version, built from scratch; then how long
 /// an ordinary build from one version to the other takes (checking that
 /// it publishes exactly what the full build did). Ends on version B.
-fn references(f: &Fixture) -> ([Snapshot; 2], Duration) {
-    let mut sites = [Snapshot::new(), Snapshot::new()];
-    for version in [Version::A, Version::B] {
+fn references(f: &Site) -> ([Files; 2], Duration) {
+    let sites = [Version::A, Version::B].map(|version| {
         set_version(f, version);
         build_ok(f, &["build", "--force", "--quiet"]);
-        sites[version.index()] = f.snapshot("public");
-    }
+        f.public()
+    });
     assert_ne!(sites[0], sites[1]);
     let mut shortest = Duration::MAX;
     for version in [Version::A, Version::B] {
@@ -143,14 +83,14 @@ fn references(f: &Fixture) -> ([Snapshot; 2], Duration) {
         let started = Instant::now();
         build_ok(f, &["build", "--quiet"]);
         shortest = shortest.min(started.elapsed());
-        assert!(f.snapshot("public") == sites[version.index()]);
+        assert!(f.public() == sites[version.index()]);
     }
     (sites, shortest)
 }
 
 /// What a finished build leaves beside the output: its lock, its state
 /// and the spare copy, nothing half-done.
-fn assert_clean(f: &Fixture) {
+fn assert_clean(f: &Site) {
     let mut names: Vec<String> = std::fs::read_dir(f.path(".digest-cache/public"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -200,7 +140,8 @@ fn builds_killed_at_random_moments_never_break_the_published_site() {
         .unwrap_or(50);
     let (mut random, seed) = Random::seeded();
     eprintln!("DIGEST_KILL_SEED={seed}");
-    let f = generated_site(150);
+    // Big enough that a build takes a noticeable time.
+    let f = Site::new().stories(150);
     let (sites, mut build_time) = references(&f);
     assert!(sites[0].len() > 800, "{} files", sites[0].len());
     let mut current = Version::B;
@@ -211,14 +152,14 @@ fn builds_killed_at_random_moments_never_break_the_published_site() {
         // Spread over the build's duration (its end included: the swap,
         // saving the state, exiting).
         let delay = build_time.mul_f64(random.fraction());
-        let mut child = digest(&f, &["build", "--quiet"]).spawn().unwrap();
+        let mut child = f.command(&["build", "--quiet"]).spawn().unwrap();
         std::thread::sleep(delay);
         if child.try_wait().unwrap().is_none() {
             mid_build += 1;
         }
         child.kill().unwrap();
         child.wait().unwrap();
-        let published = f.snapshot("public");
+        let published = f.public();
         if published == sites[current.index()] {
             kept_previous += 1;
         } else if published == sites[target.index()] {
@@ -238,7 +179,7 @@ fn builds_killed_at_random_moments_never_break_the_published_site() {
         build_ok(&f, &["build", "--quiet"]);
         build_time = (build_time * 3 + started.elapsed()) / 4;
         assert!(
-            f.snapshot("public") == sites[next.index()],
+            f.public() == sites[next.index()],
             "round {round} (seed {seed}): the build after a kill at {delay:?} published a wrong site"
         );
         assert_clean(&f);
@@ -260,43 +201,40 @@ fn a_build_killed_between_the_swap_and_saving_its_state_is_not_trusted() {
     // public/, which held the other site, and published them as current.
     // (2) The build after it recorded that stale description as the spare's
     // contents, so a later build skipped pages it believed the spare held.
-    let f = generated_site(6);
+    let f = Site::new().stories(6);
     let output = f.path("public");
     let cache = digest::cache_dir_for(&output);
     set_version(&f, Version::A);
-    f.build_ok();
-    let site_a = f.snapshot("public");
+    let site_a = f.build().into_files();
     let mut state_a = digest::publish::protocol::PublishState::load(&cache);
     set_version(&f, Version::B);
-    f.build_ok();
+    f.build();
     // What the kill leaves: the state saved just before rendering (the
     // published site still A's, the spare's contents unknown), public/ = B.
     state_a.spare = None;
     state_a.save(&cache).unwrap();
     set_version(&f, Version::A);
-    f.build_ok();
-    assert!(f.snapshot("public") == site_a);
+    f.build();
+    assert!(f.public() == site_a);
     // A small edit: pages it does not touch are A's in the spare — if the
     // spare really holds A.
-    f.article(
-        "news/story-0.en.md",
-        "Story 0, edited",
-        "2021-01-01",
-        "tags: [iraq, Oil]\n",
-        "Edited.",
+    f.story(
+        Story::new("news/story-0", "2021-01-01")
+            .en("Story 0, edited")
+            .tags("[iraq, Oil]")
+            .body("Edited."),
     );
-    f.build_ok();
-    let fresh = f.path("fresh");
+    f.build();
     let force = digest::BuildOptions {
         force: true,
         ..f.options()
     };
-    digest::build_to_dir(&force, &fresh).unwrap();
-    assert!(f.snapshot("public") == f.snapshot("fresh"));
+    let fresh = f.build_with(&force, "fresh");
+    assert!(f.public() == *fresh);
 }
 
 /// Waits until process `pid` holds the build lock of the site.
-fn wait_for_lock(f: &Fixture, child: &mut Child) {
+fn wait_for_lock(f: &Site, child: &mut Child) {
     use std::os::unix::fs::MetadataExt;
     let lock = f.path(".digest-cache/public/lock");
     let started = Instant::now();
@@ -335,22 +273,22 @@ const LOCKED: &str = "error: another digest build is writing ./public (it holds 
 #[test]
 fn a_second_build_while_one_runs_is_refused_with_a_clear_message() {
     // The second build fails at once and touches nothing; the first completes.
-    let f = generated_site(100);
+    let f = Site::new().stories(100);
     let (sites, _) = references(&f);
     set_version(&f, Version::A);
-    let mut first = digest(&f, &["build", "--quiet"]).spawn().unwrap();
+    let mut first = f.command(&["build", "--quiet"]).spawn().unwrap();
     wait_for_lock(&f, &mut first);
     // The first build is paused while the second runs, so that it cannot
     // finish first however fast it is.
     signal(&first, "STOP");
-    let second = digest(&f, &["build"]).output().unwrap();
+    let second = f.command(&["build"]).output().unwrap();
     signal(&first, "CONT");
     assert_eq!(String::from_utf8_lossy(&second.stderr), LOCKED);
     assert_eq!(second.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&second.stdout), "");
     let first = first.wait_with_output().unwrap();
     assert!(first.status.success());
-    assert!(f.snapshot("public") == sites[Version::A.index()]);
+    assert!(f.public() == sites[Version::A.index()]);
     assert_clean(&f);
 }
 
@@ -358,14 +296,14 @@ fn a_second_build_while_one_runs_is_refused_with_a_clear_message() {
 fn builds_started_together_publish_one_whole_site() {
     // Three builds at once, round after round: one wins the lock, the others
     // are refused with the message, and public/ is always a whole site.
-    let f = generated_site(60);
+    let f = Site::new().stories(60);
     let (sites, _) = references(&f);
     let mut version = Version::B;
     for round in 0..8 {
         version = version.other();
         set_version(&f, version);
         let children: Vec<Child> = (0..3)
-            .map(|_| digest(&f, &["build", "--quiet"]).spawn().unwrap())
+            .map(|_| f.command(&["build", "--quiet"]).spawn().unwrap())
             .collect();
         let outputs: Vec<Output> = children
             .into_iter()
@@ -385,10 +323,7 @@ fn builds_started_together_publish_one_whole_site() {
             }
         }
         assert!(won >= 1, "round {round}: no build published");
-        assert!(
-            f.snapshot("public") == sites[version.index()],
-            "round {round}"
-        );
+        assert!(f.public() == sites[version.index()], "round {round}");
         assert_clean(&f);
     }
 }
@@ -398,15 +333,14 @@ fn builds_into_two_output_folders_keep_to_their_own() {
     // public/ and a preview folder beside it, built in turns from different
     // versions, each stay exact. Regression: both shared one state file, so
     // a build into one trusted the other's spare and published stale pages.
-    let f = generated_site(6);
+    let f = Site::new().stories(6);
     let (sites, _) = references(&f);
-    let preview = f.path("preview");
     for _ in 0..3 {
         set_version(&f, Version::A);
-        f.build_ok();
+        f.build();
         set_version(&f, Version::B);
-        digest::build_to_dir(&f.options(), &preview).unwrap();
-        assert!(f.snapshot("public") == sites[Version::A.index()]);
-        assert!(f.snapshot("preview") == sites[Version::B.index()]);
+        let preview = f.build_with(&f.options(), "preview");
+        assert!(f.public() == sites[Version::A.index()]);
+        assert!(*preview == sites[Version::B.index()]);
     }
 }

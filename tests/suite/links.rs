@@ -6,23 +6,22 @@
 //! may be linked by their source file, and `#fragments` pointing at another
 //! story's headings are checked too.
 
-mod common;
-
-use common::Fixture;
+use crate::common::{CONFIG, Site, Story};
 
 /// Two stories in both editions (one with a picture and sections of its
 /// own), a PDF beside them.
-fn site() -> Fixture {
-    let f = Fixture::new();
-    for (lang, title) in [("ar", "خلية الأنبار"), ("en", "The Anbar cell")] {
-        f.article(
-            &format!("news/anbar-isis-cell.{lang}.md"),
-            title,
-            "2026-11-28",
-            "tags: [iraq, us-forces]\nimage: { src: raid.jpg, alt: A raid }\n",
-            "Intro.\n\n## Background\n\nText.\n\n## الخلفية\n\nنص.\n\n## Background\n\nAgain.",
-        );
-    }
+fn site() -> Site {
+    let f = Site::new();
+    f.story(
+        Story::new("news/anbar-isis-cell", "2026-11-28")
+            .tags("[iraq, us-forces]")
+            .front("image: { src: raid.jpg, alt: A raid }\n")
+            .body(
+                "Intro.\n\n## Background\n\nText.\n\n## الخلفية\n\nنص.\n\n## Background\n\nAgain.",
+            )
+            .ar("خلية الأنبار")
+            .en("The Anbar cell"),
+    );
     f.write_bytes(
         "content/news/raid.jpg",
         b"\xFF\xD8\xFF\xE0 not really a JPEG",
@@ -31,8 +30,16 @@ fn site() -> Fixture {
     f
 }
 
-fn errors(f: &Fixture) -> Vec<String> {
+fn errors(f: &Site) -> Vec<String> {
     f.build_errors()
+}
+
+/// The English story `news/roundup`, with `body`.
+fn roundup(body: &str) -> Story {
+    Story::new("news/roundup", "2026-11-30")
+        .en("Roundup")
+        .tags("[iraq, us-forces]")
+        .body(body)
 }
 
 #[test]
@@ -41,13 +48,9 @@ fn a_link_or_picture_that_leads_nowhere_is_an_error_with_the_closest_address() {
     // PDF and a mistyped story: each an error where it is written, with
     // the address the editor most likely meant; nothing is published.
     let f = site();
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\nimage: { src: raid.jpeg, alt: A raid }\n",
+    f.story(roundup(
         "See [the cell](../anbar-isis-cel/) and ![map](map.png).\n\nThe [report](report.pfd), the [full text](files/full.pdf)\nand [the Arabic story](/ar/news/anbar-isis-cell/).",
-    );
+    ).front("image: { src: raid.jpeg, alt: A raid }\n"));
     assert_eq!(
         errors(&f),
         [
@@ -66,20 +69,13 @@ fn the_same_story_in_the_other_edition_is_suggested() {
     // An English story linking `../story/` that only exists in Arabic is
     // pointed at the Arabic page.
     let f = site();
-    f.article(
-        "news/only-ar.ar.md",
-        "عربي فقط",
-        "2026-11-29",
-        "tags: [iraq, us-forces]\n",
-        "نص.",
+    f.story(
+        Story::new("news/only-ar", "2026-11-29")
+            .ar("عربي فقط")
+            .tags("[iraq, us-forces]")
+            .body("نص."),
     );
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "See [it](../only-ar/).",
-    );
+    f.story(roundup("See [it](../only-ar/)."));
     assert_eq!(
         errors(&f),
         [
@@ -92,13 +88,7 @@ fn the_same_story_in_the_other_edition_is_suggested() {
 fn links_in_raw_html_are_checked_where_they_are_written() {
     // `<a href>` and `<img src>` in raw HTML lead somewhere too.
     let f = site();
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "Intro.\n\n<figure>\n  <img src=\"raid.jpg\" alt=\"\">\n  <figcaption><a href=\"../anbar-isis-cells/\">The cell</a></figcaption>\n</figure>\n\n<p>See <img src=\"chart.svg\" alt=\"\"></p>",
-    );
+    f.story(roundup("Intro.\n\n<figure>\n  <img src=\"raid.jpg\" alt=\"\">\n  <figcaption><a href=\"../anbar-isis-cells/\">The cell</a></figcaption>\n</figure>\n\n<p>See <img src=\"chart.svg\" alt=\"\"></p>"));
     assert_eq!(
         errors(&f),
         [
@@ -114,22 +104,20 @@ fn links_by_source_file_become_the_story_s_address_in_its_edition() {
     // content/) lead to that file's story, in the page and in the feeds,
     // whatever its slug; a fragment is kept.
     let f = site();
-    f.article(
-        "analysis/why.en.md",
-        "Why",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "Read [the story](../news/anbar-isis-cell.en.md#background), [in Arabic](@/news/anbar-isis-cell.ar.md) and <a href=\"../news/renamed.en.md\">the renamed one</a>.",
+    f.story(
+        Story::new("analysis/why", "2026-11-30")
+            .en("Why")
+            .tags("[iraq, us-forces]")
+            .body("Read [the story](../news/anbar-isis-cell.en.md#background), [in Arabic](@/news/anbar-isis-cell.ar.md) and <a href=\"../news/renamed.en.md\">the renamed one</a>."),
     );
-    f.article(
-        "news/renamed.en.md",
-        "Renamed",
-        "2026-11-29",
-        "slug: a-better-name\ntags: [iraq, us-forces]\n",
-        "Text.",
+    f.story(
+        Story::new("news/renamed", "2026-11-29")
+            .en("Renamed")
+            .front("slug: a-better-name\ntags: [iraq, us-forces]\n")
+            .body("Text."),
     );
-    f.build_ok();
-    let page = f.page("en/analysis/why/index.html");
+    let built = f.build();
+    let page = built.page("en/analysis/why/index.html");
     assert_eq!(
         page.attrs(".body a", "href"),
         [
@@ -138,7 +126,7 @@ fn links_by_source_file_become_the_story_s_address_in_its_edition() {
             "/en/news/a-better-name/"
         ]
     );
-    let feed: serde_json::Value = serde_json::from_str(&f.read("public/en/feed.json")).unwrap();
+    let feed = built.json("en/feed.json");
     let item = feed["items"]
         .as_array()
         .unwrap()
@@ -153,21 +141,22 @@ fn links_by_source_file_become_the_story_s_address_in_its_edition() {
     assert!(!content.contains("__digest-source"), "{content}");
 
     // When the story moves, the page that links to it follows.
-    f.article(
-        "news/renamed.en.md",
-        "Renamed",
-        "2026-11-29",
-        "slug: the-best-name\ntags: [iraq, us-forces]\n",
-        "Text.",
+    f.story(
+        Story::new("news/renamed", "2026-11-29")
+            .en("Renamed")
+            .front("slug: the-best-name\ntags: [iraq, us-forces]\n")
+            .body("Text."),
     );
-    let report = f.build_ok();
+    let built = f.build();
     assert!(
-        report
+        built
+            .report
             .written
             .contains(&"en/analysis/why/index.html".to_string())
     );
     assert_eq!(
-        f.page("en/analysis/why/index.html")
+        built
+            .page("en/analysis/why/index.html")
             .attrs(".body a", "href")[2],
         "/en/news/the-best-name/"
     );
@@ -177,13 +166,7 @@ fn links_by_source_file_become_the_story_s_address_in_its_edition() {
 fn a_link_by_source_file_to_no_article_is_an_error() {
     // A mistyped file name gets the closest story's file.
     let f = site();
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "Read [it](anbar-isis-cel.en.md).",
-    );
+    f.story(roundup("Read [it](anbar-isis-cel.en.md)."));
     assert_eq!(
         errors(&f),
         [
@@ -197,13 +180,7 @@ fn fragments_pointing_at_another_story_s_headings_are_checked() {
     // Headings get ids by the slug rule (Arabic kept, repeats numbered);
     // a fragment that names none of them is an error with the closest.
     let f = site();
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "[a](../anbar-isis-cell/#background) [b](../anbar-isis-cell/#background-1) [c](../../../ar/news/anbar-isis-cell/#الخلفية) [d](anbar-isis-cell.en.md#backgroud) [e](../anbar-isis-cell/#history)",
-    );
+    f.story(roundup("[a](../anbar-isis-cell/#background) [b](../anbar-isis-cell/#background-1) [c](../../../ar/news/anbar-isis-cell/#الخلفية) [d](anbar-isis-cell.en.md#backgroud) [e](../anbar-isis-cell/#history)"));
     assert_eq!(
         errors(&f),
         [
@@ -211,15 +188,8 @@ fn fragments_pointing_at_another_story_s_headings_are_checked() {
             "error: content/news/roundup.en.md:6:159: the link `../anbar-isis-cell/#history` leads to `#history` on /en/news/anbar-isis-cell/, which has no heading with that id\n  help: its headings are: #background, #الخلفية, #background-1",
         ]
     );
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "[a](../anbar-isis-cell/#background)",
-    );
-    f.build_ok();
-    let story = f.page("en/news/anbar-isis-cell/index.html");
+    f.story(roundup("[a](../anbar-isis-cell/#background)"));
+    let story = f.build().page("en/news/anbar-isis-cell/index.html");
     assert_eq!(
         story.attrs(".body h2", "id"),
         ["background", "الخلفية", "background-1"]
@@ -231,13 +201,7 @@ fn a_link_to_a_file_of_a_kind_not_published_says_how_to_publish_it() {
     // The file is there, but `.docx` files stay out unless the site says so.
     let f = site();
     f.write("content/news/budget.docx", "x");
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "The [budget](budget.docx).",
-    );
+    f.story(roundup("The [budget](budget.docx)."));
     let errors = errors(&f);
     assert_eq!(
         errors[0],
@@ -249,16 +213,15 @@ fn a_link_to_a_file_of_a_kind_not_published_says_how_to_publish_it() {
 fn links_warn_publishes_with_warnings_instead() {
     // A newsroom that prefers to publish first sets `links: warn`.
     let f = site();
-    f.write("digest.yaml", &format!("{}links: warn\n", common::CONFIG));
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "See [the cell](../anbar-isis-cel/).",
-    );
-    let report = f.build_ok();
-    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    f.write("digest.yaml", &format!("{}links: warn\n", CONFIG));
+    f.story(roundup("See [the cell](../anbar-isis-cel/)."));
+    let built = f.build();
+    let warnings: Vec<String> = built
+        .report
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         warnings,
         [
@@ -266,7 +229,9 @@ fn links_warn_publishes_with_warnings_instead() {
         ]
     );
     assert_eq!(
-        f.page("en/news/roundup/index.html").attr(".body a", "href"),
+        built
+            .page("en/news/roundup/index.html")
+            .attr(".body a", "href"),
         "/en/news/anbar-isis-cel/"
     );
 }
@@ -275,16 +240,12 @@ fn links_warn_publishes_with_warnings_instead() {
 fn addresses_under_a_base_path_are_checked_as_published() {
     // With the site under /digest/, root-relative links are read from there.
     let f = site();
-    f.article(
-        "news/roundup.en.md",
-        "Roundup",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
+    f.story(roundup(
         "See [the cell](/en/news/anbar-isis-cell/), ![raid](/news/raid.jpg) and [home](/en/).",
-    );
-    f.build_at("https://example.org/digest/");
+    ));
     assert_eq!(
-        f.page("en/news/roundup/index.html")
+        f.build_at("https://example.org/digest/")
+            .page("en/news/roundup/index.html")
             .attrs(".body a", "href"),
         ["/digest/en/news/anbar-isis-cell/", "/digest/en/"]
     );
@@ -296,14 +257,8 @@ fn an_unchanged_article_is_not_read_again_to_check_its_links() {
     // every link is checked again without reading the unchanged files (the
     // cache is trusted: a rewrite that keeps size and time goes unseen).
     let f = site();
-    let roundup = |target: &str| {
-        f.article(
-            "news/roundup.en.md",
-            "Roundup",
-            "2026-11-30",
-            "tags: [iraq, us-forces]\n",
-            &format!("See [the cell](../{target}/)."),
-        );
+    let link_to = |target: &str| {
+        f.story(roundup(&format!("See [the cell](../{target}/).")));
         let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
         std::fs::File::options()
             .append(true)
@@ -312,15 +267,16 @@ fn an_unchanged_article_is_not_read_again_to_check_its_links() {
             .set_modified(old)
             .unwrap();
     };
-    roundup("anbar-isis-cell");
-    f.build_ok();
-    roundup("anbar-isis-xxxx");
-    f.article(
-        "news/anbar-isis-cell.en.md",
-        "The Anbar cell",
-        "2026-11-28",
-        "slug: the-cell\ntags: [iraq, us-forces]\nimage: { src: raid.jpg, alt: A raid }\n",
-        "Moved.",
+    link_to("anbar-isis-cell");
+    f.build();
+    link_to("anbar-isis-xxxx");
+    f.story(
+        Story::new("news/anbar-isis-cell", "2026-11-28")
+            .en("The Anbar cell")
+            .front(
+                "slug: the-cell\ntags: [iraq, us-forces]\nimage: { src: raid.jpg, alt: A raid }\n",
+            )
+            .body("Moved."),
     );
     assert_eq!(
         f.build_errors(),

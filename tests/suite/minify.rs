@@ -2,17 +2,16 @@
 //! minify-html, although digest minifies a partial shared by many pages
 //! (an article's card) once per build and the article body apart.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{CONFIG, Fixture};
+use crate::common::{CONFIG, Files, Site, Story};
 
 /// The site built unminified and minified: HTML pages by path.
-fn both_ways(f: &Fixture) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+fn both_ways(f: &Site) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
     let config = std::fs::read_to_string(f.path("digest.yaml")).unwrap();
-    let html = |files: BTreeMap<String, Vec<u8>>| {
+    let html = |files: Files| {
         files
+            .into_map()
             .into_iter()
             .filter(|(path, _)| path.ends_with(".html"))
             .collect::<BTreeMap<_, _>>()
@@ -21,18 +20,16 @@ fn both_ways(f: &Fixture) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8
         "digest.yaml",
         &config.replace("minify: true", "minify: false"),
     );
-    f.build_ok();
-    let plain = html(f.snapshot("public"));
+    let plain = html(f.build().into_files());
     f.write(
         "digest.yaml",
         &config.replace("minify: false", "minify: true"),
     );
-    f.build_ok();
-    let minified = html(f.snapshot("public"));
+    let minified = html(f.build().into_files());
     (plain, minified)
 }
 
-fn assert_each_page_is_its_plain_self_minified(f: &Fixture) -> BTreeMap<String, Vec<u8>> {
+fn assert_each_page_is_its_plain_self_minified(f: &Site) -> BTreeMap<String, Vec<u8>> {
     let (plain, minified) = both_ways(f);
     assert_eq!(
         plain.keys().collect::<Vec<_>>(),
@@ -57,24 +54,23 @@ fn assert_each_page_is_its_plain_self_minified(f: &Fixture) -> BTreeMap<String, 
 
 #[test]
 fn the_example_site_minified_is_each_page_minified_whole() {
-    let f = Fixture::example();
+    let f = Site::example();
     assert_each_page_is_its_plain_self_minified(&f);
 }
 
 #[test]
 fn partials_in_places_where_minifying_apart_would_differ_stay_in_their_page() {
-    let f = Fixture::new();
+    let f = Site::new();
     f.write(
         "digest.yaml",
         &CONFIG.replace("minify: false", "minify: true"),
     );
     for (day, title) in [("10", "first"), ("11", "second"), ("12", "third")] {
-        f.article(
-            &format!("news/{title}.en.md"),
-            title,
-            &format!("2021-12-{day}"),
-            "tags: [iraq]\nsummary: A summary  with   spaces.\n",
-            "Body text.",
+        f.story(
+            Story::new(&format!("news/{title}"), &format!("2021-12-{day}"))
+                .en(title)
+                .front("tags: [iraq]\nsummary: A summary  with   spaces.\n")
+                .body("Body text."),
         );
     }
     // Each placement below is one where a partial's HTML, minified alone,

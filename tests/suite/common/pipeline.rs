@@ -2,9 +2,11 @@
 //! (parse), the site, its plan and every page rendered through the
 //! repository's default theme with the example site's configuration.
 //!
-//! Shared by the fuzz target (`fuzz/fuzz_targets/content_pipeline.rs`) and
-//! the test that replays the inputs it found (`tests/fuzz_regressions.rs`),
-//! so a regression input runs exactly as it did under the fuzzer.
+//! Shared by the fuzz target (`fuzz/fuzz_targets/content_pipeline.rs`,
+//! which includes this file by its path: it must use nothing else of the
+//! suite) and the test that replays the inputs it found
+//! (`tests/suite/fuzz_regressions.rs`), so a regression input runs exactly
+//! as it did under the fuzzer.
 
 use std::path::{Path, PathBuf};
 

@@ -2,8 +2,7 @@
 //! (`fuzz/`) or by the bad-input suite, replayed exactly as the fuzz target
 //! runs them: on a rendering thread's stack, every page rendered.
 
-#[path = "common/pipeline.rs"]
-mod pipeline;
+use crate::common::pipeline;
 
 #[test]
 fn every_regression_input_runs_through_the_pipeline() {

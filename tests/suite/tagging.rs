@@ -5,29 +5,33 @@
 //! mean", a key-like word one letter off a key is an unknown key, and the
 //! "used by only one story" warning is for new labels only.
 
-mod common;
-
-use common::Fixture;
+use crate::common::{Site, Story, TAGS};
 
 /// A published story about Iraq and US forces in both editions.
-fn site() -> Fixture {
-    let f = Fixture::new();
-    for (lang, title) in [("ar", "الانسحاب"), ("en", "The withdrawal")] {
-        f.article(
-            &format!("news/withdrawal.{lang}.md"),
-            title,
-            "2026-11-30",
-            "tags: [iraq, us-forces]\n",
-            "Text.",
-        );
-    }
+fn site() -> Site {
+    let f = Site::new();
+    f.story(
+        Story::new("news/withdrawal", "2026-11-30")
+            .tags("[iraq, us-forces]")
+            .body("Text.")
+            .ar("الانسحاب")
+            .en("The withdrawal"),
+    );
     f
 }
 
-fn story(f: &Fixture, name: &str, tags: &str) {
-    f.write(
-        &format!("content/news/{name}"),
-        &format!("---\ntitle: Story\ndate: 2026-11-29\ntags: {tags}\n---\nText.\n"),
+/// A story of one edition, `content/news/{name}` (`a.ar.md`), with `tags`
+/// as written after `tags: `.
+fn story(f: &Site, name: &str, tags: &str) {
+    let (stem, lang) = name
+        .strip_suffix(".md")
+        .and_then(|n| n.rsplit_once('.'))
+        .expect("a name like a.ar.md");
+    f.story(
+        Story::new(&format!("news/{stem}"), "2026-11-29")
+            .edition(lang, "Story")
+            .tags(tags)
+            .body("Text."),
     );
 }
 
@@ -40,8 +44,7 @@ fn commas_inside_a_topic_or_tags_as_one_string_are_errors_showing_the_list_meant
     // `tags: [العراق، الأنبار، داعش]` is one topic to YAML, and so are
     // `tags: Iraq, anbar, ISIS` and a block entry holding a comma.
     let f = site();
-    f.build_ok();
-    let before = f.snapshot("public");
+    let before = f.build().into_files();
     story(&f, "a.ar.md", "[العراق، الأنبار، داعش]");
     story(&f, "b.en.md", "Iraq, anbar, ISIS");
     story(&f, "c.en.md", "\n  - Iraq\n  - \"Anbar, Ramadi\"");
@@ -57,7 +60,7 @@ fn commas_inside_a_topic_or_tags_as_one_string_are_errors_showing_the_list_meant
             "error: content/news/e.en.md:4:15: the topic `US: forces، bases` holds a comma (`،`), so it would be one topic\n  help: write each topic as its own entry: `tags: [Iraq, \"US: forces\", bases]` (a topic whose name holds a comma needs a key in content/tags.yaml)",
         ]
     );
-    assert!(f.snapshot("public") == before, "the published site changed");
+    assert!(f.public() == before, "the published site changed");
     assert!(!f.exists("public/ar/tags/العراق-الأنبار-داعش"));
 }
 
@@ -69,7 +72,7 @@ fn a_new_label_a_letter_or_two_off_a_known_topic_gets_a_did_you_mean() {
     story(&f, "a.ar.md", "[العرق]");
     story(&f, "b.en.md", "[Iraqi]");
     story(&f, "c.ar.md", "[القوات الامريكيه]");
-    let report = f.build_ok();
+    let report = f.build().report;
     assert_eq!(
         warnings(&report),
         [
@@ -100,10 +103,10 @@ fn a_key_like_word_one_letter_off_a_key_is_an_unknown_key() {
 fn only_new_labels_are_said_to_be_used_by_one_story() {
     // A topic of tags.yaml that one story uses is meant; a new label one
     // story uses may be a typo. Said once per build, however often built.
-    let f = Fixture::new();
+    let f = Site::new();
     f.write(
         "content/tags.yaml",
-        &format!("{}anbar:\n  ar: الأنبار\n  en: Anbar\n", common::TAGS),
+        &format!("{}anbar:\n  ar: الأنبار\n  en: Anbar\n", TAGS),
     );
     for (lang, tags) in [("ar", "[العراق, الأنبار]"), ("en", "[Iraq, Anbar]")] {
         story(&f, &format!("one.{lang}.md"), tags);
@@ -113,9 +116,9 @@ fn only_new_labels_are_said_to_be_used_by_one_story() {
     let expected = [
         "warning: content/news/two.ar.md:4:16: the topic `الموصل` is used by only one story\n  help: check its spelling against the other topics, or ignore this if it is a new topic",
     ];
-    assert_eq!(warnings(&f.build_ok()), expected);
+    assert_eq!(warnings(&f.build().report), expected);
     assert_eq!(
-        warnings(&f.build_ok()),
+        warnings(&f.build().report),
         expected,
         "the next build says it once too"
     );
@@ -126,9 +129,11 @@ fn a_scheduled_story_s_unknown_key_is_an_error_before_its_time() {
     // The build that would publish an embargoed story must not be the one
     // that finds its mistyped key.
     let f = site();
-    f.write(
-        "content/news/later.en.md",
-        "---\ntitle: Later\ndate: 2099-01-01\ntags: [iraq, us-forcez]\n---\nText.\n",
+    f.story(
+        Story::new("news/later", "2099-01-01")
+            .en("Later")
+            .tags("[iraq, us-forcez]")
+            .body("Text."),
     );
     assert_eq!(
         f.build_errors(),

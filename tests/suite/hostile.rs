@@ -7,9 +7,7 @@
 //! minify-html rightly leaves `<` unescaped where HTML allows it (inside
 //! quoted attributes, inside `<title>`), so the bytes alone prove nothing.
 
-mod common;
-
-use common::{Fixture, Page};
+use crate::common::{Built, CONFIG, Files, Page, Site, Story};
 
 /// Markup, a script, an event handler, entities and the strings that end a
 /// `<script>`, a `<title>`, CDATA and a comment.
@@ -27,8 +25,8 @@ fn p(suffix: &str) -> String {
 const SOURCE_URL: &str = "https://example.org/?q=\"><x-evil>&x=1";
 
 /// A site whose every configured or written text carries `P`.
-fn hostile_site(minify: bool) -> Fixture {
-    let f = Fixture::new();
+fn hostile_site(minify: bool) -> Site {
+    let f = Site::new();
     f.write(
         "digest.yaml",
         &format!(
@@ -143,13 +141,13 @@ fn assert_inert(page: &Page) {
     }
 }
 
-fn check_pages(f: &Fixture) {
-    let pages = f.html_pages();
+fn check_pages(files: &Files) {
+    let pages = files.html_pages();
     assert!(pages.len() > 15, "{pages:?}");
     for path in &pages {
-        assert_inert(&f.page(path));
+        assert_inert(&files.page(path));
     }
-    let article = f.page("en/news/s1/index.html");
+    let article = files.page("en/news/s1/index.html");
     let text = |css: &str| article.text(css);
     let attr = |css: &str, name: &str| article.attr(css, name);
     assert_eq!(
@@ -191,21 +189,21 @@ fn check_pages(f: &Fixture) {
     assert_eq!(ld["isBasedOn"], SOURCE_URL);
     assert_eq!(ld["keywords"], serde_json::json!([p("Iraq"), p("label")]));
 
-    let topic = f.page("en/tags/iraq/index.html");
+    let topic = files.page("en/tags/iraq/index.html");
     assert_eq!(topic.text("h1"), norm(&p("Iraq")));
     assert_eq!(topic.text(".description"), norm(&p("about Iraq")));
     assert_eq!(topic.text(".card .summary"), norm(&p("summary")));
-    let index = f.page("ar/tags/index.html");
+    let index = files.page("ar/tags/index.html");
     assert!(index.texts(".topic-index p").contains(&norm(&p("وصف"))));
-    let front = f.page("index.html");
+    let front = files.page("index.html");
     assert_eq!(
         front.texts(".description"),
         [norm(&p("ar description")), norm(&p("en description"))]
     );
 }
 
-fn check_feeds(f: &Fixture) {
-    let atom = atom_syndication::Feed::read_from(f.read("public/en/atom.xml").as_bytes())
+fn check_feeds(files: &Files) {
+    let atom = atom_syndication::Feed::read_from(files.bytes("en/atom.xml"))
         .expect("the Atom feed is well-formed");
     assert_eq!(atom.title().as_str(), p("en title"));
     assert_eq!(atom.subtitle().unwrap().as_str(), p("en description"));
@@ -219,15 +217,14 @@ fn check_feeds(f: &Fixture) {
         .filter_map(|c| c.label())
         .collect();
     assert_eq!(labels, [p("Iraq"), p("label")]);
-    let topic_feed =
-        atom_syndication::Feed::read_from(f.read("public/en/tags/iraq/atom.xml").as_bytes())
-            .expect("the topic feed is well-formed");
+    let topic_feed = atom_syndication::Feed::read_from(files.bytes("en/tags/iraq/atom.xml"))
+        .expect("the topic feed is well-formed");
     assert_eq!(
         topic_feed.title().as_str(),
         format!("{} – {}", p("Iraq"), p("en title"))
     );
 
-    let feed: serde_json::Value = serde_json::from_str(&f.read("public/en/feed.json")).unwrap();
+    let feed = files.json("en/feed.json");
     assert_eq!(feed["title"], p("en title"));
     assert_eq!(feed["description"], p("en description"));
     let item = &feed["items"][0];
@@ -237,9 +234,9 @@ fn check_feeds(f: &Fixture) {
     assert_eq!(item["tags"], serde_json::json!([p("Iraq"), p("label")]));
     assert_eq!(item["external_url"], SOURCE_URL);
 
-    for xml in ["public/sitemap.xml", "public/en/atom.xml"] {
+    for xml in ["sitemap.xml", "en/atom.xml"] {
         assert_only_elements(
-            &f.read(xml),
+            files.read(xml),
             &[
                 "urlset",
                 "url",
@@ -286,10 +283,10 @@ fn markup_in_every_field_is_text_wherever_it_appears() {
     // digest.yaml texts: escaped in pages, JSON-LD, feeds and the sitemap.
     for minify in [false, true] {
         let f = hostile_site(minify);
-        let report = f.build_ok();
-        assert_eq!(report.articles, 4);
-        check_pages(&f);
-        check_feeds(&f);
+        let built = f.build();
+        assert_eq!(built.report.articles, 4);
+        check_pages(&built);
+        check_feeds(&built);
     }
 }
 
@@ -305,16 +302,12 @@ const BODY: &str = "Links: [md](javascript:alert(1)) [upper](JAVASCRIPT:alert(1)
 <a href=\"javascript:alert(5)\">raw link</a> <img src=\"/news/x.png\" onerror=\"alert(6)\"> <x-evil>raw custom</x-evil> <b>bold</b>
 ";
 
-fn body_site(raw_html: &str) -> Fixture {
-    let f = Fixture::new();
-    f.write(
-        "digest.yaml",
-        &format!("{}raw_html: {raw_html}\n", common::CONFIG),
-    );
-    f.article("news/body.en.md", "Body", "2021-12-10", "", BODY);
+fn body_site(raw_html: &str) -> Built {
+    let f = Site::new();
+    f.write("digest.yaml", &format!("{}raw_html: {raw_html}\n", CONFIG));
+    f.story(Story::new("news/body", "2021-12-10").en("Body").body(BODY));
     f.write_bytes("content/news/x.png", b"\x89PNG not really");
-    f.build_ok();
-    f
+    f.build()
 }
 
 /// The Markdown links of `BODY`: every script link made `#`, whatever the
@@ -345,11 +338,11 @@ fn assert_markdown_links_disarmed(page: &Page) {
 #[test]
 fn raw_html_is_sanitized_by_default() {
     // Scraped markup keeps its formatting and loses scripts, handlers and script links.
-    let f = Fixture::new();
-    f.article("news/body.en.md", "Body", "2021-12-10", "", BODY);
+    let f = Site::new();
+    f.story(Story::new("news/body", "2021-12-10").en("Body").body(BODY));
     f.write_bytes("content/news/x.png", b"\x89PNG not really");
-    f.build_ok();
-    let page = f.page("en/news/body/index.html");
+    let built = f.build();
+    let page = built.page("en/news/body/index.html");
     assert_markdown_links_disarmed(&page);
     assert_eq!(page.count(".body script"), 0);
     assert_eq!(page.count(".body [onclick], .body [onerror]"), 0);
@@ -365,7 +358,7 @@ fn raw_html_is_sanitized_by_default() {
         !page.text(".body").contains("alert(4)"),
         "the script's text goes too"
     );
-    let feed: serde_json::Value = serde_json::from_str(&f.read("public/en/feed.json")).unwrap();
+    let feed: serde_json::Value = serde_json::from_str(built.read("en/feed.json")).unwrap();
     let content = scraper::Html::parse_fragment(feed["items"][0]["content_html"].as_str().unwrap());
     let scripts = scraper::Selector::parse("script, [onclick], [onerror], x-evil").unwrap();
     assert_eq!(
@@ -378,8 +371,8 @@ fn raw_html_is_sanitized_by_default() {
 #[test]
 fn raw_html_can_be_escaped() {
     // raw_html: escape shows the markup as text.
-    let f = body_site("escape");
-    let page = f.page("en/news/body/index.html");
+    let built = body_site("escape");
+    let page = built.page("en/news/body/index.html");
     assert_markdown_links_disarmed(&page);
     assert_eq!(
         page.count(".body script, .body b, .body x-evil, .body [onclick]"),
@@ -399,8 +392,8 @@ fn raw_html_can_be_escaped() {
 fn raw_html_can_be_allowed_but_markdown_script_links_still_go() {
     // raw_html: allow keeps raw HTML as written (trusted authors only), yet
     // `javascript:` links written in Markdown are still disarmed.
-    let f = body_site("allow");
-    let page = f.page("en/news/body/index.html");
+    let built = body_site("allow");
+    let page = built.page("en/news/body/index.html");
     assert_markdown_links_disarmed(&page);
     assert_eq!(page.texts(".body script"), ["alert(4)"]);
     assert_eq!(page.attr(".body p[onclick]", "onclick"), "alert(3)");

@@ -1,14 +1,12 @@
 //! `digest serve`: the preview server, run in-process on a free port.
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use common::Fixture;
-use common::http::Client;
+use crate::common::http::Client;
+use crate::common::{Site, Story};
 use digest::serve::{ServeEvent, ServeOptions, Server};
 
 /// How long a change may take to reach the browser before a test gives up.
@@ -16,7 +14,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 /// A build as the server reported it.
 #[derive(Debug)]
-struct Built {
+struct Reported {
     changed: Vec<PathBuf>,
     /// Files written, or the printed errors if the build failed.
     result: Result<Vec<String>, Vec<String>>,
@@ -25,19 +23,19 @@ struct Built {
 struct Running {
     server: Server,
     client: Client,
-    builds: Receiver<Built>,
+    builds: Receiver<Reported>,
 }
 
 impl Running {
     /// The next build's outcome (the first one is the initial build).
-    fn next_build(&self) -> Built {
+    fn next_build(&self) -> Reported {
         self.builds
             .recv_timeout(PATIENCE)
             .expect("the server reports a build")
     }
 }
 
-fn serve(f: &Fixture) -> Running {
+fn serve(f: &Site) -> Running {
     let (sender, builds) = channel();
     let sender = std::sync::Mutex::new(sender);
     let reporter = Arc::new(move |event: &ServeEvent| {
@@ -46,11 +44,11 @@ fn serve(f: &Fixture) -> Running {
                 Ok(report) => Ok(report.written.clone()),
                 Err(err) => Err(err.diagnostics().iter().map(|d| d.to_string()).collect()),
             };
-            let built = Built {
+            let reported = Reported {
                 changed: rebuild.changed.clone(),
                 result,
             };
-            let _ = sender.lock().unwrap().send(built);
+            let _ = sender.lock().unwrap().send(reported);
         }
     });
     let options = ServeOptions {
@@ -69,8 +67,8 @@ fn serve(f: &Fixture) -> Running {
 
 /// Two translated stories about Iraq (the Arabic one also under a topic
 /// with only an Arabic label) and an untagged story in another section.
-fn site() -> Fixture {
-    let f = Fixture::new();
+fn site() -> Site {
+    let f = Site::new();
     let stories = [
         (
             "news/withdrawal",
@@ -98,19 +96,14 @@ fn site() -> Fixture {
         ),
     ];
     for (stem, date, ar, en, ar_tags, en_tags) in stories {
-        f.article(
-            &format!("{stem}.ar.md"),
-            ar,
-            date,
-            &format!("tags: {ar_tags}\n"),
-            "نص الخبر.",
-        );
-        f.article(
-            &format!("{stem}.en.md"),
-            en,
-            date,
-            &format!("tags: {en_tags}\n"),
-            "The story.",
+        f.story(
+            Story::new(stem, date)
+                .ar(ar)
+                .tags(ar_tags)
+                .body("نص الخبر.")
+                .en(en)
+                .tags(en_tags)
+                .body("The story."),
         );
     }
     f
@@ -137,12 +130,11 @@ fn an_edit_reloads_the_page_and_rebuilds_only_what_shows_the_story() {
     );
     let events = s.client.reload_events("");
 
-    f.article(
-        "news/withdrawal.en.md",
-        "US combat role ends",
-        "2021-12-10",
-        "tags: [Iraq]\n",
-        "The story.",
+    f.story(
+        Story::new("news/withdrawal", "2021-12-10")
+            .en("US combat role ends")
+            .tags("[Iraq]")
+            .body("The story."),
     );
     wait_for_reload(&events);
     let page = s.client.get("/en/news/withdrawal/");
@@ -220,12 +212,11 @@ fn a_broken_edit_shows_its_errors_over_the_last_good_site_until_fixed() {
         "only HTML is decorated"
     );
 
-    f.article(
-        "news/withdrawal.en.md",
-        "Fixed story",
-        "2021-12-10",
-        "tags: [Iraq]\n",
-        "The story.",
+    f.story(
+        Story::new("news/withdrawal", "2021-12-10")
+            .en("Fixed story")
+            .tags("[Iraq]")
+            .body("The story."),
     );
     wait_for_reload(&events);
     let page = s.client.get("/en/news/withdrawal/");
@@ -260,12 +251,10 @@ fn a_site_that_never_built_shows_its_errors_then_the_site_once_fixed() {
         page.body
     );
     let events = s.client.reload_events("");
-    f.article(
-        "news/withdrawal.en.md",
-        "Now it builds",
-        "2021-12-10",
-        "",
-        "x",
+    f.story(
+        Story::new("news/withdrawal", "2021-12-10")
+            .en("Now it builds")
+            .body("x"),
     );
     wait_for_reload(&events);
     let page = s.client.get("/en/news/withdrawal/");
@@ -286,12 +275,11 @@ fn a_page_that_missed_a_reload_gets_it_when_it_connects() {
         page.body
     );
     let events = s.client.reload_events("");
-    f.article(
-        "news/withdrawal.en.md",
-        "Changed",
-        "2021-12-10",
-        "tags: [Iraq]\n",
-        "x",
+    f.story(
+        Story::new("news/withdrawal", "2021-12-10")
+            .en("Changed")
+            .tags("[Iraq]")
+            .body("x"),
     );
     let generation = wait_for_reload(&events);
     assert_eq!(generation, 2);
@@ -430,17 +418,15 @@ fn serving_writes_nothing_to_disk_and_leaves_digest_build_free() {
     let f = site();
     let s = serve(&f);
     let events = s.client.reload_events("");
-    f.article(
-        "news/withdrawal.en.md",
-        "Edited",
-        "2021-12-10",
-        "tags: [Iraq]\n",
-        "x",
+    f.story(
+        Story::new("news/withdrawal", "2021-12-10")
+            .en("Edited")
+            .tags("[Iraq]")
+            .body("x"),
     );
     wait_for_reload(&events);
     assert!(!f.exists("public") && !f.exists(".digest-cache"));
-    f.build_ok();
-    for (path, bytes) in f.snapshot("public") {
+    for (path, bytes) in f.build().into_files().into_map() {
         let text = String::from_utf8_lossy(&bytes);
         assert!(
             !text.contains("__digest") && !text.contains("EventSource"),
@@ -466,12 +452,11 @@ fn editor_temp_files_do_not_trigger_rebuilds() {
         f.write(&format!("content/news/{temp}"), "---\nbroken");
     }
     std::thread::sleep(Duration::from_millis(300));
-    f.article(
-        "news/withdrawal.en.md",
-        "Saved",
-        "2021-12-10",
-        "tags: [Iraq]\n",
-        "x",
+    f.story(
+        Story::new("news/withdrawal", "2021-12-10")
+            .en("Saved")
+            .tags("[Iraq]")
+            .body("x"),
     );
     let build = s.next_build();
     assert_eq!(

@@ -2,9 +2,10 @@
 //! what a cold build of the same sources produces, and unchanged pages are
 //! not rendered again.
 
-mod common;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
-use common::Fixture;
+use crate::common::{CONFIG, Files, Site, Story, TAGS};
 use digest::BuildOptions;
 
 /// A small deterministic random generator, so failures can be replayed.
@@ -48,7 +49,7 @@ const EN_TOPICS: &[&str] = &[
 ];
 
 /// The articles present, as (section, stem, lang).
-fn articles(f: &Fixture) -> Vec<(String, String, String)> {
+fn articles(f: &Site) -> Vec<(String, String, String)> {
     let mut found = Vec::new();
     for section in ["news", "analysis"] {
         let Ok(entries) = std::fs::read_dir(f.path(&format!("content/{section}"))) else {
@@ -66,7 +67,7 @@ fn articles(f: &Fixture) -> Vec<(String, String, String)> {
     found
 }
 
-fn write_article(f: &Fixture, rng: &mut Rng, section: &str, stem: &str, lang: &str) {
+fn write_article(f: &Site, rng: &mut Rng, section: &str, stem: &str, lang: &str) {
     let day = 1 + rng.next() % 28;
     let month = 1 + rng.next() % 12;
     let topics = if lang == "ar" { AR_TOPICS } else { EN_TOPICS };
@@ -91,17 +92,24 @@ fn write_article(f: &Fixture, rng: &mut Rng, section: &str, stem: &str, lang: &s
     } else {
         ""
     };
-    f.article(
-        &format!("{section}/{stem}.{lang}.md"),
-        &format!("{stem} {}", rng.next() % 1000),
-        &format!("2021-{month:02}-{day:02}"),
-        &format!("tags: [{}]\n{extra}", tags.join(", ")),
-        &format!("{}\n\n## Heading\n\n> {}", body.join(" "), body[0]),
+    f.story(
+        Story::new(
+            &format!("{section}/{stem}"),
+            &format!("2021-{month:02}-{day:02}"),
+        )
+        .edition(lang, &format!("{stem} {}", rng.next() % 1000))
+        .tags(&format!("[{}]", tags.join(", ")))
+        .front(extra)
+        .body(&format!(
+            "{}\n\n## Heading\n\n> {}",
+            body.join(" "),
+            body[0]
+        )),
     );
 }
 
 /// One random change of the kind editors make.
-fn change(f: &Fixture, rng: &mut Rng, round: usize) -> String {
+fn change(f: &Site, rng: &mut Rng, round: usize) -> String {
     let present = articles(f);
     match rng.next() % 10 {
         0..=2 if !present.is_empty() => {
@@ -138,7 +146,7 @@ fn change(f: &Fixture, rng: &mut Rng, round: usize) -> String {
             let label = format!("القوات الأميركية {round}");
             f.write(
                 "content/tags.yaml",
-                &common::TAGS.replace("القوات الأميركية", &label),
+                &TAGS.replace("القوات الأميركية", &label),
             );
             format!("relabel a topic: {label}")
         }
@@ -154,7 +162,7 @@ fn change(f: &Fixture, rng: &mut Rng, round: usize) -> String {
             let paginate = 2 + rng.next() % 3;
             f.write(
                 "digest.yaml",
-                &common::CONFIG.replace("paginate: 3", &format!("paginate: {paginate}")),
+                &CONFIG.replace("paginate: 3", &format!("paginate: {paginate}")),
             );
             format!("paginate {paginate}")
         }
@@ -162,7 +170,7 @@ fn change(f: &Fixture, rng: &mut Rng, round: usize) -> String {
 }
 
 /// The site as a cold build (no cache, fresh output) makes it.
-fn cold(f: &Fixture) -> std::collections::BTreeMap<String, Vec<u8>> {
+fn cold(f: &Site) -> Files {
     let output = f.path("cold");
     if output.exists() {
         std::fs::remove_dir_all(&output).unwrap();
@@ -171,13 +179,12 @@ fn cold(f: &Fixture) -> std::collections::BTreeMap<String, Vec<u8>> {
         force: true,
         ..f.options()
     };
-    digest::build_to_dir(&options, &output).unwrap_or_else(|e| panic!("cold build failed:\n{e}"));
-    f.snapshot("cold")
+    f.build_with(&options, "cold").into_files()
 }
 
 /// A site of 12 stories in both languages.
-fn random_site(rng: &mut Rng) -> Fixture {
-    let f = Fixture::new();
+fn random_site(rng: &mut Rng) -> Site {
+    let f = Site::new();
     for i in 0..12 {
         let section = if i % 3 == 0 { "analysis" } else { "news" };
         for lang in ["ar", "en"] {
@@ -188,16 +195,13 @@ fn random_site(rng: &mut Rng) -> Fixture {
 }
 
 /// The paths whose incremental output differs from the cold build's.
-fn differences(
-    incremental: &std::collections::BTreeMap<String, Vec<u8>>,
-    expected: &std::collections::BTreeMap<String, Vec<u8>>,
-) -> Vec<String> {
+fn differences(incremental: &Files, expected: &Files) -> Vec<String> {
     expected
-        .keys()
-        .chain(incremental.keys())
-        .filter(|p| expected.get(*p) != incremental.get(*p))
+        .paths()
+        .chain(incremental.paths())
+        .filter(|p| expected.get(p) != incremental.get(p))
         .cloned()
-        .collect::<std::collections::BTreeSet<_>>()
+        .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
 }
@@ -209,14 +213,14 @@ fn incremental_builds_equal_cold_builds_after_random_changes() {
     // the bytes a cold build would.
     let mut rng = Rng(2021);
     let f = random_site(&mut rng);
-    f.build_ok();
+    f.build();
     for round in 0..25 {
         let mut done = Vec::new();
         for _ in 0..1 + rng.next() % 3 {
             done.push(change(&f, &mut rng, round));
         }
-        f.build_ok();
-        let differing = differences(&f.snapshot("public"), &cold(&f));
+        let built = f.build();
+        let differing = differences(&built, &cold(&f));
         assert!(
             differing.is_empty(),
             "round {round} ({}): these files differ from a cold build: {differing:?}",
@@ -227,7 +231,7 @@ fn incremental_builds_equal_cold_builds_after_random_changes() {
 
 /// An edit that leaves an article where it is: a new title, summary or
 /// paragraph (its date, address and topics stay).
-fn retext(f: &Fixture, rng: &mut Rng, round: usize) -> String {
+fn retext(f: &Site, rng: &mut Rng, round: usize) -> String {
     let present = articles(f);
     let (section, stem, lang) = rng.pick(&present).clone();
     let rel = format!("content/{section}/{stem}.{lang}.md");
@@ -255,11 +259,11 @@ fn retext(f: &Fixture, rng: &mut Rng, round: usize) -> String {
 }
 
 /// The site's sources (relative to its folder) with their bytes.
-fn sources(f: &Fixture) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
-    let mut all = std::collections::BTreeMap::new();
+fn sources(f: &Site) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut all = BTreeMap::new();
     for folder in ["content", "themes"] {
-        for (path, bytes) in f.snapshot(folder) {
-            all.insert(std::path::Path::new(folder).join(path), bytes);
+        for (path, bytes) in f.files(folder).into_map() {
+            all.insert(Path::new(folder).join(path), bytes);
         }
     }
     all.insert(
@@ -278,11 +282,8 @@ fn builds_told_what_changed_equal_cold_builds_after_random_changes() {
     // them again.
     let mut rng = Rng(1958);
     let f = random_site(&mut rng);
-    let options = f.options();
-    let mut saved = digest::state::Saved::default();
-    let mut warm = digest::state::Warm::default();
-    let mut sink = digest::publish::sink::MemorySink::new();
-    digest::build(&options, None, &mut saved, &mut warm, &mut sink).unwrap();
+    let mut preview = f.in_memory();
+    preview.build(None).unwrap();
     let mut before = sources(&f);
     let mut walked_less = 0;
     for round in 0..30 {
@@ -297,12 +298,12 @@ fn builds_told_what_changed_equal_cold_builds_after_random_changes() {
             });
         }
         let after = sources(&f);
-        let changed: Vec<std::path::PathBuf> = before
+        let changed: Vec<PathBuf> = before
             .keys()
             .chain(after.keys())
             .filter(|p| before.get(*p) != after.get(*p))
             .cloned()
-            .collect::<std::collections::BTreeSet<_>>()
+            .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
         let old =
@@ -320,16 +321,10 @@ fn builds_told_what_changed_equal_cold_builds_after_random_changes() {
                 .iter()
                 .all(|p| before.contains_key(p) && after.contains_key(p)),
         );
-        digest::build(&options, Some(&changed), &mut saved, &mut warm, &mut sink)
+        preview
+            .build(Some(&changed))
             .unwrap_or_else(|e| panic!("round {round}: the build failed:\n{e}"));
-        let served: std::collections::BTreeMap<String, Vec<u8>> = sink
-            .pages()
-            .read()
-            .unwrap()
-            .iter()
-            .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
-            .collect();
-        let differing = differences(&served, &cold(&f));
+        let differing = differences(&preview.files(), &cold(&f));
         assert!(
             differing.is_empty(),
             "round {round} ({}): these files differ from a cold build: {differing:?}",
@@ -346,45 +341,43 @@ fn builds_told_what_changed_equal_cold_builds_after_random_changes() {
 #[test]
 fn a_build_with_nothing_changed_leaves_the_output_alone() {
     // The second build finds every fingerprint unchanged and does not even stage.
-    let f = Fixture::new();
-    f.article("news/a.en.md", "A", "2021-12-10", "tags: [iraq]\n", "a");
-    f.build_ok();
-    let report = f.build_ok();
-    assert!(report.up_to_date, "{report:?}");
-    assert!(report.written.is_empty());
+    let f = Site::new();
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("A")
+            .tags("[iraq]")
+            .body("a"),
+    );
+    f.build();
+    let built = f.build();
+    assert!(built.report.up_to_date, "{:?}", built.report);
+    assert!(built.report.written.is_empty());
 }
 
 #[test]
 fn editing_one_article_rerenders_only_the_pages_that_show_it() {
     // A body edit touches its page, the lists, topic pages and feeds that show
     // it, the translation's switcher does not change, the rest is kept.
-    let f = Fixture::new();
+    let f = Site::new();
     for i in 1..=9 {
-        f.article(
-            &format!("news/s{i}.en.md"),
-            &format!("Story {i}"),
-            &format!("2021-12-0{i}"),
-            "tags: [iraq]\n",
-            "text",
-        );
-        f.article(
-            &format!("news/s{i}.ar.md"),
-            &format!("خبر {i}"),
-            &format!("2021-12-0{i}"),
-            "",
-            "نص",
+        f.story(
+            Story::new(&format!("news/s{i}"), &format!("2021-12-0{i}"))
+                .en(&format!("Story {i}"))
+                .tags("[iraq]")
+                .body("text")
+                .ar(&format!("خبر {i}"))
+                .body("نص"),
         );
     }
-    f.build_ok();
-    f.article(
-        "news/s1.en.md",
-        "Story 1",
-        "2021-12-01",
-        "tags: [iraq]\n",
-        "changed text",
+    f.build();
+    f.story(
+        Story::new("news/s1", "2021-12-01")
+            .en("Story 1")
+            .tags("[iraq]")
+            .body("changed text"),
     );
-    let report = f.build_ok();
-    let written: Vec<&str> = report.written.iter().map(String::as_str).collect();
+    let built = f.build();
+    let written: Vec<&str> = built.report.written.iter().map(String::as_str).collect();
     assert!(written.contains(&"en/news/s1/index.html"), "{written:?}");
     assert!(
         written.contains(&"en/atom.xml") && written.contains(&"en/tags/iraq/atom.xml"),
@@ -399,13 +392,14 @@ fn editing_one_article_rerenders_only_the_pages_that_show_it() {
         "{written:?}"
     );
     assert!(
-        written.len() < report.files / 3,
+        written.len() < built.report.files / 3,
         "{} of {} files rewritten: {written:?}",
         written.len(),
-        report.files
+        built.report.files
     );
     assert!(
-        report.parsed == 1,
-        "only the edited file is parsed again: {report:?}"
+        built.report.parsed == 1,
+        "only the edited file is parsed again: {:?}",
+        built.report
     );
 }

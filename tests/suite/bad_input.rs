@@ -4,23 +4,20 @@
 //! as it was. Cases that must *work* (BOM, CRLF) or must not hang or crash
 //! (symlink loops, pipes, huge and deeply nested articles) are here too.
 //!
-//! File cases live in `tests/bad_input/<case>/`: `site/` is laid over the
-//! good site, `remove` lists files to delete from it, `expected` is the
-//! exact output on stderr.
+//! File cases live in `tests/suite/fixtures/bad_input/<case>/`: `site/` is
+//! laid over the good site, `remove` lists files to delete from it,
+//! `expected` is the exact output on stderr.
 
-mod common;
-
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::Fixture;
+use crate::common::{CONFIG, Files, Site, Story, TAGS, repo};
 
 /// A small good site: two stories in both editions with a picture, every
 /// topic used by both stories (so the build has no warnings).
-fn good_site() -> Fixture {
-    let f = Fixture::new();
+fn good_site() -> Site {
+    let f = Site::new();
     for (stem, day, ar, en) in [
         (
             "withdrawal",
@@ -36,19 +33,16 @@ fn good_site() -> Fixture {
         ),
     ] {
         let image = "image: { src: photo.jpg, alt: Soldiers }\n";
-        f.article(
-            &format!("news/{stem}.ar.md"),
-            ar,
-            &format!("2021-12-{day}"),
-            &format!("tags: [العراق, us-forces]\n{image}"),
-            "قالت واشنطن إنها ستبقي قواتها.",
-        );
-        f.article(
-            &format!("news/{stem}.en.md"),
-            en,
-            &format!("2021-12-{day}"),
-            &format!("tags: [Iraq, us-forces]\n{image}"),
-            "Washington said it will keep its forces.",
+        f.story(
+            Story::new(&format!("news/{stem}"), &format!("2021-12-{day}"))
+                .ar(ar)
+                .tags("[العراق, us-forces]")
+                .front(image)
+                .body("قالت واشنطن إنها ستبقي قواتها.")
+                .en(en)
+                .tags("[Iraq, us-forces]")
+                .front(image)
+                .body("Washington said it will keep its forces."),
         );
     }
     f.write_bytes(
@@ -59,21 +53,12 @@ fn good_site() -> Fixture {
 }
 
 /// Runs `digest build` in the site's folder, giving up after `limit`.
-fn digest_build(f: &Fixture, limit: Duration) -> Output {
-    run_with_limit(
-        Command::new(env!("CARGO_BIN_EXE_digest"))
-            .arg("build")
-            .current_dir(f.root()),
-        limit,
-    )
+fn digest_build(f: &Site, limit: Duration) -> Output {
+    run_with_limit(&mut f.command(&["build"]), limit)
 }
 
 fn run_with_limit(command: &mut Command, limit: Duration) -> Output {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("digest starts");
+    let mut child = command.spawn().expect("digest starts");
     let started = Instant::now();
     while child.try_wait().expect("wait").is_none() {
         if started.elapsed() > limit {
@@ -88,36 +73,34 @@ fn run_with_limit(command: &mut Command, limit: Duration) -> Output {
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// Publishes the good site with the binary and returns what it published.
-fn publish(f: &Fixture) -> BTreeMap<String, Vec<u8>> {
+fn publish(f: &Site) -> Files {
     let out = digest_build(f, LIMIT);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && stderr.is_empty(), "{stderr}");
-    let published = f.snapshot("public");
-    assert!(published.contains_key("en/news/withdrawal/index.html"));
+    let published = f.public();
+    assert!(published.exists("en/news/withdrawal/index.html"));
     published
 }
 
 /// Builds the broken site: `expected` on stderr, a failure exit, and the
 /// published site unchanged.
-fn assert_rejected(f: &Fixture, before: &BTreeMap<String, Vec<u8>>, expected: &str) {
+fn assert_rejected(f: &Site, before: &Files, expected: &str) {
     let out = digest_build(f, LIMIT);
     assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
     assert_eq!(out.status.code(), Some(1), "the build fails");
-    assert!(
-        f.snapshot("public") == *before,
-        "the published site changed"
-    );
+    assert!(f.public() == *before, "the published site changed");
 }
 
-fn case_dir(case: &str) -> PathBuf {
-    common::repo().join("tests/bad_input").join(case)
+/// Where the file cases are.
+fn cases() -> PathBuf {
+    repo().join("tests/suite/fixtures/bad_input")
 }
 
-/// Lays `tests/bad_input/<case>/` over a published good site and builds.
+/// Lays the case's folder over a published good site and builds.
 fn check_case(case: &str) {
     let f = good_site();
     let before = publish(&f);
-    let dir = case_dir(case);
+    let dir = cases().join(case);
     let site = dir.join("site");
     if site.exists() {
         for entry in walkdir::WalkDir::new(&site) {
@@ -147,7 +130,7 @@ macro_rules! file_cases {
             }
         )*
 
-        /// Every folder under tests/bad_input/ is a case that runs.
+        /// Every folder of the file cases is a case that runs.
         const FILE_CASES: &[&str] = &[$(stringify!($case)),*];
     };
 }
@@ -200,7 +183,7 @@ file_cases! {
 #[test]
 fn every_case_folder_is_listed() {
     // A case folder that no test runs would be a case silently skipped.
-    let mut folders: Vec<String> = std::fs::read_dir(common::repo().join("tests/bad_input"))
+    let mut folders: Vec<String> = std::fs::read_dir(cases())
         .unwrap()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().unwrap().is_dir())
@@ -218,8 +201,8 @@ fn bom_and_crlf_just_work() {
     let f = good_site();
     let crlf = |text: &str| text.replace('\n', "\r\n");
     let bom = |text: &str| format!("\u{feff}{text}");
-    f.write("digest.yaml", &bom(&crlf(common::CONFIG)));
-    f.write("content/tags.yaml", &bom(&crlf(common::TAGS)));
+    f.write("digest.yaml", &bom(&crlf(CONFIG)));
+    f.write("content/tags.yaml", &bom(&crlf(TAGS)));
     f.write(
         "content/news/windows.en.md",
         &bom(&crlf(
@@ -236,19 +219,20 @@ fn bom_and_crlf_just_work() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let en = f.page("en/news/windows/index.html");
+    let public = f.public();
+    let en = public.page("en/news/windows/index.html");
     assert_eq!(en.text("h1"), "Saved on Windows");
     assert_eq!(
         en.texts(".body p"),
         ["First line second line.", "Second paragraph."]
     );
     assert_eq!(
-        f.page("ar/news/windows/index.html").text("h1"),
+        public.page("ar/news/windows/index.html").text("h1"),
         "حُفظ على ويندوز"
     );
-    assert_eq!(f.page("en/index.html").text("h1"), "The Digest");
+    assert_eq!(public.page("en/index.html").text("h1"), "The Digest");
     assert!(
-        !f.read("public/en/news/windows/index.html").contains('\r'),
+        !public.read("en/news/windows/index.html").contains('\r'),
         "no carriage return reaches the page"
     );
 }
@@ -260,8 +244,8 @@ fn an_unreadable_article_is_reported() {
     let user = Unprivileged::for_fixture(&f);
     let before_out = user.build(&f);
     assert!(before_out.status.success());
-    let before = f.snapshot("public");
-    f.article("news/secret.en.md", "Secret", "2021-12-11", "", "Text.");
+    let before = f.public();
+    f.story(Story::new("news/secret", "2021-12-11").en("Secret"));
     set_mode(&f.path("content/news/secret.en.md"), 0o000);
     user.chown(&f);
     let out = user.build(&f);
@@ -270,7 +254,7 @@ fn an_unreadable_article_is_reported() {
         "error: content/news/secret.en.md:1:1: could not read the file: Permission denied\n  help: check that the file exists and that you may read it\nbuild failed with 1 error; the output was not changed\n"
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(f.snapshot("public") == before);
+    assert!(f.public() == before);
 }
 
 #[test]
@@ -279,8 +263,8 @@ fn an_unreadable_folder_is_reported() {
     let f = good_site();
     let user = Unprivileged::for_fixture(&f);
     assert!(user.build(&f).status.success());
-    let before = f.snapshot("public");
-    f.article("analysis/closed.en.md", "Closed", "2021-12-11", "", "Text.");
+    let before = f.public();
+    f.story(Story::new("analysis/closed", "2021-12-11").en("Closed"));
     set_mode(&f.path("content/analysis"), 0o000);
     user.chown(&f);
     let out = user.build(&f);
@@ -290,7 +274,7 @@ fn an_unreadable_folder_is_reported() {
         "error: content/analysis:1:1: could not read: Permission denied\n  help: check that digest may read it (its permissions and those of its folders)\nbuild failed with 1 error; the output was not changed\n"
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(f.snapshot("public") == before);
+    assert!(f.public() == before);
 }
 
 /// Who runs `digest build` in the permission tests. Root reads any file
@@ -301,7 +285,7 @@ struct Unprivileged {
 }
 
 impl Unprivileged {
-    fn for_fixture(f: &Fixture) -> Unprivileged {
+    fn for_fixture(f: &Site) -> Unprivileged {
         use std::os::unix::fs::MetadataExt;
         // The fixture's folder was created by this process, as this user.
         let root = std::fs::metadata(f.root()).unwrap().uid() == 0;
@@ -317,7 +301,7 @@ impl Unprivileged {
     }
 
     /// Gives every file of the site to the build's user.
-    fn chown(&self, f: &Fixture) {
+    fn chown(&self, f: &Site) {
         let Some(uid) = self.uid else { return };
         for entry in walkdir::WalkDir::new(f.root()) {
             let entry = entry.unwrap();
@@ -325,10 +309,9 @@ impl Unprivileged {
         }
     }
 
-    fn build(&self, f: &Fixture) -> Output {
+    fn build(&self, f: &Site) -> Output {
         use std::os::unix::process::CommandExt;
-        let mut command = Command::new(env!("CARGO_BIN_EXE_digest"));
-        command.arg("build").current_dir(f.root());
+        let mut command = f.command(&["build"]);
         if let Some(uid) = self.uid {
             command.uid(uid).gid(uid);
         }
@@ -419,14 +402,19 @@ fn a_10_mb_article_builds() {
             "## Part {part}\n\nقالت واشنطن إنها ستبقي قواتها *in Iraq*, with [a link](https://example.org/{part}) and `code`.\n\n- one\n- two\n\n> quoted **text**\n\n| a | b |\n|---|---|\n| {part} | x |\n\n"
         ));
     }
-    f.article("news/dossier.en.md", "Dossier", "2021-12-11", "", &body);
+    f.story(
+        Story::new("news/dossier", "2021-12-11")
+            .en("Dossier")
+            .body(&body),
+    );
     let out = digest_build(&f, Duration::from_secs(300));
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let page = f.read("public/en/news/dossier/index.html");
+    let public = f.public();
+    let page = public.read("en/news/dossier/index.html");
     assert!(page.len() > 10 << 20, "{}", page.len());
     assert!(
         page.contains(&format!("<h2 id=\"part-{part}\">Part {part}</h2>")),
@@ -441,7 +429,7 @@ fn deeply_nested_markdown_builds_flattened() {
     let f = good_site();
     f.write(
         "digest.yaml",
-        &common::CONFIG.replace("minify: false", "minify: true"),
+        &CONFIG.replace("minify: false", "minify: true"),
     );
     let deep = [
         ("quotes", "> ".repeat(10_000)),
@@ -457,16 +445,15 @@ fn deeply_nested_markdown_builds_flattened() {
         ),
     ];
     for (stem, text) in &deep {
-        f.article(
-            &format!("news/{stem}.en.md"),
-            stem,
-            "2021-12-11",
-            "",
-            &format!("Before.\n\n{text}deep end\n"),
+        f.story(
+            Story::new(&format!("news/{stem}"), "2021-12-11")
+                .en(stem)
+                .body(&format!("Before.\n\n{text}deep end\n")),
         );
     }
     let out = digest_build(&f, Duration::from_secs(120));
     assert!(out.status.success());
+    let public = f.public();
     // Each warning points at the first element that lost its markup: the
     // 33rd `> `, the 17th list (lists nest as list > item), the 32nd `**`.
     let warning = |(stem, column): (&str, usize)| {
@@ -486,11 +473,11 @@ fn deeply_nested_markdown_builds_flattened() {
         .concat()
     );
     for (stem, _) in &deep {
-        let page = f.page(&format!("en/news/{stem}/index.html"));
+        let page = public.page(&format!("en/news/{stem}/index.html"));
         assert!(page.text(".body").contains("deep end"), "{stem}");
         assert_eq!(page.texts(".body > p")[0], "Before.", "{stem}");
     }
-    let quotes = f.page("en/news/quotes/index.html");
+    let quotes = public.page("en/news/quotes/index.html");
     assert_eq!(quotes.count(".body blockquote"), 32);
 }
 
@@ -500,22 +487,21 @@ fn deeply_nested_raw_html_is_shown_as_text() {
     let f = good_site();
     f.write(
         "digest.yaml",
-        &common::CONFIG.replace("minify: false", "minify: true"),
+        &CONFIG.replace("minify: false", "minify: true"),
     );
-    f.article(
-        "news/divs.en.md",
-        "Divs",
-        "2021-12-11",
-        "",
-        &format!("{}deep end", "<div>".repeat(10_000)),
+    f.story(
+        Story::new("news/divs", "2021-12-11")
+            .en("Divs")
+            .body(&format!("{}deep end", "<div>".repeat(10_000))),
     );
     let out = digest_build(&f, Duration::from_secs(120));
     assert!(out.status.success());
+    let public = f.public();
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "warning: content/news/divs.en.md:5:1: the raw HTML in the text is nested more than 128 levels deep; it is shown as text\n  help: remove the HTML markup, or write the formatting in Markdown\n"
     );
-    let page = f.page("en/news/divs/index.html");
+    let page = public.page("en/news/divs/index.html");
     assert_eq!(page.count(".body div"), 0);
     assert!(page.text(".body").ends_with("<div><div>deep end"));
 }

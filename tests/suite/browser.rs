@@ -1,13 +1,11 @@
 //! End-to-end checks in headless Chromium.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Fixture;
-use common::browser::{chromium, eval};
+use crate::common::browser::{chromium, eval};
+use crate::common::{Site, Story};
 
 #[test]
 fn pages_lay_out_in_their_editions_direction_and_switch_to_the_translation() {
@@ -18,22 +16,15 @@ fn pages_lay_out_in_their_editions_direction_and_switch_to_the_translation() {
     else {
         return;
     };
-    let f = Fixture::new();
-    f.article(
-        "news/talks.ar.md",
-        "جولة رابعة من الحوار",
-        "2021-07-26",
-        "",
-        "التقى الكاظمي بايدن في واشنطن.",
+    let f = Site::new();
+    f.story(
+        Story::new("news/talks", "2021-07-26")
+            .ar("جولة رابعة من الحوار")
+            .body("التقى الكاظمي بايدن في واشنطن.")
+            .en("A fourth round of talks")
+            .body("Al-Kadhimi met Biden in Washington."),
     );
-    f.article(
-        "news/talks.en.md",
-        "A fourth round of talks",
-        "2021-07-26",
-        "",
-        "Al-Kadhimi met Biden in Washington.",
-    );
-    f.build_ok();
+    f.build();
     let tab = browser.new_tab().unwrap();
     for (lang, other, direction) in [("ar", "en", "rtl"), ("en", "ar", "ltr")] {
         let url = format!(
@@ -79,22 +70,18 @@ fn an_english_name_in_an_arabic_page_is_laid_out_left_to_right() {
     else {
         return;
     };
-    let f = Fixture::new();
-    f.article(
-        "news/dam.ar.md",
-        "الهدنة صامدة",
-        "2021-12-10",
-        "author: Jane Arraf\ntags: [Mosul Dam]\n",
-        "نص.",
+    let f = Site::new();
+    f.story(
+        Story::new("news/dam", "2021-12-10")
+            .ar("الهدنة صامدة")
+            .front("author: Jane Arraf\ntags: [Mosul Dam]\n"),
     );
-    f.article(
-        "news/dam2.en.md",
-        "English only",
-        "2021-12-10",
-        "author: علي الموسوي\n",
-        "Text.",
+    f.story(
+        Story::new("news/dam2", "2021-12-10")
+            .en("English only")
+            .front("author: علي الموسوي\n"),
     );
-    f.build_ok();
+    f.build();
     let tab = browser.new_tab().unwrap();
     for (path, name_direction, other, switch_text) in [
         (
@@ -165,11 +152,10 @@ struct ServeProcess {
 
 impl ServeProcess {
     /// Starts `digest serve --port 0` and waits for the address it prints.
-    fn start(f: &Fixture) -> ServeProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
-            .args(["serve", "--port", "0", "--root"])
+    fn start(f: &Site) -> ServeProcess {
+        let mut child = f
+            .command(&["serve", "--port", "0", "--root"])
             .arg(f.root())
-            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("digest serve starts");
@@ -225,7 +211,7 @@ fn an_open_page_reloads_itself_when_its_article_is_saved() {
     let Some(browser) = chromium("an_open_page_reloads_itself_when_its_article_is_saved") else {
         return;
     };
-    let f = Fixture::new();
+    let f = Site::new();
     let article = |title: &str, date: &str| {
         f.write(
             "content/news/talks.en.md",

@@ -4,14 +4,13 @@
 //! sitemap and robots.txt — and every one must be there, at the root of a
 //! host and under a sub-path.
 
-mod common;
-
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
-use common::Fixture;
-use common::nginx::{Nginx, nginx};
 use url::Url;
+
+use crate::common::nginx::{Nginx, nginx};
+use crate::common::{Site, Story};
 
 /// One link to check, and the page it was found on.
 struct Link {
@@ -339,8 +338,9 @@ fn json_urls(value: &serde_json::Value, out: &mut Vec<String>) {
 /// Builds nothing: serves `fixture`'s `public/` at `mount`, crawls it from
 /// the home page and returns what failed. `site` is the base URL the site
 /// was built for.
-fn crawl(test: &str, fixture: &Fixture, mount: &str, site: &str) -> Option<Vec<String>> {
+fn crawl(test: &str, fixture: &Site, mount: &str, site: &str) -> Option<Vec<String>> {
     let server = nginx(test, &fixture.path("public"), mount)?;
+    let public = fixture.public();
     let mut crawler = Crawler::new(&server, mount, site);
     let home = crawler.server.clone();
     crawler.push(&home, "", "the start", None);
@@ -350,7 +350,7 @@ fn crawl(test: &str, fixture: &Fixture, mount: &str, site: &str) -> Option<Vec<S
     // any depth.
     let missing = home.join("no/such/page/").unwrap();
     let (status, kind, body) = crawler.get(&missing);
-    if status != 404 || body != std::fs::read(fixture.path("public/404.html")).unwrap() {
+    if status != 404 || body != public.bytes("404.html") {
         crawler.failures.push(format!(
             "{}: HTTP {status}, expected the site's 404.html",
             missing.path()
@@ -366,7 +366,7 @@ fn crawl(test: &str, fixture: &Fixture, mount: &str, site: &str) -> Option<Vec<S
     crawler.check_types();
     // Every file of the site must be reachable by links from the home page.
     let visited: BTreeSet<&String> = crawler.seen.iter().collect();
-    for file in fixture.snapshot("public").keys() {
+    for file in public.paths() {
         let rel = file.strip_suffix("index.html").unwrap_or(file);
         let url = home.join(rel).unwrap();
         if !visited.contains(&url.path().to_string()) {
@@ -396,8 +396,8 @@ fn assert_no_failures(failures: &[String]) {
 #[test]
 fn the_example_site_has_no_broken_link_at_the_root_of_a_host() {
     // The example site as built, served at /: nothing it links to is missing.
-    let site = Fixture::example();
-    site.build_ok();
+    let site = Site::example();
+    site.build();
     let Some(failures) = crawl(
         "the_example_site_has_no_broken_link_at_the_root_of_a_host",
         &site,
@@ -413,30 +413,14 @@ fn the_example_site_has_no_broken_link_at_the_root_of_a_host() {
 /// picture and a picture in the body next to the article, root-relative
 /// links in Markdown and in raw HTML, a PDF, and an Arabic-only topic with
 /// an Arabic address.
-fn illustrated_example() -> Fixture {
-    let site = Fixture::example();
-    let config = site
-        .read("digest.yaml")
-        .replace("paginate: 10", "paginate: 3");
-    site.write("digest.yaml", &config);
+fn illustrated_example() -> Site {
+    let site = Site::example();
+    site.edit("digest.yaml", |c| c.replace("paginate: 10", "paginate: 3"));
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>\n";
     site.write("content/news/baghdad-map.svg", svg);
     site.write("content/news/convoy.svg", svg);
     site.write("content/files/dialogue-statement.pdf", "%PDF-1.4\n");
-    site.article(
-        "news/convoy-crosses-border.en.md",
-        "A convoy crosses into Syria",
-        "2021-12-13T08:00:00+03:00",
-        "summary: The last combat units leave.\nimage: { src: convoy.svg, alt: A convoy on a desert road }\ntags: [iraq]\n",
-        "![Map of Baghdad](baghdad-map.svg)\n\nSee [the English edition](/en/), [the statement](/files/dialogue-statement.pdf) and [an earlier story](../us-combat-role-ends/).\n\n<p>Also <a href=\"/ar/\">in Arabic</a>, with <img src=\"convoy.svg\" alt=\"\">.</p>",
-    );
-    site.article(
-        "news/convoy-crosses-border.ar.md",
-        "رتل يعبر إلى سوريا",
-        "2021-12-13T08:00:00+03:00",
-        "image: { src: /news/convoy.svg, alt: رتل على طريق صحراوي }\ntags: [العراق, الحدود السورية]\n",
-        "![خريطة بغداد](baghdad-map.svg)\n\nانظر [النسخة العربية](/ar/).",
-    );
+    site.story(Story::new("news/convoy-crosses-border", "2021-12-13T08:00:00+03:00").en("A convoy crosses into Syria").front("summary: The last combat units leave.\nimage: { src: convoy.svg, alt: A convoy on a desert road }\ntags: [iraq]\n").body("![Map of Baghdad](baghdad-map.svg)\n\nSee [the English edition](/en/), [the statement](/files/dialogue-statement.pdf) and [an earlier story](../us-combat-role-ends/).\n\n<p>Also <a href=\"/ar/\">in Arabic</a>, with <img src=\"convoy.svg\" alt=\"\">.</p>").ar("رتل يعبر إلى سوريا").front("image: { src: /news/convoy.svg, alt: رتل على طريق صحراوي }\ntags: [العراق, الحدود السورية]\n").body("![خريطة بغداد](baghdad-map.svg)\n\nانظر [النسخة العربية](/ar/)."));
     site
 }
 
@@ -444,7 +428,7 @@ fn illustrated_example() -> Fixture {
 fn an_illustrated_site_has_no_broken_link_at_the_root_of_a_host() {
     // Pictures, files, Arabic addresses and pagination all resolve at /.
     let site = illustrated_example();
-    site.build_ok();
+    site.build();
     let Some(failures) = crawl(
         "an_illustrated_site_has_no_broken_link_at_the_root_of_a_host",
         &site,
@@ -461,7 +445,7 @@ fn the_example_site_has_no_broken_link_under_a_sub_path() {
     // Built for https://digest.example.org/digest/ and served under /digest/:
     // every link, asset, feed, canonical, hreflang and sitemap address
     // carries the sub-path.
-    let site = Fixture::example();
+    let site = Site::example();
     site.build_at("https://digest.example.org/digest/");
     let Some(failures) = crawl(
         "the_example_site_has_no_broken_link_under_a_sub_path",
@@ -495,8 +479,8 @@ fn an_illustrated_site_has_no_broken_link_under_a_sub_path() {
 fn a_site_built_for_the_root_breaks_under_a_sub_path() {
     // The crawler notices links that leave the sub-path: a site built for /
     // but served under /digest/ is reported broken.
-    let site = Fixture::example();
-    site.build_ok();
+    let site = Site::example();
+    site.build();
     let Some(failures) = crawl(
         "a_site_built_for_the_root_breaks_under_a_sub_path",
         &site,

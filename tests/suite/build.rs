@@ -1,46 +1,33 @@
 //! `digest build`: fixture sites in, pages out.
 
-mod common;
-
-use common::Fixture;
+use crate::common::{CONFIG, Site, Story, file_of};
 
 /// Two translated stories and one Arabic-only story.
-fn two_editions() -> Fixture {
-    let f = Fixture::new();
-    f.article(
-        "news/withdrawal.ar.md",
-        "واشنطن تنهي الأعمال القتالية",
-        "2021-12-10",
-        "tags: [العراق, القوات الأميركية]\n",
-        "قالت واشنطن إنها ستبقي قواتها.",
+fn two_editions() -> Site {
+    let f = Site::new();
+    f.story(
+        Story::new("news/withdrawal", "2021-12-10")
+            .ar("واشنطن تنهي الأعمال القتالية")
+            .tags("[العراق, القوات الأميركية]")
+            .body("قالت واشنطن إنها ستبقي قواتها.")
+            .en("Washington ends combat operations")
+            .tags("[Iraq, us-forces]")
+            .body("Washington said it will keep its forces."),
     );
-    f.article(
-        "news/withdrawal.en.md",
-        "Washington ends combat operations",
-        "2021-12-10",
-        "tags: [Iraq, us-forces]\n",
-        "Washington said it will keep its forces.",
+    f.story(
+        Story::new("news/dialogue", "2021-12-09")
+            .ar("أربع جولات من الحوار")
+            .tags("[iraq]")
+            .body("عقد الحوار بواقع 4 جولات.")
+            .en("Four rounds of dialogue")
+            .tags("[Iraq]")
+            .body("The dialogue was held over 4 rounds."),
     );
-    f.article(
-        "news/dialogue.ar.md",
-        "أربع جولات من الحوار",
-        "2021-12-09",
-        "tags: [iraq]\n",
-        "عقد الحوار بواقع 4 جولات.",
-    );
-    f.article(
-        "news/dialogue.en.md",
-        "Four rounds of dialogue",
-        "2021-12-09",
-        "tags: [Iraq]\n",
-        "The dialogue was held over 4 rounds.",
-    );
-    f.article(
-        "news/local.ar.md",
-        "خبر محلي",
-        "2021-12-08",
-        "tags: [العراق]\n",
-        "خبر بالعربية فقط.",
+    f.story(
+        Story::new("news/local", "2021-12-08")
+            .ar("خبر محلي")
+            .tags("[العراق]")
+            .body("خبر بالعربية فقط."),
     );
     f
 }
@@ -49,11 +36,11 @@ fn two_editions() -> Fixture {
 fn every_page_carries_its_editions_language_and_direction() {
     // lang/dir come from the page's language on every page kind, never from the template.
     let f = two_editions();
-    f.build_ok();
-    let pages = f.html_pages();
+    let built = f.build();
+    let pages = built.html_pages();
     assert!(pages.len() > 15, "{pages:?}");
     for path in pages {
-        let page = f.page(&path);
+        let page = built.page(&path);
         let (lang, dir) = (page.attr("html", "lang"), page.attr("html", "dir"));
         if path.starts_with("en/") {
             assert_eq!((lang.as_str(), dir.as_str()), ("en", "ltr"), "{path}");
@@ -67,9 +54,9 @@ fn every_page_carries_its_editions_language_and_direction() {
 fn translations_link_to_each_other() {
     // An article and its translation point at each other.
     let f = two_editions();
-    f.build_ok();
-    let ar = f.page("ar/news/withdrawal/index.html");
-    let en = f.page("en/news/withdrawal/index.html");
+    let built = f.build();
+    let ar = built.page("ar/news/withdrawal/index.html");
+    let en = built.page("en/news/withdrawal/index.html");
     assert_eq!(ar.text("h1"), "واشنطن تنهي الأعمال القتالية");
     assert_eq!(en.text("h1"), "Washington ends combat operations");
     assert_eq!(ar.attr(".translation a", "href"), "/en/news/withdrawal/");
@@ -82,9 +69,9 @@ fn translations_link_to_each_other() {
 fn a_topic_is_one_topic_in_both_editions() {
     // /ar/tags/iraq/ and /en/tags/iraq/ list the same stories, named by key or label.
     let f = two_editions();
-    f.build_ok();
-    let ar = f.page("ar/tags/iraq/index.html");
-    let en = f.page("en/tags/iraq/index.html");
+    let built = f.build();
+    let ar = built.page("ar/tags/iraq/index.html");
+    let en = built.page("en/tags/iraq/index.html");
     assert_eq!(ar.text("h1"), "العراق");
     assert_eq!(en.text("h1"), "Iraq");
     assert_eq!(
@@ -99,8 +86,8 @@ fn a_topic_is_one_topic_in_both_editions() {
         en.attrs(".card-title a", "href"),
         ["/en/news/withdrawal/", "/en/news/dialogue/"]
     );
-    let us_ar = f.page("ar/tags/us-forces/index.html");
-    let us_en = f.page("en/tags/us-forces/index.html");
+    let us_ar = built.page("ar/tags/us-forces/index.html");
+    let us_en = built.page("en/tags/us-forces/index.html");
     assert_eq!(
         us_ar.attrs(".card-title a", "href"),
         ["/ar/news/withdrawal/"]
@@ -109,7 +96,7 @@ fn a_topic_is_one_topic_in_both_editions() {
         us_en.attrs(".card-title a", "href"),
         ["/en/news/withdrawal/"]
     );
-    let index = f.page("ar/tags/index.html");
+    let index = built.page("ar/tags/index.html");
     assert_eq!(
         index.attrs(".topic-index a", "href"),
         ["/ar/tags/iraq/", "/ar/tags/us-forces/"]
@@ -119,18 +106,15 @@ fn a_topic_is_one_topic_in_both_editions() {
 #[test]
 fn edition_homes_are_newest_first_and_paginated() {
     // paginate: 3 splits seven stories into three pages linked by prev/next.
-    let f = Fixture::new();
+    let f = Site::new();
     for day in 1..=7 {
-        f.article(
-            &format!("news/story-{day}.ar.md"),
-            &format!("خبر {day}"),
-            &format!("2021-12-0{day}"),
-            "",
-            "نص.",
+        f.story(
+            Story::new(&format!("news/story-{day}"), &format!("2021-12-0{day}"))
+                .ar(&format!("خبر {day}")),
         );
     }
-    f.build_ok();
-    let first = f.page("ar/index.html");
+    let built = f.build();
+    let first = built.page("ar/index.html");
     assert_eq!(
         first.attrs(".card-title a", "href"),
         [
@@ -140,7 +124,7 @@ fn edition_homes_are_newest_first_and_paginated() {
         ]
     );
     assert_eq!(first.attr(".pager a[rel=next]", "href"), "/ar/page/2/");
-    let second = f.page("ar/page/2/index.html");
+    let second = built.page("ar/page/2/index.html");
     assert_eq!(
         second.attrs(".card-title a", "href"),
         [
@@ -151,12 +135,12 @@ fn edition_homes_are_newest_first_and_paginated() {
     );
     assert_eq!(second.attr(".pager a[rel=prev]", "href"), "/ar/");
     assert_eq!(second.attr(".pager a[rel=next]", "href"), "/ar/page/3/");
-    let third = f.page("ar/page/3/index.html");
+    let third = built.page("ar/page/3/index.html");
     assert_eq!(third.attrs(".card-title a", "href"), ["/ar/news/story-1/"]);
     assert_eq!(third.count(".pager a[rel=next]"), 0);
-    assert!(!f.exists("public/ar/page/4/index.html"));
+    assert!(!built.exists("ar/page/4/index.html"));
     assert!(
-        !f.exists("public/ar/page/1/index.html"),
+        !built.exists("ar/page/1/index.html"),
         "page 1 is the home itself"
     );
 }
@@ -165,8 +149,8 @@ fn edition_homes_are_newest_first_and_paginated() {
 fn the_front_door_shows_both_editions_latest_stories() {
     // `/` is bilingual: one section per edition, each in its own language and direction.
     let f = two_editions();
-    f.build_ok();
-    let front = f.page("index.html");
+    let built = f.build();
+    let front = built.page("index.html");
     assert_eq!(front.attrs("section.edition", "lang"), ["ar", "en"]);
     assert_eq!(front.attrs("section.edition", "dir"), ["rtl", "ltr"]);
     let titles = front.texts(".card-title a");
@@ -180,8 +164,8 @@ fn the_front_door_shows_both_editions_latest_stories() {
 #[test]
 fn a_404_page_speaks_both_languages() {
     let f = two_editions();
-    f.build_ok();
-    let page = f.page("404.html");
+    let built = f.build();
+    let page = built.page("404.html");
     assert_eq!(
         page.texts(".not-found h1"),
         ["الصفحة غير موجودة", "Page not found"]
@@ -191,26 +175,26 @@ fn a_404_page_speaks_both_languages() {
 #[test]
 fn sections_and_monthly_archives_have_pages() {
     let f = two_editions();
-    f.build_ok();
-    assert_eq!(f.page("ar/news/index.html").count(".card"), 3);
-    let december = f.page("en/2021/12/index.html");
+    let built = f.build();
+    assert_eq!(built.page("ar/news/index.html").count(".card"), 3);
+    let december = built.page("en/2021/12/index.html");
     assert_eq!(december.text("h1"), "December 2021");
     assert_eq!(
-        f.page("ar/2021/12/index.html").text("h1"),
+        built.page("ar/2021/12/index.html").text("h1"),
         "كانون الأول 2021"
     );
     assert_eq!(
-        f.page("ar/index.html").attrs(".archives a", "href"),
+        built.page("ar/index.html").attrs(".archives a", "href"),
         ["/ar/2021/12/"]
     );
 }
 
 #[test]
 fn markdown_tables_footnotes_and_strikethrough_render() {
-    let f = Fixture::new();
-    f.article("news/x.en.md", "X", "2021-12-10", "", "| Round | Format |\n|---|---|\n| First | Virtual |\n\n~~combat~~ non-combat[^1]\n\n[^1]: As of December.");
-    f.build_ok();
-    let page = f.page("en/news/x/index.html");
+    let f = Site::new();
+    f.story(Story::new("news/x", "2021-12-10").en("X").body("| Round | Format |\n|---|---|\n| First | Virtual |\n\n~~combat~~ non-combat[^1]\n\n[^1]: As of December."));
+    let built = f.build();
+    let page = built.page("en/news/x/index.html");
     assert_eq!(page.texts(".body td"), ["First", "Virtual"]);
     assert_eq!(page.text(".body del"), "combat");
     assert_eq!(page.count(".body .footnote-definition"), 1);
@@ -219,22 +203,20 @@ fn markdown_tables_footnotes_and_strikethrough_render() {
 #[test]
 fn minified_output_keeps_arabic_and_mixed_text_intact() {
     // minify-html must not touch multibyte text or the spaces between Arabic and English words.
-    let f = Fixture::new();
+    let f = Site::new();
     f.write(
         "digest.yaml",
-        &common::CONFIG.replace("minify: false", "minify: true"),
+        &CONFIG.replace("minify: false", "minify: true"),
     );
     let body =
         "قالت واشنطن (Washington) إن   2500 عسكري سيبقون — “داعش” ISIS.\n\nMixed: العراق and Iraq.";
-    f.article(
-        "news/mixed.ar.md",
-        "عنوان مع English",
-        "2021-12-10",
-        "",
-        body,
+    f.story(
+        Story::new("news/mixed", "2021-12-10")
+            .ar("عنوان مع English")
+            .body(body),
     );
-    f.build_ok();
-    let html = f.read("public/ar/news/mixed/index.html");
+    let built = f.build();
+    let html = built.read("ar/news/mixed/index.html");
     assert!(
         html.contains("قالت واشنطن (Washington) إن 2500 عسكري سيبقون — “داعش” ISIS."),
         "{html}"
@@ -247,7 +229,7 @@ fn minified_output_keeps_arabic_and_mixed_text_intact() {
 #[test]
 fn invalid_articles_are_reported_together_with_file_line_and_column() {
     // Every broken file is reported in one run, each with what to do.
-    let f = Fixture::new();
+    let f = Site::new();
     f.write(
         "content/news/yaml.ar.md",
         "---\ntitle: [unclosed\ndate: 2021-12-10\n---\nنص\n",
@@ -289,9 +271,19 @@ fn invalid_articles_are_reported_together_with_file_line_and_column() {
 
 #[test]
 fn two_files_with_the_same_url_are_an_error_naming_both() {
-    let f = Fixture::new();
-    f.article("news/a.en.md", "A", "2021-12-10", "slug: same\n", "a");
-    f.article("news/b.en.md", "B", "2021-12-10", "slug: same\n", "b");
+    let f = Site::new();
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("A")
+            .front("slug: same\n")
+            .body("a"),
+    );
+    f.story(
+        Story::new("news/b", "2021-12-10")
+            .en("B")
+            .front("slug: same\n")
+            .body("b"),
+    );
     assert_eq!(
         f.build_errors(),
         [
@@ -302,8 +294,8 @@ fn two_files_with_the_same_url_are_an_error_naming_both() {
 
 #[test]
 fn template_errors_name_the_template_file_and_line() {
-    let f = Fixture::new();
-    f.article("news/a.en.md", "A", "2021-12-10", "", "a");
+    let f = Site::new();
+    f.story(Story::new("news/a", "2021-12-10").en("A").body("a"));
     f.write(
         "themes/default/templates/topics.html",
         "{% extends \"base.html\" %}\n{% block main %}\n{{ topics | nope }}\n{% endblock main %}\n",
@@ -329,20 +321,23 @@ fn template_errors_name_the_template_file_and_line() {
 fn a_failed_build_leaves_the_published_site_exactly_as_it_was() {
     // Build once, break a file, build again: public/ is byte-for-byte the first build.
     let f = two_editions();
-    f.build_ok();
-    let before = f.snapshot("public");
+    let before = f.build();
     f.write(
         "content/news/withdrawal.en.md",
         "---\ntitle: broken\ndate: [\n---\n",
     );
-    f.article("news/new.en.md", "New story", "2021-12-11", "", "new");
-    assert!(f.build().is_err());
-    assert_eq!(f.snapshot("public"), before);
+    f.story(
+        Story::new("news/new", "2021-12-11")
+            .en("New story")
+            .body("new"),
+    );
+    assert!(f.try_build().is_err());
+    assert_eq!(f.public(), *before);
 }
 
 #[test]
 fn the_command_exits_non_zero_and_prints_every_error() {
-    let f = Fixture::new();
+    let f = Site::new();
     f.write("content/news/a.en.md", "---\ntitle: A\n---\n");
     f.write("content/news/b.en.md", "---\ndate: 2021-12-10\n---\n");
     let out = f.run(&["build"]);
@@ -358,10 +353,14 @@ fn the_command_exits_non_zero_and_prints_every_error() {
 #[test]
 fn the_example_site_builds_with_the_seed_article_in_both_editions() {
     // The repository's own site: the seed article, its translation and shared topics.
-    let f = Fixture::example();
-    let report = f.build_ok();
-    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    let ar = f.page("ar/news/us-combat-role-ends/index.html");
+    let f = Site::example();
+    let built = f.build();
+    assert!(
+        built.report.warnings.is_empty(),
+        "{:?}",
+        built.report.warnings
+    );
+    let ar = built.page("ar/news/us-combat-role-ends/index.html");
     assert_eq!(
         ar.text("h1"),
         "واشنطن تنهي الأعمال القتالية في العراق بمقابل تقديم الدعم الجوي"
@@ -386,7 +385,7 @@ fn the_example_site_builds_with_the_seed_article_in_both_editions() {
         ]
     );
     for link in read_more {
-        assert!(f.exists(&format!("public{link}index.html")), "{link}");
+        assert!(built.exists(&file_of(&link)), "{link}");
     }
     assert!(
         !ar.text(".body").contains("النشرة البريدية") && !ar.text(".body").contains("نشرتنا"),
@@ -396,17 +395,17 @@ fn the_example_site_builds_with_the_seed_article_in_both_editions() {
         ar.text(".byline").contains("كانون الأول"),
         "Iraqi month names"
     );
-    let en = f.page("en/news/us-combat-role-ends/index.html");
+    let en = built.page("en/news/us-combat-role-ends/index.html");
     assert!(en.text(".byline").contains("10 December 2021"));
     assert_eq!(
         en.attr(".translation a", "href"),
         "/ar/news/us-combat-role-ends/"
     );
     for (topic, min) in [("iraq", 7), ("us-forces", 6)] {
-        let ar = f
+        let ar = built
             .page(&format!("ar/tags/{topic}/index.html"))
             .attrs(".card-title a", "href");
-        let en = f
+        let en = built
             .page(&format!("en/tags/{topic}/index.html"))
             .attrs(".card-title a", "href");
         assert!(ar.len() >= min, "{topic}: {ar:?}");

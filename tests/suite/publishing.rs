@@ -5,27 +5,32 @@
 //! language suffix digest cannot read, or a name unsafe in an address, is an
 //! error with the name to use, and leaves the published site as it was.
 
-mod common;
-
-use common::Fixture;
+use crate::common::{CONFIG, Site, Story};
 
 /// A published story in both editions, with a picture beside it.
-fn site() -> Fixture {
-    let f = Fixture::new();
-    for (lang, title) in [("ar", "صادرات النفط"), ("en", "Oil exports")] {
-        f.article(
-            &format!("news/oil.{lang}.md"),
-            title,
-            "2026-11-30",
-            "tags: [iraq, us-forces]\nimage: { src: tanker.jpg, alt: A tanker }\n",
-            "Text.",
-        );
-    }
+fn site() -> Site {
+    let f = Site::new();
+    f.story(
+        Story::new("news/oil", "2026-11-30")
+            .tags("[iraq, us-forces]")
+            .front("image: { src: tanker.jpg, alt: A tanker }\n")
+            .body("Text.")
+            .ar("صادرات النفط")
+            .en("Oil exports"),
+    );
     f.write_bytes(
         "content/news/tanker.jpg",
         b"\xFF\xD8\xFF\xE0 not really a JPEG",
     );
     f
+}
+
+/// A file that is an article but for its name, `content/{rel}`.
+fn misnamed(f: &Site, rel: &str, title: &str) {
+    f.write(
+        &format!("content/{rel}"),
+        &format!("---\ntitle: \"{title}\"\ndate: 2026-11-30\n---\nText.\n"),
+    );
 }
 
 fn warnings(report: &digest::BuildReport) -> Vec<String> {
@@ -61,14 +66,14 @@ fn files_of_unknown_kinds_are_not_published_and_one_warning_names_them() {
     ] {
         f.write(&format!("content/news/{name}"), "published");
     }
-    let report = f.build_ok();
+    let built = f.build();
     assert_eq!(
-        warnings(&report),
+        warnings(&built.report),
         [
             "warning: 9 files under content/ are not published: content/.git/, content/news/.DS_Store, content/news/NOTES-embargo.txt, content/news/README, content/news/budget.docx, content/news/oil.en.md~, content/news/x.en.md.bak, content/news/y.en.markdown, content/news/z.en.txt\n  help: digest publishes articles (.md) and pictures (jpg, jpeg, png, gif, webp, avif, svg), audio (mp3, m4a, aac, ogg, oga, opus, wav, flac), video (mp4, m4v, webm, ogv, mov), captions (vtt), documents (pdf, epub); to publish another kind on purpose, add its extension to digest.yaml: `publish_extensions: [txt]`; rename a .markdown file to .md to publish it as an article"
         ]
     );
-    let published: Vec<String> = f.snapshot("public/news").into_keys().collect();
+    let published: Vec<String> = built.under("news").paths().cloned().collect();
     assert_eq!(
         published,
         [
@@ -95,12 +100,12 @@ fn publish_extensions_publishes_a_kind_on_purpose() {
     let f = site();
     f.write(
         "digest.yaml",
-        &format!("{}publish_extensions: [txt, .CSV]\n", common::CONFIG),
+        &format!("{}publish_extensions: [txt, .CSV]\n", CONFIG),
     );
     f.write("content/news/transcript.txt", "text");
     f.write("content/news/figures.csv", "a,b");
     f.write("content/news/draft.docx", "x");
-    let report = f.build_ok();
+    let report = f.build().report;
     assert!(f.exists("public/news/transcript.txt"));
     assert!(f.exists("public/news/figures.csv"));
     assert!(!f.exists("public/news/draft.docx"));
@@ -112,7 +117,7 @@ fn publish_extensions_publishes_a_kind_on_purpose() {
     );
     f.write(
         "digest.yaml",
-        &format!("{}publish_extensions: [md]\n", common::CONFIG),
+        &format!("{}publish_extensions: [md]\n", CONFIG),
     );
     assert_eq!(
         f.build_errors(),
@@ -124,9 +129,8 @@ fn publish_extensions_publishes_a_kind_on_purpose() {
 
 /// Builds the site once, then with `broken` applied: the build fails with
 /// exactly `expected`, and the published site is as it was.
-fn rejected(f: &Fixture, broken: impl FnOnce(&Fixture), expected: &[&str]) {
-    f.build_ok();
-    let before = f.snapshot("public");
+fn rejected(f: &Site, broken: impl FnOnce(&Site), expected: &[&str]) {
+    let before = f.build().into_files();
     broken(f);
     let out = f.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
@@ -137,7 +141,7 @@ fn rejected(f: &Fixture, broken: impl FnOnce(&Fixture), expected: &[&str]) {
         "\nbuild failed with {errors} {noun}; the output was not changed\n"
     ));
     assert_eq!(String::from_utf8(out.stderr).unwrap(), expected);
-    assert!(f.snapshot("public") == before, "the published site changed");
+    assert!(f.public() == before, "the published site changed");
 }
 
 #[test]
@@ -148,10 +152,10 @@ fn a_wrongly_cased_or_unknown_language_suffix_is_an_error_with_the_name_to_use()
     rejected(
         &f,
         |f| {
-            f.article("news/oil3.EN.md", "Oil", "2026-11-30", "", "Text.");
-            f.article("news/oil4.fr.md", "Pétrole", "2026-11-30", "", "Texte.");
-            f.article("news/oil5.eng.md", "Oil", "2026-11-30", "", "Text.");
-            f.article("news/oil6.en.MD", "Oil", "2026-11-30", "", "Text.");
+            misnamed(f, "news/oil3.EN.md", "Oil");
+            misnamed(f, "news/oil4.fr.md", "Pétrole");
+            misnamed(f, "news/oil5.eng.md", "Oil");
+            misnamed(f, "news/oil6.en.MD", "Oil");
         },
         &[
             "error: content/news/oil3.EN.md:1:1: the language suffix `.EN` must be lowercase\n  help: rename the file `oil3.en.md`",
@@ -170,22 +174,22 @@ fn a_name_unsafe_in_an_address_is_an_error_suggesting_a_safe_one() {
     rejected(
         &f,
         |f| {
-            f.article(
-                "news/basra-oil-exports (copy).en.md",
-                "Copy",
-                "2026-11-30",
-                "",
-                "Text.",
+            f.story(
+                Story::new("news/basra-oil-exports (copy)", "2026-11-30")
+                    .en("Copy")
+                    .body("Text."),
             );
-            f.article(
-                "Breaking News/flash.en.md",
-                "Flash",
-                "2026-11-30",
-                "",
-                "Text.",
+            f.story(
+                Story::new("Breaking News/flash", "2026-11-30")
+                    .en("Flash")
+                    .body("Text."),
             );
             f.write("content/news/tanker photo.jpg", "x");
-            f.article("news/خبر عاجل.ar.md", "عاجل", "2026-11-30", "", "نص.");
+            f.story(
+                Story::new("news/خبر عاجل", "2026-11-30")
+                    .ar("عاجل")
+                    .body("نص."),
+            );
         },
         &[
             "error: content/Breaking News:1:1: the folder name `Breaking News` contains a space, which is not safe in a URL\n  help: rename it `Breaking-News`: names become addresses, and only letters, digits, `-`, `_` and `.` are safe in them",
@@ -200,15 +204,14 @@ fn a_name_unsafe_in_an_address_is_an_error_suggesting_a_safe_one() {
 fn arabic_and_other_safe_names_are_published_as_they_are() {
     // Letters of any script, digits, `-`, `_` and `.` make good addresses.
     let f = site();
-    f.article(
-        "news/خبر_عاجل-2.ar.md",
-        "عاجل",
-        "2026-11-30",
-        "tags: [iraq, us-forces]\n",
-        "نص.",
+    f.story(
+        Story::new("news/خبر_عاجل-2", "2026-11-30")
+            .ar("عاجل")
+            .tags("[iraq, us-forces]")
+            .body("نص."),
     );
     f.write("content/news/خريطة.v2.svg", "<svg/>");
-    f.build_ok();
-    assert!(f.exists("public/ar/news/خبر_عاجل-2/index.html"));
-    assert!(f.exists("public/news/خريطة.v2.svg"));
+    let built = f.build();
+    assert!(built.exists("ar/news/خبر_عاجل-2/index.html"));
+    assert!(built.exists("news/خريطة.v2.svg"));
 }

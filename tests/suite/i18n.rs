@@ -2,11 +2,9 @@
 //! alternates, UI strings with CLDR plural forms, local dates, reading time
 //! and bidirectional text safety, checked on built pages.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{Fixture, Page, file_of};
+use crate::common::{CONFIG, Files, Page, Site, Story, file_of};
 
 const ORIGIN: &str = "https://digest.example.org";
 const TO_ENGLISH: &str = "Read this page in English";
@@ -18,51 +16,47 @@ const NO_ARABIC: &str = "غير متوفرة بالعربية، انتقل إل�
 /// articles, standalone pages, a section and a month only the Arabic edition
 /// has, a topic in both editions and one free label in each, and lists long
 /// enough (`paginate: 3`) to have second pages in both editions.
-fn editions() -> Fixture {
-    let f = Fixture::new();
+fn editions() -> Site {
+    let f = Site::new();
     for (stem, day, ar_tags, en_tags) in [
         ("withdrawal", 10, "[العراق, us-forces]", "[Iraq, US forces]"),
         ("dialogue", 9, "[iraq]", "[iraq]"),
         ("talks", 8, "[العراق]", "[Iraq]"),
         ("bases", 7, "[iraq]", "[Iraq]"),
     ] {
-        f.article(
-            &format!("news/{stem}.ar.md"),
-            &format!("خبر {stem}"),
-            &format!("2021-12-{day:02}"),
-            &format!("tags: {ar_tags}\n"),
-            "نص الخبر.",
-        );
-        f.article(
-            &format!("news/{stem}.en.md"),
-            &format!("Story {stem}"),
-            &format!("2021-12-{day:02}"),
-            &format!("tags: {en_tags}\n"),
-            "The story.",
+        f.story(
+            Story::new(&format!("news/{stem}"), &format!("2021-12-{day:02}"))
+                .ar(&format!("خبر {stem}"))
+                .tags(ar_tags)
+                .body("نص الخبر.")
+                .en(&format!("Story {stem}"))
+                .tags(en_tags)
+                .body("The story."),
         );
     }
-    f.article(
-        "news/local.ar.md",
-        "خبر محلي",
-        "2021-11-20",
-        "tags: [الموصل]\n",
-        "خبر بالعربية فقط.",
+    f.story(
+        Story::new("news/local", "2021-11-20")
+            .ar("خبر محلي")
+            .tags("[الموصل]")
+            .body("خبر بالعربية فقط."),
     );
-    f.article(
-        "news/briefing.en.md",
-        "English-only briefing",
-        "2021-12-06",
-        "tags: [Mosul]\n",
-        "In English only.",
+    f.story(
+        Story::new("news/briefing", "2021-12-06")
+            .en("English-only briefing")
+            .tags("[Mosul]")
+            .body("In English only."),
     );
-    f.article("opinion/column.ar.md", "عمود رأي", "2021-12-05", "", "رأي.");
-    f.article("about.ar.md", "من نحن", "2021-01-01", "", "عن الموجز.");
-    f.article(
-        "about.en.md",
-        "About us",
-        "2021-01-01",
-        "",
-        "About the digest.",
+    f.story(
+        Story::new("opinion/column", "2021-12-05")
+            .ar("عمود رأي")
+            .body("رأي."),
+    );
+    f.story(
+        Story::new("about", "2021-01-01")
+            .ar("من نحن")
+            .body("عن الموجز.")
+            .en("About us")
+            .body("About the digest."),
     );
     f
 }
@@ -86,8 +80,8 @@ fn decoded_alternates(page: &Page) -> BTreeMap<String, String> {
 /// What a switcher link should be: (lang, dir, address, class, rel, text).
 type Switch<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
 
-fn check_page(f: &Fixture, path: &str, alternates: &[(&str, &str)], switcher: &[Switch]) {
-    let page = f.page(path);
+fn check_page(files: &Files, path: &str, alternates: &[(&str, &str)], switcher: &[Switch]) {
+    let page = files.page(path);
     let expected: BTreeMap<String, String> = alternates
         .iter()
         .map(|(l, h)| (l.to_string(), h.to_string()))
@@ -120,7 +114,7 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
     // other, untranslated pages send the reader to the other edition's home
     // and say so, later pages of a list lead to the same list's first page.
     let f = editions();
-    f.build_ok();
+    let built = f.build();
     let to_en = |href| ("en", "ltr", href, "translation", "alternate", TO_ENGLISH);
     let to_ar = |href| ("ar", "rtl", href, "translation", "alternate", TO_ARABIC);
     let to_en_list = |href| ("en", "ltr", href, "translation", "", TO_ENGLISH);
@@ -135,45 +129,55 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
     // Articles, with and without a translation; standalone pages.
     let article = pair("/ar/news/withdrawal/", "/en/news/withdrawal/")("/ar/news/withdrawal/");
     check_page(
-        &f,
+        &built,
         "ar/news/withdrawal/index.html",
         &article,
         &[to_en("/en/news/withdrawal/")],
     );
     check_page(
-        &f,
+        &built,
         "en/news/withdrawal/index.html",
         &article,
         &[to_ar("/ar/news/withdrawal/")],
     );
     check_page(
-        &f,
+        &built,
         "ar/news/local/index.html",
         &alone("ar", "/ar/news/local/"),
         &[no_en],
     );
     check_page(
-        &f,
+        &built,
         "en/news/briefing/index.html",
         &alone("en", "/en/news/briefing/"),
         &[no_ar],
     );
     let about = pair("/ar/about/", "/en/about/")("/ar/about/");
-    check_page(&f, "ar/about/index.html", &about, &[to_en("/en/about/")]);
-    check_page(&f, "en/about/index.html", &about, &[to_ar("/ar/about/")]);
+    check_page(
+        &built,
+        "ar/about/index.html",
+        &about,
+        &[to_en("/en/about/")],
+    );
+    check_page(
+        &built,
+        "en/about/index.html",
+        &about,
+        &[to_ar("/ar/about/")],
+    );
 
     // Edition homes: the bilingual front door is their x-default.
     let homes = pair("/ar/", "/en/")("/");
-    check_page(&f, "ar/index.html", &homes, &[to_en("/en/")]);
-    check_page(&f, "en/index.html", &homes, &[to_ar("/ar/")]);
+    check_page(&built, "ar/index.html", &homes, &[to_en("/en/")]);
+    check_page(&built, "en/index.html", &homes, &[to_ar("/ar/")]);
     check_page(
-        &f,
+        &built,
         "ar/page/2/index.html",
         &alone("ar", "/ar/page/2/"),
         &[to_en_list("/en/")],
     );
     check_page(
-        &f,
+        &built,
         "en/page/2/index.html",
         &alone("en", "/en/page/2/"),
         &[to_ar_list("/ar/")],
@@ -181,10 +185,10 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
 
     // Sections.
     let news = pair("/ar/news/", "/en/news/")("/ar/news/");
-    check_page(&f, "ar/news/index.html", &news, &[to_en("/en/news/")]);
-    check_page(&f, "en/news/index.html", &news, &[to_ar("/ar/news/")]);
+    check_page(&built, "ar/news/index.html", &news, &[to_en("/en/news/")]);
+    check_page(&built, "en/news/index.html", &news, &[to_ar("/ar/news/")]);
     check_page(
-        &f,
+        &built,
         "ar/opinion/index.html",
         &alone("ar", "/ar/opinion/"),
         &[no_en],
@@ -193,37 +197,37 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
     // Topics: one topic in both editions, free labels in one, second pages.
     let iraq = pair("/ar/tags/iraq/", "/en/tags/iraq/")("/ar/tags/iraq/");
     check_page(
-        &f,
+        &built,
         "ar/tags/iraq/index.html",
         &iraq,
         &[to_en("/en/tags/iraq/")],
     );
     check_page(
-        &f,
+        &built,
         "en/tags/iraq/index.html",
         &iraq,
         &[to_ar("/ar/tags/iraq/")],
     );
     check_page(
-        &f,
+        &built,
         "ar/tags/iraq/page/2/index.html",
         &alone("ar", "/ar/tags/iraq/page/2/"),
         &[to_en_list("/en/tags/iraq/")],
     );
     check_page(
-        &f,
+        &built,
         "en/tags/iraq/page/2/index.html",
         &alone("en", "/en/tags/iraq/page/2/"),
         &[to_ar_list("/ar/tags/iraq/")],
     );
     check_page(
-        &f,
+        &built,
         "ar/tags/الموصل/index.html",
         &alone("ar", "/ar/tags/الموصل/"),
         &[no_en],
     );
     check_page(
-        &f,
+        &built,
         "en/tags/mosul/index.html",
         &alone("en", "/en/tags/mosul/"),
         &[no_ar],
@@ -231,25 +235,25 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
 
     // Topic indexes.
     let index = pair("/ar/tags/", "/en/tags/")("/ar/tags/");
-    check_page(&f, "ar/tags/index.html", &index, &[to_en("/en/tags/")]);
-    check_page(&f, "en/tags/index.html", &index, &[to_ar("/ar/tags/")]);
+    check_page(&built, "ar/tags/index.html", &index, &[to_en("/en/tags/")]);
+    check_page(&built, "en/tags/index.html", &index, &[to_ar("/ar/tags/")]);
 
     // Monthly archives, in both editions and in one.
     let december = pair("/ar/2021/12/", "/en/2021/12/")("/ar/2021/12/");
     check_page(
-        &f,
+        &built,
         "ar/2021/12/index.html",
         &december,
         &[to_en("/en/2021/12/")],
     );
     check_page(
-        &f,
+        &built,
         "en/2021/12/index.html",
         &december,
         &[to_ar("/ar/2021/12/")],
     );
     check_page(
-        &f,
+        &built,
         "ar/2021/11/index.html",
         &alone("ar", "/ar/2021/11/"),
         &[no_en],
@@ -257,13 +261,13 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
 
     // The front door speaks both languages: its versions are the homes, and
     // its switcher names every edition in that edition's language.
-    let front = f.page("index.html");
+    let front = built.page("index.html");
     assert_eq!(
         front.canonical().as_deref(),
         Some("https://digest.example.org/")
     );
     check_page(
-        &f,
+        &built,
         "index.html",
         &homes,
         &[
@@ -274,11 +278,11 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
 
     // The 404 page is served at any missing address: it asks not to be
     // indexed, claims no address of its own, and leads to both editions.
-    let missing = f.page("404.html");
+    let missing = built.page("404.html");
     assert_eq!(missing.canonical(), None);
     assert_eq!(missing.attr("meta[name=robots]", "content"), "noindex");
     check_page(
-        &f,
+        &built,
         "404.html",
         &[],
         &[
@@ -292,10 +296,10 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
 /// every page they name (so every link is reciprocal), the page names
 /// itself, and no canonical, alternate or switcher link points to a
 /// missing page. Returns how many pages were checked.
-fn check_alternates_and_switchers(f: &Fixture) -> usize {
-    let pages = f.html_pages();
+fn check_alternates_and_switchers(files: &Files) -> usize {
+    let pages = files.html_pages();
     for path in &pages {
-        let page = f.page(path);
+        let page = files.page(path);
         let alternates = page.alternates();
         if path == "404.html" {
             assert!(alternates.is_empty(), "{path}: {alternates:?}");
@@ -313,12 +317,9 @@ fn check_alternates_and_switchers(f: &Fixture) -> usize {
         }
         for (lang, href) in &alternates {
             let target = file_of(href);
-            assert!(
-                f.exists(&format!("public/{target}")),
-                "{path}: {lang} → {href}: missing"
-            );
+            assert!(files.exists(&target), "{path}: {lang} → {href}: missing");
             assert_eq!(
-                f.page(&target).alternates(),
+                files.page(&target).alternates(),
                 alternates,
                 "{path} lists {target} as `{lang}`, but {target} does not list the same versions"
             );
@@ -327,11 +328,11 @@ fn check_alternates_and_switchers(f: &Fixture) -> usize {
         for link in page.switcher() {
             let target = file_of(&link.href);
             assert!(
-                f.exists(&format!("public/{target}")),
+                files.exists(&target),
                 "{path}: switcher → {}: missing",
                 link.href
             );
-            let target_page = f.page(&target);
+            let target_page = files.page(&target);
             assert_eq!(
                 target_page.attr("html", "lang"),
                 link.lang,
@@ -379,13 +380,13 @@ fn check_alternates_and_switchers(f: &Fixture) -> usize {
             }
         }
     }
-    check_sitemap(f);
+    check_sitemap(files);
     pages.len()
 }
 
 /// The sitemap's alternates are the pages' own.
-fn check_sitemap(f: &Fixture) {
-    let sitemap = f.read("public/sitemap.xml");
+fn check_sitemap(files: &Files) {
+    let sitemap = files.read("sitemap.xml");
     for entry in sitemap.split("<url>").skip(1) {
         let loc = entry
             .split("<loc>")
@@ -408,7 +409,7 @@ fn check_sitemap(f: &Fixture) {
                 (attr("hreflang"), attr("href"))
             })
             .collect();
-        let page = f.page_at(loc);
+        let page = files.page_at(loc);
         let alternates = page.alternates();
         if alternates.len() > 2 {
             assert_eq!(links, alternates, "sitemap entry {loc}");
@@ -424,47 +425,25 @@ fn hreflang_links_are_reciprocal_and_no_link_points_to_a_missing_page() {
     // lists A (with the same set), and switchers lead to real pages in the
     // language they claim.
     let f = editions();
-    f.build_ok();
-    let checked = check_alternates_and_switchers(&f);
+    let built = f.build();
+    let checked = check_alternates_and_switchers(&built);
     assert!(checked >= 30, "only {checked} pages");
 }
 
 #[test]
 fn the_example_site_has_reciprocal_hreflang_and_working_switchers_on_every_page() {
     // The "done when" of the bilingual editions, on the repository's own site.
-    let f = Fixture::example();
-    f.build_ok();
-    let checked = check_alternates_and_switchers(&f);
+    let f = Site::example();
+    let built = f.build();
+    let checked = check_alternates_and_switchers(&built);
     assert!(checked >= 30, "only {checked} pages");
-}
-
-/// A small site that builds, for checking what a theme change does.
-fn small_site() -> Fixture {
-    let f = Fixture::new();
-    for stem in ["a", "b"] {
-        f.article(
-            &format!("news/{stem}.ar.md"),
-            "خبر",
-            "2021-12-10",
-            "tags: [iraq]\n",
-            "نص.",
-        );
-        f.article(
-            &format!("news/{stem}.en.md"),
-            "Story",
-            "2021-12-10",
-            "tags: [iraq]\n",
-            "Text.",
-        );
-    }
-    f
 }
 
 #[test]
 fn a_ui_string_defined_in_one_language_only_is_an_error_naming_key_and_language() {
     // The build stops instead of rendering an empty span, and says where the
     // string is defined and where it is missing.
-    let f = small_site();
+    let f = Site::new().stories(2);
     let ar = f.read("themes/default/i18n/ar.yaml");
     let line = ar.lines().count() + 1;
     f.write(
@@ -483,7 +462,7 @@ fn a_ui_string_defined_in_one_language_only_is_an_error_naming_key_and_language(
 fn a_template_asking_for_an_unknown_ui_string_is_an_error_at_its_line() {
     // A misspelt key in a template is reported at the template's file, line
     // and column, once per language, even on a line no page renders.
-    let f = small_site();
+    let f = Site::new().stories(2);
     let topics = f.read("themes/default/templates/topics.html");
     f.write(
         "themes/default/templates/topics.html",
@@ -506,7 +485,7 @@ fn a_template_asking_for_an_unknown_ui_string_is_an_error_at_its_line() {
 fn a_ui_string_key_given_as_a_variable_is_checked_when_the_page_renders() {
     // Keys that only exist at render time still fail the build, at the
     // template's line, naming the key and the language.
-    let f = small_site();
+    let f = Site::new().stories(2);
     let topics = f.read("themes/default/templates/topics.html");
     f.write(
         "themes/default/templates/topics.html",
@@ -529,7 +508,7 @@ fn a_ui_string_key_given_as_a_variable_is_checked_when_the_page_renders() {
 fn a_plural_string_without_a_count_or_missing_a_form_is_an_error() {
     // Plural strings need the number they are about, and every form the
     // language uses: Arabic needs all six.
-    let f = small_site();
+    let f = Site::new().stories(2);
     let topics = f.read("themes/default/templates/topics.html");
     f.write(
         "themes/default/templates/topics.html",
@@ -570,7 +549,7 @@ fn a_plural_string_without_a_count_or_missing_a_form_is_an_error() {
 fn strings_digest_itself_needs_are_required_of_every_theme() {
     // The switcher's words come from the theme: a theme without them is an
     // error, not an English fallback.
-    let f = small_site();
+    let f = Site::new().stories(2);
     for lang in ["ar", "en"] {
         let path = format!("themes/default/i18n/{lang}.yaml");
         let text = f.read(&path);
@@ -592,8 +571,8 @@ fn strings_digest_itself_needs_are_required_of_every_theme() {
 
 /// One story per day from 2021-01-01, in both editions; the first `n` carry
 /// the topic `n-stories` (`one`, `two`, `three`, `eleven`, `hundred`).
-fn counted_topics(config: &str) -> Fixture {
-    let f = Fixture::new();
+fn counted_topics(config: &str) -> Site {
+    let f = Site::new();
     f.write("digest.yaml", config);
     let topics = [
         ("one", 1),
@@ -615,19 +594,11 @@ fn counted_topics(config: &str) -> Fixture {
             .collect();
         let date = format!("2021-{:02}-{:02}", 1 + i / 25, 1 + i % 25);
         let front = format!("tags: [{}]\n", keys.join(", "));
-        f.article(
-            &format!("news/s{i}.ar.md"),
-            &format!("خبر {i}"),
-            &date,
-            &front,
-            "نص.",
-        );
-        f.article(
-            &format!("news/s{i}.en.md"),
-            &format!("Story {i}"),
-            &date,
-            &front,
-            "Text.",
+        f.story(
+            Story::new(&format!("news/s{i}"), &date)
+                .front(&front)
+                .ar(&format!("خبر {i}"))
+                .en(&format!("Story {i}")),
         );
     }
     f
@@ -637,15 +608,17 @@ fn counted_topics(config: &str) -> Fixture {
 fn topic_counts_take_the_right_plural_form_for_1_2_3_11_and_100() {
     // Arabic has six plural forms, English two: the topic index and the
     // topic pages say "مقالان" and "11 مقالًا", "1 article" and "2 articles".
-    let f = counted_topics(common::CONFIG);
-    f.build_ok();
-    let ar = f.page("ar/tags/index.html");
+    let f = counted_topics(CONFIG);
+    let built = f.build();
+    let ar = built.page("ar/tags/index.html");
     assert_eq!(
         ar.texts(".topic-index .count"),
         ["100 مقال", "11 مقالًا", "3 مقالات", "مقالان", "مقال واحد"]
     );
     assert_eq!(
-        f.page("en/tags/index.html").texts(".topic-index .count"),
+        built
+            .page("en/tags/index.html")
+            .texts(".topic-index .count"),
         [
             "100 articles",
             "11 articles",
@@ -662,49 +635,53 @@ fn topic_counts_take_the_right_plural_form_for_1_2_3_11_and_100() {
         ("hundred", "100 مقال", "100 articles"),
     ] {
         assert_eq!(
-            f.page(&format!("ar/tags/{key}/index.html")).text(".count"),
+            built
+                .page(&format!("ar/tags/{key}/index.html"))
+                .text(".count"),
             ar_count
         );
         assert_eq!(
-            f.page(&format!("en/tags/{key}/index.html")).text(".count"),
+            built
+                .page(&format!("en/tags/{key}/index.html"))
+                .text(".count"),
             en_count
         );
     }
     // The same counts in Arabic-Indic digits when the edition asks for them.
     f.write(
         "digest.yaml",
-        &common::CONFIG.replace("digits: latn", "digits: arab"),
+        &CONFIG.replace("digits: latn", "digits: arab"),
     );
-    f.build_ok();
+    let built = f.build();
     assert_eq!(
-        f.page("ar/tags/index.html").texts(".topic-index .count"),
+        built
+            .page("ar/tags/index.html")
+            .texts(".topic-index .count"),
         ["١٠٠ مقال", "١١ مقالًا", "٣ مقالات", "مقالان", "مقال واحد"]
     );
 }
 
 /// A translated story published at 14:00 Baghdad time on 10 December 2021,
 /// built with `ar_settings` in place of the Arabic edition's locale lines.
-fn dated_story(ar_settings: &str, en_settings: &str) -> Fixture {
-    let f = Fixture::new();
-    let config = common::CONFIG
+fn dated_story(ar_settings: &str, en_settings: &str) -> Site {
+    let f = Site::new();
+    let config = CONFIG
         .replace("    locale: ar-IQ\n    digits: latn\n", ar_settings)
         .replace("    locale: en-GB\n", en_settings);
     f.write("digest.yaml", &config);
-    for lang in ["ar", "en"] {
-        f.article(
-            &format!("news/story.{lang}.md"),
-            "Story",
-            "2021-12-10T14:00:00+03:00",
-            "updated: 2021-12-11T09:30:00+03:00\n",
-            "Text.",
-        );
-    }
+    f.story(
+        Story::new("news/story", "2021-12-10T14:00:00+03:00")
+            .front("updated: 2021-12-11T09:30:00+03:00\n")
+            .body("Text.")
+            .ar("Story")
+            .en("Story"),
+    );
     f
 }
 
 /// The published date as the article shows it, and its `datetime`.
-fn shown_date(f: &Fixture, lang: &str) -> (String, String) {
-    let page = f.page(&format!("{lang}/news/story/index.html"));
+fn shown_date(files: &Files, lang: &str) -> (String, String) {
+    let page = files.page(&format!("{lang}/news/story/index.html"));
     let time = ".byline time";
     (page.text(time), page.attr(time, "datetime"))
 }
@@ -734,14 +711,14 @@ fn dates_follow_each_editions_locale_and_digits() {
         ),
     ] {
         let f = dated_story(settings, en);
-        f.build_ok();
+        let built = f.build();
         assert_eq!(
-            shown_date(&f, "ar"),
+            shown_date(&built, "ar"),
             (arabic.to_string(), iso.clone()),
             "{settings}"
         );
         assert_eq!(
-            shown_date(&f, "en"),
+            shown_date(&built, "en"),
             ("10 December 2021".to_string(), iso.clone())
         );
     }
@@ -750,8 +727,11 @@ fn dates_follow_each_editions_locale_and_digits() {
         "    locale: ar-IQ\n",
         "    locale: en-GB\n    digits: arab\n",
     );
-    f.build_ok();
-    assert_eq!(shown_date(&f, "en"), ("١٠ December ٢٠٢١".to_string(), iso));
+    let built = f.build();
+    assert_eq!(
+        shown_date(&built, "en"),
+        ("١٠ December ٢٠٢١".to_string(), iso)
+    );
 }
 
 #[test]
@@ -762,33 +742,36 @@ fn dual_month_names_and_hijri_dates_are_switched_in_the_configuration() {
         "    locale: ar-IQ\n    digits: latn\n    dual_months: true\n    hijri: true\n",
         "    locale: en-GB\n",
     );
-    f.build_ok();
-    let ar = f.page("ar/news/story/index.html");
+    let built = f.build();
+    let ar = built.page("ar/news/story/index.html");
     assert_eq!(ar.text(".byline .hijri"), "(6 جمادى الأولى 1443 هـ)");
     assert_eq!(
-        f.page("ar/2021/12/index.html").text("h1"),
+        built.page("ar/2021/12/index.html").text("h1"),
         "كانون الأول/ديسمبر 2021"
     );
     assert_eq!(
-        f.page("ar/index.html").texts(".archives a"),
+        built.page("ar/index.html").texts(".archives a"),
         ["كانون الأول/ديسمبر 2021"]
     );
-    let en = f.page("en/news/story/index.html");
+    let en = built.page("en/news/story/index.html");
     assert_eq!(
         en.count(".hijri"),
         0,
         "the English edition did not ask for it"
     );
-    assert_eq!(f.page("en/2021/12/index.html").text("h1"), "December 2021");
+    assert_eq!(
+        built.page("en/2021/12/index.html").text("h1"),
+        "December 2021"
+    );
     // Off by default: no dual months, no Hijri date.
     let f = dated_story(
         "    locale: ar-IQ\n    digits: latn\n",
         "    locale: en-GB\n",
     );
-    f.build_ok();
-    assert_eq!(f.page("ar/news/story/index.html").count(".hijri"), 0);
+    let built = f.build();
+    assert_eq!(built.page("ar/news/story/index.html").count(".hijri"), 0);
     assert_eq!(
-        f.page("ar/2021/12/index.html").text("h1"),
+        built.page("ar/2021/12/index.html").text("h1"),
         "كانون الأول 2021"
     );
     // The Hijri date follows the edition's digits.
@@ -796,9 +779,11 @@ fn dual_month_names_and_hijri_dates_are_switched_in_the_configuration() {
         "    locale: ar-IQ\n    hijri: true\n",
         "    locale: en-GB\n",
     );
-    f.build_ok();
+    let built = f.build();
     assert_eq!(
-        f.page("ar/news/story/index.html").text(".byline .hijri"),
+        built
+            .page("ar/news/story/index.html")
+            .text(".byline .hijri"),
         "(٦ جمادى الأولى ١٤٤٣ هـ)"
     );
 }
@@ -811,11 +796,11 @@ fn every_time_element_carries_a_machine_readable_datetime() {
         "    locale: ar-IQ\n    digits: arab\n    dual_months: true\n    hijri: true\n",
         "    locale: en-GB\n",
     );
-    f.article("news/other.ar.md", "آخر", "2021-11-02 08:15", "", "نص.");
-    f.build_ok();
+    f.story(Story::new("news/other", "2021-11-02 08:15").ar("آخر"));
+    let built = f.build();
     let mut seen = 0;
-    for path in f.html_pages() {
-        let page = f.page(&path);
+    for path in built.html_pages() {
+        let page = built.page(&path);
         let times = page.count("time");
         let stamps = page.attrs("time", "datetime");
         assert_eq!(stamps.len(), times, "{path}: a <time> without datetime");
@@ -830,7 +815,8 @@ fn every_time_element_carries_a_machine_readable_datetime() {
     }
     assert!(seen >= 10, "only {seen} dates");
     assert_eq!(
-        f.page("ar/news/other/index.html")
+        built
+            .page("ar/news/other/index.html")
             .attr(".byline time", "datetime"),
         "2021-11-02T08:15:00+00:00",
         "a date without an offset is read in the configured time zone (UTC here)"
@@ -841,10 +827,10 @@ fn every_time_element_carries_a_machine_readable_datetime() {
 fn reading_time_uses_each_languages_words_per_minute_and_plural_forms() {
     // 100 words a minute in Arabic, 50 in English; "دقيقتا قراءة" for two
     // minutes, "3 دقائق قراءة" for three, "11 دقيقة قراءة" for eleven.
-    let f = Fixture::new();
+    let f = Site::new();
     f.write(
         "digest.yaml",
-        &common::CONFIG
+        &CONFIG
             .replace(
                 "    digits: latn\n",
                 "    digits: latn\n    words_per_minute: 100\n",
@@ -861,24 +847,17 @@ fn reading_time_uses_each_languages_words_per_minute_and_plural_forms() {
         ("w250", 250, "2021-12-03"),
         ("w1050", 1050, "2021-12-04"),
     ] {
-        f.article(
-            &format!("news/{stem}.ar.md"),
-            stem,
-            date,
-            "",
-            &words("كلمة", n),
-        );
-        f.article(
-            &format!("news/{stem}.en.md"),
-            stem,
-            date,
-            "",
-            &words("word", n),
+        f.story(
+            Story::new(&format!("news/{stem}"), date)
+                .ar(stem)
+                .body(&words("كلمة", n))
+                .en(stem)
+                .body(&words("word", n)),
         );
     }
-    f.build_ok();
+    let built = f.build();
     let minutes = |lang: &str, stem: &str| {
-        let page = f.page(&format!("{lang}/news/{stem}/index.html"));
+        let page = built.page(&format!("{lang}/news/{stem}/index.html"));
         page.texts(".byline span").pop().unwrap()
     };
     assert_eq!(minutes("ar", "w40"), "دقيقة قراءة");
@@ -889,7 +868,7 @@ fn reading_time_uses_each_languages_words_per_minute_and_plural_forms() {
     assert_eq!(minutes("en", "w150"), "3 min read");
     assert_eq!(minutes("en", "w1050"), "21 min read");
     // Cards say the same, in the card's language.
-    let cards = f.page("ar/index.html").texts(".card .meta span");
+    let cards = built.page("ar/index.html").texts(".card .meta span");
     assert_eq!(cards, ["11 دقيقة قراءة", "3 دقائق قراءة", "دقيقتا قراءة"]);
 }
 
@@ -947,40 +926,20 @@ fn text_of_unknown_direction_is_isolated_on_every_page() {
     // carries its own dir) wherever a page shows it: bylines, sources, topic
     // labels, topic pages and indexes, cards, the front door and titles
     // shown in the other edition.
-    let f = Fixture::new();
-    f.article(
-        "news/dam.ar.md",
-        "الهدنة صامدة (اليوم 3)",
-        "2021-12-10",
-        "author: Jane Arraf\nsource: { name: Reuters, url: \"https://example.com/r\" }\ntags: [Mosul Dam, iraq]\n",
-        "نص.",
+    let f = Site::new();
+    f.story(Story::new("news/dam", "2021-12-10").ar("الهدنة صامدة (اليوم 3)").front("author: Jane Arraf\nsource: { name: Reuters, url: \"https://example.com/r\" }\ntags: [Mosul Dam, iraq]\n").en("Ceasefire holds (day 3)").front("author: علي الموسوي\nsource: { name: وكالة الأنباء العراقية }\ntags: [سد الموصل, iraq]\n"));
+    f.story(
+        Story::new("news/more", "2021-12-09")
+            .ar("خبر آخر")
+            .tags("[Mosul Dam, iraq]")
+            .en("Another story")
+            .tags("[سد الموصل, iraq]"),
     );
-    f.article(
-        "news/dam.en.md",
-        "Ceasefire holds (day 3)",
-        "2021-12-10",
-        "author: علي الموسوي\nsource: { name: وكالة الأنباء العراقية }\ntags: [سد الموصل, iraq]\n",
-        "Text.",
-    );
-    f.article(
-        "news/more.ar.md",
-        "خبر آخر",
-        "2021-12-09",
-        "tags: [Mosul Dam, iraq]\n",
-        "نص.",
-    );
-    f.article(
-        "news/more.en.md",
-        "Another story",
-        "2021-12-09",
-        "tags: [سد الموصل, iraq]\n",
-        "Text.",
-    );
-    f.build_ok();
+    let built = f.build();
     let mut problems = Vec::new();
     let mut seen = BTreeMap::new();
-    for path in f.html_pages() {
-        let page = f.page(&path);
+    for path in built.html_pages() {
+        let page = built.page(&path);
         problems.extend(isolation_problems(&page, &path));
         for (marker, _) in UNKNOWN_DIRECTION {
             if page.text("body").contains(marker) {
@@ -998,12 +957,10 @@ fn text_of_unknown_direction_is_isolated_on_every_page() {
     }
     assert!(seen["Mosul Dam"] >= 5, "{seen:?}");
     // The check itself tells an isolated name from one that is not.
-    let bare = Page {
-        html: scraper::Html::parse_document(
-            "<html dir=\"rtl\"><body><p>بقلم Jane Arraf</p><p><bdi>Reuters</bdi></p></body></html>",
-        ),
-        path: "bare".into(),
-    };
+    let bare = Page::parse(
+        "bare",
+        "<html dir=\"rtl\"><body><p>بقلم Jane Arraf</p><p><bdi>Reuters</bdi></p></body></html>",
+    );
     assert_eq!(
         isolation_problems(&bare, "bare"),
         ["bare: `Jane Arraf` inherits dir=Some(\"rtl\") from <html>"]

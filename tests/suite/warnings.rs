@@ -4,22 +4,18 @@
 //! `--deny-warnings` (or `deny_warnings: true`) fails the build on any
 //! warning, leaving the published site as it was.
 
-mod common;
-
-use common::Fixture;
+use crate::common::{CONFIG, Site, Story};
 
 /// A published story in both editions.
-fn site() -> Fixture {
-    let f = Fixture::new();
-    for (lang, title) in [("ar", "الانسحاب"), ("en", "The withdrawal")] {
-        f.article(
-            &format!("news/withdrawal.{lang}.md"),
-            title,
-            "2026-11-30",
-            "tags: [iraq, us-forces]\n",
-            "Text.",
-        );
-    }
+fn site() -> Site {
+    let f = Site::new();
+    f.story(
+        Story::new("news/withdrawal", "2026-11-30")
+            .tags("[iraq, us-forces]")
+            .body("Text.")
+            .ar("الانسحاب")
+            .en("The withdrawal"),
+    );
     f
 }
 
@@ -36,16 +32,10 @@ fn what_the_sanitizer_removes_is_said_where_it_is_with_what_to_do() {
     // A YouTube iframe, a script, inline styles, an event handler and a
     // script link, each named once per file at its first line.
     let f = site();
-    f.article(
-        "news/scraped.en.md",
-        "Scraped",
-        "2026-11-29",
-        "tags: [iraq, us-forces]\n",
-        "<p style=\"color:red\">One</p>\n<p style=\"font-size:2em\" onclick=\"track()\">Two</p>\n\n<iframe src=\"https://www.youtube.com/embed/xyz\" width=\"560\"></iframe>\n\n<script>track()</script>\n\n<p style=\"x\">Three</p>\n\nSee [a trap](javascript:alert(1)).",
-    );
-    let report = f.build_ok();
+    f.story(Story::new("news/scraped", "2026-11-29").en("Scraped").tags("[iraq, us-forces]").body("<p style=\"color:red\">One</p>\n<p style=\"font-size:2em\" onclick=\"track()\">Two</p>\n\n<iframe src=\"https://www.youtube.com/embed/xyz\" width=\"560\"></iframe>\n\n<script>track()</script>\n\n<p style=\"x\">Three</p>\n\nSee [a trap](javascript:alert(1))."));
+    let built = f.build();
     assert_eq!(
-        warnings(&report),
+        warnings(&built.report),
         [
             "warning: content/news/scraped.en.md:6:1: the `style` attribute of `<p>` was removed by the HTML sanitizer (raw_html: sanitize) (here and 2 more times in this file)\n  help: inline styles are dropped: use Markdown formatting or a class the theme styles (`class=\"…\"`), or set `raw_html: allow` in digest.yaml if every author is trusted",
             "warning: content/news/scraped.en.md:7:1: the `onclick` attribute of `<p>` was removed by the HTML sanitizer (raw_html: sanitize)\n  help: event handlers never run from an article's text; remove it, or set `raw_html: allow` in digest.yaml if every author is trusted",
@@ -54,17 +44,14 @@ fn what_the_sanitizer_removes_is_said_where_it_is_with_what_to_do() {
             "warning: content/news/scraped.en.md:15:5: a `javascript:`, `vbscript:` or `data:` address was removed from a link; it leads nowhere now\n  help: nothing in an article's text may run a script: give the address of a page or a file",
         ]
     );
-    let page = f.page("en/news/scraped/index.html");
+    let page = built.page("en/news/scraped/index.html");
     assert_eq!(
         page.count(".body iframe, .body script, .body [style], .body [onclick]"),
         0
     );
     // Trusted raw HTML is kept as written, and nothing is said.
-    f.write(
-        "digest.yaml",
-        &format!("{}raw_html: allow\n", common::CONFIG),
-    );
-    let report = f.build_ok();
+    f.write("digest.yaml", &format!("{}raw_html: allow\n", CONFIG));
+    let report = f.build().report;
     assert_eq!(
         warnings(&report),
         [
@@ -80,33 +67,25 @@ fn a_section_without_a_name_for_an_edition_is_an_error_at_digest_yaml() {
     let f = site();
     f.write(
         "digest.yaml",
-        &common::CONFIG.replace(
+        &CONFIG.replace(
             "  analysis: { ar: تحليل, en: Analysis }\n",
             "  analysis: { en: Analysis }\n",
         ),
     );
-    for lang in ["ar", "en"] {
-        f.article(
-            &format!("analysis/a.{lang}.md"),
-            "A",
-            "2026-11-29",
-            "tags: [iraq, us-forces]\n",
-            "T.",
-        );
-        f.article(
-            &format!("world/w.{lang}.md"),
-            "W",
-            "2026-11-29",
-            "tags: [iraq, us-forces]\n",
-            "T.",
+    for (path, title) in [("analysis/a", "A"), ("world/w", "W")] {
+        f.story(
+            Story::new(path, "2026-11-29")
+                .tags("[iraq, us-forces]")
+                .body("T.")
+                .ar(title)
+                .en(title),
         );
     }
-    f.article(
-        "economy/e.en.md",
-        "E",
-        "2026-11-29",
-        "tags: [iraq, us-forces]\n",
-        "T.",
+    f.story(
+        Story::new("economy/e", "2026-11-29")
+            .en("E")
+            .tags("[iraq, us-forces]")
+            .body("T."),
     );
     assert_eq!(
         f.build_errors(),
@@ -124,43 +103,43 @@ fn a_site_without_sections_keeps_folder_names_with_one_warning_saying_how_to_nam
     // No `sections:` at all: the folders' names are shown, and the build
     // says once how to name them.
     let f = site();
-    let config = common::CONFIG;
+    let config = CONFIG;
     f.write("digest.yaml", &config[..config.find("sections:").unwrap()]);
-    f.article(
-        "analysis/a.en.md",
-        "A",
-        "2026-11-29",
-        "tags: [iraq, us-forces]\n",
-        "T.",
+    f.story(
+        Story::new("analysis/a", "2026-11-29")
+            .en("A")
+            .tags("[iraq, us-forces]")
+            .body("T."),
     );
-    let report = f.build_ok();
+    let built = f.build();
     assert_eq!(
-        warnings(&report),
+        warnings(&built.report),
         [
             "warning: the sections are shown by their folder names (`analysis`, `news`): digest.yaml has no `sections:`\n  help: name each section in every edition's language in digest.yaml:\nsections:\n  analysis: { ar: …, en: … }\n  news: { ar: …, en: … }"
         ]
     );
     assert_eq!(
-        f.page("ar/news/withdrawal/index.html").text(".kicker a"),
+        built
+            .page("ar/news/withdrawal/index.html")
+            .text(".kicker a"),
         "news"
     );
 }
 
 /// A site with two errors and three warnings in three files.
-fn troubled(f: &Fixture) {
-    f.article(
-        "news/b.en.md",
-        "B",
-        "2026-11-29",
-        "tags: [iraq, us-forces]\n",
-        "<p style=\"x\">b</p>\n\n[x](../nowhere/)",
+fn troubled(f: &Site) {
+    f.story(
+        Story::new("news/b", "2026-11-29")
+            .en("B")
+            .tags("[iraq, us-forces]")
+            .body("<p style=\"x\">b</p>\n\n[x](../nowhere/)"),
     );
-    f.article(
-        "news/a.en.md",
-        "A",
-        "2026-11-29",
-        "tags: [iraq, us-forces, الموصل]\nimage: pic.jpg\n",
-        "a",
+    f.story(
+        Story::new("news/a", "2026-11-29")
+            .en("A")
+            .tags("[iraq, us-forces, الموصل]")
+            .front("image: pic.jpg\n")
+            .body("a"),
     );
     f.write("content/news/notes.txt", "x");
 }
@@ -214,8 +193,7 @@ fn quiet_prints_errors_only() {
 fn deny_warnings_fails_the_build_on_any_warning_and_publishes_nothing() {
     // For CI: `--deny-warnings`, or `deny_warnings: true` in digest.yaml.
     let f = site();
-    f.build_ok();
-    let before = f.snapshot("public");
+    let before = f.build().into_files();
     f.write("content/news/notes.txt", "x");
     let out = f.run(&["build", "--deny-warnings"]);
     assert_eq!(out.status.code(), Some(1));
@@ -223,17 +201,14 @@ fn deny_warnings_fails_the_build_on_any_warning_and_publishes_nothing() {
         stderr(&out),
         "error: the build has 1 warning, and --deny-warnings fails the build on any\n  help: fix what the warnings say, then build again\nwarning: 1 file under content/ is not published: content/news/notes.txt\n  help: digest publishes articles (.md) and pictures (jpg, jpeg, png, gif, webp, avif, svg), audio (mp3, m4a, aac, ogg, oga, opus, wav, flac), video (mp4, m4v, webm, ogv, mov), captions (vtt), documents (pdf, epub); to publish another kind on purpose, add its extension to digest.yaml: `publish_extensions: [txt]`\nbuild failed with 1 error; the output was not changed\n"
     );
-    assert!(f.snapshot("public") == before, "the published site changed");
-    f.write(
-        "digest.yaml",
-        &format!("{}deny_warnings: true\n", common::CONFIG),
-    );
+    assert!(f.public() == before, "the published site changed");
+    f.write("digest.yaml", &format!("{}deny_warnings: true\n", CONFIG));
     let errors = f.build_errors();
     assert_eq!(
         errors[0],
         "error: the build has 1 warning, and `deny_warnings: true` in digest.yaml fails the build on any\n  help: fix what the warnings say, then build again"
     );
-    assert!(f.snapshot("public") == before, "the published site changed");
+    assert!(f.public() == before, "the published site changed");
     f.remove("content/news/notes.txt");
-    f.build_ok();
+    f.build();
 }
