@@ -4,7 +4,7 @@
 //! tests share. It reads like the pipeline it runs:
 //!
 //! ```text
-//! config → theme → walk → parse → topics → site → plan → links → render → publish
+//! config → theme → walk → parse → topics, authors → site → plan → links → render → publish
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
@@ -13,7 +13,8 @@
 //! stages: `content/` (walk, front matter, Markdown, the parse stage),
 //! `site/` (topics, the model, related stories), `output/` (plan, views,
 //! render, feeds, sitemap), `publish/` (sinks and the publishing protocol),
-//! `serve/`; beneath them the shared floor: `config`, `locale/`, `theme/`,
+//! `serve/`, `tools/` (init, new, check, list, theme copy); beneath them
+//! the shared floor: `config`, `locale/`, `theme/`,
 //! `html/`, `urls`, `dates`, `files`, `hash`, `yaml`, `error`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -34,6 +35,7 @@ pub mod serve;
 pub mod site;
 pub mod state;
 pub mod theme;
+pub mod tools;
 pub mod urls;
 pub mod yaml;
 
@@ -81,22 +83,23 @@ pub fn build(
         &config, &walk.files, &settings, options, &mut saved.articles, &mut problems);
     timings.mark("parse");
     let topics = site::topics::stage(&config, &walk.files, &mut problems);
+    let authors = site::authors::stage(&config, &walk.files, &mut problems);
     let globals = globals(&config, &settings, theme.as_deref(), options);
-    let site = site::model::stage(&config, articles, topics, &visibility, changes, globals,
-        &mut warm.site, &mut saved.related, &mut problems);
+    let site = site::model::stage(&config, articles, topics, authors, &visibility, changes,
+        globals, &mut warm.site, &mut saved.related, &mut problems);
     timings.mark("site");
     let theme = loaded(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
-    let pages = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
-    output::links::check(&config, &site, &pages, &walk.files, &visibility, &mut problems);
+    let plan = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
+    output::links::check(&config, &site, &plan.pages, &walk.files, &visibility, &mut problems);
     no_errors_nor_denied_warnings(&config, options, &mut problems)?;
     timings.mark("plan and links");
-    let fingerprints = output::fingerprint::all(&pages, &site, &config, globals);
+    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals);
     timings.mark("fingerprint");
-    let renderer = Renderer::new(&config, &site, &theme, &settings, &pages, &warm.minifier);
+    let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier);
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &pages, fingerprints, &|page| renderer.render(page), &how, &mut saved.publish, sink,
+        &plan.pages, fingerprints, &|page| renderer.render(page), &how, &mut saved.publish, sink,
         &mut timings, &mut problems)?;
     problems.sort();
     Ok(BuildReport {

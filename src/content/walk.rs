@@ -21,6 +21,9 @@ use crate::urls::{Route, safe_name, unsafe_char};
 /// The topic table's file name, directly under `content/`.
 pub const TAGS_FILE: &str = "tags.yaml";
 
+/// The author table's file name, directly under `content/`.
+pub const AUTHORS_FILE: &str = "authors.yaml";
+
 /// The kinds of file under `content/` that are published as they are, by
 /// extension (compared in lowercase). `publish_extensions:` in
 /// `digest.yaml` adds more.
@@ -66,6 +69,8 @@ pub enum SourceKind {
     },
     /// `content/tags.yaml`.
     Tags,
+    /// `content/authors.yaml`.
+    Authors,
     /// A file of a published kind: copied to the output as it is.
     Asset,
     /// Any other file (a backup, notes, a dotfile…): not published.
@@ -241,7 +246,7 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
                     continue;
                 }
             }
-            SourceKind::Tags => {}
+            SourceKind::Tags | SourceKind::Authors => {}
         }
         files.push(SourceFile {
             path,
@@ -358,12 +363,16 @@ fn bad_file_name(path: &Path, name: &[u8]) -> Option<Diagnostic> {
     )
 }
 
-type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
+/// A problem with a file found before its path is known to the caller.
+pub type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
 
 /// Decides what a file is from its path relative to `content/`.
-fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
+pub fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
     if rel == TAGS_FILE {
         return Ok(SourceKind::Tags);
+    }
+    if rel == AUTHORS_FILE {
+        return Ok(SourceKind::Authors);
     }
     let (section, name) = match rel.rsplit_once('/') {
         Some((section, name)) => (section, name),
@@ -510,6 +519,10 @@ mod tests {
         let kind = classify(&c, "news/iraq-talks.md").ok().unwrap();
         assert!(matches!(kind, SourceKind::Article { lang, .. } if lang.as_str() == "ar"));
         assert_eq!(classify(&c, "tags.yaml").ok().unwrap(), SourceKind::Tags);
+        assert_eq!(
+            classify(&c, "authors.yaml").ok().unwrap(),
+            SourceKind::Authors
+        );
         assert_eq!(
             classify(&c, "news/photo.jpg").ok().unwrap(),
             SourceKind::Asset

@@ -429,10 +429,10 @@ impl Checker<'_> {
         let article = &held.article;
         let (why, help) = match held.status {
             Status::Scheduled => (
-                format!(
-                    "scheduled for {}",
-                    self.visibility.when(article.date.timestamp())
-                ),
+                match article.date {
+                    Some(date) => format!("scheduled for {}", self.visibility.when(date.timestamp())),
+                    None => "scheduled".to_string(),
+                },
                 "link to it once it is out, or schedule this story after it; `--future` previews both",
             ),
             _ => (

@@ -16,8 +16,10 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::config::{Config, Lang, LanguageConfig};
 use crate::content::article::{Article, ArticleId};
 use crate::dates::PubDate;
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::files::Changes;
+use crate::site::authors::{AuthorId, Authors};
+use crate::site::bylines::resolve_authors;
 use crate::site::related::{EditionLists, RelatedMemo};
 use crate::site::schedule::{self, Held, Status, Visibility};
 use crate::site::tagging::{check_held_tags, resolve_topics, warn_single_use_topics};
@@ -33,7 +35,10 @@ pub struct Edition {
     pub sections: BTreeMap<String, Vec<ArticleId>>,
     /// Topic → its articles, newest first; biggest topic first, then by label.
     pub topics: IndexMap<TopicId, Vec<ArticleId>>,
-    /// (year, month) → articles, newest month first.
+    /// Author → their articles, newest first; in alphabetical order of
+    /// their names in the edition's language.
+    pub authors: IndexMap<AuthorId, Vec<ArticleId>>,
+    /// (year, month) in the site's time zone → articles, newest month first.
     pub months: Vec<((i16, i8), Vec<ArticleId>)>,
     /// Standalone pages: files directly in `content/` (about, contact).
     pub pages: Vec<ArticleId>,
@@ -47,6 +52,9 @@ pub struct Site {
     pub topics: Topics,
     /// The topics of each article, in the order the article lists them.
     pub article_topics: Vec<Vec<TopicId>>,
+    pub authors: Authors,
+    /// The authors of each article, in its byline's order.
+    pub article_authors: Vec<Vec<AuthorId>>,
     /// The other-language versions of each article, in the configuration's
     /// language order.
     pub translations: Vec<Vec<ArticleId>>,
@@ -58,9 +66,9 @@ pub struct Site {
     pub stamps: Vec<Stamps>,
     /// Reading time of each article in minutes, at its edition's pace.
     pub minutes: Vec<u32>,
-    /// When each article last changed ([`Article::modified`]), kept
-    /// together for the sitemap, which reads them all.
-    pub modified: Vec<PubDate>,
+    /// When each article last changed ([`Article::modified`]; none for an
+    /// undated page), kept together for the sitemap, which reads them all.
+    pub modified: Vec<Option<PubDate>>,
     /// The articles' ids in path order.
     pub by_path: Vec<ArticleId>,
     /// Whether each article is out or shown as a preview (a draft or a
@@ -87,18 +95,19 @@ pub struct SiteMemo {
 }
 
 /// The site stage: the site assembled from the `articles` (in path order)
-/// that `visibility` shows, and `topics`. When every reported change is an
-/// edit of an article and the last model of this process (`last`) was made
-/// under the same `key` (configuration, theme, settings, options) and with
-/// every story's status as it is now, that model is patched with the edits
-/// instead ([`Site::with_edits`]); `last` keeps this model for the next
-/// build. A story that falls due changes a status, so the model is made
-/// afresh even when no file changed.
+/// that `visibility` shows, `topics` and `authors`. When every reported
+/// change is an edit of an article and the last model of this process
+/// (`last`) was made under the same `key` (configuration, theme, settings,
+/// options) and with every story's status as it is now, that model is
+/// patched with the edits instead ([`Site::with_edits`]); `last` keeps this
+/// model for the next build. A story that falls due changes a status, so
+/// the model is made afresh even when no file changed.
 #[allow(clippy::too_many_arguments)]
 pub fn stage(
     config: &Config,
     articles: Vec<Arc<Article>>,
     topics: Topics,
+    authors: Authors,
     visibility: &Visibility,
     changes: Changes,
     key: u64,
@@ -120,7 +129,7 @@ pub fn stage(
         _ => None,
     };
     let (site, warnings) = patched.unwrap_or_else(|| {
-        Site::build_reusing(config, articles, held, topics, visibility, related)
+        Site::build_reusing(config, articles, held, topics, authors, visibility, related)
     });
     problems.extend(warnings.iter().cloned());
     let site = Arc::new(site);
@@ -138,7 +147,8 @@ pub fn stage(
 /// the lists that only show its card.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stamps {
-    /// Everything: the file, its topics' labels (article pages, feeds).
+    /// Everything: the file, its topics' labels, its authors (article
+    /// pages, feeds).
     pub page: u64,
     /// What a card shows: link, date, summary, image, topics, reading time.
     pub card: u64,
@@ -153,6 +163,7 @@ impl Site {
         config: &Config,
         mut articles: Vec<Arc<Article>>,
         topics: Topics,
+        authors: Authors,
     ) -> (Site, Diagnostics) {
         articles.sort_by(|a, b| a.path.cmp(&b.path));
         let everything = Visibility::everything();
@@ -161,6 +172,7 @@ impl Site {
             articles,
             Vec::new(),
             topics,
+            authors,
             &everything,
             &mut RelatedMemo::default(),
         )
@@ -175,11 +187,13 @@ impl Site {
         articles: Vec<Arc<Article>>,
         held: Vec<Held>,
         mut topics: Topics,
+        mut authors: Authors,
         visibility: &Visibility,
         memo: &mut RelatedMemo,
     ) -> (Site, Diagnostics) {
         let mut problems = Diagnostics::new();
-        // Newest first; ties in path order (the rank in `articles`).
+        // Newest first (undated pages last); ties in path order (the rank
+        // in `articles`).
         let mut rank: Vec<usize> = (0..articles.len()).collect();
         let dates: Vec<_> = articles.iter().map(|a| a.date).collect();
         rank.sort_by(|&a, &b| dates[b].cmp(&dates[a]).then(a.cmp(&b)));
@@ -196,6 +210,7 @@ impl Site {
         let status: Vec<Status> = articles.iter().map(|a| visibility.status(a)).collect();
         let translations = link_translations(&articles);
         let article_topics = resolve_topics(&articles, &by_path, &mut topics, &mut problems);
+        let article_authors = resolve_authors(&articles, &by_path, &mut authors, &mut problems);
         check_held_tags(&held, &topics, &mut problems);
         warn_single_use_topics(
             &articles,
@@ -207,7 +222,11 @@ impl Site {
         let editions = config
             .languages
             .iter()
-            .map(|l| Edition::build(l, &articles, &article_topics, &topics))
+            .map(|l| {
+                let mut edition = Edition::build(config, l, &articles, &article_topics, &topics);
+                edition.credit(config, &article_authors, &authors);
+                edition
+            })
             .collect::<Vec<_>>();
         check_section_names(config, &editions, &mut problems);
         let lists: Vec<EditionLists> = editions
@@ -225,9 +244,19 @@ impl Site {
         let mut stamps: Vec<Stamps> = articles
             .par_iter()
             .zip(&article_topics)
+            .zip(&article_authors)
             .zip(&minutes)
             .zip(&status)
-            .map(|(((a, ts), m), s)| stamps_of(a, ts.iter().map(|t| topics.get(*t).stamp), *m, *s))
+            .map(|((((a, ts), us), m), s)| {
+                let topic_stamps = ts.iter().map(|t| topics.get(*t).stamp);
+                stamps_of(
+                    a,
+                    topic_stamps,
+                    us.iter().map(|u| authors.get(*u).stamp),
+                    *m,
+                    *s,
+                )
+            })
             .collect();
         add_source_addresses(&articles, &by_path, &mut stamps);
         let modified = articles.iter().map(|a| a.modified()).collect();
@@ -235,6 +264,8 @@ impl Site {
             articles,
             topics,
             article_topics,
+            authors,
+            article_authors,
             translations,
             related,
             editions,
@@ -274,9 +305,18 @@ impl Site {
             self.articles[id] = new.clone();
             self.minutes[id] = reading_minutes(config, new);
             self.modified[id] = new.modified();
-            let topics = &self.topics;
-            let stamps = self.article_topics[id].iter().map(|t| topics.get(*t).stamp);
-            self.stamps[id] = stamps_of(new, stamps, self.minutes[id], self.status[id]);
+            let (topics, authors) = (&self.topics, &self.authors);
+            let topic_stamps = self.article_topics[id].iter().map(|t| topics.get(*t).stamp);
+            let author_stamps = self.article_authors[id]
+                .iter()
+                .map(|u| authors.get(*u).stamp);
+            self.stamps[id] = stamps_of(
+                new,
+                topic_stamps,
+                author_stamps,
+                self.minutes[id],
+                self.status[id],
+            );
         }
         if self.articles.iter().any(|a| a.links_by_source()) {
             add_source_addresses(&self.articles, &self.by_path, &mut self.stamps);
@@ -328,6 +368,7 @@ impl Site {
 
 impl Edition {
     fn build(
+        config: &Config,
         language: &LanguageConfig,
         articles: &[Arc<Article>],
         article_topics: &[Vec<TopicId>],
@@ -355,11 +396,13 @@ impl Edition {
             for t in &article_topics[id] {
                 by_topic.entry(*t).or_default().push(id);
             }
-            let civil = article.date.civil();
-            months
-                .entry((civil.year(), civil.month()))
-                .or_default()
-                .push(id);
+            if let Some(date) = article.date {
+                let civil = date.civil_in(&config.timezone);
+                months
+                    .entry((civil.year(), civil.month()))
+                    .or_default()
+                    .push(id);
+            }
         }
         let mut ordered: Vec<(TopicId, Vec<ArticleId>)> = by_topic.into_iter().collect();
         let collator = label_collator(language);
@@ -382,6 +425,31 @@ impl Edition {
         edition.months = months.into_iter().rev().collect();
         edition
     }
+
+    /// Lists each author's stories of this edition, authors in the
+    /// alphabetical order of their names in its language.
+    fn credit(&mut self, config: &Config, article_authors: &[Vec<AuthorId>], authors: &Authors) {
+        let Some(lang) = self.lang.clone() else {
+            return;
+        };
+        let mut by_author: HashMap<AuthorId, Vec<ArticleId>> = HashMap::default();
+        for &id in &self.articles {
+            for &author in &article_authors[id] {
+                by_author.entry(author).or_default().push(id);
+            }
+        }
+        let mut ordered: Vec<(AuthorId, Vec<ArticleId>)> = by_author.into_iter().collect();
+        let collator = label_collator(config.language(&lang));
+        let name = |a: &AuthorId| authors.get(*a).name(&lang);
+        ordered.sort_by(|(a, _), (b, _)| {
+            match &collator {
+                Some(c) => c.compare(name(a), name(b)),
+                None => name(a).cmp(name(b)),
+            }
+            .then(a.cmp(b))
+        });
+        self.authors = ordered.into_iter().collect();
+    }
 }
 
 /// A structure id no site of this process had before.
@@ -398,16 +466,18 @@ fn label_collator(language: &LanguageConfig) -> Option<CollatorBorrowed<'static>
 }
 
 /// Whether two versions of an article sit in the same place in the site:
-/// the same file, address, edition, translation group, date, topics (as
-/// written, where written) and draft state.
+/// the same file, address, edition, translation group, date, topics and
+/// authors (as written, where written) and draft state.
 fn same_place(a: &Article, b: &Article) -> bool {
     a.path == b.path
         && a.lang == b.lang
         && a.section == b.section
         && a.stem == b.stem
         && a.slug == b.slug
+        && a.slug_at == b.slug_at
         && a.date == b.date
         && a.tags == b.tags
+        && a.authors == b.authors
         && a.draft == b.draft
 }
 
@@ -421,6 +491,7 @@ fn reading_minutes(config: &Config, a: &Article) -> u32 {
 fn stamps_of(
     a: &Article,
     topic_stamps: impl Iterator<Item = u64> + Clone,
+    author_stamps: impl Iterator<Item = u64> + Clone,
     minutes: u32,
     status: Status,
 ) -> Stamps {
@@ -437,6 +508,7 @@ fn stamps_of(
     });
     let page = hash(&|h| {
         (a.version, card).hash(h);
+        author_stamps.clone().for_each(|s| s.hash(h));
     });
     Stamps { page, card, link }
 }
@@ -565,7 +637,7 @@ fn check_unique_urls(
             article.section.as_str(),
             article.slug.as_str(),
         );
-        if let Some(first) = seen.get(&key) {
+        if let Some(&first) = seen.get(&key) {
             let url = format!(
                 "{}{}/{}{}/",
                 config.base_url.path,
@@ -577,12 +649,21 @@ fn check_unique_urls(
                 },
                 article.slug
             );
+            // Reported at the `slug:` that makes the two meet, if one does.
+            let (here, other) = match (article.slug_at, first.slug_at) {
+                (None, Some(_)) => (first, article),
+                _ => (article, first),
+            };
+            let location = match here.slug_at {
+                Some((line, column)) => Location::new(&here.path, line as usize, column as usize),
+                None => Location::new(&here.path, 1, 1),
+            };
             problems.push(
-                Diagnostic::in_file(
-                    &article.path,
+                Diagnostic::error(
+                    Some(location),
                     format!(
                         "this article has the same URL as {}: {url}",
-                        first.path.display()
+                        other.path.display()
                     ),
                 )
                 .with_help("give one of them a different file name or `slug`"),

@@ -89,7 +89,7 @@ impl Visibility {
     pub fn status(&self, article: &Article) -> Status {
         if article.draft {
             Status::Draft
-        } else if article.date.timestamp() > self.now {
+        } else if article.date.is_some_and(|d| d.timestamp() > self.now) {
             Status::Scheduled
         } else {
             Status::Published
@@ -153,11 +153,14 @@ pub fn scheduled<'a>(
     let mut count = 0;
     let mut next: Option<(&Article, jiff::Timestamp)> = None;
     for (article, status) in stories {
+        // Only a dated story is ever scheduled.
+        let Some(at) = article.date.map(|d| d.timestamp()) else {
+            continue;
+        };
         if status != Status::Scheduled {
             continue;
         }
         count += 1;
-        let at = article.date.timestamp();
         if next.is_none_or(|(a, t)| (at, &article.path) < (t, &a.path)) {
             next = Some((article, at));
         }

@@ -436,7 +436,7 @@ fn distance_if_close(a: &str, b: &str) -> Option<usize> {
 
 /// Lowercase ASCII words joined by hyphens: how keys look, as opposed to
 /// labels ("Iraq", "US forces", "العراق").
-fn looks_like_key(text: &str) -> bool {
+pub fn looks_like_key(text: &str) -> bool {
     !text.is_empty()
         && text
             .bytes()

@@ -271,11 +271,14 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     site.build();
     let public = site.public().into_map();
     assert!(!public.contains_key("en/news/militias-threaten-open-war/index.html"));
+    // Hawre Aziz, a free name, wrote only that story: his page and feed
+    // in each edition go with it.
+    assert!(!public.contains_key("en/authors/hawre-aziz/index.html"));
 
     // --no-delete keeps what the site no longer has.
     let kept = deploy(&site, &["--no-delete"]);
     assert!(
-        kept.contains("kept 2 objects the site no longer has (--no-delete)"),
+        kept.contains("kept 6 objects the site no longer has (--no-delete)"),
         "{kept}"
     );
     assert!(deployed(&server).contains_key("en/news/militias-threaten-open-war/index.html"));
@@ -283,7 +286,7 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let stdout = deploy(&site, &["--verbose", "--purge-list", "purge.txt"]);
     assert_eq!(
         plan_line(&stdout),
-        format!("plan: 0 to upload, 2 to delete, {} unchanged", public.len())
+        format!("plan: 0 to upload, 6 to delete, {} unchanged", public.len())
     );
     assert_holds(&server, &public);
     // Deletions come after every upload.
@@ -299,8 +302,9 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let last_step = stdout
         .lines()
         .rfind(|l| steps.iter().any(|s| l.starts_with(&format!("{s}: "))));
-    assert_eq!(last_step, Some("deletions: 2 files"), "{stdout}");
+    assert_eq!(last_step, Some("deletions: 6 files"), "{stdout}");
     assert!(stdout.contains("  deleted ar/news/militias-threaten-open-war/index.html"));
+    assert!(stdout.contains("  deleted en/authors/hawre-aziz/atom.xml"));
     let purge = site.read("purge.txt");
     assert!(
         purge.contains("https://digest.example.org/en/news/militias-threaten-open-war/\n"),

@@ -252,6 +252,7 @@ fn check_feeds(files: &Files) {
                 "generator",
                 "author",
                 "name",
+                "uri",
                 "entry",
                 "published",
                 "category",

@@ -329,7 +329,8 @@ impl Loaded {
             &mut problems,
         );
         let topics = digest::site::topics::stage(&config, &walk.files, &mut problems);
-        let (site, more) = digest::site::model::Site::build(&config, articles, topics);
+        let authors = digest::site::authors::stage(&config, &walk.files, &mut problems);
+        let (site, more) = digest::site::model::Site::build(&config, articles, topics, authors);
         problems.extend(more);
         assert!(!problems.has_errors(), "{problems}");
         Loaded {
