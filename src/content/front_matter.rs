@@ -668,7 +668,8 @@ impl Fields<'_, '_> {
                 .map(|(l, c)| (l + self.src.first_line, c + 1))
                 .unwrap_or((at.line, at.column));
             if list.topics
-                && let Some(comma) = text.chars().find(|c| matches!(c, ',' | '،')) {
+                && let Some(comma) = text.chars().find(|c| matches!(c, ',' | '،'))
+            {
                 if !comma_reported {
                     comma_reported = true;
                     let d = Diagnostic::error(

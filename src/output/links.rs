@@ -430,7 +430,9 @@ impl Checker<'_> {
         let (why, help) = match held.status {
             Status::Scheduled => (
                 match article.date {
-                    Some(date) => format!("scheduled for {}", self.visibility.when(date.timestamp())),
+                    Some(date) => {
+                        format!("scheduled for {}", self.visibility.when(date.timestamp()))
+                    }
                     None => "scheduled".to_string(),
                 },
                 "link to it once it is out, or schedule this story after it; `--future` previews both",

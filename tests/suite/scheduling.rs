@@ -255,9 +255,10 @@ fn future_previews_scheduled_stories_marked_noindex_and_in_no_feed_or_sitemap() 
     );
     assert!(built.report.scheduled.is_some());
     let page = built.page("ar/news/embargo/index.html");
+    // The time as the edition's clock tells it (`clock: 24`, the default).
     assert_eq!(
         page.text(".preview-banner"),
-        "مجدول للنشر في 5 كانون الأول 2026، الساعة 10:00 ص"
+        "مجدول للنشر في 5 كانون الأول 2026، الساعة 10:00"
     );
     assert_eq!(page.attr("meta[name=robots]", "content"), "noindex");
     assert_eq!(page.canonical(), None);
