@@ -108,6 +108,16 @@ pub enum RawHtml {
     Allow,
 }
 
+/// What a link or picture in an article that leads nowhere is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkPolicy {
+    /// An error: the build fails (the default).
+    Error,
+    /// A warning: the site is published with the broken link.
+    Warn,
+}
+
 /// One edition of the site: a language and how it is presented.
 #[derive(Debug, Clone)]
 pub struct LanguageConfig {
@@ -252,6 +262,16 @@ pub struct Config {
     /// The providers whose links and players become click-to-load embeds
     /// (`embeds:`).
     pub embeds: Vec<EmbedProvider>,
+    /// Where `sections:` and each of its entries are written, for
+    /// messages; `None` when the configuration has no `sections:`.
+    pub sections_at: Option<SectionsAt>,
+    /// Extensions (lowercase, no dot) of the files under `content/` that
+    /// are published besides the known kinds (`publish_extensions:`).
+    pub publish_extensions: Vec<String>,
+    /// What a broken internal link or picture is (`links:`).
+    pub links: LinkPolicy,
+    /// Whether any warning fails the build (`deny_warnings:`).
+    pub deny_warnings: bool,
     /// Each edition's menu (`menu:`), for the editions that set one.
     pub menus: IndexMap<Lang, Vec<MenuEntry>>,
     /// The theme's options as the site sets them (`theme_options:`).
@@ -276,6 +296,9 @@ const TOP_KEYS: &[&str] = &[
     "sections",
     "images",
     "embeds",
+    "publish_extensions",
+    "links",
+    "deny_warnings",
     "deploy",
     "menu",
     "theme_options",
@@ -356,6 +379,13 @@ impl EmbedProvider {
         }
         all
     }
+}
+
+/// Where `sections:` is written in the configuration, and each entry.
+#[derive(Debug, Clone)]
+pub struct SectionsAt {
+    pub key: Location,
+    pub entries: IndexMap<String, Location>,
 }
 
 const LANGUAGE_KEYS: &[&str] = &[
@@ -468,6 +498,20 @@ impl Config {
         let sections = read.sections(map, &languages);
         let images = read.images(map);
         let embeds = read.embeds(map);
+        let sections_at = map.contains_key("sections").then(|| SectionsAt {
+            key: src.key_location(&["sections"]),
+            entries: sections
+                .keys()
+                .map(|s| (s.clone(), src.key_location(&["sections", s])))
+                .collect(),
+        });
+        let publish_extensions = read.extensions(map);
+        let links = read
+            .optional::<LinkPolicy>(map, "links", "error or warn")
+            .unwrap_or(LinkPolicy::Error);
+        let deny_warnings = read
+            .optional::<bool>(map, "deny_warnings", "true or false")
+            .unwrap_or(false);
         let deploy = read.deploy_targets(map);
         let menus = read.menus(map, &languages);
         let theme_options = read.theme_options(map);
@@ -513,6 +557,10 @@ impl Config {
             sections,
             images,
             embeds,
+            sections_at,
+            publish_extensions,
+            links,
+            deny_warnings,
             menus,
             theme_options,
             source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
@@ -876,6 +924,33 @@ impl Reader<'_, '_> {
             hijri: hijri.unwrap_or(false),
             clock,
         })
+    }
+
+    /// `publish_extensions: [csv, txt]`: extensions, with or without their
+    /// dot, in any case.
+    fn extensions(&mut self, map: &serde_yaml::Mapping) -> Vec<String> {
+        let listed: Option<Vec<String>> = self.optional(
+            map,
+            "publish_extensions",
+            "a list of file extensions, e.g. [csv, txt]",
+        );
+        let mut extensions = Vec::new();
+        for written in listed.unwrap_or_default() {
+            let ext = written.trim().trim_start_matches('.').to_ascii_lowercase();
+            if ext.is_empty() || ext.contains(['/', '\\', '.', ' ']) || ext == "md" {
+                self.problems.push(
+                    self.src
+                        .error_at_value(
+                            &["publish_extensions"],
+                            format!("`{written}` is not a file extension digest can publish"),
+                        )
+                        .with_help("list extensions without the dot, e.g. `publish_extensions: [csv, txt]`"),
+                );
+                continue;
+            }
+            extensions.push(ext);
+        }
+        extensions
     }
 
     /// `clock: 24` (the default) or `clock: 12`.

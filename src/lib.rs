@@ -4,7 +4,7 @@
 //! tests share. It reads like the pipeline it runs:
 //!
 //! ```text
-//! config → theme → walk → parse → topics, authors → site → media → plan → render → publish
+//! config → theme → walk → parse → topics, authors → site → media → plan → links → render → publish
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
@@ -53,6 +53,7 @@ use crate::files::Changes;
 use crate::output::render::Renderer;
 use crate::publish::protocol::Publishing;
 use crate::publish::sink::{DirSink, Sink};
+use crate::site::schedule::Visibility;
 use crate::state::{Saved, Warm};
 use crate::theme::load::Theme;
 
@@ -74,6 +75,7 @@ pub fn build(
     // process kept from earlier builds may miss these changes: forget it.
     let config = config::stage(&options.root, options.base_url.as_deref())
         .inspect_err(|_| *warm = Warm::default())?;
+    let visibility = Visibility::new(&config, options)?;
     let theme = theme::load::stage(&config, changes, &mut warm.theme, &mut problems);
     timings.mark("config and theme");
     let walk = content::walk::stage(&config, changes, &mut warm.walk, &mut problems);
@@ -85,16 +87,17 @@ pub fn build(
     let topics = site::topics::stage(&config, &walk.files, &mut problems);
     let authors = site::authors::stage(&config, &walk.files, &mut problems);
     let globals = globals(&config, &settings, theme.as_deref(), options);
-    let site = site::model::stage(&config, articles, topics, authors, changes, globals,
-        &mut warm.site, &mut saved.related, &mut problems);
+    let site = site::model::stage(&config, articles, topics, authors, &visibility, changes,
+        globals, &mut warm.site, &mut saved.related, &mut problems);
     timings.mark("site");
     let media = media::stage(&config, &site, &walk.files, theme.as_deref(), &mut saved.media, &mut problems);
     timings.mark("media");
-    let theme = checked(theme, &mut problems)?;
+    let theme = loaded(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
     let plan = output::plan::stage(&config, &site, assets, media.pages(), &mut warm.plan, &mut problems);
-    no_errors(&mut problems)?;
-    timings.mark("plan");
+    output::links::check(&config, &site, &plan.pages, &walk.files, &visibility, &mut problems);
+    no_errors_nor_denied_warnings(&config, options, &mut problems)?;
+    timings.mark("plan and links");
     let fingerprints = output::fingerprint::all(&plan, &site, &config, globals, &media.stamps);
     timings.mark("fingerprint");
     let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier, &media);
@@ -109,8 +112,36 @@ pub fn build(
         files: published.files, written: published.written, kept: published.kept,
         removed: published.removed, up_to_date: published.up_to_date,
         pictures: pictures.finish(!published.up_to_date),
-        parsed, articles: site.articles.len(), warnings: problems.into_vec(), timings,
+        parsed, articles: site.articles.len(), warnings: problems.into_vec(),
+        scheduled: site.scheduled(&visibility), timings,
     })
+}
+
+/// [`no_errors`], and with `--deny-warnings` (or `deny_warnings: true`)
+/// no warnings either: a build for CI fails on any.
+fn no_errors_nor_denied_warnings(
+    config: &Config,
+    options: &BuildOptions,
+    problems: &mut Diagnostics,
+) -> Result<(), BuildError> {
+    no_errors(problems)?;
+    let warnings = problems.warning_count();
+    let denied_by = match options.deny_warnings {
+        Some(true) => "--deny-warnings",
+        None if config.deny_warnings => "`deny_warnings: true` in digest.yaml",
+        _ => return Ok(()),
+    };
+    if warnings > 0 {
+        let noun = if warnings == 1 { "warning" } else { "warnings" };
+        problems.push(
+            Diagnostic::error(
+                None,
+                format!("the build has {warnings} {noun}, and {denied_by} fails the build on any"),
+            )
+            .with_help("fix what the warnings say, then build again"),
+        );
+    }
+    no_errors(problems)
 }
 
 /// Fails the build, with every problem found so far, if any is an error.
@@ -122,10 +153,17 @@ fn no_errors(problems: &mut Diagnostics) -> Result<(), BuildError> {
     Err(BuildError::Invalid(std::mem::take(problems)))
 }
 
-/// The value of a stage that reported its failure in `problems`.
-fn checked<T>(value: Option<T>, problems: &mut Diagnostics) -> Result<T, BuildError> {
-    no_errors(problems)?;
-    value.ok_or_else(|| BuildError::Invalid(std::mem::take(problems)))
+/// The value of a stage that reported its failure in `problems`: the
+/// build goes on (to report every problem of the sources at once) only if
+/// there is one.
+fn loaded<T>(value: Option<T>, problems: &mut Diagnostics) -> Result<T, BuildError> {
+    match value {
+        Some(value) => Ok(value),
+        None => {
+            no_errors(problems)?;
+            Err(BuildError::Invalid(std::mem::take(problems)))
+        }
+    }
 }
 
 /// A hash of what every page depends on besides its own data: the
@@ -144,6 +182,7 @@ fn globals(
         xxhash_rust::xxh3::xxh3_64(config.base_url.to_string().as_bytes()),
         theme.map_or(0, |t| t.fingerprint),
         u64::from(options.drafts),
+        u64::from(options.future),
     ])
 }
 

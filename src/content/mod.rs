@@ -9,4 +9,5 @@ pub mod embeds;
 pub mod front_matter;
 pub mod markdown;
 pub mod media;
+pub mod raw_html;
 pub mod walk;

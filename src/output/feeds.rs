@@ -53,12 +53,7 @@ pub fn feed(
     format: FeedFormat,
 ) -> Result<Vec<u8>, Diagnostic> {
     let (config, site) = (sources.config, sources.site);
-    let ids: Vec<ArticleId> = list
-        .items(site, lang)
-        .iter()
-        .take(config.feed_entries)
-        .copied()
-        .collect();
+    let ids = list.feed_entries(site, lang, config.feed_entries);
     let language = config.language(lang);
     let name = match list {
         ListKind::Topic(t) => site.topics.get(*t).label(lang).map(|l| l.label.as_str()),
@@ -77,7 +72,7 @@ pub fn feed(
         .max();
     let mut bodies = Vec::with_capacity(ids.len());
     for id in &ids {
-        bodies.push(sources.body(&site.articles[*id])?);
+        bodies.push(sources.body(*id)?);
     }
     Ok(match format {
         FeedFormat::Atom => {

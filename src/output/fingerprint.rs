@@ -134,7 +134,7 @@ impl Page {
                     "json"
                 });
                 hash_list(&mut h, site, list);
-                for &id in list.items(site, lang).iter().take(config.feed_entries) {
+                for id in list.feed_entries(site, lang, config.feed_entries) {
                     entry(&mut h, id);
                 }
             }
@@ -187,7 +187,7 @@ fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
 pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
     let shown: Vec<u64> = pages
         .par_iter()
-        .filter(|p| in_sitemap(p))
+        .filter(|p| in_sitemap(site, p))
         .map(|page| {
             let mut h = Hasher::new();
             h.str(&page.path);
@@ -201,6 +201,7 @@ pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
                     h.str(a.lang.as_str());
                     h.str(&a.section);
                     h.str(&a.slug);
+                    h.u64(u64::from(site.is_preview(t)));
                 }
             }
             h.digest()

@@ -231,6 +231,17 @@ impl ListKind {
         found.map_or(&[], Vec::as_slice)
     }
 
+    /// The entries of this list's feed in `lang`: its newest `limit`
+    /// articles that are out (a feed carries no preview).
+    pub fn feed_entries(&self, site: &Site, lang: &Lang, limit: usize) -> Vec<ArticleId> {
+        self.items(site, lang)
+            .iter()
+            .copied()
+            .filter(|id| !site.is_preview(*id))
+            .take(limit)
+            .collect()
+    }
+
     /// Whether the same list exists in `lang` (for the language switcher).
     pub fn exists_in(&self, site: &Site, lang: &Lang) -> bool {
         matches!(self, ListKind::Home) || !self.items(site, lang).is_empty()
@@ -324,7 +335,7 @@ pub fn plan(
     }
     pages.push(Page::new(urls::front(), PageKind::Front));
     pages.push(Page::new(urls::root_file("404.html"), PageKind::NotFound));
-    let listed = pages.iter().filter(|p| in_sitemap(p)).count();
+    let listed = pages.iter().filter(|p| in_sitemap(site, p)).count();
     pages.extend(sitemap_pages(listed));
     pages.push(Page::new(urls::root_file("robots.txt"), PageKind::Robots));
     for asset in assets {
@@ -394,6 +405,14 @@ fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
     for (i, page) in pages.iter().enumerate() {
         let path = page.path.as_str();
         if let Some(&first) = seen.get(path) {
+            if matches!(
+                (&pages[first].kind, &page.kind),
+                (PageKind::Article(_), PageKind::Article(_))
+            ) {
+                // Said by the site stage, which finds every pair of
+                // articles with one address.
+                continue;
+            }
             let (a, b) = (describe(site, &pages[first]), describe(site, page));
             let file = match (&pages[first].kind, &page.kind) {
                 (_, PageKind::Article(id)) | (PageKind::Article(id), _) => {
@@ -475,16 +494,31 @@ fn describe(site: &Site, page: &Page) -> String {
 /// The sitemap protocol's limit of URLs per file.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
-/// Whether a page is listed in the sitemap.
-pub fn in_sitemap(page: &Page) -> bool {
+/// Whether a page is listed in the sitemap: every HTML page but the 404
+/// page and previews (a draft's or a scheduled story's page, or a list of
+/// nothing but previews).
+pub fn in_sitemap(site: &Site, page: &Page) -> bool {
     page.route.is_html()
-        && page.kind != PageKind::NotFound
-        && !matches!(page.kind, PageKind::Asset { .. })
+        && match &page.kind {
+            PageKind::NotFound | PageKind::Asset { .. } => false,
+            PageKind::Article(id) => !site.is_preview(*id),
+            PageKind::List { lang, list, pager } => {
+                let items = &list.items(site, lang)[pager.items.clone()];
+                items.is_empty() || items.iter().any(|id| !site.is_preview(*id))
+            }
+            _ => true,
+        }
 }
 
-/// When what `page` shows last changed, for the sitemap.
+/// When what `page` shows last changed, for the sitemap (previews left
+/// out).
 pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
-    let newest = |ids: &[ArticleId]| ids.iter().filter_map(|id| site.modified[*id]).max();
+    let newest = |ids: &[ArticleId]| {
+        ids.iter()
+            .filter(|id| !site.is_preview(**id))
+            .filter_map(|id| site.modified[*id])
+            .max()
+    };
     match &page.kind {
         PageKind::Article(id) => site.modified[*id],
         PageKind::List { lang, list, pager } => {

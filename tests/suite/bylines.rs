@@ -28,8 +28,7 @@ fn config() -> String {
     CONFIG.replace(
         "default_language: ar\n",
         "default_language: ar\ntimezone: Asia/Baghdad\n",
-    ) + "sections:\n  news: { ar: أخبار, en: News }\n"
-        + "menu:\n  ar: [news, authors, about, { label: الأرشيف, url: https://archive.example.org/ }]\n"
+    ) + "menu:\n  ar: [news, authors, about, { label: الأرشيف, url: https://archive.example.org/ }]\n"
         + "  en: [news/, authors, about.en.md, { label: Archive, url: https://archive.example.org/ }]\n"
 }
 

@@ -88,15 +88,11 @@ sections:
             );
         }
     }
+    // (File and folder names with markup in them are refused by the walk:
+    // names become addresses.)
     f.write_bytes(
         "content/news/photo.jpg",
         &pictures::jpeg(&pictures::photo(64, 48, 1), 80),
-    );
-    // File and folder names become URL segments and the section's label.
-    f.story(
-        Story::new("<i>&'/odd&\"name\"", "2021-12-09")
-            .en("Odd names")
-            .tags("[iraq]"),
     );
     f
 }
@@ -297,14 +293,7 @@ fn markup_in_every_field_is_text_wherever_it_appears() {
     for minify in [false, true] {
         let f = hostile_site(minify);
         let built = f.build();
-        assert_eq!(built.report.articles, 5);
-        let odd = built.page("en/<i>&'/odd&\"name\"/index.html");
-        assert_eq!(odd.text(".kicker a"), "<i>&'");
-        assert_eq!(odd.attr(".kicker a", "href"), "/en/%3Ci%3E&'/");
-        assert_eq!(
-            odd.attr("link[rel=canonical]", "href"),
-            "https://digest.example.org/en/%3Ci%3E&'/odd&%22name%22/"
-        );
+        assert_eq!(built.report.articles, 4);
         check_pages(&built);
         check_feeds(&built);
     }
@@ -319,7 +308,7 @@ const BODY: &str = "Links: [md](javascript:alert(1)) [upper](JAVASCRIPT:alert(1)
 
 <script>alert(4)</script>
 
-<a href=\"javascript:alert(5)\">raw link</a> <img src=\"x.png\" onerror=\"alert(6)\"> <x-evil>raw custom</x-evil> <b>bold</b>
+<a href=\"javascript:alert(5)\">raw link</a> <img src=\"/news/x.png\" onerror=\"alert(6)\"> <x-evil>raw custom</x-evil> <b>bold</b>
 ";
 
 fn body_site(raw_html: &str) -> Built {

@@ -729,11 +729,11 @@ fn picture_and_embed_settings_are_checked() {
     assert_eq!(
         f.build_errors(),
         [
-            "error: digest.yaml:18:3: unknown images key `keep_metdata`\n  help: did you mean `keep_metadata`?",
-            "error: digest.yaml:16:11: `images.widths` must list widths from 16 to 8192 pixels\n  help: write e.g. `widths: [480, 960, 1600]`",
-            "error: digest.yaml:17:12: `images.quality` must be from 1 to 100\n  help: 80 keeps photographs sharp at a fraction of their size",
-            "error: digest.yaml:19:1: unknown embed provider `youtub`\n  help: did you mean `youtube`?",
-            "error: digest.yaml:19:1: the link address of the embed provider `Own` must start with https:// and hold `{id}` once\n  help: e.g. `link: https://video.example.org/watch/{id}`, `player: https://video.example.org/embed/{id}`",
+            "error: digest.yaml:22:3: unknown images key `keep_metdata`\n  help: did you mean `keep_metadata`?",
+            "error: digest.yaml:20:11: `images.widths` must list widths from 16 to 8192 pixels\n  help: write e.g. `widths: [480, 960, 1600]`",
+            "error: digest.yaml:21:12: `images.quality` must be from 1 to 100\n  help: 80 keeps photographs sharp at a fraction of their size",
+            "error: digest.yaml:23:1: unknown embed provider `youtub`\n  help: did you mean `youtube`?",
+            "error: digest.yaml:23:1: the link address of the embed provider `Own` must start with https:// and hold `{id}` once\n  help: e.g. `link: https://video.example.org/watch/{id}`, `player: https://video.example.org/embed/{id}`",
         ]
     );
 }

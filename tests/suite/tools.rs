@@ -61,9 +61,9 @@ fn site() -> Site {
     site
 }
 
-/// [`CONFIG`] with the site's clock in Baghdad and a name for `news/`.
+/// [`CONFIG`] (which names `news/`) with the site's clock in Baghdad.
 fn config() -> String {
-    format!("{CONFIG}timezone: Asia/Baghdad\nsections:\n  news: {{ ar: أخبار, en: News }}\n")
+    format!("{CONFIG}timezone: Asia/Baghdad\n")
 }
 
 // ---------------------------------------------------------------- init

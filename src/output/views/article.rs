@@ -21,12 +21,15 @@ impl Sources<'_> {
         let article = &self.site.articles[id];
         let lang = &article.lang;
         let locale = self.locale(lang);
-        let body = self.body(article)?;
+        let body = self.body(id)?;
         let card = self.card(id);
         let mut common = self.common(lang, page, "article", article.title.clone());
         common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
         common.page.image = card.image.clone();
         common.page.json_ld = Some(self.news_article_json_ld(id, &card));
+        // A preview is marked as one, and asks not to be indexed.
+        common.page.preview = self.preview_banner(id);
+        common.page.noindex = common.page.preview.is_some();
         let published = card.date.as_ref().map(|d| d.date_time.clone());
         // `updated` is shown when it reads differently from the publication.
         let updated = article
@@ -67,10 +70,13 @@ impl Sources<'_> {
     pub fn standalone(&self, page: &Page, id: ArticleId) -> Result<(Common, PageView), Diagnostic> {
         let article = &self.site.articles[id];
         let lang = &article.lang;
-        let body = self.body(article)?;
+        let body = self.body(id)?;
         let mut common = self.common(lang, page, "page", article.title.clone());
         common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
         common.page.image = self.image(article);
+        // A draft page in a preview is marked as one, as a story is.
+        common.page.preview = self.preview_banner(id);
+        common.page.noindex = common.page.preview.is_some();
         let view = PageView {
             title: article.title.clone(),
             lang: lang.to_string(),

@@ -89,6 +89,18 @@ pub struct PageMeta {
     pub image: Option<ImageView>,
     /// JSON-LD structured data, already escaped for a `<script>` element.
     pub json_ld: Option<String>,
+    /// The banner of a page shown only as a preview (a draft, a story
+    /// scheduled for later), in the page's language.
+    pub preview: Option<PreviewBanner>,
+}
+
+/// What a preview page says it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewBanner {
+    /// `draft` or `scheduled`.
+    pub kind: &'static str,
+    /// "Draft — not published", "Scheduled for 5 December 2026, 10:00".
+    pub text: String,
 }
 
 /// Shared by every HTML page.
@@ -196,6 +208,9 @@ pub struct Card {
     pub topics: Vec<TopicLink>,
     pub section: Option<SectionLink>,
     pub minutes: u32,
+    /// The mark of a story shown only as a preview ("Draft",
+    /// "Scheduled"), in its language.
+    pub preview: Option<String>,
 }
 
 /// The other-language version of an article.

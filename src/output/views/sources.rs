@@ -2,9 +2,11 @@
 //! edition, language versions (hreflang alternates and x-default, shared
 //! with the sitemap), the language switcher, feed links, the menu, cards.
 
+use std::sync::Arc;
+
 use crate::config::{Config, Lang, LanguageConfig};
 use crate::content::article::{Article, ArticleId};
-use crate::content::body::render_body;
+use crate::content::body::{complete_sources, render_body};
 use crate::content::front_matter::ParseSettings;
 use crate::error::Diagnostic;
 use crate::locale::format::LocaleData;
@@ -15,6 +17,7 @@ use crate::output::menu::{MenuItem, Menus};
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, routes};
 use crate::output::views::contract::*;
 use crate::site::model::Site;
+use crate::site::schedule::Status;
 use crate::site::topics::TopicId;
 use crate::theme::options::Options;
 use crate::urls::{self, Route};
@@ -202,6 +205,7 @@ impl Sources<'_> {
                 og_alternate_locales,
                 image: None,
                 json_ld: None,
+                preview: None,
             },
         }
     }
@@ -373,26 +377,6 @@ impl Sources<'_> {
         }
     }
 
-    /// An article's body as its page and feeds show it: its pictures and
-    /// embeds in place.
-    pub fn body(&self, article: &Article) -> Result<String, Diagnostic> {
-        let body = render_body(article, &self.config.root, self.settings)?;
-        if article.media.pictures.is_empty() && article.media.embeds.is_empty() {
-            return Ok(body.to_string());
-        }
-        let words = EmbedWords {
-            play: self.string(&article.lang, "embed_play"),
-            notice: self.string(&article.lang, "embed_notice"),
-        };
-        Ok(markup::fill(
-            &body,
-            &article.media,
-            |src| self.media.responsive(src),
-            &self.config.images.sizes,
-            &words,
-        ))
-    }
-
     pub fn card(&self, id: ArticleId) -> Card {
         let article = &self.site.articles[id];
         let lang = &article.lang;
@@ -414,7 +398,63 @@ impl Sources<'_> {
             section: (!article.section.is_empty())
                 .then(|| self.section_link(&article.section, lang)),
             minutes: self.site.minutes[id],
+            preview: match self.site.status[id] {
+                Status::Published => None,
+                Status::Draft => Some(self.string(lang, "badge_draft")),
+                Status::Scheduled => Some(self.string(lang, "badge_scheduled")),
+            },
         }
+    }
+
+    /// The banner of an article shown only as a preview.
+    pub fn preview_banner(&self, id: ArticleId) -> Option<PreviewBanner> {
+        let article = &self.site.articles[id];
+        let locale = self.locale(&article.lang);
+        let (kind, text) = match self.site.status[id] {
+            Status::Published => return None,
+            Status::Draft => ("draft", self.string(&article.lang, "preview_draft")),
+            Status::Scheduled => {
+                // Only a dated story is ever scheduled.
+                let due = article.date?;
+                let date = locale.date(&due).display;
+                let time = locale.time(&due);
+                let text = locale
+                    .text("preview_scheduled", None, &[("date", date), ("time", time)])
+                    .expect("required UI strings are checked when the theme is loaded");
+                ("scheduled", text)
+            }
+        };
+        Some(PreviewBanner { kind, text })
+    }
+
+    /// An article's body as its pages and feeds show it: links to other
+    /// articles by source file given those articles' addresses, its
+    /// pictures and embeds in place.
+    pub fn body(&self, id: ArticleId) -> Result<String, Diagnostic> {
+        let article = &self.site.articles[id];
+        let mut body = render_body(article, &self.config.root, self.settings)?;
+        if article.links_by_source() {
+            let completed = complete_sources(&body, &self.settings.markdown.base_path, |path| {
+                self.site
+                    .by_source(path)
+                    .map(|t| self.href(&routes::article(self.site, t)))
+            });
+            body = Arc::from(completed);
+        }
+        if article.media.pictures.is_empty() && article.media.embeds.is_empty() {
+            return Ok(body.to_string());
+        }
+        let words = EmbedWords {
+            play: self.string(&article.lang, "embed_play"),
+            notice: self.string(&article.lang, "embed_notice"),
+        };
+        Ok(markup::fill(
+            &body,
+            &article.media,
+            |src| self.media.responsive(src),
+            &self.config.images.sizes,
+            &words,
+        ))
     }
 
     pub fn topic_link(&self, topic: TopicId, lang: &Lang) -> TopicLink {

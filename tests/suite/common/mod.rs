@@ -17,7 +17,8 @@
 //! assert on what comes out. A few reach into the library for what only it
 //! can show: `hosting` plans a site past the sitemap limit (from
 //! [`Loaded`]), `publish` rewrites the state a killed build leaves, `serve`
-//! runs the server.
+//! runs the server, and so does `scheduling` (a story falling due while
+//! it runs).
 
 pub mod browser;
 mod built;
