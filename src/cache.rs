@@ -76,6 +76,8 @@ pub struct BuildState {
     pub published_id: Option<(u64, u64)>,
     /// The related stories of the last build.
     pub related: RelatedMemo,
+    /// The published search bundles and what they were built from.
+    pub search: crate::search::SearchState,
     /// The last walk of `content/`, kept in memory for [`Self::changes`].
     #[serde(skip)]
     pub walk: Option<Walk>,
@@ -109,7 +111,7 @@ pub struct Model {
 }
 
 /// Bumped whenever the cache's shape or meaning changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 impl BuildState {
     /// Loads the state saved in `dir`, or an empty one.

@@ -317,6 +317,7 @@ pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: us
 pub fn in_sitemap(page: &Page) -> bool {
     page.route.is_html()
         && page.kind != PageKind::NotFound
+        && !matches!(page.kind, PageKind::Search(_))
         && !matches!(page.kind, PageKind::Asset { .. })
 }
 

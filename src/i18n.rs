@@ -48,6 +48,10 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "the title of a list's later pages, with `{page}` for the number",
     ),
     ("topics", "the title of the topic index"),
+    (
+        "search_results",
+        "the search page's count of results, with `{count}` and `{query}`",
+    ),
 ];
 
 /// A theme's UI strings for one language, with where each is defined.
@@ -210,6 +214,20 @@ impl LocaleData {
     /// Whether the UI string `key` has plural forms (and so needs a count).
     pub fn is_plural(&self, key: &str) -> bool {
         matches!(self.strings.get(key), Some(Message::Plural(_)))
+    }
+
+    /// The forms of a plural UI string as written (`{count}` and other
+    /// placeholders unfilled), for pages that count in the browser; a plain
+    /// string is its only form, `other`.
+    pub fn plural_forms(&self, key: &str) -> Vec<(String, String)> {
+        match self.strings.get(key) {
+            Some(Message::Plural(forms)) => forms
+                .iter()
+                .map(|(form, text)| (form.clone(), text.clone()))
+                .collect(),
+            Some(Message::Plain(text)) => vec![("other".to_string(), text.clone())],
+            None => Vec::new(),
+        }
     }
 
     /// The CLDR plural forms this language uses, with a number that takes

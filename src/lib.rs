@@ -25,6 +25,7 @@ pub mod nesting;
 pub mod parse;
 pub mod plan;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;
@@ -67,6 +68,10 @@ pub struct BuildOptions {
     /// Where to save the build state between the steps of a build, so that
     /// an interrupted build is never mistaken for a finished one.
     pub cache_dir: Option<PathBuf>,
+    /// Leave stale search indexes to the caller (`digest serve`, which
+    /// builds them in the background): the build publishes the pages with
+    /// the old indexes and returns the work in [`BuildReport::search_jobs`].
+    pub search_in_background: bool,
 }
 
 /// What a build did.
@@ -88,6 +93,11 @@ pub struct BuildReport {
     pub up_to_date: bool,
     /// How long each stage took, in order.
     pub timings: Timings,
+    /// The editions whose search index this build built.
+    pub indexed: Vec<String>,
+    /// With [`BuildOptions::search_in_background`]: the indexes still to
+    /// build, for [`publish_search`] to publish once built.
+    pub search_jobs: Vec<search::Job>,
 }
 
 /// Wall time per pipeline stage.
@@ -436,6 +446,12 @@ fn write_site(
         ..
     } = loaded;
     let globals = *globals;
+    if let Some(problem) = search::reserved_path_problem(config, site, pages) {
+        return Err(BuildError::Invalid(with_warnings(
+            Diagnostics::from_iter([problem]),
+            warnings,
+        )));
+    }
     let sitemap = plan::sitemap_fingerprint(site, pages);
     // Each page's output path and fingerprint, in the order of `pages`.
     let fingerprints: Vec<(String, u128)> = pages
@@ -447,16 +463,34 @@ fn write_site(
             )
         })
         .collect();
+    let editions = search::plan(config, site, &state.search);
     timings.mark("fingerprint", &mut clock);
-    let unchanged = fingerprints.len() == state.published.len()
+    // The published search bundles that stay: the current ones, and while
+    // new ones are built in the background, the stale ones too.
+    let background = options.search_in_background;
+    let staying = |e: &&search::EditionPlan| e.is_current() || background;
+    let mut kept_search: Vec<(String, u128)> = editions
+        .iter()
+        .filter(staying)
+        .flat_map(|e| e.published.iter().flat_map(|p| p.files.iter().cloned()))
+        .collect();
+    let stale: Vec<&search::EditionPlan> = editions.iter().filter(|e| !e.is_current()).collect();
+    let locales = &theme.locales;
+    let unchanged = (background || stale.is_empty())
+        && fingerprints.len() + kept_search.len() == state.published.len()
         && fingerprints
             .iter()
+            .chain(&kept_search)
             .all(|(path, print)| state.published.get(path) == Some(print));
     if !options.force && unchanged && sink.is_intact() {
         return Ok(BuildReport {
-            files: pages.len(),
-            kept: pages.len(),
+            files: pages.len() + kept_search.len(),
+            kept: pages.len() + kept_search.len(),
             up_to_date: true,
+            search_jobs: stale
+                .iter()
+                .map(|e| e.job(config, site, locales, settings))
+                .collect(),
             ..BuildReport::default()
         });
     }
@@ -486,6 +520,28 @@ fn write_site(
     } else {
         (&*staged, &state.published)
     };
+    // A bundle is kept only if all its files can be; else it is built again.
+    let present =
+        |(path, print): &(String, u128)| [staged_view, published_view].iter().any(|m| m.get(path) == Some(print));
+    let mut to_build: Vec<&search::EditionPlan> = Vec::new();
+    let mut background_jobs = Vec::new();
+    for edition in &editions {
+        let files = edition.published.as_ref().map_or(&[][..], |p| &p.files[..]);
+        let keepable = files.iter().all(present);
+        if edition.is_current() && keepable {
+            continue;
+        }
+        if background && keepable {
+            background_jobs.push(edition.job(config, site, locales, settings));
+        } else {
+            kept_search.retain(|f| !files.contains(f));
+            to_build.push(edition);
+        }
+    }
+    let jobs: Vec<search::Job> = to_build
+        .iter()
+        .map(|e| e.job(config, site, locales, settings))
+        .collect();
     timings.mark("prepare", &mut clock);
     // Room for each article's card in each language and a few versions more.
     state.minifier.bound(8 * site.articles.len() + 10_000);
@@ -498,29 +554,96 @@ fn write_site(
         minifier: &state.minifier,
     };
     let sink_ref: &dyn Sink = sink;
-    let outcomes: Vec<Outcome> = pages
-        .par_iter()
-        .zip(&fingerprints)
-        .map(|(page, (path, print))| {
-            write_page(
-                &renderer,
-                sink_ref,
-                page,
-                path,
-                *print,
-                staged_view,
-                published_view,
-            )
-        })
-        .collect();
-    let manifest: Manifest = fingerprints.into_iter().collect();
+    // Stale indexes are built on a thread of their own while the pages are
+    // rendered, one edition after the other (an index takes much memory).
+    let (outcomes, indexing) = std::thread::scope(|scope| {
+        let indexer = (!jobs.is_empty()).then(|| {
+            scope.spawn(move || {
+                let started = std::time::Instant::now();
+                let built: Vec<_> = jobs.into_iter().map(search::Job::run).collect();
+                (built, started.elapsed())
+            })
+        });
+        let outcomes: Vec<Outcome> = pages
+            .par_iter()
+            .zip(&fingerprints)
+            .map(|(page, (path, print))| {
+                write_page(
+                    &renderer,
+                    sink_ref,
+                    page,
+                    path,
+                    *print,
+                    staged_view,
+                    published_view,
+                )
+            })
+            .collect();
+        (outcomes, indexer.map(|h| h.join()))
+    });
     timings.mark("render and write", &mut clock);
     let mut problems = Diagnostics::new();
+    let mut built = Vec::new();
+    match indexing {
+        None => {}
+        Some(Ok((results, took))) => {
+            timings.0.push(("search index (alongside)", took));
+            for result in results {
+                match result {
+                    Ok(b) => built.push(b),
+                    Err(d) => problems.push(d),
+                }
+            }
+        }
+        Some(Err(_)) => problems.push(Diagnostic::error(
+            None,
+            "the search indexer stopped unexpectedly".to_string(),
+        ).with_help("build again; if it fails again, report it")),
+    }
+    let search_files: Vec<(&str, u128, Option<&[u8]>)> = kept_search
+        .iter()
+        .map(|(path, print)| (path.as_str(), *print, None))
+        .chain(built.iter().flat_map(|b| {
+            b.files
+                .iter()
+                .map(|f| (f.path.as_str(), f.fingerprint, Some(&*f.bytes)))
+        }))
+        .collect();
+    let search_outcomes: Vec<Outcome> = search_files
+        .par_iter()
+        .map(|&(path, print, bytes)| {
+            match reuse(sink_ref, path, print, staged_view, published_view) {
+                Some(outcome) => outcome,
+                None => match bytes {
+                    Some(bytes) => match sink_ref.write(path, bytes) {
+                        Ok(()) => Outcome::Written(path.to_string()),
+                        Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+                    },
+                    None => Outcome::Failed(
+                        Diagnostic::error(
+                            None,
+                            format!("the search index file {path} went missing from the output"),
+                        )
+                        .with_help("build again with --force"),
+                    ),
+                },
+            }
+        })
+        .collect();
+    timings.mark("search files", &mut clock);
+    let manifest: Manifest = fingerprints
+        .into_iter()
+        .chain(
+            search_files
+                .iter()
+                .map(|&(path, print, _)| (path.to_string(), print)),
+        )
+        .collect();
     let mut report = BuildReport {
-        files: pages.len(),
+        files: manifest.len(),
         ..BuildReport::default()
     };
-    for outcome in outcomes {
+    for outcome in outcomes.into_iter().chain(search_outcomes) {
         match outcome {
             Outcome::Unchanged => {}
             Outcome::Kept => report.kept += 1,
@@ -548,6 +671,20 @@ fn write_site(
     timings.mark("publish", &mut clock);
     let previous = std::mem::replace(&mut state.published, manifest);
     state.spare = (sink.keeps_spare() && intact).then_some(previous);
+    state
+        .search
+        .editions
+        .retain(|lang, _| config.find_language(lang).is_some());
+    for b in &built {
+        state.search.editions.insert(b.lang.to_string(), b.published());
+        report.indexed.push(b.lang.to_string());
+    }
+    for edition in &to_build {
+        if !built.iter().any(|b| b.lang == edition.lang) {
+            state.search.editions.remove(edition.lang.as_str());
+        }
+    }
+    report.search_jobs = background_jobs;
     report.written.sort();
     report.removed.sort();
     Ok(report)
@@ -560,6 +697,29 @@ enum Outcome {
     Failed(Diagnostic),
 }
 
+/// What becomes of a file whose fingerprint says it need not be written
+/// again: already staged, or kept from the published site. `None` when it
+/// must be written.
+fn reuse(
+    sink: &dyn Sink,
+    path: &str,
+    fingerprint: u128,
+    staged: &Manifest,
+    published: &Manifest,
+) -> Option<Outcome> {
+    if staged.get(path) == Some(&fingerprint) {
+        return Some(Outcome::Unchanged);
+    }
+    if published.get(path) == Some(&fingerprint) {
+        match sink.keep(path) {
+            Ok(true) => return Some(Outcome::Kept),
+            Ok(false) => {}
+            Err(err) => return Some(Outcome::Failed(io_failure(path, "keep", &err))),
+        }
+    }
+    None
+}
+
 fn write_page(
     renderer: &Renderer,
     sink: &dyn Sink,
@@ -569,15 +729,8 @@ fn write_page(
     staged: &Manifest,
     published: &Manifest,
 ) -> Outcome {
-    if staged.get(path) == Some(&fingerprint) {
-        return Outcome::Unchanged;
-    }
-    if published.get(path) == Some(&fingerprint) {
-        match sink.keep(path) {
-            Ok(true) => return Outcome::Kept,
-            Ok(false) => {}
-            Err(err) => return Outcome::Failed(io_failure(path, "keep", &err)),
-        }
+    if let Some(outcome) = reuse(sink, path, fingerprint, staged, published) {
+        return outcome;
     }
     let result = match &page.kind {
         PageKind::Asset { source, .. } => sink.copy(path, source),

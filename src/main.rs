@@ -105,7 +105,7 @@ fn build(args: BuildArgs) -> ExitCode {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
         force: args.force,
-        cache_dir: None,
+        ..BuildOptions::default()
     };
     match digest::build_to_dir(&options, &output) {
         Ok(report) => {

@@ -58,6 +58,8 @@ pub enum PageKind {
         pager: Pager,
     },
     TopicIndex(Lang),
+    /// An edition's search page, driving its search index.
+    Search(Lang),
     /// The bilingual front door at `/`.
     Front,
     NotFound,
@@ -164,6 +166,10 @@ pub mod routes {
         Route::dir([lang.as_str(), "tags"])
     }
 
+    pub fn search(lang: &Lang) -> Route {
+        Route::dir([lang.as_str(), "search"])
+    }
+
     pub fn feed(site: &Site, lang: &Lang, topic: Option<TopicId>, format: FeedFormat) -> Route {
         let name = match format {
             FeedFormat::Atom => "atom.xml",
@@ -255,6 +261,10 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
         pages.push(Page::new(
             routes::topic_index(lang),
             PageKind::TopicIndex(lang.clone()),
+        ));
+        pages.push(Page::new(
+            routes::search(lang),
+            PageKind::Search(lang.clone()),
         ));
         for format in [FeedFormat::Atom, FeedFormat::Json] {
             pages.push(Page::new(
@@ -447,6 +457,19 @@ impl Page {
                     h.u64(site.topics.get(*t).stamp);
                     h.u64(ids.len() as u64);
                 }
+            }
+            PageKind::Search(lang) => {
+                // Its filters list the edition's topics, sections and years.
+                h.str("search");
+                let edition = site.edition(lang);
+                for (t, ids) in &edition.topics {
+                    h.u64(site.topics.get(*t).stamp);
+                    h.u64(ids.len() as u64);
+                }
+                for section in edition.sections.keys() {
+                    h.str(section);
+                }
+                hash_months(&mut h, site, lang);
             }
             PageKind::Front => {
                 h.str("front");

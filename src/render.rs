@@ -78,6 +78,10 @@ impl Renderer<'_> {
                 let (common, topics) = sources.topic_index(page, lang);
                 self.page("topics.html", &common, TopicsContext { topics })?
             }
+            PageKind::Search(lang) => {
+                let (common, search) = crate::search::page::view(&sources, page, lang);
+                self.page("search.html", &common, SearchContext { search })?
+            }
             PageKind::Front => {
                 let (common, front) = sources.editions(page, "front", self.config.paginate);
                 self.page("front.html", &common, EditionsContext { front })?
@@ -173,6 +177,11 @@ struct ListContext {
 #[derive(Serialize)]
 struct TopicsContext {
     topics: Vec<TopicEntry>,
+}
+
+#[derive(Serialize)]
+struct SearchContext {
+    search: crate::search::page::SearchView,
 }
 
 #[derive(Serialize)]

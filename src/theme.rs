@@ -21,6 +21,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "article.html",
     "list.html",
     "topics.html",
+    "search.html",
     "front.html",
     "404.html",
 ];

@@ -38,6 +38,8 @@ pub struct EditionView {
     pub og_locale: String,
     pub home: String,
     pub tags: String,
+    /// The edition's search page.
+    pub search: String,
     pub feed: String,
     pub json_feed: String,
 }
@@ -306,6 +308,7 @@ impl Sources<'_> {
             og_locale: l.og_locale(),
             home: self.href(&Route::dir([lang.as_str()])),
             tags: self.href(&routes::topic_index(lang)),
+            search: self.href(&routes::search(lang)),
             feed: self.href(&routes::feed(self.site, lang, None, FeedFormat::Atom)),
             json_feed: self.href(&routes::feed(self.site, lang, None, FeedFormat::Json)),
         }
@@ -341,6 +344,7 @@ impl Sources<'_> {
                     && list.exists_in(self.site, lang))
                 .then(|| routes::list(self.site, lang, list)),
                 PageKind::TopicIndex(_) => Some(routes::topic_index(lang)),
+                PageKind::Search(_) => Some(routes::search(lang)),
                 PageKind::Front => Some(routes::list(self.site, lang, &ListKind::Home)),
                 _ => None,
             };
@@ -374,7 +378,13 @@ impl Sources<'_> {
 
     /// The common part of a page in `lang`, with its alternates and its
     /// language switcher.
-    fn common(&self, lang: &Lang, page: &Page, kind: &'static str, title: String) -> Common {
+    pub(crate) fn common(
+        &self,
+        lang: &Lang,
+        page: &Page,
+        kind: &'static str,
+        title: String,
+    ) -> Common {
         let versions = self.versions(page);
         let alternates = versions
             .iter()
@@ -488,7 +498,7 @@ impl Sources<'_> {
 
     /// A UI string digest itself needs; the theme is checked for them when it
     /// is loaded (see [`crate::i18n::REQUIRED_STRINGS`]).
-    fn string(&self, lang: &Lang, key: &str) -> String {
+    pub(crate) fn string(&self, lang: &Lang, key: &str) -> String {
         self.locale(lang)
             .text(key, None, &[])
             .expect("required UI strings are checked when the theme is loaded")

@@ -1,0 +1,335 @@
+//! Search: an index per edition, built with Pagefind as a library.
+//!
+//! Each edition's stories become Pagefind records (see [`record`]): title,
+//! summary and body as text, with Arabic words given their search keys
+//! ([`normalise`]), and topic, section, year and date as filters. Pagefind
+//! turns them into a bundle of static files, published under
+//! `pagefind/{lang}/`: its search script and WebAssembly, and the index in
+//! small content-named pieces that a browser fetches as a query needs
+//! them. The theme's search page (`/{lang}/search/`) drives it.
+//!
+//! Building an index takes far longer than rendering a page, so it is only
+//! built when what it indexes changed: [`plan`] compares each edition's
+//! *input fingerprint* (the stamps of its stories, which change with their
+//! files and their topics' labels, and what dates are printed with) with
+//! the one the published bundle was built from. A stale edition gets a
+//! [`Job`]; `digest build` runs it before publishing, `digest serve` in the
+//! background while the old bundle stays published.
+
+pub mod normalise;
+pub mod page;
+pub mod record;
+mod text;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::article::Article;
+use crate::config::{Config, Lang};
+use crate::error::Diagnostic;
+use crate::i18n::Locales;
+use crate::parse::{ParseSettings, render_body};
+use crate::plan::routes;
+use crate::site::Site;
+use crate::urls::Route;
+use record::{Parts, Record};
+
+/// The folder every edition's bundle is published in.
+pub const BUNDLES: &str = "pagefind";
+
+/// Where an edition's bundle is published: `pagefind/ar/`.
+pub fn bundle_route(lang: &Lang) -> Route {
+    Route::dir([BUNDLES, lang.as_str()])
+}
+
+/// A page that would be written where the bundles are published (a
+/// folder `content/pagefind/`), as an error.
+pub fn reserved_path_problem(
+    config: &Config,
+    site: &Site,
+    pages: &[crate::plan::Page],
+) -> Option<Diagnostic> {
+    use crate::plan::PageKind;
+    let page = pages
+        .iter()
+        .find(|p| p.path.split('/').next() == Some(BUNDLES) && p.path.contains('/'))?;
+    let message = format!(
+        "public/{} would be written where the search index is published (public/{BUNDLES}/)",
+        page.path
+    );
+    let d = match &page.kind {
+        PageKind::Asset { source, .. } => Diagnostic::in_file(
+            source.strip_prefix(&config.root).unwrap_or(source),
+            message,
+        ),
+        PageKind::Article(id) => Diagnostic::in_file(&site.articles[*id].path, message),
+        _ => Diagnostic::error(None, message),
+    };
+    Some(d.with_help(format!(
+        "rename the folder content/{BUNDLES}/: that name is the search index's"
+    )))
+}
+
+/// The published bundles, as the next build needs to know them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchState {
+    /// Language code → the bundle published for it.
+    pub editions: BTreeMap<String, Published>,
+}
+
+/// One edition's published bundle.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    /// The input fingerprint it was built from.
+    pub input: u128,
+    /// Its files (paths from the output's root) and their fingerprints.
+    pub files: Vec<(String, u128)>,
+}
+
+/// Where one edition's index stands.
+#[derive(Debug, Clone)]
+pub struct EditionPlan {
+    pub lang: Lang,
+    /// The input fingerprint of what the index would be built from now.
+    pub input: u128,
+    /// The bundle the last build published, if any.
+    pub published: Option<Published>,
+}
+
+impl EditionPlan {
+    /// Whether the published bundle indexes what the site has now.
+    pub fn is_current(&self) -> bool {
+        self.published.as_ref().is_some_and(|p| p.input == self.input)
+    }
+
+    /// The work of building this edition's index afresh.
+    pub fn job(
+        &self,
+        config: &Config,
+        site: &Site,
+        locales: &Arc<Locales>,
+        settings: &ParseSettings,
+    ) -> Job {
+        Job::new(config, site, locales, settings, &self.lang, self.input)
+    }
+}
+
+/// Where every edition's index stands. Cheap: a hash of each edition's
+/// story stamps.
+pub fn plan(config: &Config, site: &Site, state: &SearchState) -> Vec<EditionPlan> {
+    config
+        .languages
+        .iter()
+        .map(|language| EditionPlan {
+            lang: language.lang.clone(),
+            input: input_fingerprint(config, site, &language.lang),
+            published: state.editions.get(language.lang.as_str()).cloned(),
+        })
+        .collect()
+}
+
+/// What an edition's index is made of: its stories' stamps, in order, and
+/// everything else a record shows (how dates are printed, how raw HTML is
+/// read), and the program and normalisation rules that make it.
+fn input_fingerprint(config: &Config, site: &Site, lang: &Lang) -> u128 {
+    let language = config.language(lang);
+    let mut bytes = Vec::with_capacity(64 + 8 * site.articles.len());
+    let head = format!(
+        "{}\0{}\0{}\0{}\0{}\0{}\0{:?}\0",
+        crate::cache::program_id(),
+        normalise::VERSION,
+        lang,
+        language.formatting_locale(),
+        language.dual_months,
+        language.hijri,
+        config.raw_html,
+    );
+    bytes.extend_from_slice(head.as_bytes());
+    for &id in &site.edition(lang).articles {
+        bytes.extend_from_slice(&site.stamps[id].page.to_le_bytes());
+    }
+    xxh3_128(&bytes)
+}
+
+/// Building one edition's index: everything it needs, owned, so that it
+/// can run on another thread while the site goes on (`digest serve`).
+pub struct Job {
+    pub lang: Lang,
+    /// The input fingerprint of what it indexes.
+    pub input: u128,
+    stories: Vec<Story>,
+    locales: Arc<Locales>,
+    root: PathBuf,
+    settings: ParseSettings,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job")
+            .field("lang", &self.lang)
+            .field("stories", &self.stories.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A story to index, with what the site model knows of it.
+struct Story {
+    article: Arc<Article>,
+    url: String,
+    topics: Vec<String>,
+}
+
+/// A built bundle.
+#[derive(Debug)]
+pub struct Built {
+    pub lang: Lang,
+    pub input: u128,
+    pub files: Vec<BuiltFile>,
+}
+
+/// One file of a bundle.
+#[derive(Debug, Clone)]
+pub struct BuiltFile {
+    /// From the output's root: `pagefind/ar/fragment/ar_1a2b3c4.pf_fragment`.
+    pub path: String,
+    pub bytes: Arc<[u8]>,
+    /// A hash of the bytes.
+    pub fingerprint: u128,
+}
+
+impl Built {
+    /// The bundle as the state remembers it.
+    pub fn published(&self) -> Published {
+        Published {
+            input: self.input,
+            files: self
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.fingerprint))
+                .collect(),
+        }
+    }
+}
+
+impl Job {
+    fn new(
+        config: &Config,
+        site: &Site,
+        locales: &Arc<Locales>,
+        settings: &ParseSettings,
+        lang: &Lang,
+        input: u128,
+    ) -> Job {
+        let stories = site
+            .edition(lang)
+            .articles
+            .iter()
+            .map(|&id| Story {
+                article: site.articles[id].clone(),
+                url: routes::article(site, id).href_under("/"),
+                topics: site.article_topics[id]
+                    .iter()
+                    .map(|&t| site.topics.get(t).slug.clone())
+                    .collect(),
+            })
+            .collect();
+        Job {
+            lang: lang.clone(),
+            input,
+            stories,
+            locales: locales.clone(),
+            root: config.root.clone(),
+            settings: settings.clone(),
+        }
+    }
+
+    /// Builds the bundle. Takes long: seconds for thousands of stories.
+    pub fn run(self) -> Result<Built, Diagnostic> {
+        let records = self.records()?;
+        let files = pagefind_bundle(&self.lang, records).map_err(|why| {
+            Diagnostic::error(
+                None,
+                format!(
+                    "could not build the search index of the `{}` edition: {why}",
+                    self.lang
+                ),
+            )
+            .with_help("build again; if it fails again, report it with this message")
+        })?;
+        let prefix = bundle_route(&self.lang).output_path();
+        let prefix = prefix.trim_end_matches("index.html");
+        let files = files
+            .into_par_iter()
+            .map(|(name, bytes)| BuiltFile {
+                path: format!("{prefix}{name}"),
+                fingerprint: xxh3_128(&bytes),
+                bytes: Arc::from(bytes),
+            })
+            .collect();
+        Ok(Built {
+            lang: self.lang,
+            input: self.input,
+            files,
+        })
+    }
+
+    fn records(&self) -> Result<Vec<Record>, Diagnostic> {
+        let locale = self.locales.get(&self.lang);
+        self.stories
+            .par_iter()
+            .map(|story| {
+                let a = &story.article;
+                let body = render_body(a, &self.root, &self.settings)?;
+                Ok(Record::new(Parts {
+                    url: story.url.clone(),
+                    title: &a.title,
+                    summary: a.has_summary.then_some(a.summary.as_str()),
+                    body_html: &body,
+                    topics: story.topics.clone(),
+                    section: (!a.section.is_empty()).then(|| a.section.clone()),
+                    year: a.date.civil().year(),
+                    date: locale.date(&a.date).display,
+                }))
+            })
+            .collect()
+    }
+}
+
+/// Hands the records to Pagefind and returns its files: names within the
+/// bundle, and bytes. Pagefind's API is asynchronous; it runs on a runtime
+/// of its own on this thread (its indexing uses rayon's pool).
+fn pagefind_bundle(lang: &Lang, records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| format!("no runtime for the indexer: {e}"))?;
+    runtime.block_on(async {
+        let mut index = PagefindIndex::new(Some(PagefindServiceConfig::builder().build()))
+            .map_err(|e| e.to_string())?;
+        for r in records {
+            let meta = BTreeMap::from([("title".to_string(), r.title)]);
+            index
+                .add_custom_record(
+                    r.url,
+                    r.content,
+                    lang.to_string(),
+                    Some(meta),
+                    Some(r.filters),
+                    None,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let files = index.get_files().await.map_err(|e| e.to_string())?;
+        Ok(files
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .collect())
+    })
+}
