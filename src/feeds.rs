@@ -317,7 +317,6 @@ pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: us
 pub fn in_sitemap(page: &Page) -> bool {
     page.route.is_html()
         && page.kind != PageKind::NotFound
-        && !matches!(page.kind, PageKind::Search(_))
         && !matches!(page.kind, PageKind::Asset { .. })
 }
 
@@ -329,7 +328,7 @@ pub(crate) fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
         PageKind::List { lang, list, pager } => {
             newest(&list.items(site, lang)[pager.items.clone()])
         }
-        PageKind::TopicIndex(lang) => newest(&site.edition(lang).articles),
+        PageKind::TopicIndex(lang) | PageKind::Search(lang) => newest(&site.edition(lang).articles),
         PageKind::Front => site
             .editions
             .iter()

@@ -521,8 +521,11 @@ fn write_site(
         (&*staged, &state.published)
     };
     // A bundle is kept only if all its files can be; else it is built again.
-    let present =
-        |(path, print): &(String, u128)| [staged_view, published_view].iter().any(|m| m.get(path) == Some(print));
+    let present = |(path, print): &(String, u128)| {
+        [staged_view, published_view]
+            .iter()
+            .any(|m| m.get(path) == Some(print))
+    };
     let mut to_build: Vec<&search::EditionPlan> = Vec::new();
     let mut background_jobs = Vec::new();
     for edition in &editions {
@@ -595,10 +598,10 @@ fn write_site(
                 }
             }
         }
-        Some(Err(_)) => problems.push(Diagnostic::error(
-            None,
-            "the search indexer stopped unexpectedly".to_string(),
-        ).with_help("build again; if it fails again, report it")),
+        Some(Err(_)) => problems.push(
+            Diagnostic::error(None, "the search indexer stopped unexpectedly".to_string())
+                .with_help("build again; if it fails again, report it"),
+        ),
     }
     let search_files: Vec<(&str, u128, Option<&[u8]>)> = kept_search
         .iter()
@@ -676,7 +679,10 @@ fn write_site(
         .editions
         .retain(|lang, _| config.find_language(lang).is_some());
     for b in &built {
-        state.search.editions.insert(b.lang.to_string(), b.published());
+        state
+            .search
+            .editions
+            .insert(b.lang.to_string(), b.published());
         report.indexed.push(b.lang.to_string());
     }
     for edition in &to_build {
@@ -768,6 +774,45 @@ fn save_state(options: &BuildOptions, state: &BuildState) -> Result<(), BuildErr
         }),
         None => Ok(()),
     }
+}
+
+/// Publishes a search bundle built in the background ([`search::Job`]s of
+/// [`BuildReport::search_jobs`]) into a sink that publishes in place
+/// (`digest serve`'s [`write::MemorySink`]): its new files are added, the
+/// files of the edition's old bundle that it no longer has are removed, and
+/// the state remembers it, so that the next build keeps it. Returns how
+/// many files were written.
+pub fn publish_search(
+    built: search::Built,
+    state: &mut BuildState,
+    sink: &mut dyn Sink,
+) -> std::io::Result<usize> {
+    let lang = built.lang.to_string();
+    let old = state
+        .search
+        .editions
+        .get(&lang)
+        .cloned()
+        .unwrap_or_default();
+    let published = built.published();
+    sink.prepare(&state.published, None)?;
+    let mut written = 0;
+    for file in &built.files {
+        if state.published.get(&file.path) != Some(&file.fingerprint) {
+            sink.write(&file.path, &file.bytes)?;
+            written += 1;
+        }
+    }
+    let keep: rustc_hash::FxHashSet<&str> =
+        published.files.iter().map(|(p, _)| p.as_str()).collect();
+    for (path, _) in old.files.iter().filter(|(p, _)| !keep.contains(p.as_str())) {
+        sink.remove(path)?;
+        state.published.remove(path);
+    }
+    sink.publish()?;
+    state.published.extend(published.files.iter().cloned());
+    state.search.editions.insert(lang, published);
+    Ok(written)
 }
 
 /// The default output folder of a site.

@@ -134,7 +134,7 @@ fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> 
             report.files
         );
     }
-    format!(
+    let mut line = format!(
         "built {} files into {} in {elapsed:.2} s: {} written, {} unchanged, {} removed; {} articles ({} parsed)",
         report.files,
         output.display(),
@@ -143,7 +143,14 @@ fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> 
         report.removed.len(),
         report.articles,
         report.parsed,
-    )
+    );
+    if !report.indexed.is_empty() {
+        line.push_str(&format!(
+            "; search index built for {}",
+            report.indexed.join(", ")
+        ));
+    }
+    line
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
@@ -193,6 +200,22 @@ fn print_event(event: &ServeEvent, timings: bool) {
             }
         }
         ServeEvent::Trouble(why) => say_err(format!("warning: {why}")),
+        ServeEvent::Indexed {
+            lang,
+            outcome,
+            elapsed,
+        } => match outcome {
+            Ok(written) => say(format!(
+                "search index of the {lang} edition updated in {} ({written} files written)",
+                duration(*elapsed)
+            )),
+            Err(d) => {
+                say_err(d);
+                say_err(format!(
+                    "the search index of the {lang} edition was not updated; search shows the last one"
+                ));
+            }
+        },
     }
 }
 

@@ -63,10 +63,9 @@ pub fn reserved_path_problem(
         page.path
     );
     let d = match &page.kind {
-        PageKind::Asset { source, .. } => Diagnostic::in_file(
-            source.strip_prefix(&config.root).unwrap_or(source),
-            message,
-        ),
+        PageKind::Asset { source, .. } => {
+            Diagnostic::in_file(source.strip_prefix(&config.root).unwrap_or(source), message)
+        }
         PageKind::Article(id) => Diagnostic::in_file(&site.articles[*id].path, message),
         _ => Diagnostic::error(None, message),
     };
@@ -104,7 +103,9 @@ pub struct EditionPlan {
 impl EditionPlan {
     /// Whether the published bundle indexes what the site has now.
     pub fn is_current(&self) -> bool {
-        self.published.as_ref().is_some_and(|p| p.input == self.input)
+        self.published
+            .as_ref()
+            .is_some_and(|p| p.input == self.input)
     }
 
     /// The work of building this edition's index afresh.

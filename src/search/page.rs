@@ -78,11 +78,7 @@ pub fn view(sources: &Sources<'_>, page: &Page, lang: &Lang) -> (Common, SearchV
         .map(|s| FilterOption {
             value: s.clone(),
             label: sources.config.section_label(s, lang),
-            href: Some(sources.href(&routes::list(
-                site,
-                lang,
-                &ListKind::Section(s.clone()),
-            ))),
+            href: Some(sources.href(&routes::list(site, lang, &ListKind::Section(s.clone())))),
         })
         .collect();
     let mut years: Vec<i16> = edition.months.iter().map(|((y, _), _)| *y).collect();

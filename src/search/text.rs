@@ -64,7 +64,9 @@ mod tests {
     #[test]
     fn blocks_separate_words_and_inline_elements_do_not() {
         assert_eq!(
-            text("<h2>الحوار</h2><p>قال <a href=\"/x/\">الكاظمي</a>: <em>ن</em>عم&nbsp;&amp; لا</p><ul><li>أ</li><li>ب</li></ul>"),
+            text(
+                "<h2>الحوار</h2><p>قال <a href=\"/x/\">الكاظمي</a>: <em>ن</em>عم&nbsp;&amp; لا</p><ul><li>أ</li><li>ب</li></ul>"
+            ),
             "الحوار قال الكاظمي: نعم & لا أ ب"
         );
         assert_eq!(text("one<br>two"), "one two");

@@ -3,7 +3,9 @@
 //! One [`Builder`] owns the build state and the in-memory sink for the
 //! server's lifetime, so every rebuild is incremental. Builds run one at a
 //! time on a blocking thread (`build` uses rayon); changes that arrive
-//! during a build are gathered into the next one.
+//! during a build are gathered into the next one. Stale search indexes
+//! are built in the background ([`super::index`]) and published between
+//! builds, without reloading the open pages.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,9 +13,11 @@ use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use super::index::{Indexed, Indexer};
 use super::reload::Live;
 use super::{Rebuild, Reporter, ServeEvent};
 use crate::cache::BuildState;
+use crate::error::Diagnostic;
 use crate::write::{MemorySink, Pages};
 use crate::{BuildOptions, build};
 
@@ -38,6 +42,26 @@ impl Builder {
         self.sink.pages()
     }
 
+    /// Publishes a search bundle built in the background.
+    fn publish_search(&mut self, indexed: Indexed) -> ServeEvent {
+        let outcome = indexed.outcome.and_then(|built| {
+            crate::publish_search(built, &mut self.state, &mut self.sink).map_err(|err| {
+                Diagnostic::error(
+                    None,
+                    format!(
+                        "could not publish the search index: {}",
+                        crate::error::io_reason(&err)
+                    ),
+                )
+            })
+        });
+        ServeEvent::Indexed {
+            lang: indexed.lang,
+            outcome,
+            elapsed: indexed.elapsed,
+        }
+    }
+
     /// Builds the site; a failed build leaves the published pages as they were.
     pub(super) fn run(&mut self, changed: Vec<PathBuf>) -> Rebuild {
         let started = Instant::now();
@@ -52,14 +76,29 @@ impl Builder {
     }
 }
 
-/// Rebuilds after every batch of changes until the watcher stops.
+/// Rebuilds after every batch of changes until the watcher stops, and
+/// publishes search indexes as the indexer finishes them, starting with
+/// `jobs`, those of the server's first build.
 pub(super) async fn run(
     mut builder: Builder,
+    jobs: Vec<crate::search::Job>,
     mut changes: UnboundedReceiver<Vec<PathBuf>>,
     live: Arc<Live>,
     reporter: Reporter,
 ) {
-    while let Some(mut changed) = changes.recv().await {
+    let (indexer, mut indexed) = Indexer::start();
+    indexer.submit(jobs);
+    loop {
+        let mut changed = tokio::select! {
+            Some(done) = indexed.recv() => {
+                reporter(&builder.publish_search(done));
+                continue;
+            }
+            changed = changes.recv() => match changed {
+                Some(changed) => changed,
+                None => return,
+            },
+        };
         while let Ok(more) = changes.try_recv() {
             changed.extend(more);
         }
@@ -70,8 +109,9 @@ pub(super) async fn run(
             (builder, rebuild)
         });
         match job.await {
-            Ok((returned, rebuild)) => {
+            Ok((returned, mut rebuild)) => {
                 builder = returned;
+                indexer.submit(take_jobs(&mut rebuild));
                 finish(&live, &reporter, rebuild);
             }
             Err(err) => {
@@ -81,6 +121,15 @@ pub(super) async fn run(
             }
         }
     }
+}
+
+/// The search indexes a build left to build.
+pub(super) fn take_jobs(rebuild: &mut Rebuild) -> Vec<crate::search::Job> {
+    rebuild
+        .outcome
+        .as_mut()
+        .map(|report| std::mem::take(&mut report.search_jobs))
+        .unwrap_or_default()
 }
 
 /// Shows a build's outcome to the browsers, then to the caller.
