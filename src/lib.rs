@@ -446,9 +446,10 @@ fn write_site(
         ..
     } = loaded;
     let globals = *globals;
-    if let Some(problem) = search::reserved_path_problem(config, site, pages) {
+    let reserved = search::reserved_path_problems(config, site, pages);
+    if !reserved.is_empty() {
         return Err(BuildError::Invalid(with_warnings(
-            Diagnostics::from_iter([problem]),
+            Diagnostics::from_iter(reserved),
             warnings,
         )));
     }

@@ -47,31 +47,35 @@ pub fn bundle_route(lang: &Lang) -> Route {
     Route::dir([BUNDLES, lang.as_str()])
 }
 
-/// A page that would be written where the bundles are published (a
-/// folder `content/pagefind/`), as an error.
-pub fn reserved_path_problem(
+/// Pages that would be written where the bundles are published (files in
+/// a folder `content/pagefind/`), as errors.
+pub fn reserved_path_problems(
     config: &Config,
     site: &Site,
     pages: &[crate::plan::Page],
-) -> Option<Diagnostic> {
+) -> Vec<Diagnostic> {
     use crate::plan::PageKind;
-    let page = pages
+    pages
         .iter()
-        .find(|p| p.path.split('/').next() == Some(BUNDLES) && p.path.contains('/'))?;
-    let message = format!(
-        "public/{} would be written where the search index is published (public/{BUNDLES}/)",
-        page.path
-    );
-    let d = match &page.kind {
-        PageKind::Asset { source, .. } => {
-            Diagnostic::in_file(source.strip_prefix(&config.root).unwrap_or(source), message)
-        }
-        PageKind::Article(id) => Diagnostic::in_file(&site.articles[*id].path, message),
-        _ => Diagnostic::error(None, message),
-    };
-    Some(d.with_help(format!(
-        "rename the folder content/{BUNDLES}/: that name is the search index's"
-    )))
+        .filter(|p| p.path.starts_with(BUNDLES) && p.path[BUNDLES.len()..].starts_with('/'))
+        .map(|page| {
+            let message = format!(
+                "this would be published at public/{}, in the folder where digest publishes the search index (public/{BUNDLES}/)",
+                page.path
+            );
+            let d = match &page.kind {
+                PageKind::Asset { source, .. } => Diagnostic::in_file(
+                    source.strip_prefix(&config.root).unwrap_or(source),
+                    message,
+                ),
+                PageKind::Article(id) => Diagnostic::in_file(&site.articles[*id].path, message),
+                _ => Diagnostic::error(None, message),
+            };
+            d.with_help(format!(
+                "move it out of content/{BUNDLES}/, or rename that folder"
+            ))
+        })
+        .collect()
 }
 
 /// The published bundles, as the next build needs to know them.

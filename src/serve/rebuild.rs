@@ -111,8 +111,10 @@ pub(super) async fn run(
         match job.await {
             Ok((returned, mut rebuild)) => {
                 builder = returned;
-                indexer.submit(take_jobs(&mut rebuild));
+                // The pages first: the open ones reload before indexing starts.
+                let jobs = take_jobs(&mut rebuild);
                 finish(&live, &reporter, rebuild);
+                indexer.submit(jobs);
             }
             Err(err) => {
                 let why = format!("a rebuild stopped unexpectedly ({err}); restart digest serve");
