@@ -187,6 +187,8 @@ file_cases! {
     config_typo_key,
     // A default language that is not one of the site's languages.
     config_unknown_default_language,
+    // Files under content/pagefind/, where the search index is published.
+    search_folder_taken,
 }
 
 #[test]

@@ -627,3 +627,60 @@ fn a_body_edit_reindexes_its_edition_and_a_stylesheet_change_does_not() {
     cold.build_ok();
     assert_eq!(bundles(&cold), after);
 }
+
+#[test]
+fn serve_publishes_a_save_at_once_and_its_search_index_after() {
+    // In `digest serve` a save is rebuilt and the pages reload without
+    // waiting for the search index; the index of the edited edition is
+    // built afterwards, in the background, and then served.
+    use digest::serve::{ServeEvent, ServeOptions, Server};
+    let f = news_site();
+    let (sender, events) = std::sync::mpsc::channel::<String>();
+    let sender = Mutex::new(sender);
+    let reporter = Arc::new(move |event: &ServeEvent| {
+        let said = match event {
+            ServeEvent::Rebuilt(r) => format!("rebuilt {}", r.outcome.is_ok()),
+            ServeEvent::Indexed { lang, outcome, .. } => {
+                format!("indexed {lang} {}", outcome.is_ok())
+            }
+            ServeEvent::Trouble(why) => format!("trouble {why}"),
+        };
+        let _ = sender.lock().unwrap().send(said);
+    });
+    let options = ServeOptions {
+        root: f.root().to_path_buf(),
+        port: 0,
+        ..ServeOptions::default()
+    };
+    let server = Server::start(&options, reporter).expect("the server starts");
+    let client = common::http::Client::new(server.addr());
+    let next = || {
+        events
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server reports")
+    };
+    assert_eq!(next(), "rebuilt true");
+    let mut indexed = vec![next(), next()];
+    indexed.sort();
+    assert_eq!(indexed, ["indexed ar true", "indexed en true"]);
+    let entry = || client.get("/pagefind/ar/pagefind-entry.json");
+    let before = entry();
+    assert_eq!(before.status, 200);
+    let json: serde_json::Value = serde_json::from_str(&before.body).unwrap();
+    assert_eq!(json["languages"]["ar"]["page_count"], 3);
+    let story = f.read("content/news/kadhimi.ar.md");
+    f.write(
+        "content/news/kadhimi.ar.md",
+        &format!("{story}\nوبحثا ملف الطاقة.\n"),
+    );
+    assert_eq!(next(), "rebuilt true", "the pages come first");
+    assert_eq!(next(), "indexed ar true", "then the edited edition's index");
+    let after = entry();
+    assert_eq!(after.status, 200);
+    assert_ne!(after.body, before.body, "the new index is served");
+    assert!(
+        events.recv_timeout(Duration::from_millis(500)).is_err(),
+        "the English index was left alone"
+    );
+    drop(server);
+}
