@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=fuzz/corpus/content_pipeline
 mkdir -p "$corpus"
-find content tests/bad_input fuzz/seeds fuzz/regressions -type f -name '*.md' -print0 |
+find content tests/suite/fixtures/bad_input fuzz/seeds fuzz/regressions -type f -name '*.md' -print0 |
   while IFS= read -r -d '' file; do
     cp "$file" "$corpus/$(printf '%s' "$file" | tr '/' '_')"
   done

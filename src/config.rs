@@ -14,8 +14,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_yaml::Value;
 
-use crate::error::{Diagnostic, Diagnostics, did_you_mean};
-use crate::yaml::{YamlSource, key_text};
+use crate::error::{BuildError, Diagnostic, Diagnostics, did_you_mean};
+use crate::yaml::{YamlSource, decode, key_text};
 
 /// The configuration file's name, at the root of a site.
 pub const CONFIG_FILE: &str = "digest.yaml";
@@ -198,6 +198,8 @@ pub struct Config {
     pub sections: IndexMap<String, IndexMap<Lang, String>>,
     /// The bytes of `digest.yaml`, for the build's fingerprint.
     pub source_hash: u64,
+    /// Where `digest deploy` publishes the site, by target name.
+    pub deploy: IndexMap<String, DeployTarget>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -212,6 +214,7 @@ const TOP_KEYS: &[&str] = &[
     "feed_entries",
     "raw_html",
     "sections",
+    "deploy",
 ];
 
 const LANGUAGE_KEYS: &[&str] = &[
@@ -225,6 +228,21 @@ const LANGUAGE_KEYS: &[&str] = &[
     "dual_months",
     "hijri",
 ];
+
+/// The configuration stage: `digest.yaml` in `root`, with `base_url`
+/// replaced by `base_url_override` if given (`--base-url`).
+pub fn stage(root: &Path, base_url_override: Option<&str>) -> Result<Config, BuildError> {
+    let mut config = Config::load(root).map_err(BuildError::Invalid)?;
+    if let Some(url) = base_url_override {
+        config.base_url = BaseUrl::parse(url).map_err(|why| {
+            BuildError::Fatal(
+                Diagnostic::error(None, format!("--base-url: {why}"))
+                    .with_help("give an absolute address such as https://example.org/digest/"),
+            )
+        })?;
+    }
+    Ok(config)
+}
 
 impl Config {
     /// Reads and checks `digest.yaml` in `root`.
@@ -240,8 +258,8 @@ impl Config {
             Diagnostics::from_iter([diagnostic])
         })?;
         // Like articles: UTF-8 with or without a byte-order mark, any line ends.
-        let text = crate::parse::decode(Path::new(CONFIG_FILE), &bytes)
-            .map_err(|d| Diagnostics::from_iter([d]))?;
+        let text =
+            decode(Path::new(CONFIG_FILE), &bytes).map_err(|d| Diagnostics::from_iter([d]))?;
         let mut config = Config::parse(Path::new(CONFIG_FILE), &text)?;
         config.root = root.to_path_buf();
         Ok(config)
@@ -306,6 +324,7 @@ impl Config {
             .optional::<RawHtml>(map, "raw_html", "one of sanitize, escape, allow")
             .unwrap_or(RawHtml::Sanitize);
         let sections = read.sections(map, &languages);
+        let deploy = read.deploy_targets(map);
 
         let default_language = default_language.and_then(|code| {
             let found = languages.iter().find(|l| l.lang.as_str() == code);
@@ -347,6 +366,7 @@ impl Config {
             raw_html,
             sections,
             source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            deploy,
         })
     }
 
@@ -580,6 +600,252 @@ impl Reader<'_, '_> {
         }
         sections
     }
+}
+
+/// A place `digest deploy` publishes the built site to (`deploy:` in
+/// digest.yaml). Credentials never come from here: each store reads its
+/// cloud's standard environment variables and files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployTarget {
+    /// The target's name under `deploy:` (`production`).
+    pub name: String,
+    /// `s3://bucket/prefix/`, `gs://bucket/prefix/`, `az://container/prefix/`
+    /// or `file:///absolute/folder/`.
+    pub url: url::Url,
+    /// An S3-compatible store's address (R2, MinIO, Spaces…); AWS itself
+    /// needs none.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub cache_control: CacheControl,
+    /// A URL that receives the changed addresses after each deploy (POST,
+    /// JSON), for a CDN purge.
+    pub purge: Option<String>,
+}
+
+/// The `Cache-Control` header of each kind of published file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheControl {
+    /// CSS and JS named by their content (`style.1a2b3c4d.css`): a changed
+    /// file gets a new name, so they never go stale.
+    pub hashed: String,
+    /// HTML pages.
+    pub pages: String,
+    /// Feeds, the sitemap and robots.txt.
+    pub feeds: String,
+    /// Everything else (pictures, documents): replaced at the same address.
+    pub files: String,
+}
+
+impl Default for CacheControl {
+    fn default() -> Self {
+        CacheControl {
+            hashed: "public, max-age=31536000, immutable".into(),
+            pages: "public, max-age=60, must-revalidate".into(),
+            feeds: "public, max-age=300, must-revalidate".into(),
+            files: "public, max-age=86400".into(),
+        }
+    }
+}
+
+const DEPLOY_KEYS: &[&str] = &["url", "endpoint", "region", "cache_control", "purge"];
+const CACHE_CONTROL_KEYS: &[&str] = &["hashed", "pages", "feeds", "files"];
+const DEPLOY_SCHEMES: &str = "s3://, gs://, az:// or file:///";
+
+impl Reader<'_, '_> {
+    fn deploy_targets(&mut self, map: &serde_yaml::Mapping) -> IndexMap<String, DeployTarget> {
+        let mut targets = IndexMap::new();
+        let Some(value) = map.get("deploy") else {
+            return targets;
+        };
+        let Some(entries) = value.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at(
+                        &["deploy"],
+                        "`deploy` must map target names to their settings",
+                    )
+                    .with_help("e.g. `deploy: { production: { url: s3://bucket/www/ } }`"),
+            );
+            return targets;
+        };
+        for (name, settings) in entries {
+            let name = key_text(name);
+            if let Some(target) = self.deploy_target(&name, settings) {
+                targets.insert(name, target);
+            }
+        }
+        targets
+    }
+
+    fn deploy_target(&mut self, name: &str, settings: &Value) -> Option<DeployTarget> {
+        let path = ["deploy", name];
+        let Some(map) = settings.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at(
+                        &path,
+                        format!("the deploy target `{name}` must be a mapping"),
+                    )
+                    .with_help(format!("give at least `url:` ({DEPLOY_SCHEMES})")),
+            );
+            return None;
+        };
+        self.problems.extend(
+            self.src
+                .unknown_keys(map, &path, DEPLOY_KEYS, "deploy target"),
+        );
+        let at = |key: &'static str| ["deploy", name, key];
+        let url = match map.get("url") {
+            None => {
+                self.problems.push(
+                    self.src
+                        .error_at(&path, format!("the deploy target `{name}` has no `url`"))
+                        .with_help(format!(
+                            "add `url:` under `deploy: {name}:` ({DEPLOY_SCHEMES})"
+                        )),
+                );
+                None
+            }
+            Some(_) => self
+                .optional_at::<String>(map, &at("url"), "text")
+                .and_then(|text| match parse_deploy_url(&text) {
+                    Ok(url) => Some(url),
+                    Err(why) => {
+                        self.problems
+                            .push(self.src.error_at_value(&at("url"), why).with_help(format!(
+                                "write {DEPLOY_SCHEMES}, e.g. s3://digest-site/www/"
+                            )));
+                        None
+                    }
+                }),
+        };
+        let endpoint: Option<String> = self.optional_at(map, &at("endpoint"), "text");
+        let endpoint =
+            endpoint.filter(|e| self.check_http(e, &at("endpoint"), "the store's address"));
+        let region: Option<String> = self.optional_at(map, &at("region"), "text");
+        let purge: Option<String> = self.optional_at(map, &at("purge"), "text");
+        let purge = purge.filter(|p| {
+            self.check_http(
+                p,
+                &at("purge"),
+                "the address that receives the changed addresses",
+            )
+        });
+        let cache_control = self.cache_control(map, name);
+        let scheme = url.as_ref().map_or("", |u| u.scheme());
+        if endpoint.is_some() && !matches!(scheme, "s3" | "az" | "") {
+            self.problems.push(
+                self.src
+                    .error_at(
+                        &at("endpoint"),
+                        format!(
+                            "`endpoint` is only read for s3:// and az:// targets, not {scheme}://"
+                        ),
+                    )
+                    .with_help("remove it"),
+            );
+        }
+        if region.is_some() && !matches!(scheme, "s3" | "") {
+            self.problems.push(
+                self.src
+                    .error_at(
+                        &at("region"),
+                        format!("`region` is only read for s3:// targets, not {scheme}://"),
+                    )
+                    .with_help("remove it"),
+            );
+        }
+        Some(DeployTarget {
+            name: name.to_string(),
+            url: url?,
+            endpoint,
+            region,
+            cache_control,
+            purge,
+        })
+    }
+
+    /// Whether `text` (at `path`) is an http(s) URL; reports it if not.
+    fn check_http(&mut self, text: &str, path: &[&str], what: &str) -> bool {
+        let ok = url::Url::parse(text)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        if !ok {
+            self.problems.push(
+                self.src
+                    .error_at_value(
+                        path,
+                        format!("`{text}` is not an http:// or https:// address"),
+                    )
+                    .with_help(format!("write {what} in full, e.g. https://example.net/")),
+            );
+        }
+        ok
+    }
+
+    fn cache_control(&mut self, map: &serde_yaml::Mapping, name: &str) -> CacheControl {
+        let mut cache = CacheControl::default();
+        let path = ["deploy", name, "cache_control"];
+        let Some(value) = map.get("cache_control") else {
+            return cache;
+        };
+        let Some(kinds) = value.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at(&path, "`cache_control` must map kinds of file to a header value")
+                    .with_help("e.g. `cache_control: { pages: \"public, max-age=300\" }`; kinds: hashed, pages, feeds, files"),
+            );
+            return cache;
+        };
+        self.problems.extend(self.src.unknown_keys(
+            kinds,
+            &path,
+            CACHE_CONTROL_KEYS,
+            "cache_control",
+        ));
+        for (key, slot) in [
+            ("hashed", &mut cache.hashed),
+            ("pages", &mut cache.pages),
+            ("feeds", &mut cache.feeds),
+            ("files", &mut cache.files),
+        ] {
+            let key_path = ["deploy", name, "cache_control", key];
+            if let Some(text) = self.optional_at::<String>(kinds, &key_path, "text") {
+                if text.trim().is_empty() || text.contains(['\r', '\n']) {
+                    self.problems.push(self.src.error_at_value(
+                        &key_path,
+                        "a Cache-Control value must be one non-empty line",
+                    ));
+                } else {
+                    *slot = text.trim().to_string();
+                }
+            }
+        }
+        cache
+    }
+}
+
+/// Checks a deploy target's `url`.
+fn parse_deploy_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|_| format!("`{text}` is not a deploy address"))?;
+    match url.scheme() {
+        "s3" | "gs" | "az" => {
+            if url.host_str().is_none_or(str::is_empty) {
+                return Err(format!("`{text}` names no bucket"));
+            }
+            if url.query().is_some() || url.fragment().is_some() {
+                return Err(format!("`{text}` must not have a query or fragment"));
+            }
+        }
+        "file" => {
+            if url.host_str().is_some_and(|h| !h.is_empty()) || url.to_file_path().is_err() {
+                return Err(format!(
+                    "`{text}` is not an absolute folder: write file:///srv/www/ (three slashes)"
+                ));
+            }
+        }
+        other => return Err(format!("`{other}://` is not a deploy address")),
+    }
+    Ok(url)
 }
 
 /// The direction of a locale's script, from ICU's likely-subtags data

@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 /// in malloc/free and page faults).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use digest::deploy::DeployOptions;
 use digest::error::{BuildError, Diagnostic};
 use digest::serve::{Rebuild, ServeEvent, ServeOptions, Server};
 use digest::{BuildOptions, BuildReport};
@@ -36,6 +37,9 @@ enum Command {
     /// Preview the site at a local address, rebuilding and reloading the
     /// browser on every save. Never writes to public/.
     Serve(ServeArgs),
+    /// Publish the built site to a target of digest.yaml (S3, Google Cloud
+    /// Storage, Azure, a folder), uploading only what changed.
+    Deploy(DeployArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -86,11 +90,40 @@ struct ServeArgs {
     timings: bool,
 }
 
+#[derive(clap::Args, Debug)]
+struct DeployArgs {
+    /// The target's name under `deploy:` in digest.yaml (may be left out
+    /// when there is only one).
+    target: Option<String>,
+    /// The site's folder, holding digest.yaml.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// The built site to publish [default: <root>/public]
+    #[arg(long)]
+    public: Option<PathBuf>,
+    /// Print what would be uploaded and deleted, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Keep the objects of the target that the site no longer has.
+    #[arg(long)]
+    no_delete: bool,
+    /// Write the changed addresses to FILE, one a line, for a CDN purge.
+    #[arg(long, value_name = "FILE")]
+    purge_list: Option<PathBuf>,
+    /// How many uploads run at once.
+    #[arg(long, short, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+    /// Print every file uploaded and deleted.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build(args),
         Command::Serve(args) => serve(args),
+        Command::Deploy(args) => deploy(args),
     }
 }
 
@@ -289,6 +322,248 @@ fn duration(elapsed: Duration) -> String {
         format!("{} ms", elapsed.as_millis())
     } else {
         format!("{:.2} s", elapsed.as_secs_f64())
+    }
+}
+
+fn deploy(args: DeployArgs) -> ExitCode {
+    let config = match digest::config::Config::load(&args.root) {
+        Ok(config) => config,
+        Err(problems) => {
+            problems.iter().for_each(|d| eprintln!("{d}"));
+            eprintln!("the configuration has errors; nothing was deployed");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = DeployOptions {
+        public: args
+            .public
+            .clone()
+            .unwrap_or_else(|| digest::default_output(&args.root)),
+        target: args.target.clone(),
+        dry_run: args.dry_run,
+        delete: !args.no_delete,
+        jobs: usize::from(args.jobs),
+    };
+    let progress = DeployProgress::new(args.verbose, args.dry_run);
+    let outcome = digest::deploy::deploy(&config, &options, &|event| progress.show(event));
+    progress.finish();
+    let report = match outcome {
+        Ok(report) => report,
+        Err(diagnostic) => {
+            eprintln!("{diagnostic}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if report.dry_run {
+        say("dry run: nothing was changed");
+        return ExitCode::SUCCESS;
+    }
+    say(format!(
+        "deployed to {} in {}: {} uploaded ({}), {} deleted, {} unchanged; {} requests, {} sent",
+        report.target,
+        duration(report.elapsed),
+        report.uploaded,
+        bytes(report.bytes),
+        report.deleted,
+        report.unchanged,
+        report.traffic.requests,
+        bytes(report.traffic.bytes_sent),
+    ));
+    if report.kept > 0 {
+        say(format!(
+            "kept {} objects the site no longer has (--no-delete)",
+            report.kept
+        ));
+    }
+    let mut status = ExitCode::SUCCESS;
+    if !report.purge.is_empty() {
+        say(format!("changed addresses ({}):", report.purge.len()));
+        let shown = if args.verbose || args.purge_list.is_none() {
+            report.purge.len()
+        } else {
+            report.purge.len().min(100)
+        };
+        report.purge[..shown]
+            .iter()
+            .for_each(|url| say(format!("  {url}")));
+        if shown < report.purge.len() {
+            say(format!("  … and {} more", report.purge.len() - shown));
+        }
+    }
+    if let Some(file) = &args.purge_list {
+        let mut text = report.purge.join("\n");
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        if let Err(err) = std::fs::write(file, text) {
+            eprintln!("error: could not write {}: {err}", file.display());
+            status = ExitCode::FAILURE;
+        }
+    }
+    if let Some(why) = &report.purge_error {
+        eprintln!("error: {why}; the site is deployed, but the CDN was not told what changed");
+        status = ExitCode::FAILURE;
+    }
+    status
+}
+
+/// Shows a deploy's progress: a bar on a terminal, plain lines otherwise.
+struct DeployProgress {
+    bar: Option<indicatif::ProgressBar>,
+    verbose: bool,
+    dry_run: bool,
+    state: std::sync::Mutex<StepState>,
+}
+
+#[derive(Default)]
+struct StepState {
+    name: &'static str,
+    files: usize,
+    bytes: u64,
+    done_files: usize,
+    done_bytes: u64,
+    last_line: Option<Instant>,
+}
+
+impl DeployProgress {
+    fn new(verbose: bool, dry_run: bool) -> DeployProgress {
+        use std::io::IsTerminal;
+        let bar = (std::io::stderr().is_terminal() && !verbose).then(|| {
+            let bar = indicatif::ProgressBar::hidden();
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix:>10} [{bar:30}] {msg} · {binary_bytes}/{binary_total_bytes} · {elapsed}",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        DeployProgress {
+            bar,
+            verbose,
+            dry_run,
+            state: std::sync::Mutex::new(StepState::default()),
+        }
+    }
+
+    fn show(&self, event: &digest::deploy::Event) {
+        use digest::deploy::Event;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match event {
+            Event::Planned { plan, site } => {
+                let mut lines = vec![format!("plan: {}", plan.summary())];
+                if self.dry_run || self.verbose {
+                    let shown = if self.verbose { usize::MAX } else { 20 };
+                    let uploads = plan.uploads.iter().map(|(i, change)| {
+                        let why = match change {
+                            digest::deploy::Change::New => "new",
+                            digest::deploy::Change::Changed => "changed",
+                        };
+                        format!("  upload {} ({why})", site.files[*i].key)
+                    });
+                    lines.extend(cut(uploads, plan.uploads.len(), shown));
+                    let deletes = plan.deletes.iter().map(|key| format!("  delete {key}"));
+                    lines.extend(cut(deletes, plan.deletes.len(), shown));
+                }
+                for line in lines {
+                    match &self.bar {
+                        Some(bar) => bar.println(line),
+                        None => say(line),
+                    }
+                }
+            }
+            Event::Step {
+                name,
+                files,
+                bytes: total,
+            } => {
+                *state = StepState {
+                    name,
+                    files: *files,
+                    bytes: *total,
+                    ..StepState::default()
+                };
+                match &self.bar {
+                    Some(bar) => {
+                        bar.set_prefix(*name);
+                        bar.set_length(*total);
+                        bar.set_position(0);
+                        bar.set_message(format!("0/{files} files"));
+                    }
+                    None if *total > 0 => say(format!("{name}: {files} files, {}", bytes(*total))),
+                    None => say(format!("{name}: {files} files")),
+                }
+            }
+            Event::Uploaded { key, bytes: size } => {
+                state.done_files += 1;
+                state.done_bytes += size;
+                self.step_progress(&mut state);
+                if self.verbose {
+                    say(format!("  uploaded {key} ({})", bytes(*size)));
+                }
+            }
+            Event::Deleted { key } => {
+                state.done_files += 1;
+                self.step_progress(&mut state);
+                if self.verbose {
+                    say(format!("  deleted {key}"));
+                }
+            }
+        }
+    }
+
+    /// The bar moves with every file; plain output says where a long step
+    /// is every five seconds.
+    fn step_progress(&self, state: &mut StepState) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(state.done_bytes);
+            bar.set_message(format!("{}/{} files", state.done_files, state.files));
+            return;
+        }
+        let now = Instant::now();
+        let due = state
+            .last_line
+            .is_none_or(|last| now.duration_since(last) >= Duration::from_secs(5));
+        if !self.verbose && due && state.done_files < state.files {
+            if state.last_line.is_some() {
+                say(format!(
+                    "{}: {}/{} files, {}/{}",
+                    state.name,
+                    state.done_files,
+                    state.files,
+                    bytes(state.done_bytes),
+                    bytes(state.bytes)
+                ));
+            }
+            state.last_line = Some(now);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The first `shown` of `total` lines, then how many more.
+fn cut(lines: impl Iterator<Item = String>, total: usize, shown: usize) -> Vec<String> {
+    let mut out: Vec<String> = lines.take(shown).collect();
+    if total > out.len() {
+        out.push(format!("  … and {} more", total - out.len()));
+    }
+    out
+}
+
+/// `12.3 kB`, `4.5 MB`
+fn bytes(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        _ => format!("{:.2} GB", n as f64 / 1e9),
     }
 }
 

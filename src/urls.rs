@@ -3,10 +3,14 @@
 //! A [`Route`] keeps the path's segments as written (Arabic letters and
 //! all); the file name uses them as they are, links percent-encode them, so
 //! the address bar shows readable Arabic while every link is valid.
+//!
+//! The site's URL scheme is here too, in one place: where an article, a
+//! list, a feed or the sitemap is published; and the rule a slug (a file
+//! name or `slug:`) must follow to be one safe path segment.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::config::BaseUrl;
+use crate::config::{BaseUrl, Lang};
 
 /// Characters that must be escaped inside a URL path segment.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -109,6 +113,148 @@ impl Route {
     }
 }
 
+/// The page of the article `slug` of `section` in `lang`:
+/// `/{lang}/{section}/{slug}/`.
+pub fn article_page(lang: &Lang, section: &str, slug: &str) -> Route {
+    let mut segments = vec![lang.to_string()];
+    segments.extend(folders(section));
+    segments.push(slug.to_string());
+    Route::dir(segments)
+}
+
+/// A folder under `content/`, where its files are published.
+pub fn content_folder(section: &str) -> Route {
+    Route::dir(folders(section))
+}
+
+fn folders(section: &str) -> impl Iterator<Item = String> + '_ {
+    section
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// An edition's home: `/{lang}/`.
+pub fn edition(lang: &Lang) -> Route {
+    Route::dir([lang.as_str()])
+}
+
+/// A section's list: `/{lang}/{section}/`.
+pub fn section(lang: &Lang, section: &str) -> Route {
+    edition(lang).join(section.split('/'))
+}
+
+/// A topic's page: `/{lang}/tags/{slug}/`.
+pub fn topic(lang: &Lang, slug: &str) -> Route {
+    edition(lang).join(["tags", slug])
+}
+
+/// A monthly archive: `/{lang}/{yyyy}/{mm}/`.
+pub fn archive(lang: &Lang, year: i16, month: i8) -> Route {
+    edition(lang).join([year.to_string(), format!("{month:02}")])
+}
+
+/// The topic index: `/{lang}/tags/`.
+pub fn topic_index(lang: &Lang) -> Route {
+    Route::dir([lang.as_str(), "tags"])
+}
+
+/// An edition's search page: `/{lang}/search/`.
+pub fn search(lang: &Lang) -> Route {
+    Route::dir([lang.as_str(), "search"])
+}
+
+/// The folder every edition's search bundle is published in.
+pub const SEARCH_BUNDLES: &str = "pagefind";
+
+/// Where an edition's search bundle is published: `/pagefind/{lang}/`.
+pub fn search_bundle(lang: &Lang) -> Route {
+    Route::dir([SEARCH_BUNDLES, lang.as_str()])
+}
+
+/// A feed file `name` of an edition (`/{lang}/atom.xml`) or of one of its
+/// topics (`/{lang}/tags/{slug}/atom.xml`).
+pub fn feed(lang: &Lang, topic_slug: Option<&str>, name: &str) -> Route {
+    match topic_slug {
+        Some(slug) => Route::file([lang.as_str(), "tags", slug], name),
+        None => Route::file([lang.as_str()], name),
+    }
+}
+
+/// `sitemap.xml`, or part `n` of a split sitemap: `sitemap-n.xml`.
+pub fn sitemap(part: Option<usize>) -> Route {
+    let name = part.map_or_else(|| "sitemap.xml".to_string(), |n| format!("sitemap-{n}.xml"));
+    root_file(&name)
+}
+
+/// The bilingual front door: `/`.
+pub fn front() -> Route {
+    Route::dir(Vec::<String>::new())
+}
+
+/// A file at the top of the site (`404.html`, `robots.txt`).
+pub fn root_file(name: &str) -> Route {
+    Route::file(Vec::<String>::new(), name)
+}
+
+/// A slug is one URL path segment: no separators, no dot segments, nothing
+/// a URL or a file system would read specially.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    if slug.is_empty() {
+        return Err("the slug is empty".into());
+    }
+    if slug == "." || slug == ".." {
+        return Err(format!(
+            "the slug `{slug}` would point at a folder instead of naming a page in it"
+        ));
+    }
+    if slug.starts_with('.') {
+        return Err(format!(
+            "the slug `{slug}` starts with a dot, which makes a hidden folder many hosts do not serve"
+        ));
+    }
+    if let Some(bad) = slug.chars().find(|c| matches!(c, '/' | '\\')) {
+        return Err(format!(
+            "the slug `{slug}` contains `{bad}`, which would make it more than one path segment"
+        ));
+    }
+    if let Some(bad) = slug
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.') || is_combining_mark(*c)))
+    {
+        let shown = if bad.is_whitespace() {
+            "a space".to_string()
+        } else {
+            format!("`{bad}`")
+        };
+        return Err(format!(
+            "the slug `{slug}` contains {shown}, which is not safe in a URL"
+        ));
+    }
+    Ok(())
+}
+
+/// Arabic diacritics and other combining marks: part of a word, not
+/// punctuation.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
+}
+
+/// The media type a file is served with, from its name; text types say
+/// they are UTF-8 (`text/html; charset=utf-8`). Shared by `digest serve`
+/// and `digest deploy`, so the preview and the host agree.
+pub fn media_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = mime.type_() == "text"
+        || ["json", "javascript", "xml"].contains(&mime.subtype().as_str())
+        || mime.suffix().is_some_and(|s| s == "xml" || s == "json");
+    if textual {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +277,18 @@ mod tests {
             "https://example.org/digest/en/atom.xml"
         );
         assert_eq!(Route::dir(Vec::<String>::new()).href(&base), "/digest/");
+    }
+
+    #[test]
+    fn slugs_must_be_one_safe_segment() {
+        assert!(check_slug("us-forces-2021").is_ok());
+        assert!(check_slug("القوات-الأميركية").is_ok());
+        assert!(check_slug("..").is_err());
+        assert!(check_slug(".hidden").is_err());
+        assert!(check_slug("v1..2").is_ok());
+        assert!(check_slug("a\\b").is_err());
+        assert!(check_slug("a b").unwrap_err().contains("a space"));
+        assert!(check_slug("a?b").is_err());
+        assert!(check_slug("a%20b").is_err());
     }
 }

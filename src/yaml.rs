@@ -252,6 +252,30 @@ pub fn strip_position(message: &str) -> String {
     message[..cut].trim_end_matches([',', ' ']).to_string()
 }
 
+/// UTF-8 text with any byte-order mark removed and CRLF line ends made LF.
+pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        let offset = err.valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..offset]).expect("valid up to here");
+        let line = valid.matches('\n').count() + 1;
+        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Diagnostic::error(
+            Some(Location::new(path, line, column)),
+            format!(
+                "the file is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {offset})",
+                bytes[offset]
+            ),
+        )
+        .with_help("save the file with UTF-8 encoding")
+    })?;
+    Ok(if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

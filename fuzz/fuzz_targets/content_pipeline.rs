@@ -1,13 +1,13 @@
 //! Arbitrary bytes as an article: front matter, Markdown, and every page of
 //! the resulting site rendered through the default theme (see
-//! `tests/common/pipeline.rs`, which the regression test shares).
+//! `tests/suite/common/pipeline.rs`, which the regression test shares).
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/common/pipeline.rs"]
+#[path = "../../tests/suite/common/pipeline.rs"]
 mod pipeline;
 
 fuzz_target!(|data: &[u8]| {

@@ -13,11 +13,12 @@
 //! *input fingerprint* (the stamps of its stories, which change with their
 //! files and their topics' labels, and what dates are printed with) with
 //! the one the published bundle was built from. A stale edition gets a
-//! [`Job`]; `digest build` runs it before publishing, `digest serve` in the
-//! background while the old bundle stays published.
+//! [`Job`]; the search [`stage`] runs it before the site is published
+//! (`digest build`), or leaves it to `digest serve`, which runs it in the
+//! background while the old bundle stays published. What was published is
+//! remembered in [`SearchState`], held in [`crate::state::Saved`].
 
 pub mod normalise;
-pub mod page;
 pub mod record;
 mod text;
 
@@ -29,32 +30,110 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::article::Article;
 use crate::config::{Config, Lang};
-use crate::error::Diagnostic;
-use crate::i18n::Locales;
-use crate::parse::{ParseSettings, render_body};
-use crate::plan::routes;
-use crate::site::Site;
-use crate::urls::Route;
+use crate::content::article::Article;
+use crate::content::body::render_body;
+use crate::content::front_matter::ParseSettings;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::files::{MadeFile, load_versioned, save_versioned};
+use crate::locale::strings::Locales;
+use crate::output::plan::{Page, PageKind, routes};
+use crate::site::model::Site;
+use crate::urls::{SEARCH_BUNDLES as BUNDLES, search_bundle};
 use record::{Parts, Record};
 
-/// The folder every edition's bundle is published in.
-pub const BUNDLES: &str = "pagefind";
+/// What the search stage leaves to the publish stage and to the caller.
+#[derive(Debug, Default)]
+pub struct Indexes {
+    /// Every edition's bundle: built now, or kept as published.
+    pub files: Vec<MadeFile>,
+    /// The bundles built now, to remember once they are published.
+    built: Vec<(Lang, Published)>,
+    /// Stale indexes left to the caller (`search_in_background`).
+    jobs: Vec<Job>,
+}
 
-/// Where an edition's bundle is published: `pagefind/ar/`.
-pub fn bundle_route(lang: &Lang) -> Route {
-    Route::dir([BUNDLES, lang.as_str()])
+/// The search stage: each edition's index, built again only when what it
+/// indexes changed. `holds` says whether the output holds a file (path,
+/// fingerprint) that the publish stage can keep; a bundle is kept only if
+/// all its files can be. With `background`, a stale bundle that can be
+/// kept stays published and its [`Job`] is left to the caller.
+#[allow(clippy::too_many_arguments)]
+pub fn stage(
+    config: &Config,
+    site: &Site,
+    locales: &Arc<Locales>,
+    settings: &ParseSettings,
+    pages: &[Page],
+    holds: &dyn Fn(&str, u128) -> bool,
+    background: bool,
+    state: &SearchState,
+    problems: &mut Diagnostics,
+) -> Indexes {
+    let reserved = reserved_path_problems(config, site, pages);
+    if !reserved.is_empty() {
+        problems.extend(Diagnostics::from_iter(reserved));
+        return Indexes::default();
+    }
+    let mut indexes = Indexes::default();
+    let mut to_build = Vec::new();
+    for edition in plan(config, site, state) {
+        let files = edition.published.as_ref().map_or(&[][..], |p| &p.files[..]);
+        // Vacuously true of an edition never indexed: in the background,
+        // its first index comes after the pages.
+        let keepable = files.iter().all(|(path, print)| holds(path, *print));
+        if keepable && (edition.is_current() || background) {
+            indexes
+                .files
+                .extend(files.iter().map(|(path, print)| MadeFile {
+                    path: path.clone(),
+                    fingerprint: *print,
+                    bytes: None,
+                }));
+        }
+        if edition.is_current() && keepable {
+            continue;
+        }
+        let job = edition.job(config, site, locales, settings);
+        if background && keepable {
+            indexes.jobs.push(job);
+        } else {
+            to_build.push(job);
+        }
+    }
+    // One edition after the other: an index takes much memory.
+    for job in to_build {
+        match job.run() {
+            Ok(built) => {
+                indexes.built.push((built.lang.clone(), built.published()));
+                indexes.files.extend(built.files);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    indexes
+}
+
+impl Indexes {
+    /// Once the site is published: remembers the bundles built now in
+    /// `state` (and forgets removed editions'). Returns the editions
+    /// indexed and the jobs left to the caller.
+    pub fn published(self, config: &Config, state: &mut SearchState) -> (Vec<String>, Vec<Job>) {
+        state
+            .editions
+            .retain(|lang, _| config.find_language(lang).is_some());
+        let mut indexed = Vec::new();
+        for (lang, published) in self.built {
+            indexed.push(lang.to_string());
+            state.editions.insert(lang.to_string(), published);
+        }
+        (indexed, self.jobs)
+    }
 }
 
 /// Pages that would be written where the bundles are published (files in
 /// a folder `content/pagefind/`), as errors.
-pub fn reserved_path_problems(
-    config: &Config,
-    site: &Site,
-    pages: &[crate::plan::Page],
-) -> Vec<Diagnostic> {
-    use crate::plan::PageKind;
+fn reserved_path_problems(config: &Config, site: &Site, pages: &[Page]) -> Vec<Diagnostic> {
     pages
         .iter()
         .filter(|p| p.path.starts_with(BUNDLES) && p.path[BUNDLES.len()..].starts_with('/'))
@@ -83,6 +162,39 @@ pub fn reserved_path_problems(
 pub struct SearchState {
     /// Language code → the bundle published for it.
     pub editions: BTreeMap<String, Published>,
+}
+
+/// The file the state is saved in.
+const STATE_FILE: &str = "search.bin";
+
+impl SearchState {
+    /// The state saved in `dir`, or an empty one (no bundle known).
+    pub fn load(dir: &std::path::Path) -> SearchState {
+        load_versioned(&dir.join(STATE_FILE)).unwrap_or_default()
+    }
+
+    /// Saves the state in `dir`, atomically.
+    pub fn save(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        save_versioned(&dir.join(STATE_FILE), self)
+    }
+
+    /// Remembers a bundle built after its build published the site (`digest
+    /// serve`), and returns the files of the edition's old bundle that the
+    /// new one no longer has, for the caller to remove.
+    pub fn replace(&mut self, built: &Built) -> Vec<String> {
+        let published = built.published();
+        let old = self
+            .editions
+            .insert(built.lang.to_string(), published.clone())
+            .unwrap_or_default();
+        let keep: rustc_hash::FxHashSet<&str> =
+            published.files.iter().map(|(p, _)| p.as_str()).collect();
+        old.files
+            .into_iter()
+            .map(|(path, _)| path)
+            .filter(|path| !keep.contains(path.as_str()))
+            .collect()
+    }
 }
 
 /// One edition's published bundle.
@@ -146,7 +258,7 @@ fn input_fingerprint(config: &Config, site: &Site, lang: &Lang) -> u128 {
     let mut bytes = Vec::with_capacity(64 + 8 * site.articles.len());
     let head = format!(
         "{}\0{}\0{}\0{}\0{}\0{}\0{:?}\0",
-        crate::cache::program_id(),
+        crate::hash::program_id(),
         normalise::VERSION,
         lang,
         language.formatting_locale(),
@@ -189,22 +301,12 @@ struct Story {
     topics: Vec<String>,
 }
 
-/// A built bundle.
+/// A built bundle: its files, each with its bytes.
 #[derive(Debug)]
 pub struct Built {
     pub lang: Lang,
     pub input: u128,
-    pub files: Vec<BuiltFile>,
-}
-
-/// One file of a bundle.
-#[derive(Debug, Clone)]
-pub struct BuiltFile {
-    /// From the output's root: `pagefind/ar/fragment/ar_1a2b3c4.pf_fragment`.
-    pub path: String,
-    pub bytes: Arc<[u8]>,
-    /// A hash of the bytes.
-    pub fingerprint: u128,
+    pub files: Vec<MadeFile>,
 }
 
 impl Built {
@@ -266,14 +368,14 @@ impl Job {
             )
             .with_help("build again; if it fails again, report it with this message")
         })?;
-        let prefix = bundle_route(&self.lang).output_path();
+        let prefix = search_bundle(&self.lang).output_path();
         let prefix = prefix.trim_end_matches("index.html");
         let files = files
             .into_par_iter()
-            .map(|(name, bytes)| BuiltFile {
+            .map(|(name, bytes)| MadeFile {
                 path: format!("{prefix}{name}"),
                 fingerprint: xxh3_128(&bytes),
-                bytes: Arc::from(bytes),
+                bytes: Some(Arc::from(bytes)),
             })
             .collect();
         Ok(Built {

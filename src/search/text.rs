@@ -2,13 +2,13 @@
 //!
 //! The body is HTML that digest wrote (pulldown-cmark, and ammonia for raw
 //! HTML), or raw HTML kept as written (`raw_html: allow`). Its tags are read
-//! with [`crate::nesting::walk`], as everywhere else: text between tags is
+//! with [`crate::html::nesting::walk`], as everywhere else: text between tags is
 //! kept and its character references decoded; an element that starts a new
 //! block of text (a paragraph, a list item, a heading, a line break)
 //! separates words, an inline one (a link, emphasis) does not; the
 //! contents of `<script>` and `<style>`, and comments, are not text.
 
-use crate::nesting::{Reading, walk};
+use crate::html::nesting::{Reading, walk};
 
 /// Elements inside a run of text: their tags do not separate words.
 const INLINE: &[&str] = &[

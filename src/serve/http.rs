@@ -5,6 +5,7 @@
 //! looked up: only a key of the in-memory site can come out of it, and the
 //! file system is never consulted by request path.
 
+use crate::urls::media_type as content_type;
 use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
@@ -179,19 +180,6 @@ fn redirect(uri: &Uri) -> Response {
         [(header::LOCATION, location)],
     )
         .into_response()
-}
-
-/// The content type for a file name; text types say they are UTF-8.
-fn content_type(key: &str) -> String {
-    let mime = mime_guess::from_path(key).first_or_octet_stream();
-    let textual = mime.type_() == "text"
-        || ["json", "javascript", "xml"].contains(&mime.subtype().as_str())
-        || mime.suffix().is_some_and(|s| s == "xml" || s == "json");
-    if textual {
-        format!("{mime}; charset=utf-8")
-    } else {
-        mime.to_string()
-    }
 }
 
 #[cfg(test)]

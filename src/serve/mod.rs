@@ -1,7 +1,7 @@
 //! `digest serve`: a live preview of the site while it is being edited.
 //!
 //! The site is built with the same [`crate::build`] as `digest build`, into
-//! a [`MemorySink`](crate::write::MemorySink) instead of `public/`, and
+//! a [`MemorySink`](crate::publish::sink::MemorySink) instead of `public/`, and
 //! served over HTTP from memory. A watcher rebuilds it when `content/`,
 //! `themes/` or `digest.yaml` change (only the pages whose fingerprints
 //! changed are rendered again) and the open pages reload themselves. A

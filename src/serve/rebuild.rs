@@ -1,6 +1,6 @@
 //! Rebuilding the served site when its sources change.
 //!
-//! One [`Builder`] owns the build state and the in-memory sink for the
+//! One [`Builder`] owns the saved and warm state and the in-memory sink for the
 //! server's lifetime, so every rebuild is incremental. Builds run one at a
 //! time on a blocking thread (`build` uses rayon); changes that arrive
 //! during a build are gathered into the next one. Stale search indexes
@@ -16,15 +16,17 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use super::index::{Indexed, Indexer};
 use super::reload::Live;
 use super::{Rebuild, Reporter, ServeEvent};
-use crate::cache::BuildState;
 use crate::error::Diagnostic;
-use crate::write::{MemorySink, Pages};
+use crate::publish::protocol::publish_in_place;
+use crate::publish::sink::{MemorySink, Pages};
+use crate::state::{Saved, Warm};
 use crate::{BuildOptions, build};
 
 /// Everything a build needs, kept between builds.
 pub(super) struct Builder {
     options: BuildOptions,
-    state: BuildState,
+    saved: Saved,
+    warm: Warm,
     sink: MemorySink,
 }
 
@@ -32,7 +34,8 @@ impl Builder {
     pub(super) fn new(options: BuildOptions) -> Builder {
         Builder {
             options,
-            state: BuildState::default(),
+            saved: Saved::default(),
+            warm: Warm::default(),
             sink: MemorySink::new(),
         }
     }
@@ -42,18 +45,27 @@ impl Builder {
         self.sink.pages()
     }
 
-    /// Publishes a search bundle built in the background.
+    /// Publishes a search bundle built in the background: its files are
+    /// added, those of the edition's old bundle that it no longer has are
+    /// removed, and the saved state remembers it, so that the next build
+    /// keeps it.
     fn publish_search(&mut self, indexed: Indexed) -> ServeEvent {
         let outcome = indexed.outcome.and_then(|built| {
-            crate::publish_search(built, &mut self.state, &mut self.sink).map_err(|err| {
-                Diagnostic::error(
-                    None,
-                    format!(
-                        "could not publish the search index: {}",
-                        crate::error::io_reason(&err)
-                    ),
-                )
-            })
+            let mut search = self.saved.search.clone();
+            let gone = search.replace(&built);
+            let written =
+                publish_in_place(&built.files, &gone, &mut self.saved.publish, &mut self.sink)
+                    .map_err(|err| {
+                        Diagnostic::error(
+                            None,
+                            format!(
+                                "could not publish the search index: {}",
+                                crate::error::io_reason(&err)
+                            ),
+                        )
+                    })?;
+            self.saved.search = search;
+            Ok(written)
         });
         ServeEvent::Indexed {
             lang: indexed.lang,
@@ -66,8 +78,13 @@ impl Builder {
     pub(super) fn run(&mut self, changed: Vec<PathBuf>) -> Rebuild {
         let started = Instant::now();
         // The watcher says what changed: the build need not walk content/.
-        self.state.changes = Some(changed.clone());
-        let outcome = build(&self.options, &mut self.state, &mut self.sink);
+        let outcome = build(
+            &self.options,
+            Some(&changed),
+            &mut self.saved,
+            &mut self.warm,
+            &mut self.sink,
+        );
         Rebuild {
             changed,
             outcome,

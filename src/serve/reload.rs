@@ -17,7 +17,7 @@ use tokio::sync::watch;
 
 use crate::BuildReport;
 use crate::error::{BuildError, Diagnostic, Severity};
-use crate::write::Pages;
+use crate::publish::sink::Pages;
 
 /// Where pages listen for reloads; chosen not to clash with site paths.
 pub const RELOAD_PATH: &str = "/__digest/reload";

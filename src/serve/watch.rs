@@ -16,7 +16,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::{Reporter, ServeEvent};
-use crate::load::is_ignored;
+use crate::files::is_ignored;
 
 /// Watches while alive.
 pub(super) type Watcher = Debouncer<RecommendedWatcher, RecommendedCache>;
@@ -123,7 +123,7 @@ mod tests {
             "content/news/#a.en.md#",
             "content/.git/index",
             "public/index.html",
-            ".digest-cache/state.bin",
+            ".digest-cache/public/publish.bin",
             "digest.yaml~",
             "README.md",
         ] {

@@ -1,0 +1,38 @@
+//! An article's body as HTML. It is rendered when the article is parsed;
+//! an article that came from the build cache has none until a page needs
+//! it, and is then rendered again from its source file.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::content::article::Article;
+use crate::content::front_matter::{ParseSettings, split_front_matter};
+use crate::content::markdown;
+use crate::error::Diagnostic;
+use crate::hash::version_of;
+use crate::yaml::decode;
+
+/// Renders the body of an article that came from the cache.
+pub fn render_body(
+    article: &Article,
+    root: &Path,
+    settings: &ParseSettings,
+) -> Result<Arc<str>, Diagnostic> {
+    if let Some(body) = article.body.get() {
+        return Ok(body.clone());
+    }
+    let bytes = std::fs::read(root.join(&article.path))
+        .map_err(|err| Diagnostic::io(&article.path, "read the article", &err))?;
+    if version_of(&article.path, &bytes) != article.version {
+        return Err(Diagnostic::in_file(
+            &article.path,
+            "the file changed while the site was being built",
+        )
+        .with_help("build again"));
+    }
+    let text = decode(&article.path, &bytes)?;
+    let (_, body) = split_front_matter(&article.path, &text)?;
+    let place = settings.place(&article.lang, &article.section, &article.slug);
+    let html: Arc<str> = Arc::from(markdown::render(body, &settings.markdown, &place).html);
+    Ok(article.body.get_or_init(|| html).clone())
+}

@@ -1,0 +1,643 @@
+//! Source files to typed [`Article`]s: split the front matter, check every
+//! field, render the body.
+//!
+//! Every problem of a file is reported, each at its own line and column, with
+//! a sentence on what to fix. Nothing downstream sees a string that means a
+//! date or a language: those are typed here, once.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use serde_yaml::{Mapping, Value};
+
+use crate::config::{Config, Lang, RawHtml};
+use crate::content::article::{Article, Image, SourceLink, TagRef};
+use crate::content::markdown::{self, MarkdownOptions, Place};
+use crate::content::walk::{SourceFile, SourceKind};
+use crate::dates::{PubDate, parse_date};
+use crate::error::{Diagnostic, Location};
+use crate::hash::version_of;
+use crate::urls::{self, check_slug};
+use crate::yaml::{YamlSource, decode, key_text};
+
+/// Everything parsing depends on besides the file itself. When it changes,
+/// cached parses are stale.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ParseSettings {
+    pub markdown: MarkdownOptions,
+    /// Dates without an offset are read in this time zone.
+    pub timezone: String,
+    #[serde(skip)]
+    tz: Option<jiff::tz::TimeZone>,
+}
+
+impl ParseSettings {
+    pub fn new(config: &Config) -> ParseSettings {
+        ParseSettings {
+            markdown: MarkdownOptions {
+                raw_html: config.raw_html,
+                base_path: config.base_url.path.clone(),
+            },
+            timezone: config.timezone_name.clone(),
+            tz: Some(config.timezone.clone()),
+        }
+    }
+
+    /// For tests and tools: sanitized HTML, root base path, UTC.
+    pub fn plain() -> ParseSettings {
+        ParseSettings {
+            markdown: MarkdownOptions {
+                raw_html: RawHtml::Sanitize,
+                base_path: "/".into(),
+            },
+            timezone: "UTC".into(),
+            tz: Some(jiff::tz::TimeZone::UTC),
+        }
+    }
+
+    pub fn fingerprint(&self) -> u64 {
+        let bytes = serde_json::to_vec(self).expect("settings serialize");
+        xxhash_rust::xxh3::xxh3_64(&bytes)
+    }
+
+    /// Where the body of an article is published.
+    pub fn place(&self, lang: &Lang, section: &str, slug: &str) -> Place {
+        let base = &self.markdown.base_path;
+        Place {
+            page: urls::article_page(lang, section, slug).href_under(base),
+            folder: urls::content_folder(section).href_under(base),
+        }
+    }
+
+    fn tz(&self) -> jiff::tz::TimeZone {
+        self.tz.clone().unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+/// The keys front matter may have.
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "title", "date", "updated", "summary", "tags", "author", "source", "image", "draft", "slug",
+];
+
+/// The outcome of parsing one file: the article if it is usable, and every
+/// problem found (errors and warnings).
+pub struct Parsed {
+    pub article: Option<Article>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Parses one article file.
+pub fn parse_article(file: &SourceFile, bytes: &[u8], settings: &ParseSettings) -> Parsed {
+    let SourceKind::Article {
+        lang,
+        section,
+        stem,
+    } = &file.kind
+    else {
+        unreachable!("only article files are parsed as articles");
+    };
+    let mut problems = Vec::new();
+    let article = parse_inner(file, lang, section, stem, bytes, settings, &mut problems);
+    problems.sort_by(|a, b| a.location.cmp(&b.location));
+    Parsed { article, problems }
+}
+
+fn parse_inner(
+    file: &SourceFile,
+    lang: &Lang,
+    section: &str,
+    stem: &str,
+    bytes: &[u8],
+    settings: &ParseSettings,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Article> {
+    let path = file.path.as_path();
+    let text = decode(path, bytes).map_err(|d| problems.push(d)).ok()?;
+    let (front, body) = split_front_matter(path, &text)
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let src = YamlSource::new(path, front, 2);
+    let doc = src.parse().map_err(|d| problems.push(d)).ok()?;
+    let Some(map) = doc.as_mapping() else {
+        problems.push(
+            Diagnostic::error(
+                Some(Location::new(path, 2, 1)),
+                "the front matter must be a list of `key: value` lines",
+            )
+            .with_help("write e.g. `title: …` and `date: 2021-12-30` between the `---` lines"),
+        );
+        return None;
+    };
+    problems.extend(src.unknown_keys(map, &[], FRONT_MATTER_KEYS, "front matter"));
+    let mut fields = Fields {
+        src: &src,
+        map,
+        problems,
+        settings,
+    };
+    let title = fields.title();
+    let date = fields.date("date", true);
+    let updated = fields.date("updated", false);
+    let summary = fields.text("summary");
+    let tags = fields.tags();
+    let author = fields.text("author");
+    let source = fields.source();
+    let image = fields.image(section);
+    let draft = fields.flag("draft");
+    let slug = fields.slug();
+    let (title, date) = (title?, date??);
+    if fields.problems.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+
+    let slug = slug.unwrap_or_else(|| stem.to_string());
+    let place = settings.place(lang, section, &slug);
+    let rendered = markdown::render(body, &settings.markdown, &place);
+    let body_at = |offset: usize| {
+        let (line, column) = line_and_column(&text, body, offset);
+        Location::new(path, line, column)
+    };
+    if let Some(offset) = rendered.flattened {
+        problems.push(
+            Diagnostic::warning(
+                Some(body_at(offset)),
+                format!(
+                    "the text is nested more than {} levels deep (quotes in quotes, lists in lists…); the deeper levels are shown without their formatting",
+                    markdown::MAX_NESTING
+                ),
+            )
+            .with_help("check for stray `>` or list markers at the start of lines"),
+        );
+    }
+    if let Some(offset) = rendered.deep_html_escaped {
+        problems.push(
+            Diagnostic::warning(
+                Some(body_at(offset)),
+                format!(
+                    "the raw HTML in the text is nested more than {} levels deep; it is shown as text",
+                    markdown::MAX_HTML_DEPTH
+                ),
+            )
+            .with_help("remove the HTML markup, or write the formatting in Markdown"),
+        );
+    }
+    let has_summary = summary.is_some();
+    let summary = summary.unwrap_or_else(|| shorten(&rendered.first_paragraph, 300));
+    let body_html: Arc<str> = Arc::from(rendered.html);
+    Some(Article {
+        path: path.to_path_buf(),
+        lang: lang.clone(),
+        section: section.to_string(),
+        stem: stem.to_string(),
+        slug,
+        title,
+        date,
+        updated: updated.flatten(),
+        summary,
+        has_summary,
+        tags: tags.unwrap_or_default(),
+        author,
+        source,
+        image,
+        draft: draft.unwrap_or(false),
+        words: rendered.words,
+        version: version_of(path, bytes),
+        body: OnceLock::from(body_html),
+    })
+}
+
+/// The line and column in `text` of byte `offset` of `body`, a slice of it.
+fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
+    let start = (body.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let before = &text[..(start + offset).min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`; the YAML starts on line 2.
+pub fn split_front_matter<'a>(
+    path: &Path,
+    text: &'a str,
+) -> Result<(&'a str, &'a str), Diagnostic> {
+    let help_open = "start the file with a line `---`, then `title: …` and `date: …`, then another `---` line, then the article";
+    if text.trim().is_empty() {
+        return Err(Diagnostic::in_file(path, "the file is empty").with_help(help_open));
+    }
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| (text.trim_end() == "---").then_some(""))
+    else {
+        return Err(Diagnostic::in_file(
+            path,
+            "the file does not start with front matter (a `---` line)",
+        )
+        .with_help(help_open));
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok((&rest[..offset], &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::in_file(path, "the front matter is not closed")
+        .with_help("add a line `---` after the last front matter line, before the article's text"))
+}
+
+/// Cuts plain text at a word boundary, adding an ellipsis when cut.
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(at) => &cut[..at],
+        None => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', '،', '.', ':', ';']))
+}
+
+/// Reads the front matter's fields, collecting a problem per bad field.
+struct Fields<'a, 'p> {
+    src: &'a YamlSource<'a>,
+    map: &'a Mapping,
+    problems: &'p mut Vec<Diagnostic>,
+    settings: &'a ParseSettings,
+}
+
+impl Fields<'_, '_> {
+    fn fail(&mut self, diagnostic: Diagnostic) {
+        self.problems.push(diagnostic);
+    }
+
+    fn typed<T: serde::de::DeserializeOwned>(&mut self, key: &str, expected: &str) -> Option<T> {
+        let value = self.map.get(key)?;
+        if value.is_null() {
+            return None;
+        }
+        self.src
+            .typed(value, &[key], expected)
+            .map_err(|d| self.problems.push(d))
+            .ok()
+    }
+
+    /// Text, with numbers and booleans accepted as written.
+    fn text(&mut self, key: &str) -> Option<String> {
+        match self.map.get(key)? {
+            Value::Null => None,
+            Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Value::Number(_) | Value::Bool(_) => Some(key_text(&self.map[key])),
+            _ => {
+                let d = self
+                    .src
+                    .error_at_value(&[key], format!("`{key}` must be text"));
+                self.fail(d.with_help(
+                    "write it on one line after the colon, in quotes if it contains `: `",
+                ));
+                None
+            }
+        }
+    }
+
+    fn title(&mut self) -> Option<String> {
+        if !self.map.contains_key("title") {
+            let d = Diagnostic::error(
+                Some(Location::new(self.src.file, 1, 1)),
+                "the front matter has no `title`",
+            );
+            self.fail(d.with_help("add a line `title: …` between the `---` lines"));
+            return None;
+        }
+        let title = self.text("title");
+        if title.is_none() && !self.problems.iter().any(|p| p.message.contains("`title`")) {
+            let d = self.src.error_at(&["title"], "the title is empty");
+            self.fail(d.with_help("write the article's headline after `title:`"));
+        }
+        title
+    }
+
+    fn flag(&mut self, key: &str) -> Option<bool> {
+        self.typed(key, "true or false")
+    }
+
+    /// `Some(None)`: absent and optional; `None`: a problem was reported.
+    fn date(&mut self, key: &str, required: bool) -> Option<Option<PubDate>> {
+        let text = match self.map.get(key) {
+            None | Some(Value::Null) if required => {
+                let d = Diagnostic::error(
+                    Some(Location::new(self.src.file, 1, 1)),
+                    format!("the front matter has no `{key}`"),
+                );
+                self.fail(d.with_help(format!(
+                    "add a line `{key}: YYYY-MM-DD` between the `---` lines"
+                )));
+                return None;
+            }
+            None | Some(Value::Null) => return Some(None),
+            Some(value) => key_text(value),
+        };
+        match parse_date(&text, &self.settings.tz()) {
+            Ok(date) => Some(Some(date)),
+            Err(why) => {
+                let d = self.src.error_at_value(&[key], why);
+                self.fail(d.with_help(
+                    "write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)",
+                ));
+                None
+            }
+        }
+    }
+
+    fn tags(&mut self) -> Option<Vec<TagRef>> {
+        let value = self.map.get("tags")?;
+        let texts: Vec<String> = match value {
+            Value::Null => return None,
+            Value::String(s) => vec![s.clone()],
+            Value::Sequence(items)
+                if items
+                    .iter()
+                    .all(|i| matches!(i, Value::String(_) | Value::Number(_))) =>
+            {
+                items.iter().map(key_text).collect()
+            }
+            _ => {
+                let d = self
+                    .src
+                    .error_at_value(&["tags"], "`tags` must be a list of topic names");
+                self.fail(d.with_help("write e.g. `tags: [iraq, us-forces]`"));
+                return None;
+            }
+        };
+        let tags_at = self.src.value_location(&["tags"]);
+        let lines: Vec<&str> = self.src.text.lines().collect();
+        let mut tags = Vec::new();
+        for text in texts {
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                let d = self.src.error_at_value(&["tags"], "a topic name is empty");
+                self.fail(d.with_help("remove the empty entry from `tags`"));
+                continue;
+            }
+            let (line, column) = locate_in(&lines, tags_at.line - self.src.first_line, &text)
+                .map(|(l, c)| (l + self.src.first_line, c + 1))
+                .unwrap_or((tags_at.line, tags_at.column));
+            tags.push(TagRef {
+                text,
+                line: line as u32,
+                column: column as u32,
+            });
+        }
+        Some(tags)
+    }
+
+    fn source(&mut self) -> Option<SourceLink> {
+        let value = self.map.get("source")?;
+        let map = match value {
+            Value::Null => return None,
+            Value::Mapping(map) => map,
+            _ => {
+                let d = self
+                    .src
+                    .error_at_value(&["source"], "`source` must have a `name` and a `url`");
+                self.fail(d.with_help("write e.g. `source: { name: Agency, url: https://… }`"));
+                return None;
+            }
+        };
+        self.problems.extend(
+            self.src
+                .unknown_keys(map, &["source"], &["name", "url"], "source"),
+        );
+        let name = map
+            .get("name")
+            .map(key_text)
+            .filter(|n| !n.trim().is_empty());
+        let url = map.get("url").map(key_text);
+        if let Some(url) = &url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            let d = self.src.error_at_value(
+                &["source", "url"],
+                format!("the source URL `{url}` is not a web address"),
+            );
+            self.fail(d.with_help("give the full address, starting with https://"));
+            return None;
+        }
+        let Some(name) = name else {
+            let d = self.src.error_at(&["source"], "`source` has no `name`");
+            self.fail(d.with_help("add the outlet's name, e.g. `name: Associated Press`"));
+            return None;
+        };
+        Some(SourceLink {
+            name: name.trim().to_string(),
+            url,
+        })
+    }
+
+    fn image(&mut self, section: &str) -> Option<Image> {
+        let value = self.map.get("image")?;
+        let (src, alt) = match value {
+            Value::Null => return None,
+            Value::String(src) => (Some(src.clone()), None),
+            Value::Mapping(map) => {
+                self.problems.extend(self.src.unknown_keys(
+                    map,
+                    &["image"],
+                    &["src", "alt"],
+                    "image",
+                ));
+                (map.get("src").map(key_text), map.get("alt").map(key_text))
+            }
+            _ => {
+                let d = self
+                    .src
+                    .error_at_value(&["image"], "`image` must have a `src` and an `alt`");
+                self.fail(d.with_help("write e.g. `image: { src: photo.jpg, alt: … }`"));
+                return None;
+            }
+        };
+        let Some(src) = src.filter(|s| !s.trim().is_empty()) else {
+            let d = self.src.error_at(&["image"], "`image` has no `src`");
+            self.fail(d.with_help("give the picture's path or address in `src`"));
+            return None;
+        };
+        if markdown::is_dangerous_url(&src) {
+            let d = self.src.error_at_value(
+                &["image", "src"],
+                "the image address uses a scripting scheme",
+            );
+            self.fail(d.with_help("use a path such as photo.jpg or an https:// address"));
+            return None;
+        }
+        if alt.is_none() {
+            let d = Diagnostic::warning(
+                Some(self.src.key_location(&["image"])),
+                "the image has no `alt` text",
+            );
+            self.problems
+                .push(d.with_help("describe the picture in `alt` for readers who cannot see it"));
+        }
+        Some(Image {
+            src: resolve_asset_url(src.trim(), section, &self.settings.markdown.base_path),
+            alt: alt.unwrap_or_default(),
+        })
+    }
+
+    fn slug(&mut self) -> Option<String> {
+        let slug: String = self.typed("slug", "text")?;
+        let slug = slug.trim().to_string();
+        match check_slug(&slug) {
+            Ok(()) => Some(slug),
+            Err(why) => {
+                let d = self.src.error_at_value(&["slug"], why);
+                self.fail(d.with_help(
+                    "use letters, digits and hyphens only, e.g. `slug: us-combat-mission-ends`",
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// An image path from front matter as a URL: absolute URLs stay, `/x.jpg`
+/// gets the base path, `x.jpg` is relative to the article's folder; paths
+/// come out percent-encoded, as links are.
+fn resolve_asset_url(src: &str, section: &str, base_path: &str) -> String {
+    if src.contains("://") || src.starts_with("//") {
+        return src.to_string();
+    }
+    match src.strip_prefix('/') {
+        Some(rooted) => markdown::resolve(base_path, rooted),
+        None => markdown::resolve(&urls::content_folder(section).href_under(base_path), src),
+    }
+}
+
+/// Finds `needle` on line `from` or a following line: its 0-based line and
+/// 0-based character column.
+fn locate_in(lines: &[&str], from: usize, needle: &str) -> Option<(usize, usize)> {
+    lines.iter().enumerate().skip(from).find_map(|(n, line)| {
+        line.find(needle)
+            .map(|byte| (n, line[..byte].chars().count()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::FileStamp;
+
+    fn file(path: &str) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            rel: path.trim_start_matches("content/").into(),
+            kind: SourceKind::Article {
+                lang: Lang::parse("ar").unwrap(),
+                section: "news".into(),
+                stem: "x".into(),
+            },
+            stamp: FileStamp {
+                size: 0,
+                modified_ns: 0,
+            },
+        }
+    }
+
+    fn parse(text: &str) -> Parsed {
+        parse_article(
+            &file("content/news/x.ar.md"),
+            text.as_bytes(),
+            &ParseSettings::plain(),
+        )
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        parse(text)
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_article_parses() {
+        let p = parse(
+            "---\ntitle: واشنطن تنهي الأعمال القتالية\ndate: 2021-12-30T10:00:00+03:00\ntags: [iraq, القوات الأميركية]\nsource: {name: AP, url: https://apnews.com/x}\nimage: {src: photo.jpg, alt: صورة}\n---\nقالت واشنطن إنها ستبقي قواتها.\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let a = p.article.unwrap();
+        assert_eq!(a.title, "واشنطن تنهي الأعمال القتالية");
+        assert_eq!(a.date.rfc3339(), "2021-12-30T10:00:00+03:00");
+        assert_eq!(
+            a.tags.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+            ["iraq", "القوات الأميركية"]
+        );
+        assert_eq!(a.tags[1].line, 4);
+        assert_eq!(a.summary, "قالت واشنطن إنها ستبقي قواتها.");
+        assert_eq!(a.image.unwrap().src, "/news/photo.jpg");
+        assert_eq!(a.slug, "x");
+    }
+
+    #[test]
+    fn bom_and_crlf_just_work() {
+        let p = parse("\u{feff}---\r\ntitle: T\r\ndate: 2021-12-30\r\n---\r\nBody\r\n");
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.article.unwrap().title, "T");
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported() {
+        let errs = errors("---\ntitel: T\ndate: 2021-02-30\nslug: a/b\n---\n");
+        assert_eq!(
+            errs,
+            [
+                "error: content/news/x.ar.md:1:1: the front matter has no `title`\n  help: add a line `title: …` between the `---` lines",
+                "error: content/news/x.ar.md:2:1: unknown front matter key `titel`\n  help: did you mean `title`?",
+                "error: content/news/x.ar.md:3:7: `2021-02-30` is not a real date or time: 2021-02 has only 28 days\n  help: write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)",
+                "error: content/news/x.ar.md:4:7: the slug `a/b` contains `/`, which would make it more than one path segment\n  help: use letters, digits and hyphens only, e.g. `slug: us-combat-mission-ends`",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_or_unclosed_front_matter() {
+        assert_eq!(
+            errors("title: x\n"),
+            [
+                "error: content/news/x.ar.md:1:1: the file does not start with front matter (a `---` line)\n  help: start the file with a line `---`, then `title: …` and `date: …`, then another `---` line, then the article"
+            ]
+        );
+        assert_eq!(
+            errors("---\ntitle: x\n"),
+            [
+                "error: content/news/x.ar.md:1:1: the front matter is not closed\n  help: add a line `---` after the last front matter line, before the article's text"
+            ]
+        );
+        assert_eq!(
+            errors(""),
+            [
+                "error: content/news/x.ar.md:1:1: the file is empty\n  help: start the file with a line `---`, then `title: …` and `date: …`, then another `---` line, then the article"
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_byte_offset() {
+        let p = parse_article(
+            &file("content/news/x.ar.md"),
+            b"---\ntitle: \xff\n",
+            &ParseSettings::plain(),
+        );
+        assert_eq!(
+            p.problems[0].to_string(),
+            "error: content/news/x.ar.md:2:8: the file is not valid UTF-8 (invalid byte 0xFF at byte offset 11)\n  help: save the file with UTF-8 encoding"
+        );
+    }
+
+    #[test]
+    fn long_first_paragraphs_are_shortened_at_a_word() {
+        let long = "كلمة ".repeat(100);
+        let s = shorten(long.trim(), 50);
+        assert!(s.ends_with('…') && s.chars().count() <= 51, "{s}");
+    }
+}

@@ -1,0 +1,10 @@
+//! From `content/` to typed articles: the walk (what each file is, without
+//! reading it), front matter and Markdown, and the parse stage with its
+//! cache of parsed articles.
+
+pub mod article;
+pub mod articles;
+pub mod body;
+pub mod front_matter;
+pub mod markdown;
+pub mod walk;

@@ -1,0 +1,365 @@
+//! Walk `content/` and say what each file is, without reading it yet.
+//!
+//! Reading is left to the next stage so that an incremental build can skip
+//! files whose size and modification time say they did not change.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{Config, Lang};
+use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean, io_reason};
+use crate::files::{AssetFile, Changes, FileStamp, is_ignored, to_slash};
+use crate::urls::Route;
+
+/// The topic table's file name, directly under `content/`.
+pub const TAGS_FILE: &str = "tags.yaml";
+
+/// A file under `content/`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root (`content/news/a.ar.md`): used in
+    /// messages and as the file's identity.
+    pub path: PathBuf,
+    /// Path relative to `content/`, with `/` separators (`news/a.ar.md`).
+    pub rel: String,
+    pub kind: SourceKind,
+    /// Size and modification time, to skip unchanged files.
+    pub stamp: FileStamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A Markdown article: `<section>/<stem>.<lang>.md`.
+    Article {
+        lang: Lang,
+        /// The folders between `content/` and the file (`news`), `""` at top.
+        section: String,
+        /// The file name without language and extension: the translation key.
+        stem: String,
+    },
+    /// `content/tags.yaml`.
+    Tags,
+    /// Anything else: copied to the output as it is.
+    Asset,
+}
+
+/// What a walk of `content/` found.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    pub files: Vec<SourceFile>,
+    pub problems: Diagnostics,
+}
+
+/// The walk stage: what `content/` holds. `last` is the previous walk of
+/// this process (`digest serve`), brought up to date with the reported
+/// changes when that suffices (see [`rewalk`]); it keeps this walk for the
+/// next build.
+pub fn stage(
+    config: &Config,
+    changes: Changes,
+    last: &mut Option<Arc<Walk>>,
+    problems: &mut Diagnostics,
+) -> Arc<Walk> {
+    let previous = last
+        .take()
+        .map(|walk| Arc::try_unwrap(walk).unwrap_or_else(|shared| (*shared).clone()));
+    let walk = Arc::new(rewalk(config, previous, changes.paths()));
+    problems.extend(walk.problems.iter().cloned());
+    *last = Some(walk.clone());
+    walk
+}
+
+/// `previous` brought up to date with `changed` (paths relative to the
+/// site's root, as a file watcher reports them) when that is enough: when
+/// every changed path under `content/` is a file `previous` lists and
+/// still a regular file, only those files are looked at again. Anything
+/// else (a file added, removed or renamed, a folder changed, the
+/// configuration changed, or the changes unknown) walks the whole folder.
+pub fn rewalk(config: &Config, previous: Option<Walk>, changed: Option<&[PathBuf]>) -> Walk {
+    if let (Some(mut walk), Some(changed)) = (previous, changed)
+        && update(config, &mut walk.files, changed)
+    {
+        return walk;
+    }
+    let (files, problems) = walk(config);
+    Walk { files, problems }
+}
+
+/// Restamps the changed files in `files`; false if that does not suffice.
+fn update(config: &Config, files: &mut [SourceFile], changed: &[PathBuf]) -> bool {
+    for path in changed {
+        if !path.starts_with("content") {
+            if path.starts_with("themes") {
+                continue;
+            }
+            // digest.yaml, or anything unexpected.
+            return false;
+        }
+        let Ok(at) = files.binary_search_by(|f| f.path.as_path().cmp(path)) else {
+            return false;
+        };
+        match std::fs::metadata(config.root.join(path)) {
+            Ok(meta) if meta.is_file() => files[at].stamp = FileStamp::of(&meta),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Lists every source file under `content/`, sorted by path. Problems (an
+/// unknown language suffix, an unreadable folder, a symlink loop) are
+/// reported and the file is left out.
+pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
+    let content = config.content_dir();
+    let mut files = Vec::new();
+    let mut problems = Diagnostics::new();
+    if !content.is_dir() {
+        problems.push(
+            Diagnostic::error(
+                None,
+                format!("no content folder at {}", Path::new("content").display()),
+            )
+            .with_help(
+                "create content/ and put the articles in it, e.g. content/news/first-story.en.md",
+            ),
+        );
+        return (files, problems);
+    }
+    let mut walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                problems.push(walk_error(config, &err));
+                continue;
+            }
+        };
+        let rel_to_content = entry
+            .path()
+            .strip_prefix(&content)
+            .expect("walkdir yields paths under its root");
+        let path = Path::new("content").join(rel_to_content);
+        if entry.depth() > 0
+            && let Some(problem) = bad_file_name(&path, entry.file_name().as_encoded_bytes())
+        {
+            problems.push(problem);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            // A named pipe or a device would block or never end if read.
+            problems.push(
+                Diagnostic::warning(
+                    Some(Location::new(&path, 1, 1)),
+                    "this is not a regular file (a named pipe, socket or device); it was left out",
+                )
+                .with_help("replace it with an ordinary file, or move it out of content/"),
+            );
+            continue;
+        }
+        let rel = to_slash(rel_to_content);
+        let stamp = match entry.metadata() {
+            Ok(m) => FileStamp::of(&m),
+            Err(err) => {
+                problems.push(walk_error(config, &err));
+                continue;
+            }
+        };
+        match classify(config, &rel) {
+            Ok(kind) => files.push(SourceFile {
+                path,
+                rel,
+                kind,
+                stamp,
+            }),
+            Err(problem) => problems.push(problem(&path)),
+        }
+    }
+    (files, problems)
+}
+
+/// Files under `content/` that are not articles: published at the same path.
+pub fn assets(config: &Config, sources: &[SourceFile]) -> Vec<AssetFile> {
+    sources
+        .iter()
+        .filter(|f| f.kind == SourceKind::Asset)
+        .map(|f| {
+            let (folders, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
+            let route = Route::file(folders.split('/').filter(|s| !s.is_empty()), name);
+            AssetFile::from_stamp(config.root.join(&f.path), route, f.stamp)
+        })
+        .collect()
+}
+
+/// File names become URLs, so they must be text: a name saved in a legacy
+/// encoding (say Windows-1256 Arabic) is an error, not a garbled address.
+fn bad_file_name(path: &Path, name: &[u8]) -> Option<Diagnostic> {
+    let err = std::str::from_utf8(name).err()?;
+    let offset = err.valid_up_to();
+    Some(
+        Diagnostic::in_file(
+            path,
+            format!(
+                "the name `{}` is not valid UTF-8 (invalid byte 0x{:02X} at byte offset {offset} of the name)",
+                String::from_utf8_lossy(name),
+                name[offset]
+            ),
+        )
+        .with_help("rename it with a UTF-8 name: digest uses file and folder names in addresses"),
+    )
+}
+
+type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
+
+/// Decides what a file is from its path relative to `content/`.
+fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
+    if rel == TAGS_FILE {
+        return Ok(SourceKind::Tags);
+    }
+    let Some(without_ext) = rel.strip_suffix(".md") else {
+        return Ok(SourceKind::Asset);
+    };
+    let (section, name) = match without_ext.rsplit_once('/') {
+        Some((section, name)) => (section.to_string(), name),
+        None => (String::new(), without_ext),
+    };
+    let (stem, lang) = match name.rsplit_once('.') {
+        Some((stem, suffix)) if looks_like_language(suffix) => match config.find_language(suffix) {
+            Some(language) => (stem, language.lang.clone()),
+            None => {
+                let suffix = suffix.to_string();
+                let known: Vec<String> = config
+                    .languages
+                    .iter()
+                    .map(|l| l.lang.to_string())
+                    .collect();
+                return Err(Box::new(move |path| {
+                    unknown_language(path, &suffix, &known)
+                }));
+            }
+        },
+        _ => (name, config.default_language.clone()),
+    };
+    Ok(SourceKind::Article {
+        lang,
+        section,
+        stem: stem.to_string(),
+    })
+}
+
+fn unknown_language(path: &Path, suffix: &str, known: &[String]) -> Diagnostic {
+    let help = match did_you_mean(suffix, known.iter().map(String::as_str)) {
+        Some(close) => format!(
+            "did you mean `.{close}.md`? The site's languages are: {}",
+            known.join(", ")
+        ),
+        None => format!(
+            "name the file <slug>.<language>.md with one of the site's languages ({}), or add the language to digest.yaml",
+            known.join(", ")
+        ),
+    };
+    Diagnostic::in_file(path, format!("unknown language suffix `.{suffix}`")).with_help(help)
+}
+
+/// `xx`, `xxx` or `xx-yy`: what a language suffix looks like, as opposed to
+/// a dot that is part of the name (`v1.2.md`).
+fn looks_like_language(suffix: &str) -> bool {
+    Lang::parse(suffix).is_some()
+}
+
+fn walk_error(config: &Config, err: &walkdir::Error) -> Diagnostic {
+    let path = err
+        .path()
+        .map(|p| p.strip_prefix(&config.root).unwrap_or(p).to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("content"));
+    if let Some(ancestor) = err.loop_ancestor() {
+        let ancestor = ancestor.strip_prefix(&config.root).unwrap_or(ancestor);
+        return Diagnostic::in_file(
+            &path,
+            format!(
+                "symbolic link loop: this link points back to {}",
+                ancestor.display()
+            ),
+        )
+        .with_help("remove the link or point it somewhere outside its own folder");
+    }
+    let full = config.root.join(&path);
+    match err.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound && full.is_symlink() => {
+            let target = std::fs::read_link(&full).unwrap_or_default();
+            Diagnostic::in_file(
+                &path,
+                format!(
+                    "this symbolic link points to {}, which does not exist",
+                    target.display()
+                ),
+            )
+            .with_help("point the link at an existing file, or remove it")
+        }
+        Some(io) => Diagnostic::in_file(&path, format!("could not read: {}", io_reason(io)))
+            .with_help("check that digest may read it (its permissions and those of its folders)"),
+        None => Diagnostic::in_file(&path, err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("digest.yaml"),
+            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn file_names_give_section_stem_and_language() {
+        let c = config();
+        let kind = classify(&c, "news/iraq-talks.en.md").ok().unwrap();
+        assert_eq!(
+            kind,
+            SourceKind::Article {
+                lang: Lang::parse("en").unwrap(),
+                section: "news".into(),
+                stem: "iraq-talks".into()
+            }
+        );
+        let kind = classify(&c, "news/iraq-talks.md").ok().unwrap();
+        assert!(matches!(kind, SourceKind::Article { lang, .. } if lang.as_str() == "ar"));
+        assert_eq!(classify(&c, "tags.yaml").ok().unwrap(), SourceKind::Tags);
+        assert_eq!(
+            classify(&c, "news/photo.jpg").ok().unwrap(),
+            SourceKind::Asset
+        );
+    }
+
+    #[test]
+    fn an_unknown_language_suffix_is_an_error_with_a_hint() {
+        let c = config();
+        let problem = classify(&c, "news/a.fr.md").err().unwrap();
+        let d = problem(Path::new("content/news/a.fr.md"));
+        assert_eq!(
+            d.to_string(),
+            "error: content/news/a.fr.md:1:1: unknown language suffix `.fr`\n  help: name the file <slug>.<language>.md with one of the site's languages (ar, en), or add the language to digest.yaml"
+        );
+    }
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".a.md.swp", "a.md~", "#a.md#", ".#a.md", ".DS_Store"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("a.md"));
+    }
+}

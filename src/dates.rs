@@ -1,0 +1,206 @@
+//! Publication times: parsed once from front matter into [`PubDate`], a
+//! timestamp kept with the offset it was written (or read) in.
+
+use serde::{Deserialize, Serialize};
+
+/// A publication time, kept with the UTC offset it was written (or read) in,
+/// so that the date shown is the date the newsroom meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PubDate {
+    /// Seconds since the Unix epoch.
+    pub seconds: i64,
+    /// The offset from UTC the time is shown in.
+    pub offset_seconds: i32,
+}
+
+impl PartialOrd for PubDate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PubDate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.seconds, self.offset_seconds).cmp(&(other.seconds, other.offset_seconds))
+    }
+}
+
+impl PubDate {
+    pub fn new(timestamp: jiff::Timestamp, offset: jiff::tz::Offset) -> PubDate {
+        PubDate {
+            seconds: timestamp.as_second(),
+            offset_seconds: offset.seconds(),
+        }
+    }
+
+    pub fn timestamp(&self) -> jiff::Timestamp {
+        jiff::Timestamp::from_second(self.seconds).expect("checked when parsed")
+    }
+
+    pub fn offset(&self) -> jiff::tz::Offset {
+        jiff::tz::Offset::from_seconds(self.offset_seconds).expect("checked when parsed")
+    }
+
+    /// The wall-clock date and time where it was written.
+    pub fn civil(&self) -> jiff::civil::DateTime {
+        self.offset().to_datetime(self.timestamp())
+    }
+
+    /// `2021-12-30T10:00:00+03:00`. RFC 3339 offsets are whole minutes:
+    /// a time whose offset is not (local mean time, which time zones give
+    /// dates before about 1920) is written in UTC, `…Z`.
+    pub fn rfc3339(&self) -> String {
+        let offset = if self.offset_seconds % 60 == 0 {
+            self.offset()
+        } else {
+            jiff::tz::Offset::UTC
+        };
+        let zoned = self
+            .timestamp()
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(offset));
+        if offset == jiff::tz::Offset::UTC && self.offset_seconds != 0 {
+            return zoned.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        }
+        zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+}
+
+/// Reads a date as written in front matter: a date, a date and time, or an
+/// RFC 3339 timestamp.
+pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<PubDate, String> {
+    let text = text.trim();
+    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+        // A `Z` offset is UTC; a numeric one is the wall clock minus UTC.
+        let offset_seconds = text
+            .parse::<jiff::civil::DateTime>()
+            .and_then(|civil| civil.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+            .map_or(0, |z| z.timestamp().as_second() - timestamp.as_second());
+        let offset =
+            jiff::tz::Offset::from_seconds(offset_seconds as i32).unwrap_or(jiff::tz::Offset::UTC);
+        return Ok(PubDate::new(timestamp, offset));
+    }
+    let civil = match text.parse::<jiff::civil::DateTime>() {
+        Ok(civil) => civil,
+        Err(err) => {
+            let shaped = text.len() >= 10
+                && text.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        *b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            let western: String = text.chars().map(western_digit).collect();
+            return Err(if shaped {
+                let why = impossible_day(&text[..10])
+                    .or_else(|| impossible_time(&text[10..]))
+                    .unwrap_or_else(|| jiff_reason(&err));
+                format!("`{text}` is not a real date or time: {why}")
+            } else if western != text && parse_date(&western, tz).is_ok() {
+                format!(
+                    "`{text}` is written with Arabic-Indic digits; write dates with the digits 0-9: {western}"
+                )
+            } else {
+                format!("`{text}` is not a date digest can read")
+            });
+        }
+    };
+    let zoned = civil
+        .to_zoned_datetime(tz.clone())
+        .map_err(|err| format!("`{text}` does not exist in the site's time zone: {err}"))?;
+    Ok(PubDate::new(zoned.timestamp(), zoned.offset()))
+}
+
+/// Why a `YYYY-MM-DD` that jiff refused names no day of the calendar, in
+/// words an editor reads at a glance ("2021-02 has only 28 days").
+fn impossible_day(ymd: &str) -> Option<String> {
+    let year: i16 = ymd[..4].parse().ok()?;
+    let month: i8 = ymd[5..7].parse().ok()?;
+    let day: i8 = ymd[8..10].parse().ok()?;
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let days = jiff::civil::Date::new(year, month, 1).ok()?.days_in_month();
+    if day == 0 {
+        return Some("there is no day 0".to_string());
+    }
+    (day > days).then(|| format!("{}-{month:02} has only {days} days", &ymd[..4]))
+}
+
+/// Why the time after a date (` 25:00`, `T10:61`) names no time of day.
+fn impossible_time(time: &str) -> Option<String> {
+    let time = time.strip_prefix([' ', 'T'])?;
+    let mut parts = time.split(':');
+    let hour: u32 = parts.next()?.parse().ok()?;
+    let minute: u32 = parts.next()?.get(..2)?.parse().ok()?;
+    if hour > 23 {
+        return Some(format!("there is no hour {hour} (hours run from 00 to 23)"));
+    }
+    (minute > 59).then(|| format!("there is no minute {minute} (minutes run from 00 to 59)"))
+}
+
+/// `٣` and `۳` (Arabic-Indic and Persian digits) as `3`; other characters
+/// as they are.
+fn western_digit(c: char) -> char {
+    match c {
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        c => c,
+    }
+}
+
+fn jiff_reason(err: &jiff::Error) -> String {
+    let text = err.to_string();
+    let text = text
+        .strip_prefix("parsed date is not valid: ")
+        .unwrap_or(&text);
+    text.strip_prefix("failed to parse two digit integer as ")
+        .map_or_else(|| text.to_string(), |rest| rest.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_is_valid_for_offsets_with_seconds() {
+        // Baghdad's local mean time (+02:57:40) applies to dates before 1918;
+        // RFC 3339 cannot write it, so such times are written in UTC.
+        let date = PubDate {
+            seconds: -30_000_000_000,
+            offset_seconds: 2 * 3600 + 57 * 60 + 40,
+        };
+        assert_eq!(date.rfc3339(), "1019-05-04T18:40:00Z");
+        let ordinary = PubDate {
+            seconds: 1_640_847_600,
+            offset_seconds: 3 * 3600,
+        };
+        assert_eq!(ordinary.rfc3339(), "2021-12-30T10:00:00+03:00");
+        let utc = PubDate {
+            seconds: 1_640_847_600,
+            offset_seconds: 0,
+        };
+        assert_eq!(utc.rfc3339(), "2021-12-30T07:00:00+00:00");
+    }
+
+    #[test]
+    fn dates_without_offset_use_the_site_time_zone() {
+        let tz = jiff::tz::TimeZone::get("Asia/Baghdad").unwrap();
+        assert_eq!(
+            parse_date("2021-12-30", &tz).unwrap().rfc3339(),
+            "2021-12-30T00:00:00+03:00"
+        );
+        assert_eq!(
+            parse_date("2021-12-30 09:15", &tz).unwrap().rfc3339(),
+            "2021-12-30T09:15:00+03:00"
+        );
+        assert_eq!(
+            parse_date("2021-12-30T09:15:00Z", &tz).unwrap().rfc3339(),
+            "2021-12-30T09:15:00+00:00"
+        );
+        assert_eq!(
+            parse_date("30/12/2021", &tz).unwrap_err(),
+            "`30/12/2021` is not a date digest can read"
+        );
+    }
+}

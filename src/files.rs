@@ -1,0 +1,150 @@
+//! Source files as a build sees them before reading them: stamps that tell
+//! cheaply whether a file changed, the names editors' tools leave behind,
+//! the files copied as they are, and what a caller says changed.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::urls::Route;
+
+/// What tells us cheaply whether a file changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    pub modified_ns: i128,
+}
+
+impl FileStamp {
+    /// Whether the file changed so recently that another write in the same
+    /// clock tick could have left size and time as they are: such a stamp
+    /// proves nothing, and the file's contents are checked instead.
+    pub fn is_recent(&self) -> bool {
+        let now = std::time::SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        now - self.modified_ns < 2_000_000_000
+    }
+
+    pub fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        let modified_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        FileStamp {
+            size: metadata.len(),
+            modified_ns,
+        }
+    }
+}
+
+/// Hidden files and the leftovers editors write next to a file being saved.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// A relative path with `/` separators, as addresses use them.
+pub fn to_slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A static file to copy, and the name it is published under.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Absolute path of the source.
+    pub source: PathBuf,
+    pub route: Route,
+    /// Content hash (theme files) or size-and-time stamp (content files).
+    pub hash: u64,
+}
+
+impl AssetFile {
+    pub fn from_stamp(source: PathBuf, route: Route, stamp: FileStamp) -> AssetFile {
+        let mut h = Xxh3::new();
+        h.update(&stamp.size.to_le_bytes());
+        h.update(&stamp.modified_ns.to_le_bytes());
+        AssetFile {
+            source,
+            route,
+            hash: h.digest(),
+        }
+    }
+}
+
+/// What changed since the last build, as far as the caller knows: the
+/// paths `digest serve`'s watcher reported (relative to the site's root),
+/// or nothing known (`digest build`, which checks every file itself).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Changes<'a> {
+    paths: Option<&'a [PathBuf]>,
+    force: bool,
+}
+
+impl<'a> Changes<'a> {
+    /// `paths`: the changed files, when known; `force`: reuse nothing.
+    pub fn new(paths: Option<&'a [PathBuf]>, force: bool) -> Changes<'a> {
+        Changes { paths, force }
+    }
+
+    /// The changed paths, when the caller knows them.
+    pub fn paths(&self) -> Option<&'a [PathBuf]> {
+        self.paths.filter(|_| !self.force)
+    }
+
+    /// Whether the changes are known and every one is of a kind: what lets
+    /// a stage reuse what it made last time.
+    pub fn all(&self, kind: impl Fn(&Path) -> bool) -> bool {
+        self.paths()
+            .is_some_and(|paths| paths.iter().all(|p| kind(p)))
+    }
+}
+
+/// Bumped whenever the shape or meaning of a saved cache file changes.
+const FORMAT: u32 = 3;
+
+/// Saves `value` at `path` atomically (write, then rename), marked with the
+/// cache format and the program that wrote it.
+pub fn save_versioned<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    let bytes = postcard::to_stdvec(&(FORMAT, crate::hash::program_id(), value))
+        .map_err(|e| io::Error::other(format!("could not encode the build cache: {e}")))?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(tmp, path)
+}
+
+/// What [`save_versioned`] saved at `path`, if this program of this
+/// format saved it and it reads back.
+pub fn load_versioned<T: DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    match postcard::from_bytes::<(u32, String, T)>(&bytes) {
+        Ok((FORMAT, program, value)) if program == crate::hash::program_id() => Some(value),
+        _ => None,
+    }
+}
+
+/// A file a stage made itself rather than a page to render (a search
+/// index's pieces): its bytes, or `None` when the copy already published
+/// with this fingerprint is kept.
+#[derive(Debug, Clone)]
+pub struct MadeFile {
+    /// From the output's root: `pagefind/ar/fragment/ar_1a2b3c4.pf_fragment`.
+    pub path: String,
+    /// A hash of the bytes.
+    pub fingerprint: u128,
+    pub bytes: Option<std::sync::Arc<[u8]>>,
+}

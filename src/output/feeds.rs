@@ -1,0 +1,262 @@
+//! Feeds: Atom and JSON Feed, per edition and per topic.
+//!
+//! Atom is written by the atom_syndication crate and JSON Feed by serde, so
+//! escaping is never hand-made; entry ids are tag URIs built from the
+//! article's translation key and date, stable across builds and slug changes.
+
+use atom_syndication as atom;
+use serde::Serialize;
+
+use crate::config::{Config, Lang};
+use crate::content::article::ArticleId;
+use crate::content::body::render_body;
+use crate::dates::PubDate;
+use crate::error::Diagnostic;
+use crate::output::plan::{FeedFormat, ListKind, routes};
+use crate::output::views::sources::Sources;
+use crate::site::model::Site;
+use crate::site::topics::TopicId;
+use crate::urls::Route;
+
+/// A stable id for an article, a tag URI (RFC 4151) made of the site's
+/// host, the article's date and its translation key:
+/// `tag:example.org,2021-12-30:digest/ar/news/stem`. It does not change
+/// when the article is edited, retitled or given another slug.
+pub fn entry_id(config: &Config, site: &Site, id: ArticleId) -> String {
+    let a = &site.articles[id];
+    let host = url::Url::parse(&config.base_url.origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into());
+    let day = a.date.civil().date();
+    let mut folders = vec![a.lang.to_string()];
+    folders.extend(
+        a.section
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    );
+    let path = Route::file(folders, &a.stem).href_under(&config.base_url.path);
+    format!("tag:{host},{day}:{}", &path[1..])
+}
+
+fn fixed(date: &PubDate) -> atom::FixedDateTime {
+    atom::FixedDateTime::parse_from_rfc3339(&date.rfc3339()).expect("RFC 3339 from jiff parses")
+}
+
+/// One feed: an edition's newest articles, or one topic's.
+pub fn feed(
+    sources: &Sources,
+    lang: &Lang,
+    topic: Option<TopicId>,
+    format: FeedFormat,
+) -> Result<Vec<u8>, Diagnostic> {
+    let (config, site) = (sources.config, sources.site);
+    let list = topic.map_or(ListKind::Home, ListKind::Topic);
+    let ids: Vec<ArticleId> = list
+        .items(site, lang)
+        .iter()
+        .take(config.feed_entries)
+        .copied()
+        .collect();
+    let language = config.language(lang);
+    let topic_label = topic
+        .and_then(|t| site.topics.get(t).label(lang))
+        .map(|l| l.label.clone());
+    let title = match &topic_label {
+        Some(label) => format!("{label} – {}", language.title),
+        None => language.title.clone(),
+    };
+    let feed_url = sources.permalink(&routes::feed(site, lang, topic, format));
+    let page_url = sources.permalink(&routes::list(site, lang, &list));
+    let updated = ids.iter().map(|id| site.articles[*id].modified()).max();
+    let mut bodies = Vec::with_capacity(ids.len());
+    for id in &ids {
+        bodies.push(render_body(
+            &site.articles[*id],
+            &config.root,
+            sources.settings,
+        )?);
+    }
+    Ok(match format {
+        FeedFormat::Atom => {
+            let entries = ids
+                .iter()
+                .zip(&bodies)
+                .map(|(id, body)| atom_entry(sources, *id, body))
+                .collect();
+            let feed = atom::Feed {
+                title: atom::Text::plain(title),
+                id: feed_url.clone(),
+                updated: updated.map_or_else(epoch, |d| fixed(&d)),
+                links: vec![
+                    atom::Link {
+                        href: feed_url,
+                        rel: "self".into(),
+                        mime_type: Some("application/atom+xml".into()),
+                        ..Default::default()
+                    },
+                    atom::Link {
+                        href: page_url,
+                        rel: "alternate".into(),
+                        mime_type: Some("text/html".into()),
+                        hreflang: Some(lang.to_string()),
+                        ..Default::default()
+                    },
+                ],
+                subtitle: language.description.clone().map(atom::Text::plain),
+                generator: Some(atom::Generator {
+                    value: "digest".into(),
+                    uri: None,
+                    version: Some(env!("CARGO_PKG_VERSION").into()),
+                }),
+                lang: Some(lang.to_string()),
+                authors: vec![atom::Person {
+                    name: language.title.clone(),
+                    ..Default::default()
+                }],
+                entries,
+                ..Default::default()
+            };
+            let mut out = feed.to_string().into_bytes();
+            out.push(b'\n');
+            out
+        }
+        FeedFormat::Json => {
+            let feed = JsonFeed {
+                version: "https://jsonfeed.org/version/1.1",
+                title,
+                home_page_url: page_url,
+                feed_url,
+                description: language.description.clone(),
+                language: lang.to_string(),
+                items: ids
+                    .iter()
+                    .zip(&bodies)
+                    .map(|(id, body)| json_item(sources, *id, body))
+                    .collect(),
+            };
+            let mut out = serde_json::to_vec_pretty(&feed).expect("feeds serialize");
+            out.push(b'\n');
+            out
+        }
+    })
+}
+
+fn epoch() -> atom::FixedDateTime {
+    atom::FixedDateTime::parse_from_rfc3339("1970-01-01T00:00:00+00:00").expect("valid")
+}
+
+fn atom_entry(sources: &Sources, id: ArticleId, body: &str) -> atom::Entry {
+    let (config, site) = (sources.config, sources.site);
+    let a = &site.articles[id];
+    let card = sources.card(id);
+    let author = a
+        .author
+        .clone()
+        .unwrap_or_else(|| config.language(&a.lang).title.clone());
+    let mut content = atom::Content::default();
+    content.set_content_type("html".to_string());
+    content.set_value(body.to_string());
+    content.set_lang(a.lang.to_string());
+    // Relative addresses in the body are read against the article's page.
+    content.set_base(card.permalink.clone());
+    let mut links = vec![atom::Link {
+        href: card.permalink.clone(),
+        rel: "alternate".into(),
+        mime_type: Some("text/html".into()),
+        hreflang: Some(a.lang.to_string()),
+        ..Default::default()
+    }];
+    for &t in &site.translations[id] {
+        links.push(atom::Link {
+            href: sources.permalink(&routes::article(site, t)),
+            rel: "alternate".into(),
+            mime_type: Some("text/html".into()),
+            hreflang: Some(site.articles[t].lang.to_string()),
+            ..Default::default()
+        });
+    }
+    atom::Entry {
+        title: atom::Text::plain(a.title.clone()),
+        id: entry_id(config, site, id),
+        updated: fixed(&a.modified()),
+        published: Some(fixed(&a.date)),
+        authors: vec![atom::Person {
+            name: author,
+            ..Default::default()
+        }],
+        categories: card
+            .topics
+            .iter()
+            .map(|t| atom::Category {
+                term: t.slug.clone(),
+                label: Some(t.label.clone()),
+                ..Default::default()
+            })
+            .collect(),
+        links,
+        summary: Some(atom::Text::plain(a.summary.clone())),
+        content: Some(content),
+        ..Default::default()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFeed {
+    version: &'static str,
+    title: String,
+    home_page_url: String,
+    feed_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    language: String,
+    items: Vec<JsonItem>,
+}
+
+#[derive(Serialize)]
+struct JsonItem {
+    id: String,
+    url: String,
+    title: String,
+    content_html: String,
+    summary: String,
+    date_published: String,
+    date_modified: String,
+    authors: Vec<JsonAuthor>,
+    tags: Vec<String>,
+    language: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonAuthor {
+    name: String,
+}
+
+fn json_item(sources: &Sources, id: ArticleId, body: &str) -> JsonItem {
+    let a = &sources.site.articles[id];
+    let card = sources.card(id);
+    JsonItem {
+        id: entry_id(sources.config, sources.site, id),
+        url: card.permalink.clone(),
+        title: a.title.clone(),
+        content_html: body.to_string(),
+        summary: a.summary.clone(),
+        date_published: a.date.rfc3339(),
+        date_modified: a.modified().rfc3339(),
+        authors: vec![JsonAuthor {
+            name: a
+                .author
+                .clone()
+                .unwrap_or_else(|| sources.config.language(&a.lang).title.clone()),
+        }],
+        tags: card.topics.iter().map(|t| t.label.clone()).collect(),
+        language: a.lang.to_string(),
+        image: card.image.map(|i| i.url),
+        external_url: a.source.as_ref().and_then(|s| s.url.clone()),
+    }
+}

@@ -1,0 +1,177 @@
+//! Page fingerprints: a hash of everything a page shows (the stamps of the
+//! articles and topics on it, its pagination, the theme and configuration),
+//! which is what lets a build skip the pages whose inputs did not change.
+
+use rayon::prelude::*;
+
+use crate::config::{Config, Lang};
+use crate::content::article::ArticleId;
+use crate::hash::Hasher;
+use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, in_sitemap, last_modified};
+use crate::site::model::Site;
+
+/// Each page's output path and fingerprint, in the order of `pages`.
+/// `globals`: the hash of what every page depends on (program,
+/// configuration, theme, options).
+pub fn all(pages: &[Page], site: &Site, config: &Config, globals: u64) -> Vec<(String, u128)> {
+    let sitemap = sitemap_fingerprint(site, pages);
+    pages
+        .par_iter()
+        .map(|p| {
+            (
+                p.path.clone(),
+                p.fingerprint(site, config, globals, sitemap),
+            )
+        })
+        .collect()
+}
+
+impl Page {
+    /// A hash of everything this page shows. Two builds that give a page the
+    /// same fingerprint render it to the same bytes.
+    pub fn fingerprint(&self, site: &Site, config: &Config, globals: u64, sitemap: u64) -> u128 {
+        let mut h = Hasher::new();
+        h.u64(globals);
+        h.str(&self.path);
+        let card = |h: &mut Hasher, id: ArticleId| h.u64(site.stamps[id].card);
+        // A feed entry shows the whole article and links its translations.
+        let entry = |h: &mut Hasher, id: ArticleId| {
+            h.u64(site.stamps[id].page);
+            h.u64(site.translations[id].len() as u64);
+            for &t in &site.translations[id] {
+                h.u64(site.stamps[t].link);
+            }
+        };
+        match &self.kind {
+            PageKind::Article(id) => {
+                h.str("article");
+                entry(&mut h, *id);
+                h.u64(site.related[*id].len() as u64);
+                for &r in &site.related[*id] {
+                    card(&mut h, r);
+                }
+            }
+            PageKind::List { lang, list, pager } => {
+                h.str("list");
+                let items = list.items(site, lang);
+                h.u64(items.len() as u64);
+                h.u64(pager.number as u64);
+                h.u64(pager.total as u64);
+                for &id in &items[pager.items.clone()] {
+                    card(&mut h, id);
+                }
+                for other in &config.languages {
+                    h.u64(u64::from(list.exists_in(site, &other.lang)));
+                }
+                match list {
+                    ListKind::Topic(t) => h.u64(site.topics.get(*t).stamp),
+                    ListKind::Home => hash_months(&mut h, site, lang),
+                    _ => {}
+                }
+            }
+            PageKind::TopicIndex(lang) => {
+                h.str("topics");
+                for (t, ids) in &site.edition(lang).topics {
+                    h.u64(site.topics.get(*t).stamp);
+                    h.u64(ids.len() as u64);
+                }
+            }
+            PageKind::Search(lang) => {
+                // Its filters list the edition's topics, sections and years.
+                h.str("search");
+                let edition = site.edition(lang);
+                for (t, ids) in &edition.topics {
+                    h.u64(site.topics.get(*t).stamp);
+                    h.u64(ids.len() as u64);
+                }
+                for section in edition.sections.keys() {
+                    h.str(section);
+                }
+                hash_months(&mut h, site, lang);
+            }
+            PageKind::Front => {
+                h.str("front");
+                for e in &site.editions {
+                    h.u64(e.articles.len() as u64);
+                    for &id in e.articles.iter().take(config.paginate) {
+                        card(&mut h, id);
+                    }
+                }
+            }
+            PageKind::Feed {
+                lang,
+                topic,
+                format,
+            } => {
+                h.str(if *format == FeedFormat::Atom {
+                    "atom"
+                } else {
+                    "json"
+                });
+                let items = match topic {
+                    Some(t) => {
+                        h.u64(site.topics.get(*t).stamp);
+                        ListKind::Topic(*t).items(site, lang)
+                    }
+                    None => ListKind::Home.items(site, lang),
+                };
+                for &id in items.iter().take(config.feed_entries) {
+                    entry(&mut h, id);
+                }
+            }
+            PageKind::Sitemap { part, parts } => {
+                h.str("sitemap");
+                h.u64(part.unwrap_or(0) as u64);
+                h.u64(*parts as u64);
+                h.u64(sitemap);
+            }
+            PageKind::NotFound => h.str("404"),
+            PageKind::Robots => h.str("robots"),
+            PageKind::Asset { hash, .. } => {
+                h.str("asset");
+                h.u64(*hash);
+            }
+        }
+        h.digest128()
+    }
+}
+
+fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
+    for ((year, month), ids) in &site.edition(lang).months {
+        h.u64(*year as u64);
+        h.u64(*month as u64);
+        h.u64(ids.len() as u64);
+    }
+}
+
+/// What the sitemap shows: every HTML page with its last change, and the
+/// addresses of each article's language versions (the other pages'
+/// versions are among the pages). Titles and texts are not in it, so
+/// editing them leaves the sitemap alone.
+pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
+    let shown: Vec<u64> = pages
+        .par_iter()
+        .filter(|p| in_sitemap(p))
+        .map(|page| {
+            let mut h = Hasher::new();
+            h.str(&page.path);
+            if let Some(date) = last_modified(site, page) {
+                h.u64(date.seconds as u64);
+            }
+            if let PageKind::Article(id) = page.kind {
+                for &t in &site.translations[id] {
+                    let a = &site.articles[t];
+                    h.str(a.lang.as_str());
+                    h.str(&a.section);
+                    h.str(&a.slug);
+                }
+            }
+            h.digest()
+        })
+        .collect();
+    let mut h = Hasher::new();
+    for print in shown {
+        h.u64(print);
+    }
+    h.digest()
+}

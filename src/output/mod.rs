@@ -1,0 +1,9 @@
+//! From the site model to files: the plan (every page, in one list), page
+//! fingerprints, the views templates see, rendering, feeds and the sitemap.
+
+pub mod feeds;
+pub mod fingerprint;
+pub mod plan;
+pub mod render;
+pub mod sitemap;
+pub mod views;

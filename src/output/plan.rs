@@ -1,0 +1,418 @@
+//! Every file the site has, in one place: the URL map.
+//!
+//! A [`Page`] says what to render and where. Which pages are in the
+//! sitemap, and when each last changed, is decided here too.
+//! (`output::fingerprint` hashes what each page shows.)
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::config::{Config, Lang};
+use crate::content::article::ArticleId;
+use crate::dates::PubDate;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::files::AssetFile;
+use crate::site::model::Site;
+use crate::site::topics::TopicId;
+use crate::urls::{self, Route};
+
+/// The last plan of this process (`digest serve`), for the site structure
+/// it was made for.
+#[derive(Debug)]
+pub struct PlanMemo {
+    structure: u64,
+    pages: Arc<Vec<Page>>,
+}
+
+/// The plan stage: every page of `site`. A site with the structure of the
+/// last plan of this process (`last`: a site patched with edits) has the
+/// same pages, which are reused. Collisions (two pages wanting one file)
+/// are in `problems`; `last` keeps a plan without them.
+pub fn stage(
+    config: &Config,
+    site: &Site,
+    assets: Vec<AssetFile>,
+    last: &mut Option<PlanMemo>,
+    problems: &mut Diagnostics,
+) -> Arc<Vec<Page>> {
+    let pages = match last.take() {
+        Some(memo) if memo.structure == site.structure => memo.pages,
+        _ => {
+            let (pages, collisions) = plan(config, site, assets);
+            problems.extend(collisions);
+            Arc::new(pages)
+        }
+    };
+    if !problems.has_errors() {
+        *last = Some(PlanMemo {
+            structure: site.structure,
+            pages: pages.clone(),
+        });
+    }
+    pages
+}
+
+/// Which list a list page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListKind {
+    /// The edition's home: every listed article.
+    Home,
+    /// One section folder's articles.
+    Section(String),
+    /// One topic's articles.
+    Topic(TopicId),
+    /// One month's articles.
+    Archive { year: i16, month: i8 },
+}
+
+/// Which slice of a list a page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pager {
+    /// 1-based.
+    pub number: usize,
+    pub total: usize,
+    pub items: Range<usize>,
+}
+
+/// Which feed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedFormat {
+    Atom,
+    Json,
+}
+
+/// What a page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    Article(ArticleId),
+    List {
+        lang: Lang,
+        list: ListKind,
+        pager: Pager,
+    },
+    TopicIndex(Lang),
+    /// An edition's search page, driving its search index.
+    Search(Lang),
+    /// The bilingual front door at `/`.
+    Front,
+    NotFound,
+    Feed {
+        lang: Lang,
+        topic: Option<TopicId>,
+        format: FeedFormat,
+    },
+    /// The sitemap; above 50,000 URLs an index (`part: None`) and parts.
+    Sitemap {
+        part: Option<usize>,
+        parts: usize,
+    },
+    Robots,
+    /// A file copied as it is (theme static files, content images).
+    Asset {
+        source: PathBuf,
+        hash: u64,
+    },
+}
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub route: Route,
+    pub kind: PageKind,
+    /// The route's file, relative to the output folder.
+    pub path: String,
+}
+
+impl Page {
+    pub fn new(route: Route, kind: PageKind) -> Page {
+        Page {
+            path: route.output_path(),
+            route,
+            kind,
+        }
+    }
+}
+
+/// Where the site's pages are, for a site: the URL scheme of [`crate::urls`]
+/// applied to articles and topics by their ids.
+pub mod routes {
+    use super::*;
+    use crate::urls;
+
+    pub fn article(site: &Site, id: ArticleId) -> Route {
+        let a = &site.articles[id];
+        urls::article_page(&a.lang, &a.section, &a.slug)
+    }
+
+    pub fn list(site: &Site, lang: &Lang, list: &ListKind) -> Route {
+        match list {
+            ListKind::Home => urls::edition(lang),
+            ListKind::Section(section) => urls::section(lang, section),
+            ListKind::Topic(t) => urls::topic(lang, &site.topics.get(*t).slug),
+            ListKind::Archive { year, month } => urls::archive(lang, *year, *month),
+        }
+    }
+
+    pub fn feed(site: &Site, lang: &Lang, topic: Option<TopicId>, format: FeedFormat) -> Route {
+        let slug = topic.map(|t| site.topics.get(t).slug.as_str());
+        urls::feed(lang, slug, format.file_name())
+    }
+}
+
+impl FeedFormat {
+    /// The feed's file name.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Json => "feed.json",
+        }
+    }
+}
+
+impl ListKind {
+    /// The articles of this list in `lang`, newest first (empty if none).
+    pub fn items<'s>(&self, site: &'s Site, lang: &Lang) -> &'s [ArticleId] {
+        let edition = site.edition(lang);
+        let found = match self {
+            ListKind::Home => Some(&edition.articles),
+            ListKind::Section(s) => edition.sections.get(s),
+            ListKind::Topic(t) => edition.topics.get(t),
+            ListKind::Archive { year, month } => edition
+                .months
+                .iter()
+                .find(|(ym, _)| *ym == (*year, *month))
+                .map(|(_, ids)| ids),
+        };
+        found.map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the same list exists in `lang` (for the language switcher).
+    pub fn exists_in(&self, site: &Site, lang: &Lang) -> bool {
+        matches!(self, ListKind::Home) || !self.items(site, lang).is_empty()
+    }
+}
+
+/// Lists every page of the site. Two pages wanting the same file is an error
+/// naming both.
+pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>, Diagnostics) {
+    let mut pages = Vec::new();
+    for language in &config.languages {
+        let lang = &language.lang;
+        let edition = site.edition(lang);
+        for &id in edition.pages.iter().chain(&edition.articles) {
+            pages.push(Page::new(routes::article(site, id), PageKind::Article(id)));
+        }
+        let mut lists = vec![ListKind::Home];
+        lists.extend(
+            edition
+                .sections
+                .keys()
+                .map(|s| ListKind::Section(s.clone())),
+        );
+        lists.extend(edition.topics.keys().map(|t| ListKind::Topic(*t)));
+        lists.extend(
+            edition
+                .months
+                .iter()
+                .map(|((year, month), _)| ListKind::Archive {
+                    year: *year,
+                    month: *month,
+                }),
+        );
+        for list in lists {
+            let route = routes::list(site, lang, &list);
+            for pager in paginate(list.items(site, lang).len(), config.paginate) {
+                pages.push(Page::new(
+                    route.page(pager.number),
+                    PageKind::List {
+                        lang: lang.clone(),
+                        list: list.clone(),
+                        pager,
+                    },
+                ));
+            }
+        }
+        pages.push(Page::new(
+            urls::topic_index(lang),
+            PageKind::TopicIndex(lang.clone()),
+        ));
+        pages.push(Page::new(
+            urls::search(lang),
+            PageKind::Search(lang.clone()),
+        ));
+        for format in [FeedFormat::Atom, FeedFormat::Json] {
+            pages.push(Page::new(
+                routes::feed(site, lang, None, format),
+                PageKind::Feed {
+                    lang: lang.clone(),
+                    topic: None,
+                    format,
+                },
+            ));
+        }
+        for &topic in edition.topics.keys() {
+            pages.push(Page::new(
+                routes::feed(site, lang, Some(topic), FeedFormat::Atom),
+                PageKind::Feed {
+                    lang: lang.clone(),
+                    topic: Some(topic),
+                    format: FeedFormat::Atom,
+                },
+            ));
+        }
+    }
+    pages.push(Page::new(urls::front(), PageKind::Front));
+    pages.push(Page::new(urls::root_file("404.html"), PageKind::NotFound));
+    let listed = pages.iter().filter(|p| in_sitemap(p)).count();
+    pages.extend(sitemap_pages(listed));
+    pages.push(Page::new(urls::root_file("robots.txt"), PageKind::Robots));
+    for asset in assets {
+        pages.push(Page::new(
+            asset.route,
+            PageKind::Asset {
+                source: asset.source,
+                hash: asset.hash,
+            },
+        ));
+    }
+    let problems = check_collisions(site, &pages);
+    (pages, problems)
+}
+
+/// The sitemap files for `listed` URLs: `sitemap.xml` alone, or above
+/// [`SITEMAP_LIMIT`] URLs an index at
+/// `sitemap.xml` and parts `sitemap-1.xml`, `sitemap-2.xml` …
+pub fn sitemap_pages(listed: usize) -> Vec<Page> {
+    let parts = listed.div_ceil(SITEMAP_LIMIT).max(1);
+    let mut pages = vec![Page::new(
+        urls::sitemap(None),
+        PageKind::Sitemap { part: None, parts },
+    )];
+    if parts > 1 {
+        pages.extend((1..=parts).map(|n| {
+            Page::new(
+                urls::sitemap(Some(n)),
+                PageKind::Sitemap {
+                    part: Some(n),
+                    parts,
+                },
+            )
+        }));
+    }
+    pages
+}
+
+/// Splits `count` items into pages of `per_page`; an empty list still has
+/// one (empty) page.
+pub fn paginate(count: usize, per_page: usize) -> Vec<Pager> {
+    let total = count.div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|number| Pager {
+            number,
+            total,
+            items: ((number - 1) * per_page).min(count)..(number * per_page).min(count),
+        })
+        .collect()
+}
+
+fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
+    let mut problems = Diagnostics::new();
+    let mut seen: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(pages.len(), Default::default());
+    for (i, page) in pages.iter().enumerate() {
+        let path = page.path.as_str();
+        if let Some(&first) = seen.get(path) {
+            let (a, b) = (describe(site, &pages[first]), describe(site, page));
+            let file = match (&pages[first].kind, &page.kind) {
+                (_, PageKind::Article(id)) | (PageKind::Article(id), _) => {
+                    Some(site.articles[*id].path.clone())
+                }
+                (_, PageKind::Asset { source, .. }) => Some(source.clone()),
+                _ => None,
+            };
+            let message = format!("{a} and {b} would both be written to public/{path}");
+            let d = match file {
+                Some(f) => Diagnostic::in_file(&f, message),
+                None => Diagnostic::error(None, message),
+            };
+            problems.push(d.with_help(
+                "rename the article, section or topic so that each page has its own URL",
+            ));
+        } else {
+            seen.insert(path, i);
+        }
+    }
+    problems
+}
+
+fn describe(site: &Site, page: &Page) -> String {
+    match &page.kind {
+        PageKind::Article(id) => format!("the article {}", site.articles[*id].path.display()),
+        PageKind::List {
+            list: ListKind::Section(s),
+            ..
+        } => format!("the section `{s}`"),
+        PageKind::List {
+            list: ListKind::Topic(t),
+            ..
+        } => format!("the topic `{}`", site.topics.get(*t).slug),
+        PageKind::List {
+            list: ListKind::Archive { year, month },
+            ..
+        } => format!("the archive of {year}-{month:02}"),
+        PageKind::List { .. } => "the edition's home page".into(),
+        PageKind::Asset { source, .. } => format!("the file {}", source.display()),
+        other => format!("the {other:?} page"),
+    }
+}
+
+/// The sitemap protocol's limit of URLs per file.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// Whether a page is listed in the sitemap.
+pub fn in_sitemap(page: &Page) -> bool {
+    page.route.is_html()
+        && page.kind != PageKind::NotFound
+        && !matches!(page.kind, PageKind::Asset { .. })
+}
+
+/// When what `page` shows last changed, for the sitemap.
+pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
+    let newest = |ids: &[ArticleId]| ids.iter().map(|id| site.modified[*id]).max();
+    match &page.kind {
+        PageKind::Article(id) => Some(site.modified[*id]),
+        PageKind::List { lang, list, pager } => {
+            newest(&list.items(site, lang)[pager.items.clone()])
+        }
+        PageKind::TopicIndex(lang) | PageKind::Search(lang) => newest(&site.edition(lang).articles),
+        PageKind::Front => site
+            .editions
+            .iter()
+            .filter_map(|e| newest(&e.articles))
+            .max(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_covers_every_item_once() {
+        let pages = paginate(45, 20);
+        assert_eq!(
+            pages.iter().map(|p| p.items.clone()).collect::<Vec<_>>(),
+            [0..20, 20..40, 40..45]
+        );
+        assert!(pages.iter().all(|p| p.total == 3));
+        assert_eq!(
+            paginate(0, 20).len(),
+            1,
+            "an empty list still has its first page"
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! Pages to bytes: build the page's view, run its template, minify.
+//!
+//! The renderer is shared by every worker thread; templates are parsed once
+//! (in [`Theme::load`]) and each page is independent, so rendering is
+//! embarrassingly parallel.
+
+use serde::Serialize;
+
+use crate::config::{Config, RawHtml};
+use crate::content::front_matter::ParseSettings;
+use crate::error::Diagnostic;
+use crate::html::minify::{MAX_MINIFY_DEPTH, Minifier, minify, random_token};
+use crate::html::nesting::{self, Reading};
+use crate::output::feeds;
+use crate::output::plan::{Page, PageKind};
+use crate::output::sitemap;
+use crate::output::views::contract::{
+    ArticleView, Common, EditionsView, ListView, SearchView, TopicEntry,
+};
+use crate::output::views::sources::Sources;
+use crate::site::model::Site;
+use crate::theme::load::{Theme, template_errors};
+
+/// Renders pages of one site with one theme.
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub settings: &'a ParseSettings,
+    /// Every HTML page of the site, for the sitemap.
+    pub pages: &'a [Page],
+    pub minifier: &'a Minifier,
+}
+
+#[derive(Serialize)]
+struct WithCommon<'a, T: Serialize> {
+    #[serde(flatten)]
+    common: &'a Common,
+    #[serde(flatten)]
+    body: T,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer for `pages` of `site`, minifying partials with `minifier`
+    /// (whose memory it first bounds to what this site needs).
+    pub fn new(
+        config: &'a Config,
+        site: &'a Site,
+        theme: &'a Theme,
+        settings: &'a ParseSettings,
+        pages: &'a [Page],
+        minifier: &'a Minifier,
+    ) -> Renderer<'a> {
+        // Room for each article's card in each language and a few versions more.
+        minifier.bound(8 * site.articles.len() + 10_000);
+        Renderer {
+            config,
+            site,
+            theme,
+            settings,
+            pages,
+            minifier,
+        }
+    }
+
+    fn sources(&self) -> Sources<'_> {
+        Sources {
+            config: self.config,
+            site: self.site,
+            locales: &self.theme.locales,
+            settings: self.settings,
+        }
+    }
+
+    /// Renders one page. `None` for assets, which are copied, not rendered.
+    pub fn render(&self, page: &Page) -> Result<Option<Vec<u8>>, Diagnostic> {
+        let sources = self.sources();
+        let html = match &page.kind {
+            PageKind::Article(id) => {
+                let (common, mut article) = sources.article(page, *id)?;
+                if !self.config.minify {
+                    return self
+                        .page("article.html", &common, ArticleContext { article })
+                        .map(Some);
+                }
+                // The page around the body is minified with a slot in the
+                // body's place; the body is minified on its own, if it is
+                // safe to, and then put in the slot.
+                let body = std::mem::replace(&mut article.body, body_slot().to_string());
+                let page = self.page("article.html", &common, ArticleContext { article })?;
+                let body = self.minify_body(body);
+                fill_slot(page, body_slot().as_bytes(), body.as_bytes())
+            }
+            PageKind::List { lang, list, pager } => {
+                let (common, list) = sources.list(page, lang, list, pager);
+                self.page("list.html", &common, ListContext { list })?
+            }
+            PageKind::TopicIndex(lang) => {
+                let (common, topics) = sources.topic_index(page, lang);
+                self.page("topics.html", &common, TopicsContext { topics })?
+            }
+            PageKind::Search(lang) => {
+                let (common, search) = sources.search(page, lang);
+                self.page("search.html", &common, SearchContext { search })?
+            }
+            PageKind::Front => {
+                let (common, front) = sources.editions(page, "front", self.config.paginate);
+                self.page("front.html", &common, EditionsContext { front })?
+            }
+            PageKind::NotFound => {
+                let (common, front) = sources.editions(page, "404", 0);
+                self.page("404.html", &common, EditionsContext { front })?
+            }
+            PageKind::Feed {
+                lang,
+                topic,
+                format,
+            } => feeds::feed(&sources, lang, *topic, *format)?,
+            PageKind::Sitemap { part, parts } => {
+                sitemap::sitemap(&sources, self.pages, *part, *parts)
+            }
+            PageKind::Robots => sitemap::robots(self.config).into_bytes(),
+            PageKind::Asset { .. } => return Ok(None),
+        };
+        Ok(Some(html))
+    }
+
+    /// An article's body, minified when that is safe: when the body is
+    /// HTML that digest wrote itself (not raw HTML kept as written) and
+    /// nests shallowly enough for the minifier's recursive parser.
+    fn minify_body(&self, body: String) -> String {
+        if self.settings.markdown.raw_html == RawHtml::Allow
+            || nesting::max_depth(&body, Reading::WellFormed) > MAX_MINIFY_DEPTH
+        {
+            return body;
+        }
+        String::from_utf8(minify(body.as_bytes())).unwrap_or(body)
+    }
+
+    /// A page from template `name`, minified if the site is. Its partials
+    /// are minified once per build (see [`crate::html::minify`]).
+    fn page<T: Serialize>(
+        &self,
+        name: &str,
+        common: &Common,
+        body: T,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let context = tera::Context::from_serialize(&WithCommon { common, body }).map_err(|e| {
+            Diagnostic::error(
+                None,
+                format!("internal error: the view of {name} does not serialize: {e}"),
+            )
+        })?;
+        if !self.config.minify {
+            return self.template(&self.theme.tera, name, &context);
+        }
+        if let Some(marked) = &self.theme.marked
+            && let Ok(html) = self.template(marked, name, &context)
+            && let Some(page) = self.minifier.page(&html)
+        {
+            return Ok(page);
+        }
+        // Without marks: the template's own errors, or a page whose
+        // partials cannot be told apart.
+        let html = self.template(&self.theme.tera, name, &context)?;
+        Ok(minify(&html))
+    }
+
+    fn template(
+        &self,
+        tera: &tera::Tera,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        // Rendering into bytes spares a UTF-8 check of every page: Tera
+        // writes only the UTF-8 text it is given.
+        let mut html = Vec::with_capacity(32 * 1024);
+        tera.render_to(name, context, &mut html).map_err(|err| {
+            self.theme
+                .locales
+                .explain(template_errors(&self.theme.dir, &err).remove(0))
+        })?;
+        Ok(html)
+    }
+}
+
+/// The kind-specific part of each template's context.
+#[derive(Serialize)]
+struct ArticleContext {
+    article: ArticleView,
+}
+
+#[derive(Serialize)]
+struct ListContext {
+    list: ListView,
+}
+
+#[derive(Serialize)]
+struct TopicsContext {
+    topics: Vec<TopicEntry>,
+}
+
+#[derive(Serialize)]
+struct SearchContext {
+    search: SearchView,
+}
+
+#[derive(Serialize)]
+struct EditionsContext {
+    front: EditionsView,
+}
+
+/// Stands in for an article's body while the page around it is minified.
+/// It carries a number chosen at random when digest starts, so no text of
+/// an article can spell it, whatever the minifier decodes.
+fn body_slot() -> &'static str {
+    static SLOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SLOT.get_or_init(|| {
+        let random = random_token();
+        format!("<digest-body-{random}></digest-body-{random}>")
+    })
+}
+
+/// `page` with the first `slot` replaced by `content`.
+fn fill_slot(page: Vec<u8>, slot: &[u8], content: &[u8]) -> Vec<u8> {
+    match memchr::memmem::find(&page, slot) {
+        Some(at) => {
+            let mut filled = Vec::with_capacity(page.len() + content.len());
+            filled.extend_from_slice(&page[..at]);
+            filled.extend_from_slice(content);
+            filled.extend_from_slice(&page[at + slot.len()..]);
+            filled
+        }
+        None => page,
+    }
+}

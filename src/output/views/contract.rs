@@ -1,0 +1,300 @@
+//! What templates see: one typed view per page kind, the templates'
+//! contract. Every HTML page gets [`Common`] (its language and direction,
+//! the edition, the page's URLs, alternates and language switcher) plus the
+//! view of its kind. Templates never compute a URL, a direction or a date
+//! format: it is all here, typed, and the same for every theme.
+
+use serde::Serialize;
+
+use crate::locale::format::DateText;
+
+/// An edition, as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionView {
+    pub lang: String,
+    pub dir: &'static str,
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub locale: String,
+    /// `ar_IQ`, for Open Graph.
+    pub og_locale: String,
+    pub home: String,
+    pub tags: String,
+    /// The edition's search page.
+    pub search: String,
+    pub feed: String,
+    pub json_feed: String,
+}
+
+/// Another language version of the current page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    pub lang: String,
+    pub hreflang: String,
+    pub href: String,
+    pub permalink: String,
+}
+
+/// A link of the language switcher, in the target language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SwitchLink {
+    pub lang: String,
+    pub dir: &'static str,
+    pub name: String,
+    pub href: String,
+    /// Whether it leads to this page in that language (else to that
+    /// edition's home, and the label says so).
+    pub translated: bool,
+    /// Whether the target is one of the page's `hreflang` alternates (the
+    /// first page of a paginated list in the other language is the same
+    /// list, but not the same page).
+    pub alternate: bool,
+    /// What the link says, in its own language.
+    pub label: String,
+}
+
+/// A feed of the page, for `<link rel="alternate">`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub mime: &'static str,
+    pub href: String,
+    pub title: String,
+}
+
+/// About the page itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// `article`, `home`, `section`, `topic`, `archive`, `topics`, `front`, `404`.
+    pub kind: &'static str,
+    pub title: String,
+    pub description: Option<String>,
+    pub href: String,
+    pub permalink: String,
+    /// Search engines should not index the page (the 404 page, which is
+    /// served at any missing address): no canonical link, no alternates.
+    pub noindex: bool,
+    /// Every language version of this page, itself included.
+    pub alternates: Vec<Alternate>,
+    /// The permalink for `hreflang="x-default"`, when the page has
+    /// alternates.
+    pub x_default: Option<String>,
+    pub switcher: Vec<SwitchLink>,
+    pub feeds: Vec<FeedLink>,
+    /// Open Graph locales of the other versions (`en_GB`).
+    pub og_alternate_locales: Vec<String>,
+    pub image: Option<ImageView>,
+    /// JSON-LD structured data, already escaped for a `<script>` element.
+    pub json_ld: Option<String>,
+}
+
+/// Shared by every HTML page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common {
+    pub lang: String,
+    pub dir: &'static str,
+    pub edition: EditionView,
+    /// All editions, in the configuration's order.
+    pub editions: Vec<EditionView>,
+    pub site: SiteView,
+    pub page: PageMeta,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub base_url: String,
+    pub base_path: String,
+    pub default_language: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub src: String,
+    /// Absolute URL, for Open Graph and feeds.
+    pub url: String,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicLink {
+    pub slug: String,
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionLink {
+    pub key: String,
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// An article in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub lang: String,
+    pub dir: &'static str,
+    pub title: String,
+    pub href: String,
+    pub permalink: String,
+    pub date: DateText,
+    pub summary: String,
+    pub image: Option<ImageView>,
+    pub topics: Vec<TopicLink>,
+    pub section: Option<SectionLink>,
+    pub minutes: u32,
+}
+
+/// The other-language version of an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationLink {
+    pub lang: String,
+    pub dir: &'static str,
+    pub name: String,
+    pub title: String,
+    pub href: String,
+}
+
+/// An article page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    #[serde(flatten)]
+    pub card: Card,
+    /// Rendered HTML.
+    pub body: String,
+    /// The editor's summary, shown under the headline (none when the
+    /// summary was taken from the body's first paragraph).
+    pub lede: Option<String>,
+    pub updated: Option<DateText>,
+    pub author: Option<String>,
+    pub source: Option<SourceView>,
+    pub translations: Vec<TranslationLink>,
+    pub related: Vec<Card>,
+    /// The body's length in words.
+    pub words: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    /// The number in the edition's digits.
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerView {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+/// The same topic in another edition.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicElsewhere {
+    pub lang: String,
+    pub dir: &'static str,
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicView {
+    pub slug: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub count: usize,
+    pub href: String,
+    pub feed: String,
+    pub elsewhere: Vec<TopicElsewhere>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthLink {
+    pub year: i16,
+    pub month: i8,
+    pub label: String,
+    pub href: String,
+    pub count: usize,
+}
+
+/// A home, section, topic or archive page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListView {
+    pub heading: String,
+    pub description: Option<String>,
+    pub items: Vec<Card>,
+    pub count: usize,
+    pub pager: PagerView,
+    pub topic: Option<TopicView>,
+    pub section: Option<SectionLink>,
+    /// Monthly archives (on the edition's home).
+    pub months: Vec<MonthLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicEntry {
+    pub slug: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub href: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrontEdition {
+    pub edition: EditionView,
+    pub items: Vec<Card>,
+}
+
+/// The bilingual front door and the 404 page show every edition.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionsView {
+    pub editions: Vec<FrontEdition>,
+}
+
+/// An edition's search page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    /// The edition's bundle, with the base path: `/digest/pagefind/ar/`.
+    pub bundle: String,
+    /// The base path result links are under (`/` or `/digest/`).
+    pub base: String,
+    /// The edition's locale with its digits (`ar-IQ-u-nu-latn`), for the
+    /// browser to write counts as the site does.
+    pub locale: String,
+    /// The forms of the results count (`search_results`), unfilled.
+    pub results: Vec<PluralForm>,
+    /// The forms of a count of stories (`articles`), for results of
+    /// filters alone.
+    pub stories: Vec<PluralForm>,
+    pub topics: Vec<FilterOption>,
+    pub sections: Vec<FilterOption>,
+    pub years: Vec<FilterOption>,
+}
+
+/// One CLDR plural form of a UI string.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluralForm {
+    pub form: String,
+    pub text: String,
+}
+
+/// A value a result filter can take, and its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterOption {
+    /// As the index holds it: a topic's slug, a section's folder, a year.
+    pub value: String,
+    pub label: String,
+    /// The page that lists it (sections, which results link to).
+    pub href: Option<String>,
+}

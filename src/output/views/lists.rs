@@ -1,0 +1,256 @@
+//! The views of lists (home, section, topic, archive), the topic index,
+//! and the pages that show every edition (the front door, the 404 page).
+
+use crate::config::Lang;
+use crate::locale::format::LocaleData;
+use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, Pager, routes};
+use crate::output::views::contract::*;
+use crate::output::views::sources::Sources;
+use crate::site::topics::TopicId;
+use crate::urls::Route;
+
+impl Sources<'_> {
+    /// A home, section, topic or archive page.
+    pub fn list(
+        &self,
+        page: &Page,
+        lang: &Lang,
+        list: &ListKind,
+        pager: &Pager,
+    ) -> (Common, ListView) {
+        let locale = self.locale(lang);
+        let items = list.items(self.site, lang);
+        let base = routes::list(self.site, lang, list);
+        let (kind, heading, description) = match list {
+            ListKind::Home => (
+                "home",
+                self.language(lang).title.clone(),
+                self.language(lang).description.clone(),
+            ),
+            ListKind::Section(s) => ("section", self.config.section_label(s, lang), None),
+            ListKind::Topic(t) => {
+                let label = self.site.topics.get(*t).label(lang);
+                (
+                    "topic",
+                    label.map_or_else(
+                        || self.site.topics.get(*t).slug.clone(),
+                        |l| l.label.clone(),
+                    ),
+                    label.and_then(|l| l.description.clone()),
+                )
+            }
+            ListKind::Archive { year, month } => {
+                ("archive", locale.month_year(*year, *month), None)
+            }
+        };
+        let title = if pager.number > 1 {
+            let page = locale
+                .text(
+                    "page_n",
+                    None,
+                    &[("page", locale.number(pager.number as i64))],
+                )
+                .expect("required UI strings are checked when the theme is loaded");
+            format!("{heading} – {page}")
+        } else {
+            heading.clone()
+        };
+        let mut common = self.common(lang, page, kind, title);
+        common.page.description = description.clone();
+        let topic = match list {
+            ListKind::Topic(t) => Some(self.topic_view(*t, lang, items.len())),
+            _ => None,
+        };
+        if let Some(topic) = &topic {
+            common.page.feeds.insert(
+                0,
+                FeedLink {
+                    mime: "application/atom+xml",
+                    href: topic.feed.clone(),
+                    title: format!("{} – {}", topic.label, common.edition.title),
+                },
+            );
+        }
+        let months = match list {
+            ListKind::Home => self.month_links(lang),
+            _ => Vec::new(),
+        };
+        let view = ListView {
+            heading,
+            description,
+            items: items[pager.items.clone()]
+                .iter()
+                .map(|id| self.card(*id))
+                .collect(),
+            count: items.len(),
+            pager: self.pager(&base, pager, locale),
+            topic,
+            section: match list {
+                ListKind::Section(s) => Some(self.section_link(s, lang)),
+                _ => None,
+            },
+            months,
+        };
+        (common, view)
+    }
+
+    fn topic_view(&self, topic: TopicId, lang: &Lang, count: usize) -> TopicView {
+        let t = self.site.topics.get(topic);
+        let label = t.label(lang);
+        let elsewhere = self
+            .config
+            .languages
+            .iter()
+            .filter(|l| &l.lang != lang && ListKind::Topic(topic).exists_in(self.site, &l.lang))
+            .filter_map(|l| {
+                t.label(&l.lang).map(|other| TopicElsewhere {
+                    lang: l.lang.to_string(),
+                    dir: l.dir.as_str(),
+                    label: other.label.clone(),
+                    href: self.href(&routes::list(self.site, &l.lang, &ListKind::Topic(topic))),
+                })
+            })
+            .collect();
+        TopicView {
+            slug: t.slug.clone(),
+            label: label.map_or_else(|| t.slug.clone(), |l| l.label.clone()),
+            description: label.and_then(|l| l.description.clone()),
+            count,
+            href: self.href(&routes::list(self.site, lang, &ListKind::Topic(topic))),
+            feed: self.href(&routes::feed(
+                self.site,
+                lang,
+                Some(topic),
+                FeedFormat::Atom,
+            )),
+            elsewhere,
+        }
+    }
+
+    fn month_links(&self, lang: &Lang) -> Vec<MonthLink> {
+        let locale = self.locale(lang);
+        self.site
+            .edition(lang)
+            .months
+            .iter()
+            .map(|((year, month), ids)| MonthLink {
+                year: *year,
+                month: *month,
+                label: locale.month_year(*year, *month),
+                href: self.href(&routes::list(
+                    self.site,
+                    lang,
+                    &ListKind::Archive {
+                        year: *year,
+                        month: *month,
+                    },
+                )),
+                count: ids.len(),
+            })
+            .collect()
+    }
+
+    fn pager(&self, base: &Route, pager: &Pager, locale: &LocaleData) -> PagerView {
+        let link = |n: usize| self.href(&base.page(n));
+        PagerView {
+            current: pager.number,
+            total: pager.total,
+            prev: (pager.number > 1).then(|| link(pager.number - 1)),
+            next: (pager.number < pager.total).then(|| link(pager.number + 1)),
+            pages: (1..=pager.total)
+                .filter(|n| *n == 1 || *n == pager.total || n.abs_diff(pager.number) <= 2)
+                .map(|n| PageLink {
+                    number: n,
+                    label: locale.number(n as i64),
+                    href: link(n),
+                    current: n == pager.number,
+                })
+                .collect(),
+        }
+    }
+
+    /// The topic index of an edition: biggest topic first, then by name.
+    pub fn topic_index(&self, page: &Page, lang: &Lang) -> (Common, Vec<TopicEntry>) {
+        let title = self.string(lang, "topics");
+        let common = self.common(lang, page, "topics", title);
+        let entries = self
+            .site
+            .edition(lang)
+            .topics
+            .iter()
+            .map(|(t, ids)| {
+                let topic = self.site.topics.get(*t);
+                let label = topic.label(lang);
+                TopicEntry {
+                    slug: topic.slug.clone(),
+                    label: label.map_or_else(|| topic.slug.clone(), |l| l.label.clone()),
+                    description: label.and_then(|l| l.description.clone()),
+                    href: self.href(&routes::list(self.site, lang, &ListKind::Topic(*t))),
+                    count: ids.len(),
+                }
+            })
+            .collect();
+        (common, entries)
+    }
+
+    /// The front door (`/`) or the 404 page: every edition side by side.
+    /// Both speak every language, so their switcher lists every edition, by
+    /// its own name; the 404 page, served at any missing address, asks not
+    /// to be indexed and has no canonical or alternate links.
+    pub fn editions(
+        &self,
+        page: &Page,
+        kind: &'static str,
+        latest: usize,
+    ) -> (Common, EditionsView) {
+        let lang = &self.config.default_language;
+        let title = self
+            .config
+            .languages
+            .iter()
+            .map(|l| l.title.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let mut common = self.common(lang, page, kind, title);
+        let front = page.kind == PageKind::Front;
+        common.page.noindex = !front;
+        // The page speaks for every edition: it offers every edition's feeds.
+        common.page.feeds = self
+            .config
+            .languages
+            .iter()
+            .flat_map(|l| self.feed_links(&self.edition(&l.lang)))
+            .collect();
+        common.page.switcher = self
+            .config
+            .languages
+            .iter()
+            .map(|l| SwitchLink {
+                lang: l.lang.to_string(),
+                dir: l.dir.as_str(),
+                name: l.name.clone(),
+                href: self.href(&routes::list(self.site, &l.lang, &ListKind::Home)),
+                translated: front,
+                alternate: front,
+                label: l.name.clone(),
+            })
+            .collect();
+        let editions = self
+            .config
+            .languages
+            .iter()
+            .map(|l| FrontEdition {
+                edition: self.edition(&l.lang),
+                items: self
+                    .site
+                    .edition(&l.lang)
+                    .articles
+                    .iter()
+                    .take(latest)
+                    .map(|id| self.card(*id))
+                    .collect(),
+            })
+            .collect();
+        (common, EditionsView { editions })
+    }
+}

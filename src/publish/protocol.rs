@@ -1,0 +1,355 @@
+//! Bringing a sink up to date with the plan, rendering only what changed.
+//!
+//! Every page has a fingerprint; the state remembers the fingerprints of
+//! the published files and of the sink's spare copy. A page whose
+//! fingerprint the spare already holds needs nothing; one that the
+//! published site holds unchanged is kept from it (a hard link for
+//! [`DirSink`](crate::publish::sink::DirSink)); the rest are rendered and
+//! written, in parallel. Files the site no longer has are removed, and the
+//! sink then publishes everything at once. Files a stage made itself
+//! ([`MadeFile`]: the search indexes) are published the same way beside
+//! the pages.
+
+use std::io;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{self, BuildError, Diagnostic, Diagnostics};
+use crate::files::{MadeFile, load_versioned, save_versioned};
+use crate::output::plan::{Page, PageKind};
+use crate::publish::sink::{Manifest, Sink};
+use crate::report::Timings;
+
+/// What the sink held after the last publish, kept between builds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct PublishState {
+    /// Fingerprints of the files of the published site.
+    pub published: Manifest,
+    /// Fingerprints of the files in the spare folder, if known.
+    pub spare: Option<Manifest>,
+    /// The output folder's (device, inode) after the last publish.
+    pub published_id: Option<(u64, u64)>,
+}
+
+/// The file the state is saved in.
+const STATE_FILE: &str = "publish.bin";
+
+impl PublishState {
+    /// The state saved in `dir`, or an empty one (nothing known).
+    pub fn load(dir: &Path) -> PublishState {
+        load_versioned(&dir.join(STATE_FILE)).unwrap_or_default()
+    }
+
+    /// Saves the state in `dir`, atomically.
+    pub fn save(&self, dir: &Path) -> io::Result<()> {
+        save_versioned(&dir.join(STATE_FILE), self)
+    }
+}
+
+/// Renders one page: its bytes, or `None` for a file that is copied.
+pub type Render<'a> = dyn Fn(&Page) -> Result<Option<Vec<u8>>, Diagnostic> + Sync + 'a;
+
+/// What a publish did.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// Files in the site.
+    pub files: usize,
+    /// Files rendered or copied.
+    pub written: Vec<String>,
+    /// Files kept from the published site.
+    pub kept: usize,
+    /// Files removed because the site no longer has them.
+    pub removed: Vec<String>,
+    /// Nothing changed: the output was left alone.
+    pub up_to_date: bool,
+}
+
+/// How to publish.
+pub struct Publishing<'a> {
+    /// Render every page, keep nothing.
+    pub force: bool,
+    /// Where the state is saved while the spare is in flux (`digest
+    /// build`), so that an interrupted build is never mistaken for a
+    /// finished one.
+    pub cache_dir: Option<&'a Path>,
+}
+
+/// Whether the sink holds a file with this fingerprint that a build can
+/// keep (staged already, or published and intact), as [`publish`] will
+/// find it: for stages that would rather keep what they made before than
+/// make it again.
+pub fn holds<'a>(
+    state: &'a PublishState,
+    sink: &'a dyn Sink,
+    force: bool,
+) -> impl Fn(&str, u128) -> bool + 'a {
+    let intact = sink.is_intact();
+    move |path, print| {
+        !force
+            && ((intact && state.published.get(path) == Some(&print))
+                || state
+                    .spare
+                    .as_ref()
+                    .is_some_and(|spare| spare.get(path) == Some(&print)))
+    }
+}
+
+/// The publish stage: `pages` (with their `fingerprints`, in the same
+/// order) and the `made` files into `sink`, rendering with `render` only
+/// what `state` says the sink does not hold. Render failures are added to
+/// `problems`, which the error then carries.
+#[allow(clippy::too_many_arguments)]
+pub fn publish(
+    pages: &[Page],
+    fingerprints: Vec<(String, u128)>,
+    made: &[MadeFile],
+    render: &Render,
+    how: &Publishing,
+    state: &mut PublishState,
+    sink: &mut dyn Sink,
+    timings: &mut Timings,
+    problems: &mut Diagnostics,
+) -> Result<Published, BuildError> {
+    let files = pages.len() + made.len();
+    let unchanged = files == state.published.len()
+        && fingerprints
+            .iter()
+            .map(|(path, print)| (path, print))
+            .chain(made.iter().map(|f| (&f.path, &f.fingerprint)))
+            .all(|(path, print)| state.published.get(path) == Some(print));
+    if !how.force && unchanged && sink.is_intact() {
+        return Ok(Published {
+            files,
+            kept: files,
+            up_to_date: true,
+            ..Published::default()
+        });
+    }
+    let fatal = |what: &str, err: io::Error| {
+        BuildError::Fatal(Diagnostic::error(
+            None,
+            format!("could not {what}: {}", error::io_reason(&err)),
+        ))
+    };
+    // Whether the output holds what `state.published` says: only then is
+    // it, once swapped out, a spare whose contents are known.
+    let intact = sink.is_intact();
+    // From here on the spare's contents are in flux until published.
+    let spare = state.spare.take();
+    let staged = sink
+        .prepare(&state.published, spare.as_ref())
+        .map_err(|e| fatal("prepare the output", e))?;
+    if let Some(dir) = how.cache_dir {
+        state.save(dir).map_err(|err| {
+            BuildError::Fatal(Diagnostic::error(
+                None,
+                format!(
+                    "could not save the build cache in {}: {}",
+                    dir.display(),
+                    error::io_reason(&err)
+                ),
+            ))
+        })?;
+    }
+    let empty = Manifest::default();
+    let (staged_view, published_view) = if how.force {
+        (&empty, &empty)
+    } else if !intact {
+        // The published folder is not the one the last build left (a build
+        // was killed after the swap, or someone replaced it): its files may
+        // not match `state.published`, so none is kept.
+        (&*staged, &empty)
+    } else {
+        (&*staged, &state.published)
+    };
+    timings.mark("prepare");
+    let sink_ref: &dyn Sink = sink;
+    let outcomes: Vec<Outcome> = pages
+        .par_iter()
+        .zip(&fingerprints)
+        .map(|(page, (path, print))| {
+            write_page(
+                render,
+                sink_ref,
+                page,
+                path,
+                *print,
+                staged_view,
+                published_view,
+            )
+        })
+        .collect();
+    let made_outcomes: Vec<Outcome> = made
+        .par_iter()
+        .map(|file| write_made(sink_ref, file, staged_view, published_view))
+        .collect();
+    let manifest: Manifest = fingerprints
+        .into_iter()
+        .chain(made.iter().map(|f| (f.path.clone(), f.fingerprint)))
+        .collect();
+    timings.mark("render and write");
+    let mut published = Published {
+        files,
+        ..Published::default()
+    };
+    let mut failed = Diagnostics::new();
+    for outcome in outcomes.into_iter().chain(made_outcomes) {
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Kept => published.kept += 1,
+            Outcome::Written(path) => published.written.push(path),
+            Outcome::Failed(d) => failed.push(d),
+        }
+    }
+    for path in staged.keys().filter(|p| !manifest.contains_key(*p)) {
+        if let Err(err) = sink.remove(path) {
+            failed.push(Diagnostic::error(
+                None,
+                format!("could not remove {path}: {}", error::io_reason(&err)),
+            ));
+        }
+        if state.published.contains_key(path) {
+            published.removed.push(path.clone());
+        }
+    }
+    if failed.has_errors() {
+        sink.discard();
+        problems.extend(failed);
+        problems.sort();
+        return Err(BuildError::Invalid(std::mem::take(problems)));
+    }
+    sink.publish().map_err(|e| fatal("publish the site", e))?;
+    timings.mark("publish");
+    let previous = std::mem::replace(&mut state.published, manifest);
+    state.spare = (sink.keeps_spare() && intact).then_some(previous);
+    published.written.sort();
+    published.removed.sort();
+    Ok(published)
+}
+
+enum Outcome {
+    Unchanged,
+    Kept,
+    Written(String),
+    Failed(Diagnostic),
+}
+
+/// What becomes of a file the sink may hold already: staged, or kept from
+/// the published site. `None` when it must be written.
+fn reuse(
+    sink: &dyn Sink,
+    path: &str,
+    fingerprint: u128,
+    staged: &Manifest,
+    published: &Manifest,
+) -> Option<Outcome> {
+    if staged.get(path) == Some(&fingerprint) {
+        return Some(Outcome::Unchanged);
+    }
+    if published.get(path) == Some(&fingerprint) {
+        match sink.keep(path) {
+            Ok(true) => return Some(Outcome::Kept),
+            Ok(false) => {}
+            Err(err) => return Some(Outcome::Failed(io_failure(path, "keep", &err))),
+        }
+    }
+    None
+}
+
+fn write_made(
+    sink: &dyn Sink,
+    file: &MadeFile,
+    staged: &Manifest,
+    published: &Manifest,
+) -> Outcome {
+    let path = file.path.as_str();
+    if let Some(outcome) = reuse(sink, path, file.fingerprint, staged, published) {
+        return outcome;
+    }
+    match &file.bytes {
+        Some(bytes) => match sink.write(path, bytes) {
+            Ok(()) => Outcome::Written(path.to_string()),
+            Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+        },
+        // The stage made sure, with `holds`, that the sink has it.
+        None => Outcome::Failed(
+            Diagnostic::error(None, format!("{path} went missing from the output"))
+                .with_help("build again with --force"),
+        ),
+    }
+}
+
+fn write_page(
+    render: &Render,
+    sink: &dyn Sink,
+    page: &Page,
+    path: &str,
+    fingerprint: u128,
+    staged: &Manifest,
+    published: &Manifest,
+) -> Outcome {
+    if let Some(outcome) = reuse(sink, path, fingerprint, staged, published) {
+        return outcome;
+    }
+    let result = match &page.kind {
+        PageKind::Asset { source, .. } => sink.copy(path, source),
+        _ => match render(page) {
+            Ok(Some(bytes)) => sink.write(path, &bytes),
+            Ok(None) => Ok(()),
+            Err(d) => return Outcome::Failed(d),
+        },
+    };
+    match result {
+        Ok(()) => Outcome::Written(path.to_string()),
+        Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+    }
+}
+
+fn io_failure(path: &str, doing: &str, err: &io::Error) -> Diagnostic {
+    Diagnostic::error(
+        None,
+        format!("could not {doing} {path}: {}", error::io_reason(err)),
+    )
+    .with_help("check that the output folder is writable and the disk is not full")
+}
+
+/// Publishes files made after the build that published the site (`digest
+/// serve`'s search indexes, built in the background) into a sink that
+/// publishes in place ([`MemorySink`](crate::publish::sink::MemorySink)):
+/// the `made` files are written unless published already, the `gone` ones
+/// removed, and `state` remembers it all. Returns how many files were
+/// written.
+pub fn publish_in_place(
+    made: &[MadeFile],
+    gone: &[String],
+    state: &mut PublishState,
+    sink: &mut dyn Sink,
+) -> io::Result<usize> {
+    sink.prepare(&state.published, None)?;
+    let mut written = 0;
+    for file in made {
+        if state.published.get(&file.path) != Some(&file.fingerprint) {
+            let Some(bytes) = &file.bytes else {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("{} is not published and has no bytes", file.path),
+                ));
+            };
+            sink.write(&file.path, bytes)?;
+            written += 1;
+        }
+    }
+    for path in gone {
+        sink.remove(path)?;
+    }
+    sink.publish()?;
+    for path in gone {
+        state.published.remove(path);
+    }
+    state
+        .published
+        .extend(made.iter().map(|f| (f.path.clone(), f.fingerprint)));
+    Ok(written)
+}

@@ -1,0 +1,8 @@
+//! The site model: `tags.yaml`'s topics, articles' tags resolved to them,
+//! and the immutable [`model::Site`] (translations, editions, orderings,
+//! related stories, stamps) that every page is planned and rendered from.
+
+pub mod model;
+pub mod related;
+pub mod tagging;
+pub mod topics;

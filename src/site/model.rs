@@ -1,0 +1,437 @@
+//! The site model: every article, its translations and topics, and the
+//! per-edition orderings pages are made from. Built once per build from
+//! plain data; immutable afterwards and free of I/O.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use icu_collator::options::CollatorOptions;
+use icu_collator::{Collator, CollatorBorrowed};
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::config::{Config, Lang, LanguageConfig};
+use crate::content::article::{Article, ArticleId};
+use crate::dates::PubDate;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::files::Changes;
+use crate::site::related::{EditionLists, RelatedMemo};
+use crate::site::tagging::{resolve_topics, warn_single_use_topics};
+use crate::site::topics::{TopicId, Topics};
+
+/// One edition's view of the site.
+#[derive(Debug, Default)]
+pub struct Edition {
+    pub lang: Option<Lang>,
+    /// Listed articles (those in a section), newest first.
+    pub articles: Vec<ArticleId>,
+    /// Section folder → its articles, newest first; in folder-name order.
+    pub sections: BTreeMap<String, Vec<ArticleId>>,
+    /// Topic → its articles, newest first; biggest topic first, then by label.
+    pub topics: IndexMap<TopicId, Vec<ArticleId>>,
+    /// (year, month) → articles, newest month first.
+    pub months: Vec<((i16, i8), Vec<ArticleId>)>,
+    /// Standalone pages: files directly in `content/` (about, contact).
+    pub pages: Vec<ArticleId>,
+}
+
+/// The whole site, ready to plan pages from.
+#[derive(Debug)]
+pub struct Site {
+    /// Newest first; ties by source path.
+    pub articles: Vec<Arc<Article>>,
+    pub topics: Topics,
+    /// The topics of each article, in the order the article lists them.
+    pub article_topics: Vec<Vec<TopicId>>,
+    /// The other-language versions of each article, in the configuration's
+    /// language order.
+    pub translations: Vec<Vec<ArticleId>>,
+    /// Related stories of each article (same edition), best first.
+    pub related: Arc<Vec<Vec<ArticleId>>>,
+    /// One per configured language, in the configuration's order.
+    pub editions: Vec<Edition>,
+    /// What each article shows where, hashed: see [`Stamps`].
+    pub stamps: Vec<Stamps>,
+    /// Reading time of each article in minutes, at its edition's pace.
+    pub minutes: Vec<u32>,
+    /// When each article last changed ([`Article::modified`]), kept
+    /// together for the sitemap, which reads them all.
+    pub modified: Vec<PubDate>,
+    /// The articles' ids in path order.
+    pub by_path: Vec<ArticleId>,
+    /// Identifies the site's structure (which articles, in which order,
+    /// editions, topics and lists): a site assembled afresh gets a new one,
+    /// a site patched with edits keeps its own. Pages planned for one
+    /// structure fit every site of that structure.
+    pub structure: u64,
+}
+
+/// The last site model of this process (`digest serve`), with the warnings
+/// its assembly gave and what it was made under.
+#[derive(Debug)]
+pub struct SiteMemo {
+    site: Arc<Site>,
+    warnings: Diagnostics,
+    /// The hash of the configuration, theme, settings and options.
+    key: u64,
+}
+
+/// The site stage: the site assembled from `articles` (in path order) and
+/// `topics`. When every reported change is an edit of an article and the
+/// last model of this process (`last`) was made under the same `key`
+/// (configuration, theme, settings, options), that model is patched with
+/// the edits instead ([`Site::with_edits`]); `last` keeps this model for
+/// the next build.
+#[allow(clippy::too_many_arguments)]
+pub fn stage(
+    config: &Config,
+    articles: Vec<Arc<Article>>,
+    topics: Topics,
+    changes: Changes,
+    key: u64,
+    last: &mut Option<SiteMemo>,
+    related: &mut RelatedMemo,
+    problems: &mut Diagnostics,
+) -> Arc<Site> {
+    let article = |p: &Path| p.starts_with("content") && p.extension().is_some_and(|e| e == "md");
+    let patched = match last.take() {
+        Some(memo) if changes.all(article) && memo.key == key => Arc::try_unwrap(memo.site)
+            .ok()
+            .and_then(|site| site.with_edits(config, &articles))
+            .map(|site| (site, memo.warnings)),
+        _ => None,
+    };
+    let (site, warnings) =
+        patched.unwrap_or_else(|| Site::build_reusing(config, articles, topics, related));
+    problems.extend(warnings.iter().cloned());
+    let site = Arc::new(site);
+    *last = Some(SiteMemo {
+        site: site.clone(),
+        warnings,
+        key,
+    });
+    site
+}
+
+/// Hashes of what an article shows in each place it appears. A page's
+/// fingerprint takes the stamp of the place it shows an article in, so
+/// that, say, a body edit re-renders the article's page and feeds but not
+/// the lists that only show its card.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stamps {
+    /// Everything: the file, its topics' labels (article pages, feeds).
+    pub page: u64,
+    /// What a card shows: link, date, summary, image, topics, reading time.
+    pub card: u64,
+    /// What a link to it shows: title and address (translations).
+    pub link: u64,
+}
+
+impl Site {
+    /// Assembles the site. `articles` may come in any order.
+    pub fn build(
+        config: &Config,
+        mut articles: Vec<Arc<Article>>,
+        topics: Topics,
+    ) -> (Site, Diagnostics) {
+        articles.sort_by(|a, b| a.path.cmp(&b.path));
+        Site::build_reusing(config, articles, topics, &mut RelatedMemo::default())
+    }
+
+    /// [`Site::build`] for `articles` in path order (the order the content
+    /// walk yields them in), taking the related stories from `memo` when
+    /// what they are computed from has not changed since it was filled.
+    pub fn build_reusing(
+        config: &Config,
+        articles: Vec<Arc<Article>>,
+        mut topics: Topics,
+        memo: &mut RelatedMemo,
+    ) -> (Site, Diagnostics) {
+        let mut problems = Diagnostics::new();
+        // Newest first; ties in path order (the rank in `articles`).
+        let mut rank: Vec<usize> = (0..articles.len()).collect();
+        let dates: Vec<_> = articles.iter().map(|a| a.date).collect();
+        rank.sort_by(|&a, &b| dates[b].cmp(&dates[a]).then(a.cmp(&b)));
+        let mut by_path = vec![0; articles.len()];
+        for (id, &r) in rank.iter().enumerate() {
+            by_path[r] = id;
+        }
+        let mut slots: Vec<Option<Arc<Article>>> = articles.into_iter().map(Some).collect();
+        let articles: Vec<Arc<Article>> = rank
+            .iter()
+            .map(|&r| slots[r].take().expect("each rank once"))
+            .collect();
+        check_unique_urls(config, &articles, &by_path, &mut problems);
+        let translations = link_translations(&articles);
+        let article_topics = resolve_topics(&articles, &by_path, &mut topics, &mut problems);
+        warn_single_use_topics(
+            &articles,
+            &article_topics,
+            &translations,
+            &topics,
+            &mut problems,
+        );
+        let editions = config
+            .languages
+            .iter()
+            .map(|l| Edition::build(l, &articles, &article_topics, &topics))
+            .collect::<Vec<_>>();
+        let lists: Vec<EditionLists> = editions
+            .iter()
+            .map(|e| EditionLists {
+                articles: &e.articles,
+                topics: &e.topics,
+            })
+            .collect();
+        let related = memo.related(&articles, &article_topics, &lists, config.related);
+        let minutes: Vec<u32> = articles
+            .par_iter()
+            .map(|a| reading_minutes(config, a))
+            .collect();
+        let stamps = articles
+            .par_iter()
+            .zip(&article_topics)
+            .zip(&minutes)
+            .map(|((a, ts), m)| stamps_of(a, ts.iter().map(|t| topics.get(*t).stamp), *m))
+            .collect();
+        let modified = articles.iter().map(|a| a.modified()).collect();
+        let site = Site {
+            articles,
+            topics,
+            article_topics,
+            translations,
+            related,
+            editions,
+            stamps,
+            minutes,
+            modified,
+            by_path,
+            structure: new_structure(),
+        };
+        (site, problems)
+    }
+
+    /// This site with `articles` (in path order) in place of its own, when
+    /// they differ from them only in what no order, list, translation or
+    /// topic depends on (body, title, summary, image, author…): the edited
+    /// ones are swapped in with new stamps and reading times, and nothing
+    /// else is recomputed. `None` when anything else changed.
+    pub fn with_edits(mut self, config: &Config, articles: &[Arc<Article>]) -> Option<Site> {
+        if articles.len() != self.articles.len() {
+            return None;
+        }
+        let edited: Vec<(ArticleId, &Arc<Article>)> = articles
+            .par_iter()
+            .zip(&self.by_path)
+            .filter(|(new, id)| !Arc::ptr_eq(new, &self.articles[**id]))
+            .map(|(new, id)| (*id, new))
+            .collect();
+        if !edited
+            .iter()
+            .all(|(id, new)| same_place(&self.articles[*id], new))
+        {
+            return None;
+        }
+        for (id, new) in edited {
+            self.articles[id] = new.clone();
+            self.minutes[id] = reading_minutes(config, new);
+            self.modified[id] = new.modified();
+            let topics = &self.topics;
+            let stamps = self.article_topics[id].iter().map(|t| topics.get(*t).stamp);
+            self.stamps[id] = stamps_of(new, stamps, self.minutes[id]);
+        }
+        Some(self)
+    }
+
+    pub fn edition(&self, lang: &Lang) -> &Edition {
+        self.editions
+            .iter()
+            .find(|e| e.lang.as_ref() == Some(lang))
+            .expect("every configured language has an edition")
+    }
+
+    /// The version of `id` in `lang`, if it has one.
+    pub fn translation_in(&self, id: ArticleId, lang: &Lang) -> Option<ArticleId> {
+        self.translations[id]
+            .iter()
+            .copied()
+            .find(|t| &self.articles[*t].lang == lang)
+    }
+}
+
+impl Edition {
+    fn build(
+        language: &LanguageConfig,
+        articles: &[Arc<Article>],
+        article_topics: &[Vec<TopicId>],
+        topics: &Topics,
+    ) -> Edition {
+        let lang = &language.lang;
+        let mut edition = Edition {
+            lang: Some(lang.clone()),
+            ..Edition::default()
+        };
+        let mut by_topic: HashMap<TopicId, Vec<ArticleId>> = HashMap::default();
+        let mut months: BTreeMap<(i16, i8), Vec<ArticleId>> = BTreeMap::new();
+        for (id, article) in articles.iter().enumerate().filter(|(_, a)| &a.lang == lang) {
+            if article.section.is_empty() {
+                edition.pages.push(id);
+                continue;
+            }
+            edition.articles.push(id);
+            match edition.sections.get_mut(&article.section) {
+                Some(ids) => ids.push(id),
+                None => {
+                    edition.sections.insert(article.section.clone(), vec![id]);
+                }
+            }
+            for t in &article_topics[id] {
+                by_topic.entry(*t).or_default().push(id);
+            }
+            let civil = article.date.civil();
+            months
+                .entry((civil.year(), civil.month()))
+                .or_default()
+                .push(id);
+        }
+        let mut ordered: Vec<(TopicId, Vec<ArticleId>)> = by_topic.into_iter().collect();
+        let collator = label_collator(language);
+        let label = |t: &TopicId| {
+            let topic = topics.get(*t);
+            topic
+                .label(lang)
+                .map_or(topic.slug.as_str(), |l| l.label.as_str())
+        };
+        ordered.sort_by(|(ta, a), (tb, b)| {
+            b.len()
+                .cmp(&a.len())
+                .then_with(|| match &collator {
+                    Some(c) => c.compare(label(ta), label(tb)),
+                    None => label(ta).cmp(label(tb)),
+                })
+                .then(ta.cmp(tb))
+        });
+        edition.topics = ordered.into_iter().collect();
+        edition.months = months.into_iter().rev().collect();
+        edition
+    }
+}
+
+/// A structure id no site of this process had before.
+fn new_structure() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Compares labels in the edition's alphabetical order (ICU collation:
+/// `Iraq` before `ISIS` and `militias` in English; Arabic letters in
+/// Arabic order), or `None` if ICU has no data for the locale.
+fn label_collator(language: &LanguageConfig) -> Option<CollatorBorrowed<'static>> {
+    Collator::try_new((&language.locale).into(), CollatorOptions::default()).ok()
+}
+
+/// Whether two versions of an article sit in the same place in the site:
+/// the same file, address, edition, translation group, date, topics (as
+/// written, where written) and draft state.
+fn same_place(a: &Article, b: &Article) -> bool {
+    a.path == b.path
+        && a.lang == b.lang
+        && a.section == b.section
+        && a.stem == b.stem
+        && a.slug == b.slug
+        && a.date == b.date
+        && a.tags == b.tags
+        && a.draft == b.draft
+}
+
+/// Reading time in minutes, at the edition's pace.
+fn reading_minutes(config: &Config, a: &Article) -> u32 {
+    a.words
+        .div_ceil(config.language(&a.lang).words_per_minute)
+        .max(1)
+}
+
+fn stamps_of(a: &Article, topic_stamps: impl Iterator<Item = u64> + Clone, minutes: u32) -> Stamps {
+    use std::hash::{Hash, Hasher};
+    let hash = |f: &dyn Fn(&mut xxhash_rust::xxh3::Xxh3)| {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        f(&mut h);
+        h.finish()
+    };
+    let link = hash(&|h| (&a.lang, &a.section, &a.slug, &a.title).hash(h));
+    let card = hash(&|h| {
+        (link, a.date, &a.summary, &a.image, minutes).hash(h);
+        topic_stamps.clone().for_each(|s| s.hash(h));
+    });
+    let page = hash(&|h| {
+        (a.version, card).hash(h);
+    });
+    Stamps { page, card, link }
+}
+
+/// `by_path`: the articles' ids in path order, so that the first file
+/// keeps its address and the later ones are reported.
+fn check_unique_urls(
+    config: &Config,
+    articles: &[Arc<Article>],
+    by_path: &[ArticleId],
+    problems: &mut Diagnostics,
+) {
+    let mut seen: HashMap<(&Lang, &str, &str), &Article> =
+        HashMap::with_capacity_and_hasher(articles.len(), Default::default());
+    for article in by_path.iter().map(|&id| &*articles[id]) {
+        let key = (
+            &article.lang,
+            article.section.as_str(),
+            article.slug.as_str(),
+        );
+        if let Some(first) = seen.get(&key) {
+            let url = format!(
+                "{}{}/{}{}/",
+                config.base_url.path,
+                article.lang,
+                if article.section.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}/", article.section)
+                },
+                article.slug
+            );
+            problems.push(
+                Diagnostic::in_file(
+                    &article.path,
+                    format!(
+                        "this article has the same URL as {}: {url}",
+                        first.path.display()
+                    ),
+                )
+                .with_help("give one of them a different file name or `slug`"),
+            );
+        } else {
+            seen.insert(key, article);
+        }
+    }
+}
+
+fn link_translations(articles: &[Arc<Article>]) -> Vec<Vec<ArticleId>> {
+    let mut groups: HashMap<(&str, &str), Vec<ArticleId>> = HashMap::default();
+    for (id, a) in articles.iter().enumerate() {
+        groups.entry(a.translation_key()).or_default().push(id);
+    }
+    articles
+        .iter()
+        .enumerate()
+        .map(|(id, a)| {
+            let mut others: Vec<ArticleId> = groups[&a.translation_key()]
+                .iter()
+                .copied()
+                .filter(|o| *o != id && articles[*o].lang != a.lang)
+                .collect();
+            others.sort_by(|x, y| articles[*x].lang.cmp(&articles[*y].lang));
+            others
+        })
+        .collect()
+}

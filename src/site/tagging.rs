@@ -1,0 +1,211 @@
+//! Articles' tags to topics: each spelling resolved once against
+//! `tags.yaml`, free labels added as topics of their edition (shown as most
+//! articles spell them), and the problems reported at the tag's line.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::config::Lang;
+use crate::content::article::{Article, ArticleId};
+use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::site::topics::{AddLabelError, Resolution, TopicId, Topics, tag_location};
+
+/// Resolves every article's tags to topics, adding free labels as new topics
+/// of their edition. Articles are visited in path order (`by_path`) so that
+/// the result never depends on dates or threads.
+pub fn resolve_topics(
+    articles: &[Arc<Article>],
+    by_path: &[ArticleId],
+    topics: &mut Topics,
+    problems: &mut Diagnostics,
+) -> Vec<Vec<TopicId>> {
+    let mut result = vec![Vec::new(); articles.len()];
+    let mut first_use: HashMap<TopicId, &std::path::Path> = HashMap::default();
+    // How often each free label is spelled each way, by edition.
+    let mut spelled: HashMap<(TopicId, &Lang, &str), usize> = HashMap::default();
+    // A site spells a few hundred topics tens of thousands of times:
+    // each spelling is resolved once.
+    let mut resolved: HashMap<(&Lang, &str), TopicId> = HashMap::default();
+    let tags_file = topics_file_name(topics);
+    for &id in by_path {
+        let article = &articles[id];
+        for tag in &article.tags {
+            let topic = match resolved.get(&(&article.lang, tag.text.as_str())) {
+                Some(&topic) => topic,
+                None => {
+                    let at = tag_location(&article.path, tag.line, tag.column);
+                    let topic = match topics.resolve(&article.lang, &tag.text) {
+                        Resolution::Topic(t) => t,
+                        Resolution::UnknownKey { suggestion } => {
+                            let help = match suggestion {
+                                Some(key) => format!(
+                                    "did you mean `{key}`? Topic keys are defined in {}",
+                                    tags_file
+                                ),
+                                None => format!(
+                                    "add `{}` to {} with its label in each language, or write the topic's label instead of a key",
+                                    tag.text, tags_file
+                                ),
+                            };
+                            problems.push(
+                                Diagnostic::error(
+                                    Some(at),
+                                    format!("unknown topic key `{}`", tag.text),
+                                )
+                                .with_help(help),
+                            );
+                            continue;
+                        }
+                        Resolution::NewLabel => match topics.add_label(&article.lang, &tag.text) {
+                            Ok(t) => t,
+                            Err(AddLabelError::NoLetters) => {
+                                problems.push(
+                                    Diagnostic::error(
+                                        Some(at),
+                                        format!(
+                                            "the topic `{}` has no letters or digits",
+                                            tag.text
+                                        ),
+                                    )
+                                    .with_help("name the topic with words"),
+                                );
+                                continue;
+                            }
+                            Err(AddLabelError::SameSlug { other, slug }) => {
+                                let first = first_use.get(&other).copied();
+                                problems.push(same_url_error(
+                                    topics,
+                                    &article.lang,
+                                    at,
+                                    &tag.text,
+                                    other,
+                                    &slug,
+                                    first,
+                                ));
+                                continue;
+                            }
+                        },
+                    };
+                    resolved.insert((&article.lang, &tag.text), topic);
+                    topic
+                }
+            };
+            first_use.entry(topic).or_insert(&article.path);
+            if !topics.get(topic).keyed {
+                *spelled
+                    .entry((topic, &article.lang, &tag.text))
+                    .or_default() += 1;
+            }
+            if !result[id].contains(&topic) {
+                result[id].push(topic);
+            }
+        }
+    }
+    let mut spellings: BTreeMap<(TopicId, Lang), BTreeMap<String, usize>> = BTreeMap::new();
+    for ((topic, lang, text), count) in spelled {
+        *spellings
+            .entry((topic, lang.clone()))
+            .or_default()
+            .entry(text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .or_default() += count;
+    }
+    for ((topic, lang), counts) in spellings {
+        if let Some((label, _)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
+            topics.set_label(topic, &lang, label.clone());
+        }
+    }
+    result
+}
+
+/// A free label whose address another topic of the edition already has.
+fn same_url_error(
+    topics: &Topics,
+    lang: &Lang,
+    at: Location,
+    text: &str,
+    other: TopicId,
+    slug: &str,
+    first_use: Option<&std::path::Path>,
+) -> Diagnostic {
+    let tags_file = topics_file_name(topics);
+    let taken = topics.get(other);
+    let label = taken.label(lang).map(|l| l.label.as_str());
+    let message = |whose: String| {
+        format!("the topic `{text}` would have the same URL (tags/{slug}/) as {whose}")
+    };
+    if taken.keyed {
+        let whose = match label {
+            Some(label) if label != slug => {
+                format!("the topic `{label}` (key `{slug}`) in {tags_file}")
+            }
+            _ => format!("the topic `{slug}` in {tags_file}"),
+        };
+        return Diagnostic::error(Some(at), message(whose)).with_help(format!(
+            "to mean that topic, write its key `{slug}` or its label; otherwise choose a label with another address"
+        ));
+    }
+    let whose = match (label, first_use) {
+        (Some(label), Some(file)) => format!("the topic `{label}` in {}", file.display()),
+        _ => format!("the topic `{slug}`"),
+    };
+    Diagnostic::error(Some(at), message(whose))
+        .with_help("use the same spelling in both articles, or give the topic a key in tags.yaml")
+}
+
+fn topics_file_name(topics: &Topics) -> String {
+    topics.file.as_ref().map_or_else(
+        || "content/tags.yaml".to_string(),
+        |p| p.display().to_string(),
+    )
+}
+
+/// A topic that only one story uses is often a typo of another topic.
+pub fn warn_single_use_topics(
+    articles: &[Arc<Article>],
+    article_topics: &[Vec<TopicId>],
+    translations: &[Vec<ArticleId>],
+    topics: &Topics,
+    problems: &mut Diagnostics,
+) {
+    let mut stories: HashMap<TopicId, Vec<ArticleId>> = HashMap::default();
+    for (id, ts) in article_topics.iter().enumerate() {
+        if articles[id].section.is_empty() {
+            continue;
+        }
+        for t in ts {
+            stories.entry(*t).or_default().push(id);
+        }
+    }
+    for (topic, ids) in stories {
+        let story = |id: &ArticleId| translations[*id].iter().chain([id]).min().copied();
+        let first = story(&ids[0]);
+        if ids.iter().any(|id| story(id) != first) {
+            continue;
+        }
+        let id = *ids
+            .iter()
+            .min_by(|a, b| articles[**a].path.cmp(&articles[**b].path))
+            .expect("non-empty");
+        let article = &articles[id];
+        let Some(tag) = article.tags.iter().find(|t| {
+            matches!(topics.resolve(&article.lang, &t.text), Resolution::Topic(x) if x == topic)
+        }) else {
+            continue;
+        };
+        problems.push(
+            Diagnostic::warning(
+                Some(Location::new(
+                    &article.path,
+                    tag.line as usize,
+                    tag.column as usize,
+                )),
+                format!("the topic `{}` is used by only one story", tag.text),
+            )
+            .with_help(
+                "check its spelling against the other topics, or ignore this if it is a new topic",
+            ),
+        );
+    }
+}

@@ -1,0 +1,497 @@
+//! Topics (tags) that are one topic in both editions.
+//!
+//! `content/tags.yaml` gives each topic a key and a label per language; an
+//! article names a topic by key or by its label in the article's language.
+//! Matching labels forgives what writers vary without meaning to: Arabic
+//! diacritics, tatweel and the hamza forms of alef, letter case and spaces.
+//! A label that no key claims is still a topic of its edition, with a slug
+//! that keeps its letters (Arabic stays Arabic).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde_yaml::Value;
+
+use crate::config::{Config, Lang};
+use crate::content::walk::{SourceFile, SourceKind, TAGS_FILE};
+use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::urls::check_slug;
+use crate::yaml::{YamlSource, decode, key_text};
+
+/// Index of a topic in [`Topics::all`].
+pub type TopicId = usize;
+
+/// A topic's name in one edition.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TopicLabel {
+    pub label: String,
+    pub description: Option<String>,
+}
+
+/// One topic.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// The URL segment: the tags.yaml key, or the slug of a free label.
+    pub slug: String,
+    /// Whether tags.yaml defines it (and so it can span editions).
+    pub keyed: bool,
+    /// The topic's label in each edition that has one.
+    pub labels: IndexMap<Lang, TopicLabel>,
+    /// Changes when the topic's slug, labels or descriptions do.
+    pub stamp: u64,
+}
+
+impl Topic {
+    pub fn label(&self, lang: &Lang) -> Option<&TopicLabel> {
+        self.labels.get(lang)
+    }
+}
+
+/// The topic table: tags.yaml plus the free labels articles introduced.
+#[derive(Debug, Default)]
+pub struct Topics {
+    pub all: Vec<Topic>,
+    by_key: HashMap<String, TopicId>,
+    by_label: HashMap<(Lang, String), TopicId>,
+    /// Where tags.yaml was read from, for messages; `None` if there is none.
+    pub file: Option<PathBuf>,
+}
+
+/// How an article's tag was understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    Topic(TopicId),
+    /// Looks like a key, but tags.yaml has no such key or label.
+    UnknownKey {
+        suggestion: Option<String>,
+    },
+    /// A label no topic has yet: a new topic of this edition.
+    NewLabel,
+}
+
+/// The topics stage: `content/tags.yaml` (if the walk found one) read into
+/// the site's keyed topics; free labels join them when the site is made.
+pub fn stage(config: &Config, sources: &[SourceFile], problems: &mut Diagnostics) -> Topics {
+    let tags = read_tags(config, sources, problems);
+    let (topics, warnings) = Topics::load(config, tags.as_deref());
+    problems.extend(warnings);
+    topics
+}
+
+fn read_tags(
+    config: &Config,
+    sources: &[SourceFile],
+    problems: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    let file = sources.iter().find(|f| f.kind == SourceKind::Tags)?;
+    std::fs::read(config.root.join(&file.path))
+        .map_err(|err| problems.push(Diagnostic::io(&file.path, "read the topics", &err)))
+        .ok()
+}
+
+impl Topics {
+    /// Reads tags.yaml (if any).
+    pub fn load(config: &Config, bytes: Option<&[u8]>) -> (Topics, Diagnostics) {
+        let path = Path::new("content").join(TAGS_FILE);
+        let mut topics = Topics::default();
+        let mut problems = Diagnostics::new();
+        let Some(bytes) = bytes else {
+            return (topics, problems);
+        };
+        topics.file = Some(path.clone());
+        let text = match decode(&path, bytes) {
+            Ok(text) => text,
+            Err(d) => {
+                problems.push(d);
+                return (topics, problems);
+            }
+        };
+        let src = YamlSource::new(&path, &text, 1);
+        let doc = match src.parse() {
+            Ok(doc) => doc,
+            Err(d) => {
+                problems.push(d);
+                return (topics, problems);
+            }
+        };
+        let Some(map) = doc.as_mapping() else {
+            problems.push(
+                Diagnostic::in_file(&path, "tags.yaml must map topic keys to their labels")
+                    .with_help("write e.g. `iraq: { ar: العراق, en: Iraq }`"),
+            );
+            return (topics, problems);
+        };
+        for (key, value) in map {
+            let key = key_text(key);
+            match read_topic(config, &src, &key, value) {
+                Ok(topic) => {
+                    topics.insert_keyed(&src, key, topic, &mut problems);
+                }
+                Err(ds) => problems.extend(ds),
+            }
+        }
+        (topics, problems)
+    }
+
+    fn insert_keyed(
+        &mut self,
+        src: &YamlSource,
+        key: String,
+        topic: Topic,
+        problems: &mut Diagnostics,
+    ) {
+        let id = self.all.len();
+        for (lang, label) in &topic.labels {
+            let normal = normalize_label(&label.label);
+            if let Some(&other) = self.by_label.get(&(lang.clone(), normal.clone())) {
+                problems.push(
+                    src.error_at(
+                        &[&key, lang.as_str()],
+                        format!(
+                            "the {lang} label `{}` is also the label of `{}`",
+                            label.label, self.all[other].slug
+                        ),
+                    )
+                    .with_help("give each topic its own label, or merge the two keys"),
+                );
+                continue;
+            }
+            self.by_label.insert((lang.clone(), normal), id);
+        }
+        self.by_key.insert(key, id);
+        self.all.push(topic);
+    }
+
+    /// Which topic an article's tag means.
+    pub fn resolve(&self, lang: &Lang, text: &str) -> Resolution {
+        if let Some(&id) = self.by_key.get(text) {
+            return Resolution::Topic(id);
+        }
+        if let Some(&id) = self.by_label.get(&(lang.clone(), normalize_label(text))) {
+            return Resolution::Topic(id);
+        }
+        if looks_like_key(text) {
+            let suggestion =
+                did_you_mean(text, self.by_key.keys().map(String::as_str)).map(str::to_string);
+            return Resolution::UnknownKey { suggestion };
+        }
+        Resolution::NewLabel
+    }
+
+    /// Adds (or finds) the free-label topic for `text` in `lang`. Fails when
+    /// another label of the edition already has the same slug.
+    pub fn add_label(&mut self, lang: &Lang, text: &str) -> Result<TopicId, AddLabelError> {
+        let normal = normalize_label(text);
+        if let Some(&id) = self.by_label.get(&(lang.clone(), normal.clone())) {
+            return Ok(id);
+        }
+        let slug = slugify(&normal);
+        if slug.is_empty() {
+            return Err(AddLabelError::NoLetters);
+        }
+        if let Some(other) = self
+            .all
+            .iter()
+            .position(|t| t.slug == slug && (t.keyed || t.labels.contains_key(lang)))
+        {
+            return Err(AddLabelError::SameSlug { other, slug });
+        }
+        let id = self.all.len();
+        let mut labels = IndexMap::new();
+        labels.insert(
+            lang.clone(),
+            TopicLabel {
+                label: text.trim().to_string(),
+                description: None,
+            },
+        );
+        self.all.push(Topic {
+            stamp: stamp_of(&slug, &labels),
+            slug,
+            keyed: false,
+            labels,
+        });
+        self.by_label.insert((lang.clone(), normal), id);
+        Ok(id)
+    }
+
+    /// Sets a free-label topic's shown label (the spelling most articles
+    /// use), once all articles are read.
+    pub fn set_label(&mut self, id: TopicId, lang: &Lang, label: String) {
+        let topic = &mut self.all[id];
+        if let Some(l) = topic.labels.get_mut(lang) {
+            l.label = label;
+        }
+        topic.stamp = stamp_of(&topic.slug, &topic.labels);
+    }
+
+    pub fn get(&self, id: TopicId) -> &Topic {
+        &self.all[id]
+    }
+}
+
+/// Why a free label could not become a topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddLabelError {
+    /// The label has no letters or digits to make a URL from.
+    NoLetters,
+    /// Another topic of the edition has the slug this label would get.
+    SameSlug { other: TopicId, slug: String },
+}
+
+fn read_topic(
+    config: &Config,
+    src: &YamlSource,
+    key: &str,
+    value: &Value,
+) -> Result<Topic, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    if let Err(why) = check_slug(key) {
+        problems.push(
+            src.error_at(
+                &[key],
+                format!("the topic key `{key}` cannot be a URL: {why}"),
+            )
+            .with_help("use lowercase letters, digits and hyphens, e.g. us-forces"),
+        );
+    }
+    let Some(map) = value.as_mapping() else {
+        problems.push(
+            src.error_at(
+                &[key],
+                format!("the topic `{key}` must give a label per language"),
+            )
+            .with_help(format!("write e.g. `{key}: {{ ar: …, en: … }}`")),
+        );
+        return Err(problems);
+    };
+    let mut labels = IndexMap::new();
+    for (code, entry) in map {
+        let code = key_text(code);
+        let Some(language) = config.find_language(&code) else {
+            let known: Vec<&str> = config.languages.iter().map(|l| l.lang.as_str()).collect();
+            problems.push(
+                src.error_at(
+                    &[key, &code],
+                    format!("`{code}` is not one of the site's languages"),
+                )
+                .with_help(format!("use one of: {}", known.join(", "))),
+            );
+            continue;
+        };
+        let label = match entry {
+            Value::String(_) | Value::Number(_) => Some(TopicLabel {
+                label: key_text(entry),
+                description: None,
+            }),
+            Value::Mapping(m) => {
+                problems.extend(src.unknown_keys(
+                    m,
+                    &[key, &code],
+                    &["label", "description"],
+                    "topic",
+                ));
+                m.get("label").map(|l| TopicLabel {
+                    label: key_text(l),
+                    description: m.get("description").map(key_text),
+                })
+            }
+            _ => None,
+        };
+        match label.filter(|l| !l.label.trim().is_empty()) {
+            Some(label) => {
+                labels.insert(language.lang.clone(), label);
+            }
+            None => problems.push(
+                src.error_at(
+                    &[key, &code],
+                    format!("the topic `{key}` has no {code} label"),
+                )
+                .with_help(format!(
+                    "write `{code}: <label>` or `{code}: {{ label: …, description: … }}`"
+                )),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Topic {
+        stamp: stamp_of(key, &labels),
+        slug: key.to_string(),
+        keyed: true,
+        labels,
+    })
+}
+
+fn stamp_of(slug: &str, labels: &IndexMap<Lang, TopicLabel>) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(slug.as_bytes());
+    for (lang, l) in labels {
+        h.update(&[0]);
+        h.update(lang.as_str().as_bytes());
+        h.update(&[1]);
+        h.update(l.label.as_bytes());
+        h.update(&[2]);
+        h.update(l.description.as_deref().unwrap_or("").as_bytes());
+    }
+    h.digest()
+}
+
+/// Lowercase ASCII words joined by hyphens: how keys look, as opposed to
+/// labels ("Iraq", "US forces", "العراق").
+fn looks_like_key(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text.contains('-')
+}
+
+/// The form labels are compared in: Unicode compatibility forms folded
+/// (NFKC: Arabic presentation forms and ligatures such as ﻻ become plain
+/// letters), no Arabic diacritics or tatweel, one alef for its hamza forms,
+/// lowercase, single spaces.
+pub fn normalize_label(text: &str) -> String {
+    let text = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc().normalize(text);
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '\u{0610}'..='\u{061A}'
+                | '\u{064B}'..='\u{065F}'
+                | '\u{0670}'
+                | '\u{06D6}'..='\u{06ED}'
+                | '\u{0640}' => {}
+                'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+                c => out.extend(c.to_lowercase()),
+            }
+        }
+    }
+    out
+}
+
+/// A URL segment from a label: letters and digits of any script kept, other
+/// runs made one hyphen.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_hyphen = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_hyphen && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_hyphen = false;
+            slug.extend(c.to_lowercase());
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    slug
+}
+
+/// Where an article names a topic, for messages.
+pub fn tag_location(path: &Path, line: u32, column: u32) -> Location {
+    Location::new(path, line as usize, column as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("digest.yaml"),
+            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
+        )
+        .unwrap()
+    }
+
+    fn topics(yaml: &str) -> Topics {
+        let (t, problems) = Topics::load(&config(), Some(yaml.as_bytes()));
+        assert!(problems.is_empty(), "{problems}");
+        t
+    }
+
+    #[test]
+    fn labels_match_whatever_the_hamza_diacritics_or_case() {
+        let t = topics(
+            "us-forces:\n  ar: القوات الأميركية\n  en: US forces\niraq:\n  ar: { label: العراق, description: أخبار العراق }\n  en: Iraq\n",
+        );
+        let ar = Lang::parse("ar").unwrap();
+        let en = Lang::parse("en").unwrap();
+        for text in [
+            "القوات الأميركية",
+            "القوات الاميركية",
+            "القوات الأمـيركية",
+            "القُوّات الأَميركية",
+            " القوات  الأميركية ",
+        ] {
+            assert_eq!(t.resolve(&ar, text), Resolution::Topic(0), "{text}");
+        }
+        for text in ["us-forces", "US Forces", "us forces", "  US forces "] {
+            assert_eq!(t.resolve(&en, text), Resolution::Topic(0), "{text}");
+        }
+        assert_eq!(t.resolve(&ar, "إلعراق"), Resolution::Topic(1));
+        assert_eq!(
+            t.get(1).label(&ar).unwrap().description.as_deref(),
+            Some("أخبار العراق")
+        );
+    }
+
+    #[test]
+    fn different_labels_stay_different_topics() {
+        let t = topics("iraq:\n  ar: العراق\n  en: Iraq\n");
+        let ar = Lang::parse("ar").unwrap();
+        assert_eq!(t.resolve(&ar, "العراقي"), Resolution::NewLabel);
+        assert_eq!(
+            t.resolve(&ar, "Iraq"),
+            Resolution::NewLabel,
+            "an English label is not an Arabic one"
+        );
+    }
+
+    #[test]
+    fn a_mistyped_key_is_recognized_as_one() {
+        let t = topics("us-forces:\n  ar: القوات الأميركية\n  en: US forces\n");
+        let en = Lang::parse("en").unwrap();
+        assert_eq!(
+            t.resolve(&en, "us-forcez"),
+            Resolution::UnknownKey {
+                suggestion: Some("us-forces".into())
+            }
+        );
+        assert_eq!(t.resolve(&en, "Mosul"), Resolution::NewLabel);
+    }
+
+    #[test]
+    fn free_labels_get_unicode_slugs_and_clashes_are_refused() {
+        let mut t = topics("");
+        let ar = Lang::parse("ar").unwrap();
+        let id = t.add_label(&ar, "الحوار الاستراتيجي").unwrap();
+        assert_eq!(t.get(id).slug, "الحوار-الاستراتيجي");
+        assert_eq!(
+            t.add_label(&ar, "الحوار الإستراتيجي"),
+            Ok(id),
+            "hamza variant is the same topic"
+        );
+        assert_eq!(
+            t.add_label(&ar, "الحوار-الاستراتيجي"),
+            Err(AddLabelError::SameSlug {
+                other: id,
+                slug: "الحوار-الاستراتيجي".into()
+            })
+        );
+        assert_eq!(t.add_label(&ar, "!!!"), Err(AddLabelError::NoLetters));
+    }
+
+    #[test]
+    fn slugs_keep_letters_of_any_script() {
+        assert_eq!(slugify("US forces, 2021!"), "us-forces-2021");
+        assert_eq!(slugify("القوات الاميركية"), "القوات-الاميركية");
+    }
+}

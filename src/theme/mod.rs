@@ -1,0 +1,6 @@
+//! The theme stage: Tera templates, static files and UI strings, loaded
+//! once per build (or kept from the last build of a `digest serve` when
+//! only content changed), and the template functions digest gives them.
+
+pub mod functions;
+pub mod load;

@@ -1,0 +1,29 @@
+//! What every feature module builds on.
+//!
+//! - [`Site`]: a fixture site in a temporary folder — written story by
+//!   story ([`Story`], or [`Site::stories`] for any number of them), built
+//!   in-process or by the `digest` binary, edited and built again;
+//! - [`Built`] and [`Files`]: what a build published, read back and parsed
+//!   ([`Page`] for HTML, roxmltree for XML, serde_json for JSON);
+//! - [`browser`], [`nginx`], [`s3`] and [`http`]: Chromium, a static web
+//!   server, an S3-compatible server and an HTTP client, for tests that
+//!   need them;
+//! - [`pipeline`]: the content pipeline on one input, shared with the fuzz
+//!   target.
+//!
+//! Builds go through `site.rs` and `pipeline.rs`; the feature modules
+//! assert on what comes out. A few reach into the library for what only it
+//! can show: `hosting` plans a site past the sitemap limit (from
+//! [`Loaded`]), `publish` rewrites the state a killed build leaves, `serve`
+//! runs the server.
+
+pub mod browser;
+mod built;
+pub mod http;
+pub mod nginx;
+pub mod pipeline;
+pub mod s3;
+mod site;
+
+pub use built::{Built, Files, Page, file_of};
+pub use site::{CONFIG, Loaded, Site, Story, TAGS, repo};

@@ -1,0 +1,23 @@
+//! digest's integration tests, as one crate: a module per feature, all
+//! sharing the helpers in `common/` (a fixture site to write, build and
+//! read; a browser, a static host, an HTTP client). `cargo test` runs them
+//! all; `cargo test --test suite feeds::` runs one feature's.
+
+mod common;
+
+mod bad_input;
+mod browser;
+mod build;
+mod deploy;
+mod feeds;
+mod fuzz_regressions;
+mod hostile;
+mod hosting;
+mod i18n;
+mod incremental;
+mod minify;
+mod publish;
+mod search;
+mod serve;
+mod static_host;
+mod topics;
