@@ -121,15 +121,40 @@ fn push_words(content: &mut String, text: &str) {
     for word in words(text) {
         content.push_str(&word);
         content.push(' ');
-        if let Some(key) = search_key(&word)
-            && !key.is_empty()
-            && key != pagefind_form(&word)
-        {
+        shadow_of(&word, |key| {
             content.push(SHADOW);
-            content.push_str(&key);
+            content.push_str(key);
             content.push(' ');
-        }
+        });
     }
+}
+
+/// Calls `push` with the key a word's shadow carries, if it needs one.
+/// Words repeat (a site's vocabulary is a small part of its words), so each
+/// thread remembers the words it has seen.
+fn shadow_of(word: &str, push: impl FnOnce(&str)) {
+    use std::cell::RefCell;
+    type Memo = rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>;
+    thread_local! {
+        static SEEN: RefCell<Memo> = RefCell::default();
+    }
+    if !word.chars().any(super::normalise::is_arabic) {
+        return;
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if seen.len() > 200_000 {
+            seen.clear();
+        }
+        if !seen.contains_key(word) {
+            let key = search_key(word)
+                .filter(|key| !key.is_empty() && *key != pagefind_form(word))
+                .map(String::into_boxed_str);
+            seen.insert(word.into(), key);
+        }
+        if let Some(Some(key)) = seen.get(word) {
+            push(key);
+        }
+    });
 }
 
 #[cfg(test)]
