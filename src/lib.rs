@@ -4,7 +4,7 @@
 //! tests share. It reads like the pipeline it runs:
 //!
 //! ```text
-//! config → theme → walk → parse → topics → site → plan → search → render → publish
+//! config → theme → walk → parse → topics, authors → site → plan → search → render → publish
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
@@ -13,8 +13,10 @@
 //! stages: `content/` (walk, front matter, Markdown, the parse stage),
 //! `site/` (topics, the model, related stories), `output/` (plan, views,
 //! render, feeds, sitemap), `search/` (the search indexes), `publish/`
-//! (sinks and the publishing protocol), `serve/`; beneath them the shared floor: `config`, `locale/`, `theme/`,
-//! `html/`, `urls`, `dates`, `files`, `hash`, `yaml`, `error`.
+//! (sinks and the publishing protocol), `serve/`, `tools/` (init, new,
+//! check, list, theme copy); beneath them the shared floor: `config`,
+//! `locale/`, `theme/`, `html/`, `urls`, `dates`, `files`, `hash`, `yaml`,
+//! `error`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod config;
@@ -35,6 +37,7 @@ pub mod serve;
 pub mod site;
 pub mod state;
 pub mod theme;
+pub mod tools;
 pub mod urls;
 pub mod yaml;
 
@@ -80,26 +83,27 @@ pub fn build(
         &config, &walk.files, &settings, options, &mut saved.articles, &mut problems);
     timings.mark("parse");
     let topics = site::topics::stage(&config, &walk.files, &mut problems);
+    let authors = site::authors::stage(&config, &walk.files, &mut problems);
     let globals = globals(&config, &settings, theme.as_deref(), options);
-    let site = site::model::stage(
-        &config, articles, topics, changes, globals, &mut warm.site, &mut saved.related, &mut problems);
+    let site = site::model::stage(&config, articles, topics, authors, changes, globals,
+        &mut warm.site, &mut saved.related, &mut problems);
     timings.mark("site");
     let theme = checked(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
-    let pages = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
+    let plan = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
     no_errors(&mut problems)?;
     timings.mark("plan");
-    let fingerprints = output::fingerprint::all(&pages, &site, &config, globals);
+    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals);
     timings.mark("fingerprint");
-    let search = search::stage(&config, &site, &theme.locales, &settings, &pages,
+    let search = search::stage(&config, &site, &theme.locales, &settings, &plan.pages,
         &publish::protocol::holds(&saved.publish, &*sink, options.force),
         options.search_in_background, &saved.search, &mut problems);
     no_errors(&mut problems)?;
     timings.mark("search");
-    let renderer = Renderer::new(&config, &site, &theme, &settings, &pages, &warm.minifier);
+    let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier);
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &pages, fingerprints, &search.files, &|page| renderer.render(page), &how,
+        &plan.pages, fingerprints, &search.files, &|page| renderer.render(page), &how,
         &mut saved.publish, sink, &mut timings, &mut problems)?;
     let (indexed, search_jobs) = search.published(&config, &mut saved.search);
     problems.sort();

@@ -44,11 +44,105 @@ impl<'a> YamlSource<'a> {
             Some(loc) => (loc.line(), loc.column()),
             None => (1, 1),
         };
-        Diagnostic::error(
-            Some(Location::new(self.file, self.first_line + line - 1, column)),
-            format!("invalid YAML: {}", strip_position(&err.to_string())),
-        )
+        let message = strip_position(&err.to_string());
+        let at = |line: usize, column: usize| {
+            Some(Location::new(self.file, self.first_line + line - 1, column))
+        };
+        if let Some((line, column)) = self.tab_indent(line, &message) {
+            return Diagnostic::error(
+                at(line, column),
+                "YAML does not allow tabs for indentation; use spaces",
+            )
+            .with_help("replace the tab at the start of this line with spaces, indenting as the lines around it");
+        }
+        if let Some((key, first, repeat)) = self.repeated_key(&message, line, column) {
+            return Diagnostic::error(
+                at(repeat.0, repeat.1),
+                format!(
+                    "`{key}` is written twice (first at line {})",
+                    self.first_line + first - 1
+                ),
+            )
+            .with_help(format!("keep one `{key}:` and remove the other"));
+        }
+        Diagnostic::error(at(line, column), format!("invalid YAML: {message}"))
         .with_help("check the indentation and quoting on this line; text containing `: ` or starting with a quote, `[` or `{` must be quoted")
+    }
+
+    /// The 1-based line and column of a tab indenting the line a syntax
+    /// error was found on (or, when the error is about a tab, the first
+    /// line up to it that a tab indents).
+    fn tab_indent(&self, line: usize, message: &str) -> Option<(usize, usize)> {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let tab_in_indent = |n: usize| {
+            let text = lines.get(n)?;
+            let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
+            text[..indent]
+                .find('\t')
+                .map(|at| (n + 1, text[..at].chars().count() + 1))
+        };
+        if let Some(found) = tab_in_indent(line.saturating_sub(1)) {
+            return Some(found);
+        }
+        if !message.contains("tab") {
+            return None;
+        }
+        (0..line.min(lines.len())).find_map(tab_in_indent)
+    }
+
+    /// For serde_yaml's "duplicate entry with key" (reported where the
+    /// mapping starts): the key, the 1-based line of its first use, and the
+    /// line and column of its repetition.
+    fn repeated_key(
+        &self,
+        message: &str,
+        line: usize,
+        column: usize,
+    ) -> Option<(String, usize, (usize, usize))> {
+        let quoted = message.split("duplicate entry with key ").nth(1)?;
+        let key: String = serde_json::from_str(quoted).unwrap_or_else(|_| quoted.to_string());
+        let lines: Vec<&str> = self.text.lines().collect();
+        let indent = column.checked_sub(1)?;
+        let first = line.checked_sub(1)?;
+        let is_key_at = |text: &str, at: usize| {
+            let rest: String = text.chars().skip(at).collect();
+            [key.clone(), format!("\"{key}\""), format!("'{key}'")]
+                .iter()
+                .any(|k| {
+                    rest.strip_prefix(k.as_str())
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
+        };
+        // A flow mapping is reported at its `{`.
+        let opens_flow = lines
+            .get(first)
+            .is_some_and(|text| text.chars().nth(indent) == Some('{'));
+        if opens_flow {
+            let text = lines[first];
+            let chars: Vec<char> = text.chars().collect();
+            let mut keys = (indent + 1..chars.len())
+                .filter(|&at| matches!(chars[at - 1], ',' | ' ' | '{') && is_key_at(text, at));
+            let repeat = keys.nth(1)?;
+            return Some((key, line, (line, repeat + 1)));
+        }
+        let mut seen = None;
+        for (n, text) in lines.iter().enumerate().skip(first) {
+            let content = text.trim_start();
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            let at = text.chars().count() - content.chars().count();
+            if at < indent {
+                break;
+            }
+            if at == indent && is_key_at(text, at) {
+                match seen {
+                    None => seen = Some(n + 1),
+                    Some(first) => return Some((key, first, (n + 1, at + 1))),
+                }
+            }
+        }
+        None
     }
 
     /// Where the key at `path` (e.g. `["languages", "ar", "locale"]`) is;
@@ -126,6 +220,96 @@ impl<'a> YamlSource<'a> {
                 ),
             )
         })
+    }
+
+    /// Where item `index` of the sequence at `path` starts: its first
+    /// character after `- ` in a block sequence, or inside `[ … ]` in a
+    /// flow sequence (which may run over several lines). Falls back to
+    /// the value of `path` when the item cannot be found.
+    pub fn item_location(&self, path: &[&str], index: usize) -> Location {
+        match self.find_item(path, index) {
+            Some((line, column)) => Location::new(self.file, self.first_line + line, column + 1),
+            None => self.value_location(path),
+        }
+    }
+
+    /// Where the value of `key` is inside item `index` of the sequence at
+    /// `path`, when that item is a mapping (`- date: …` or `{ date: … }`);
+    /// else where the item starts.
+    pub fn item_value_location(&self, path: &[&str], index: usize, key: &str) -> Location {
+        let Some((line, column)) = self.find_item(path, index) else {
+            return self.value_location(path);
+        };
+        let lines: Vec<&str> = self.text.lines().collect();
+        let at = |l: usize, c: usize| Location::new(self.file, self.first_line + l, c + 1);
+        let first: Vec<char> = lines[line].chars().collect();
+        if first.get(column) == Some(&'{') {
+            let parent = FoundKey {
+                line,
+                indent: column,
+                value_column: column,
+                depth: 0,
+            };
+            return find_in_flow(lines[line], &parent, key)
+                .map_or_else(|| at(line, column), |k| at(k.line, k.value_column));
+        }
+        // A block mapping whose first key is on the dash's line: its keys
+        // are the lines indented as far as that first key.
+        for (n, text) in lines.iter().enumerate().skip(line) {
+            let chars: Vec<char> = text.chars().collect();
+            let indent = chars.iter().take_while(|c| **c == ' ').count();
+            if n > line && !text.trim().is_empty() && indent < column {
+                break;
+            }
+            if n > line && indent != column {
+                continue;
+            }
+            let rest: String = chars.get(column..).unwrap_or_default().iter().collect();
+            if let Some(after) = rest.strip_prefix(key)
+                && let Some(value) = after.trim_start().strip_prefix(':')
+            {
+                let gap = value.chars().take_while(|c| *c == ' ').count();
+                return at(n, chars.len() - value.chars().count() + gap);
+            }
+        }
+        at(line, column)
+    }
+
+    /// The 0-based line and character column of item `index` of the
+    /// sequence at `path`.
+    fn find_item(&self, path: &[&str], index: usize) -> Option<(usize, usize)> {
+        let found = self.find_key(path).filter(|k| k.depth == path.len())?;
+        let lines: Vec<&str> = self.text.lines().collect();
+        let value: Vec<char> = lines[found.line].chars().collect();
+        if value.get(found.value_column) == Some(&'[') {
+            return flow_item(&lines, found.line, found.value_column, index);
+        }
+        // A block sequence: `- ` lines indented at least as far as the key.
+        let mut item_indent = None;
+        let mut seen = 0;
+        for (n, text) in lines.iter().enumerate().skip(found.line + 1) {
+            let content = text.trim_start();
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            let indent = text.chars().count() - content.chars().count();
+            let dash = content == "-" || content.starts_with("- ");
+            if indent < found.indent || (indent == found.indent && !dash) {
+                return None;
+            }
+            let expected = *item_indent.get_or_insert(indent);
+            if indent < expected {
+                return None;
+            }
+            if indent == expected && dash {
+                if seen == index {
+                    let after = content[1..].chars().take_while(|c| *c == ' ').count();
+                    return Some((n, indent + 1 + after));
+                }
+                seen += 1;
+            }
+        }
+        None
     }
 
     fn find_key(&self, path: &[&str]) -> Option<FoundKey> {
@@ -228,6 +412,53 @@ fn find_in_flow(line: &str, parent: &FoundKey, key: &str) -> Option<FoundKey> {
     })
 }
 
+/// Item `index` of the flow sequence whose `[` is at `line`, `column`:
+/// items are separated by commas outside quotes and nested brackets.
+fn flow_item(lines: &[&str], line: usize, column: usize, index: usize) -> Option<(usize, usize)> {
+    let (mut depth, mut seen) = (0usize, 0usize);
+    let (mut quote, mut escaped, mut expecting) = (None::<char>, false, false);
+    for (n, text) in lines.iter().enumerate().skip(line) {
+        let skip = if n == line { column } else { 0 };
+        for (at, c) in text.chars().enumerate().skip(skip) {
+            if let Some(q) = quote {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if q == '"' => escaped = true,
+                    _ if c == q => quote = None,
+                    _ => {}
+                }
+                continue;
+            }
+            if expecting && depth == 1 && !c.is_whitespace() {
+                if c == ']' {
+                    return None;
+                }
+                if seen == index {
+                    return Some((n, at));
+                }
+                seen += 1;
+                expecting = false;
+            }
+            match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => {
+                    depth += 1;
+                    expecting = depth == 1;
+                }
+                ']' | '}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return None;
+                    }
+                }
+                ',' if depth == 1 => expecting = true,
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
 /// The text of a mapping key, whatever its YAML type.
 pub fn key_text(key: &Value) -> String {
     match key {
@@ -323,6 +554,75 @@ mod tests {
     fn offsets_lines_by_where_the_document_starts() {
         let src = YamlSource::new(Path::new("a.md"), "title: x\ndate: y\n", 2);
         assert_eq!(src.key_location(&["date"]).to_string(), "a.md:3:1");
+    }
+
+    #[test]
+    fn tabs_in_indentation_are_named_at_their_line() {
+        for text in ["title: x\ntags:\n  - a\n\t- b\n", "title: x\n\tdate: y\n"] {
+            let src = YamlSource::new(Path::new("a.md"), text, 2);
+            let err = src.parse().unwrap_err();
+            let last = text.trim_end().lines().count() + 1;
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "error: a.md:{last}:1: YAML does not allow tabs for indentation; use spaces\n  help: replace the tab at the start of this line with spaces, indenting as the lines around it"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_is_reported_where_it_is_repeated() {
+        let cases = [
+            (
+                "title: a\ndate: b\ntitle: c\n",
+                "a.md:4:1: `title` is written twice (first at line 2)",
+            ),
+            (
+                "title: a\nsource:\n  name: x\n  # note\n  url: y\n  name: z\n",
+                "a.md:7:3: `name` is written twice (first at line 4)",
+            ),
+            (
+                "title: a\nsource: { name: x, name: y }\n",
+                "a.md:3:20: `name` is written twice (first at line 3)",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = YamlSource::new(Path::new("a.md"), text, 2)
+                .parse()
+                .unwrap_err();
+            let shown = err.to_string();
+            assert_eq!(
+                shown.lines().next().unwrap(),
+                format!("error: {expected}"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn finds_items_of_block_and_flow_sequences() {
+        let text = "menu:\n  ar: [news, \"a, b\", { label: x, url: y }]\n  en:\n  - news\n  -   about\ncorrections:\n- date: 2021-12-11\n  text: One\n-  { text: Two, date: 2021-12-12 }\nlist: [one,\n  two]\n";
+        let src = YamlSource::new(Path::new("digest.yaml"), text, 1);
+        let at = |path: &[&str], i: usize| src.item_location(path, i).to_string();
+        assert_eq!(at(&["menu", "ar"], 0), "digest.yaml:2:8");
+        assert_eq!(at(&["menu", "ar"], 1), "digest.yaml:2:14");
+        assert_eq!(at(&["menu", "ar"], 2), "digest.yaml:2:22");
+        assert_eq!(at(&["menu", "en"], 0), "digest.yaml:4:5");
+        assert_eq!(at(&["menu", "en"], 1), "digest.yaml:5:7");
+        assert_eq!(at(&["list"], 1), "digest.yaml:11:3");
+        assert_eq!(
+            at(&["menu", "en"], 2),
+            "digest.yaml:3:6",
+            "past the end: the value of the key"
+        );
+        let value = |i: usize, key: &str| {
+            src.item_value_location(&["corrections"], i, key)
+                .to_string()
+        };
+        assert_eq!(value(0, "date"), "digest.yaml:7:9");
+        assert_eq!(value(0, "text"), "digest.yaml:8:9");
+        assert_eq!(value(1, "date"), "digest.yaml:9:23");
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "search_results",
         "the search page's count of results, with `{count}` and `{query}`",
     ),
+    (
+        "authors",
+        "the title of the author index (and its entry in a menu)",
+    ),
 ];
 
 /// A theme's UI strings for one language, with where each is defined.
@@ -52,25 +56,46 @@ pub struct Locales {
     files: Vec<PathBuf>,
 }
 
+/// A theme's UI string files, as the theme stage read them.
+pub struct StringFiles<'a> {
+    /// Where they are (`themes/default/i18n`), for messages.
+    pub dir: PathBuf,
+    /// Each file's name (`ar.yaml`) and bytes.
+    pub files: Vec<(&'a str, &'a [u8])>,
+    /// They are the built-in theme's, which cannot be edited where they are.
+    pub built_in: bool,
+}
+
 impl Locales {
     /// Loads the theme's UI strings and the ICU data for every language, and
     /// checks that every language defines every string, with every plural
     /// form the language uses.
-    pub fn load(config: &Config, i18n_dir: &Path) -> Result<Locales, Diagnostics> {
+    pub fn load(config: &Config, i18n: &StringFiles) -> Result<Locales, Diagnostics> {
         let mut problems = Diagnostics::new();
         let mut tables: Vec<StringTable> = Vec::new();
         for language in &config.languages {
-            let path = i18n_dir.join(format!("{}.yaml", language.lang));
-            let shown = path
-                .strip_prefix(&config.root)
-                .unwrap_or(&path)
-                .to_path_buf();
-            match std::fs::read(&path) {
-                Ok(bytes) => match read_strings(&shown, &bytes) {
+            let name = format!("{}.yaml", language.lang);
+            let shown = i18n.dir.join(&name);
+            match i18n.files.iter().find(|(n, _)| *n == name) {
+                Some((_, bytes)) => match read_strings(&shown, bytes) {
                     Ok(table) => tables.push(table),
                     Err(ds) => problems.extend(ds),
                 },
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => problems.push(
+                None if i18n.built_in => problems.push(
+                    Diagnostic::error(
+                        None,
+                        format!(
+                            "the built-in theme has no UI strings for language `{}`",
+                            language.lang
+                        ),
+                    )
+                    .with_help(format!(
+                        "run `digest theme copy` to write the theme into {}, then copy another language's file there to {} and translate it",
+                        i18n.dir.parent().unwrap_or(&i18n.dir).display(),
+                        shown.display()
+                    )),
+                ),
+                None => problems.push(
                     Diagnostic::error(
                         None,
                         format!(
@@ -84,7 +109,6 @@ impl Locales {
                         shown.display()
                     )),
                 ),
-                Err(err) => problems.push(Diagnostic::io(&shown, "read the UI strings", &err)),
             }
         }
         if problems.has_errors() {
@@ -96,7 +120,7 @@ impl Locales {
             files: Vec::new(),
         };
         for (language, table) in config.languages.iter().zip(tables) {
-            match LocaleData::new(language, table.strings.clone()) {
+            match LocaleData::new(language, table.strings.clone(), &config.timezone) {
                 Ok(data) => {
                     check_plural_forms(&data, &table, &mut problems);
                     locales.data.push(data);
@@ -137,7 +161,11 @@ impl Locales {
                             Some(at.clone()),
                             missing_string_message(&call.key, &locale.lang),
                         )
-                        .with_help(missing_string_help(&call.key, strings_file)),
+                        .with_help(missing_string_help(
+                            &call.key,
+                            locale,
+                            strings_file,
+                        )),
                     );
                 } else if locale.is_plural(&call.key) && !call.has_count {
                     problems.push(
@@ -171,7 +199,7 @@ impl Locales {
             if let Some(key) = key
                 && d.message == missing_string_message(key, &locale.lang)
             {
-                d.help = Some(missing_string_help(key, strings_file));
+                d.help = Some(missing_string_help(key, locale, strings_file));
                 break;
             }
         }
@@ -179,11 +207,17 @@ impl Locales {
     }
 }
 
-fn missing_string_help(key: &str, strings_file: &Path) -> String {
-    format!(
-        "add `{key}:` to {}, or correct the key",
-        strings_file.display()
-    )
+fn missing_string_help(key: &str, locale: &LocaleData, strings_file: &Path) -> String {
+    match crate::error::did_you_mean(key, locale.string_keys()) {
+        Some(close) => format!(
+            "did you mean `{close}`? Otherwise add `{key}:` to {}",
+            strings_file.display()
+        ),
+        None => format!(
+            "add `{key}:` to {}, or correct the key",
+            strings_file.display()
+        ),
+    }
 }
 
 /// A literal `t(key="…")` call in a template.
@@ -438,8 +472,12 @@ mod tests {
 
     #[test]
     fn arabic_has_six_plural_forms() {
-        let ar =
-            LocaleData::new(&language("ar-IQ", "    digits: latn\n"), strings(ARTICLES)).unwrap();
+        let ar = LocaleData::new(
+            &language("ar-IQ", "    digits: latn\n"),
+            strings(ARTICLES),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         let forms: Vec<String> = [0, 1, 2, 3, 11, 100]
             .iter()
             .map(|n| ar.text("articles", Some(*n), &[]).unwrap())
@@ -462,6 +500,7 @@ mod tests {
         let en = LocaleData::new(
             &language("en-GB", ""),
             strings("articles:\n  one: \"{count} article\"\n  other: \"{count} articles\"\n"),
+            &jiff::tz::TimeZone::UTC,
         )
         .unwrap();
         let forms: Vec<String> = [0, 1, 2, 3, 11, 100]
@@ -484,7 +523,12 @@ mod tests {
 
     #[test]
     fn every_arabic_plural_form_has_an_example_number() {
-        let ar = LocaleData::new(&language("ar-IQ", ""), IndexMap::new()).unwrap();
+        let ar = LocaleData::new(
+            &language("ar-IQ", ""),
+            IndexMap::new(),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(
             ar.plural_forms_used(),
             [
@@ -522,18 +566,31 @@ mod tests {
 
     #[test]
     fn arabic_indic_digits_follow_the_locale() {
-        let ar = LocaleData::new(&language("ar-IQ", ""), strings(ARTICLES)).unwrap();
+        let ar = LocaleData::new(
+            &language("ar-IQ", ""),
+            strings(ARTICLES),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(ar.text("articles", Some(11), &[]).unwrap(), "١١ مقالًا");
     }
 
     #[test]
     fn month_names_are_regional() {
         let date = crate::dates::parse_date("2021-12-30", &jiff::tz::TimeZone::UTC).unwrap();
-        let iq =
-            LocaleData::new(&language("ar-IQ", "    digits: latn\n"), IndexMap::new()).unwrap();
+        let iq = LocaleData::new(
+            &language("ar-IQ", "    digits: latn\n"),
+            IndexMap::new(),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(iq.date(&date).display, "30 كانون الأول 2021");
-        let eg =
-            LocaleData::new(&language("ar-EG", "    digits: latn\n"), IndexMap::new()).unwrap();
+        let eg = LocaleData::new(
+            &language("ar-EG", "    digits: latn\n"),
+            IndexMap::new(),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(eg.date(&date).display, "30 ديسمبر 2021");
         let dual = LocaleData::new(
             &language(
@@ -541,6 +598,7 @@ mod tests {
                 "    digits: latn\n    dual_months: true\n    hijri: true\n",
             ),
             IndexMap::new(),
+            &jiff::tz::TimeZone::UTC,
         )
         .unwrap();
         let text = dual.date(&date);
@@ -550,8 +608,84 @@ mod tests {
     }
 
     #[test]
+    fn times_are_told_in_the_site_time_zone_with_the_locale_s_glue_and_clock() {
+        let baghdad = jiff::tz::TimeZone::get("Asia/Baghdad").unwrap();
+        let at = |text: &str| crate::dates::parse_date(text, &baghdad).unwrap();
+        let locale = |tag: &str, extra: &str| {
+            LocaleData::new(&language(tag, extra), IndexMap::new(), &baghdad).unwrap()
+        };
+        let ar = locale("ar-IQ", "");
+        let text = ar.date(&at("2021-12-10T14:00:00+03:00"));
+        assert_eq!(text.date_time, "١٠ كانون الأول ٢٠٢١، ١٤:٠٠");
+        assert_eq!(
+            (text.display.as_str(), text.time.as_deref()),
+            ("١٠ كانون الأول ٢٠٢١", Some("١٤:٠٠"))
+        );
+        assert_eq!(text.locale, "ar-IQ-u-hc-h23");
+        let en = locale("en-GB", "");
+        assert_eq!(
+            en.date(&at("2021-12-10T11:00:00Z")).date_time,
+            "10 December 2021, 14:00",
+            "written in UTC, told in Baghdad"
+        );
+        // Past midnight in Baghdad, whatever the offset written.
+        let late = en.date(&at("2026-11-30T22:30:00Z"));
+        assert_eq!(
+            (late.display.as_str(), late.time.as_deref()),
+            ("1 December 2026", Some("01:30"))
+        );
+        let day = en.date(&at("2021-12-10"));
+        assert_eq!(
+            (day.date_time.as_str(), day.time),
+            ("10 December 2021", None),
+            "no time written, none shown"
+        );
+        assert_eq!(
+            late.iso, "2026-11-30T22:30:00+00:00",
+            "the exact instant, as written"
+        );
+        let twelve = locale("en-US", "    clock: 12\n");
+        assert_eq!(
+            twelve.date(&at("2021-12-10T14:00")).date_time,
+            "December 10, 2021, 2:00\u{202f}PM"
+        );
+        let dual = locale("ar-IQ", "    digits: latn\n    dual_months: true\n");
+        assert_eq!(
+            dual.date(&at("2021-12-10T14:00")).date_time,
+            "10 كانون الأول/ديسمبر 2021، 14:00"
+        );
+    }
+
+    #[test]
+    fn names_are_joined_as_each_language_joins_them() {
+        let utc = jiff::tz::TimeZone::UTC;
+        let ar = LocaleData::new(&language("ar-IQ", ""), IndexMap::new(), &utc).unwrap();
+        let (text, after) = ar.join(&["سارة الموسوي", "هاوري عزيز"]);
+        assert_eq!(text, "سارة الموسوي وهاوري عزيز");
+        assert_eq!(after, [" و", ""]);
+        let en = LocaleData::new(&language("en-GB", ""), IndexMap::new(), &utc).unwrap();
+        assert_eq!(
+            en.join(&["Sara al-Musawi", "Hawre Aziz"]),
+            (
+                "Sara al-Musawi and Hawre Aziz".to_string(),
+                vec![" and ".to_string(), String::new()]
+            )
+        );
+        assert_eq!(en.join(&["A", "B", "C"]).1, [", ", " and ", ""]);
+        assert_eq!(
+            en.join(&["Sara"]),
+            ("Sara".to_string(), vec![String::new()])
+        );
+    }
+
+    #[test]
     fn a_missing_key_names_the_key_and_language() {
-        let ar = LocaleData::new(&language("ar-IQ", ""), strings("home: الرئيسية\n")).unwrap();
+        let ar = LocaleData::new(
+            &language("ar-IQ", ""),
+            strings("home: الرئيسية\n"),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(
             ar.text("nope", None, &[]).unwrap_err(),
             "the UI string `nope` is not defined for language `ar`"

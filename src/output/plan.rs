@@ -1,11 +1,12 @@
 //! Every file the site has, in one place: the URL map.
 //!
-//! A [`Page`] says what to render and where. Which pages are in the
-//! sitemap, and when each last changed, is decided here too.
+//! A [`Page`] says what to render and where; each edition's menu is
+//! resolved against the pages ([`crate::output::menu`]). Which pages are in
+//! the sitemap, and when each last changed, is decided here too.
 //! (`output::fingerprint` hashes what each page shows.)
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -14,45 +15,55 @@ use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
 use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::files::AssetFile;
+use crate::files::{AssetFile, AssetSource};
+use crate::output::menu::{self, Menus};
+use crate::site::authors::AuthorId;
 use crate::site::model::Site;
 use crate::site::topics::TopicId;
 use crate::urls::{self, Route};
+
+/// The site's URL map: every page, and each edition's menu leading into it.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub pages: Vec<Page>,
+    pub menus: Menus,
+}
 
 /// The last plan of this process (`digest serve`), for the site structure
 /// it was made for.
 #[derive(Debug)]
 pub struct PlanMemo {
     structure: u64,
-    pages: Arc<Vec<Page>>,
+    plan: Arc<Plan>,
 }
 
-/// The plan stage: every page of `site`. A site with the structure of the
-/// last plan of this process (`last`: a site patched with edits) has the
-/// same pages, which are reused. Collisions (two pages wanting one file)
-/// are in `problems`; `last` keeps a plan without them.
+/// The plan stage: every page of `site`, and the menus. A site with the
+/// structure of the last plan of this process (`last`: a site patched with
+/// edits) has the same pages and menus, which are reused. Collisions (two
+/// pages wanting one file) and menu entries that lead nowhere are in
+/// `problems`; `last` keeps a plan without them.
 pub fn stage(
     config: &Config,
     site: &Site,
     assets: Vec<AssetFile>,
     last: &mut Option<PlanMemo>,
     problems: &mut Diagnostics,
-) -> Arc<Vec<Page>> {
-    let pages = match last.take() {
-        Some(memo) if memo.structure == site.structure => memo.pages,
+) -> Arc<Plan> {
+    let plan = match last.take() {
+        Some(memo) if memo.structure == site.structure => memo.plan,
         _ => {
-            let (pages, collisions) = plan(config, site, assets);
-            problems.extend(collisions);
-            Arc::new(pages)
+            let (plan, found) = plan(config, site, assets);
+            problems.extend(found);
+            Arc::new(plan)
         }
     };
     if !problems.has_errors() {
         *last = Some(PlanMemo {
             structure: site.structure,
-            pages: pages.clone(),
+            plan: plan.clone(),
         });
     }
-    pages
+    plan
 }
 
 /// Which list a list page shows.
@@ -64,6 +75,8 @@ pub enum ListKind {
     Section(String),
     /// One topic's articles.
     Topic(TopicId),
+    /// One author's articles.
+    Author(AuthorId),
     /// One month's articles.
     Archive { year: i16, month: i8 },
 }
@@ -96,12 +109,16 @@ pub enum PageKind {
     TopicIndex(Lang),
     /// An edition's search page, driving its search index.
     Search(Lang),
+    /// An edition's authors (planned when it has some).
+    AuthorIndex(Lang),
     /// The bilingual front door at `/`.
     Front,
     NotFound,
+    /// The feed of an edition's list: its home (Atom and JSON Feed), a
+    /// topic or an author (Atom).
     Feed {
         lang: Lang,
-        topic: Option<TopicId>,
+        list: ListKind,
         format: FeedFormat,
     },
     /// The sitemap; above 50,000 URLs an index (`part: None`) and parts.
@@ -112,7 +129,7 @@ pub enum PageKind {
     Robots,
     /// A file copied as it is (theme static files, content images).
     Asset {
-        source: PathBuf,
+        source: AssetSource,
         hash: u64,
     },
 }
@@ -152,13 +169,13 @@ pub mod routes {
             ListKind::Home => urls::edition(lang),
             ListKind::Section(section) => urls::section(lang, section),
             ListKind::Topic(t) => urls::topic(lang, &site.topics.get(*t).slug),
+            ListKind::Author(a) => urls::author(lang, &site.authors.get(*a).slug),
             ListKind::Archive { year, month } => urls::archive(lang, *year, *month),
         }
     }
 
-    pub fn feed(site: &Site, lang: &Lang, topic: Option<TopicId>, format: FeedFormat) -> Route {
-        let slug = topic.map(|t| site.topics.get(t).slug.as_str());
-        urls::feed(lang, slug, format.file_name())
+    pub fn feed(site: &Site, lang: &Lang, of: &ListKind, format: FeedFormat) -> Route {
+        urls::feed(&list(site, lang, of), format.file_name())
     }
 }
 
@@ -180,6 +197,7 @@ impl ListKind {
             ListKind::Home => Some(&edition.articles),
             ListKind::Section(s) => edition.sections.get(s),
             ListKind::Topic(t) => edition.topics.get(t),
+            ListKind::Author(a) => edition.authors.get(a),
             ListKind::Archive { year, month } => edition
                 .months
                 .iter()
@@ -195,9 +213,10 @@ impl ListKind {
     }
 }
 
-/// Lists every page of the site. Two pages wanting the same file is an error
-/// naming both.
-pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>, Diagnostics) {
+/// Lists every page of the site and resolves the menus. Two pages wanting
+/// the same file is an error naming both; so is a menu entry that leads
+/// nowhere.
+pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Plan, Diagnostics) {
     let mut pages = Vec::new();
     for language in &config.languages {
         let lang = &language.lang;
@@ -213,6 +232,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
                 .map(|s| ListKind::Section(s.clone())),
         );
         lists.extend(edition.topics.keys().map(|t| ListKind::Topic(*t)));
+        lists.extend(edition.authors.keys().map(|a| ListKind::Author(*a)));
         lists.extend(
             edition
                 .months
@@ -243,23 +263,36 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
             urls::search(lang),
             PageKind::Search(lang.clone()),
         ));
-        for format in [FeedFormat::Atom, FeedFormat::Json] {
+        if !edition.authors.is_empty() {
             pages.push(Page::new(
-                routes::feed(site, lang, None, format),
-                PageKind::Feed {
-                    lang: lang.clone(),
-                    topic: None,
-                    format,
-                },
+                urls::author_index(lang),
+                PageKind::AuthorIndex(lang.clone()),
             ));
         }
-        for &topic in edition.topics.keys() {
+        let feeds = [
+            (ListKind::Home, FeedFormat::Atom),
+            (ListKind::Home, FeedFormat::Json),
+        ]
+        .into_iter()
+        .chain(
+            edition
+                .topics
+                .keys()
+                .map(|t| (ListKind::Topic(*t), FeedFormat::Atom)),
+        )
+        .chain(
+            edition
+                .authors
+                .keys()
+                .map(|a| (ListKind::Author(*a), FeedFormat::Atom)),
+        );
+        for (list, format) in feeds {
             pages.push(Page::new(
-                routes::feed(site, lang, Some(topic), FeedFormat::Atom),
+                routes::feed(site, lang, &list, format),
                 PageKind::Feed {
                     lang: lang.clone(),
-                    topic: Some(topic),
-                    format: FeedFormat::Atom,
+                    list,
+                    format,
                 },
             ));
         }
@@ -278,8 +311,18 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
             },
         ));
     }
-    let problems = check_collisions(site, &pages);
-    (pages, problems)
+    let mut problems = check_collisions(site, &pages);
+    let by_path: HashMap<&str, &Page> = pages
+        .iter()
+        .filter(|p| p.kind != PageKind::NotFound)
+        .map(|p| (p.path.as_str(), p))
+        .collect();
+    let (menus, unresolved) = menu::resolve(config, site, &|file| {
+        by_path.get(file).map(|p| p.route.clone())
+    });
+    problems.extend(unresolved);
+    drop(by_path);
+    (Plan { pages, menus }, problems)
 }
 
 /// The sitemap files for `listed` URLs: `sitemap.xml` alone, or above
@@ -330,7 +373,7 @@ fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
                 (_, PageKind::Article(id)) | (PageKind::Article(id), _) => {
                     Some(site.articles[*id].path.clone())
                 }
-                (_, PageKind::Asset { source, .. }) => Some(source.clone()),
+                (_, PageKind::Asset { source, .. }) => source.path().map(Path::to_path_buf),
                 _ => None,
             };
             let message = format!("{a} and {b} would both be written to public/{path}");
@@ -360,12 +403,45 @@ fn describe(site: &Site, page: &Page) -> String {
             ..
         } => format!("the topic `{}`", site.topics.get(*t).slug),
         PageKind::List {
+            list: ListKind::Author(a),
+            ..
+        } => format!("the author `{}`", site.authors.get(*a).slug),
+        PageKind::List {
             list: ListKind::Archive { year, month },
             ..
         } => format!("the archive of {year}-{month:02}"),
-        PageKind::List { .. } => "the edition's home page".into(),
-        PageKind::Asset { source, .. } => format!("the file {}", source.display()),
-        other => format!("the {other:?} page"),
+        PageKind::List { lang, .. } => format!("the home page of the `{lang}` edition"),
+        PageKind::Asset { source, .. } => format!("the file {source}"),
+        PageKind::TopicIndex(lang) => format!("the topic index of the `{lang}` edition"),
+        PageKind::AuthorIndex(lang) => format!("the author index of the `{lang}` edition"),
+        PageKind::Search(lang) => format!("the search page of the `{lang}` edition"),
+        PageKind::Front => "the front page".into(),
+        PageKind::NotFound => "the page for missing addresses (404.html)".into(),
+        PageKind::Feed {
+            lang,
+            list: ListKind::Topic(t),
+            ..
+        } => format!(
+            "the `{lang}` feed of the topic `{}`",
+            site.topics.get(*t).slug
+        ),
+        PageKind::Feed {
+            lang,
+            list: ListKind::Author(a),
+            ..
+        } => format!(
+            "the `{lang}` feed of the author `{}`",
+            site.authors.get(*a).slug
+        ),
+        PageKind::Feed { lang, format, .. } => format!(
+            "the {} of the `{lang}` edition",
+            match format {
+                FeedFormat::Atom => "Atom feed",
+                FeedFormat::Json => "JSON feed",
+            }
+        ),
+        PageKind::Sitemap { .. } => "the sitemap".into(),
+        PageKind::Robots => "robots.txt".into(),
     }
 }
 
@@ -381,13 +457,15 @@ pub fn in_sitemap(page: &Page) -> bool {
 
 /// When what `page` shows last changed, for the sitemap.
 pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
-    let newest = |ids: &[ArticleId]| ids.iter().map(|id| site.modified[*id]).max();
+    let newest = |ids: &[ArticleId]| ids.iter().filter_map(|id| site.modified[*id]).max();
     match &page.kind {
-        PageKind::Article(id) => Some(site.modified[*id]),
+        PageKind::Article(id) => site.modified[*id],
         PageKind::List { lang, list, pager } => {
             newest(&list.items(site, lang)[pager.items.clone()])
         }
-        PageKind::TopicIndex(lang) | PageKind::Search(lang) => newest(&site.edition(lang).articles),
+        PageKind::TopicIndex(lang) | PageKind::Search(lang) | PageKind::AuthorIndex(lang) => {
+            newest(&site.edition(lang).articles)
+        }
         PageKind::Front => site
             .editions
             .iter()

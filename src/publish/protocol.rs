@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{self, BuildError, Diagnostic, Diagnostics};
-use crate::files::{MadeFile, load_versioned, save_versioned};
+use crate::files::{AssetSource, MadeFile, load_versioned, save_versioned};
 use crate::output::plan::{Page, PageKind};
 use crate::publish::sink::{Manifest, Sink};
 use crate::report::Timings;
@@ -294,7 +294,10 @@ fn write_page(
         return outcome;
     }
     let result = match &page.kind {
-        PageKind::Asset { source, .. } => sink.copy(path, source),
+        PageKind::Asset { source, .. } => match source {
+            AssetSource::File(file) => sink.copy(path, file),
+            AssetSource::BuiltIn { bytes, .. } => sink.write(path, bytes),
+        },
         _ => match render(page) {
             Ok(Some(bytes)) => sink.write(path, &bytes),
             Ok(None) => Ok(()),

@@ -1,8 +1,11 @@
 //! Search: an index per edition, built with Pagefind as a library.
 //!
-//! Each edition's stories become Pagefind records (see [`record`]): title,
-//! summary and body as text, with Arabic words given their search keys
-//! ([`normalise`]), and topic, section, year and date as filters. Pagefind
+//! Each edition's stories and standalone pages (about, contact) become
+//! Pagefind records (see [`record`]): title, summary and body as text, with
+//! Arabic words given their search keys ([`normalise`]), and a story's
+//! topics, section, year and date as filters (a standalone page shows none
+//! of them, so it has none). List pages (sections, topics, authors,
+//! archives) are not indexed: their stories are. Pagefind
 //! turns them into a bundle of static files, published under
 //! `pagefind/{lang}/`: its search script and WebAssembly, and the index in
 //! small content-named pieces that a browser fetches as a query needs
@@ -143,10 +146,13 @@ fn reserved_path_problems(config: &Config, site: &Site, pages: &[Page]) -> Vec<D
                 page.path
             );
             let d = match &page.kind {
-                PageKind::Asset { source, .. } => Diagnostic::in_file(
-                    source.strip_prefix(&config.root).unwrap_or(source),
-                    message,
-                ),
+                PageKind::Asset { source, .. } => match source.path() {
+                    Some(path) => Diagnostic::in_file(
+                        path.strip_prefix(&config.root).unwrap_or(path),
+                        message,
+                    ),
+                    None => Diagnostic::error(None, message),
+                },
                 PageKind::Article(id) => Diagnostic::in_file(&site.articles[*id].path, message),
                 _ => Diagnostic::error(None, message),
             };
@@ -250,14 +256,15 @@ pub fn plan(config: &Config, site: &Site, state: &SearchState) -> Vec<EditionPla
         .collect()
 }
 
-/// What an edition's index is made of: its stories' stamps, in order, and
-/// everything else a record shows (how dates are printed, how raw HTML is
-/// read), and the program and normalisation rules that make it.
+/// What an edition's index is made of: its stories' and standalone pages'
+/// stamps, in order, and everything else a record shows (how dates are
+/// printed, in which time zone, how raw HTML is read), and the program and
+/// normalisation rules that make it.
 fn input_fingerprint(config: &Config, site: &Site, lang: &Lang) -> u128 {
     let language = config.language(lang);
     let mut bytes = Vec::with_capacity(64 + 8 * site.articles.len());
     let head = format!(
-        "{}\0{}\0{}\0{}\0{}\0{}\0{:?}\0",
+        "{}\0{}\0{}\0{}\0{}\0{}\0{:?}\0{}\0",
         crate::hash::program_id(),
         normalise::VERSION,
         lang,
@@ -265,12 +272,20 @@ fn input_fingerprint(config: &Config, site: &Site, lang: &Lang) -> u128 {
         language.dual_months,
         language.hijri,
         config.raw_html,
+        config.timezone_name,
     );
     bytes.extend_from_slice(head.as_bytes());
-    for &id in &site.edition(lang).articles {
+    for id in indexed(site, lang) {
         bytes.extend_from_slice(&site.stamps[id].page.to_le_bytes());
     }
     xxh3_128(&bytes)
+}
+
+/// What an edition's index holds: its stories, newest first, then its
+/// standalone pages.
+fn indexed<'a>(site: &'a Site, lang: &Lang) -> impl Iterator<Item = usize> + 'a {
+    let edition = site.edition(lang);
+    edition.articles.iter().chain(&edition.pages).copied()
 }
 
 /// Building one edition's index: everything it needs, owned, so that it
@@ -282,6 +297,8 @@ pub struct Job {
     stories: Vec<Story>,
     locales: Arc<Locales>,
     root: PathBuf,
+    /// The site's time zone, which a story's year is counted in.
+    timezone: jiff::tz::TimeZone,
     settings: ParseSettings,
 }
 
@@ -332,11 +349,8 @@ impl Job {
         lang: &Lang,
         input: u128,
     ) -> Job {
-        let stories = site
-            .edition(lang)
-            .articles
-            .iter()
-            .map(|&id| Story {
+        let stories = indexed(site, lang)
+            .map(|id| Story {
                 article: site.articles[id].clone(),
                 url: routes::article(site, id).href_under("/"),
                 topics: site.article_topics[id]
@@ -351,6 +365,7 @@ impl Job {
             stories,
             locales: locales.clone(),
             root: config.root.clone(),
+            timezone: config.timezone.clone(),
             settings: settings.clone(),
         }
     }
@@ -392,15 +407,18 @@ impl Job {
             .map(|story| {
                 let a = &story.article;
                 let body = render_body(a, &self.root, &self.settings)?;
+                // A standalone page shows no date, section or topics.
+                let shown = !a.is_page();
+                let date = a.date.filter(|_| shown);
                 Ok(Record::new(Parts {
                     url: story.url.clone(),
                     title: &a.title,
                     summary: a.has_summary.then_some(a.summary.as_str()),
                     body_html: &body,
-                    topics: story.topics.clone(),
+                    topics: if shown { story.topics.clone() } else { Vec::new() },
                     section: (!a.section.is_empty()).then(|| a.section.clone()),
-                    year: a.date.civil().year(),
-                    date: locale.date(&a.date).display,
+                    year: date.map(|d| d.civil_in(&self.timezone).year()),
+                    date: date.map(|d| locale.date(&d).display),
                 }))
             })
             .collect()

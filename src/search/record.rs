@@ -57,9 +57,11 @@ pub struct Parts<'a> {
     pub topics: Vec<String>,
     /// The section's folder, if the article has one.
     pub section: Option<String>,
-    pub year: i16,
-    /// The date as the edition prints it.
-    pub date: String,
+    /// The year of its date in the site's time zone, if it shows a date
+    /// (a standalone page shows none).
+    pub year: Option<i16>,
+    /// The date as the edition prints it, if it shows one.
+    pub date: Option<String>,
 }
 
 impl Record {
@@ -78,8 +80,13 @@ impl Record {
         if let Some(section) = parts.section {
             filters.insert("section".to_string(), vec![section]);
         }
-        filters.insert("year".to_string(), vec![parts.year.to_string()]);
-        filters.insert("date".to_string(), vec![parts.date]);
+        // Without a year, a record is left out when a reader picks one.
+        if let Some(year) = parts.year {
+            filters.insert("year".to_string(), vec![year.to_string()]);
+        }
+        if let Some(date) = parts.date {
+            filters.insert("date".to_string(), vec![date]);
+        }
         Record {
             url: parts.url,
             content,
@@ -169,8 +176,8 @@ mod tests {
             body_html: body,
             topics: vec!["iraq".into()],
             section: Some("news".into()),
-            year: 2021,
-            date: "10 كانون الأول 2021".into(),
+            year: Some(2021),
+            date: Some("10 كانون الأول 2021".into()),
         })
     }
 

@@ -172,6 +172,23 @@ file_cases! {
     config_unknown_default_language,
     // Files under content/pagefind/, where the search index is published.
     search_folder_taken,
+    // Tabs indenting YAML, in front matter and in tags.yaml: said so, at their line.
+    yaml_tabs,
+    // A key written twice: reported where it is repeated, in front matter and inside `source`.
+    repeated_key,
+    // An `{% if %}` left open inside a `{% for %}`: the block named, at the line it opens.
+    unclosed_block,
+    // A misspelt UI string key in a template gets the close one as a suggestion.
+    misspelt_ui_string,
+    // A section folder whose list page would take the address of the topic
+    // index: both pages named as an editor knows them, in each edition.
+    section_named_like_a_page,
+    // Corrections dated before their story, or without a date, a text or known keys.
+    correction_before_story,
+    // Menu entries that name no section, standalone page or index of their edition.
+    menu_points_at_nothing,
+    // An author key authors.yaml does not have, and `author` with `authors`.
+    unknown_author_key,
 }
 
 #[test]

@@ -269,6 +269,7 @@ fn check_feeds(files: &Files) {
                 "generator",
                 "author",
                 "name",
+                "uri",
                 "entry",
                 "published",
                 "category",
