@@ -415,7 +415,11 @@ impl Job {
                     title: &a.title,
                     summary: a.has_summary.then_some(a.summary.as_str()),
                     body_html: &body,
-                    topics: if shown { story.topics.clone() } else { Vec::new() },
+                    topics: if shown {
+                        story.topics.clone()
+                    } else {
+                        Vec::new()
+                    },
                     section: (!a.section.is_empty()).then(|| a.section.clone()),
                     year: date.map(|d| d.civil_in(&self.timezone).year()),
                     date: date.map(|d| locale.date(&d).display),

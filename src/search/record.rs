@@ -194,6 +194,23 @@ mod tests {
     }
 
     #[test]
+    fn a_page_without_a_date_or_section_has_no_such_filters() {
+        // A standalone page: a year picked in the search page leaves it out.
+        let r = Record::new(Parts {
+            url: "/en/about/".into(),
+            title: "About",
+            summary: None,
+            body_html: "<p>Our newsroom.</p>",
+            topics: Vec::new(),
+            section: None,
+            year: None,
+            date: None,
+        });
+        assert_eq!(r.filters.keys().collect::<Vec<_>>(), ["topic"]);
+        assert!(r.filters["topic"].is_empty());
+    }
+
+    #[test]
     fn english_words_need_no_shadow() {
         let r = record("Kadhimi meets Biden", "<p>Al-Kadhimi's visit.</p>");
         assert!(!r.content.contains(SHADOW), "{}", r.content);

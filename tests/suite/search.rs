@@ -13,8 +13,8 @@ use headless_chrome::Tab;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Emulation, Network};
 
-/// A small digest: the issue's stories in both editions, and one story of
-/// another section and year.
+/// A small digest: the issue's stories in both editions, one story of
+/// another section and year, and an undated standalone page.
 fn news_site() -> Site {
     let site = Site::new();
     site.write(
@@ -44,6 +44,14 @@ fn news_site() -> Site {
             .body("ارتفعت صادرات النفط العراقية إلى ثلاثة ملايين برميل يوميا.")
             .en("Oil exports rise in the third quarter")
             .body("Iraqi oil exports rose to three million barrels a day."),
+    );
+    site.write(
+        "content/about.en.md",
+        "---\ntitle: About the newsroom\n---\nOur newsroom in Erbil checks every report twice.\n",
+    );
+    site.write(
+        "content/about.ar.md",
+        "---\ntitle: عن غرفة الأخبار\n---\nتتحقق غرفة الأخبار في أربيل من كل تقرير مرتين.\n",
     );
     site
 }
@@ -332,6 +340,36 @@ fn english_queries_are_stemmed_and_filters_narrow_the_results() {
     // The query and filters are in the address, so a search can be shared.
     let url = eval(&tab, "location.search");
     assert_eq!(url, "?q=iraq&section=economy&year=2021");
+
+    // A standalone page is found, without the date or section it does not
+    // show; having no year, it is left out once a year is picked.
+    open(&tab, &format!("{}/en/search/", server.origin));
+    let shown = search(&tab, "newsroom");
+    assert_eq!(shown.titles, ["About the newsroom"], "{shown:?}");
+    assert_eq!(shown.hrefs, ["/en/about/"]);
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('.search-result .meta, .search-result .kicker').length"
+        ),
+        0
+    );
+    for (select, value, expect) in [
+        ("year", "2021", vec![]),
+        ("year", "", vec!["About the newsroom"]),
+        ("section", "news", vec![]),
+    ] {
+        eval(
+            &tab,
+            &format!(
+                "(() => {{ document.querySelector('.search-status').textContent = ''; \
+                 const s = document.querySelector('select[name={select}]'); s.value = '{value}'; \
+                 s.dispatchEvent(new Event('change')); }})()"
+            ),
+        );
+        let shown = settled(&tab);
+        assert_eq!(shown.titles, expect, "{select}={value}: {shown:?}");
+    }
 }
 
 #[test]
@@ -506,7 +544,8 @@ fn bundles(f: &Site) -> BTreeMap<String, Vec<u8>> {
 fn a_bundle_per_edition_holds_that_editions_stories() {
     // Each edition gets its own bundle, in its own language, with Pagefind's
     // scripts and WebAssembly; its records are its stories, with their
-    // topics, section, year and date as filters.
+    // topics, section, year and date as filters, and its standalone page.
+    // List pages (topics, sections, archives) are not records.
     let f = news_site();
     let built = f.build();
     assert_eq!(built.report.indexed, ["ar", "en"]);
@@ -516,7 +555,7 @@ fn a_bundle_per_edition_holds_that_editions_stories() {
             serde_json::from_slice(&files[&format!("{lang}/pagefind-entry.json")]).unwrap();
         let languages = entry["languages"].as_object().unwrap();
         assert_eq!(languages.keys().collect::<Vec<_>>(), [lang]);
-        assert_eq!(languages[lang]["page_count"], 3);
+        assert_eq!(languages[lang]["page_count"], 4);
         assert_eq!(languages[lang]["wasm"], lang, "{lang} is stemmed");
         for file in ["pagefind.js", &format!("wasm.{lang}.pagefind")] {
             assert!(
@@ -528,7 +567,7 @@ fn a_bundle_per_edition_holds_that_editions_stories() {
             .keys()
             .filter(|p| p.starts_with(&format!("{lang}/fragment/")))
             .count();
-        assert_eq!(fragments, 3, "{lang}");
+        assert_eq!(fragments, 4, "{lang}");
     }
     // The search page points at its bundle and lists its filters.
     let page = built.page("ar/search/index.html");
@@ -643,7 +682,7 @@ fn serve_publishes_a_save_at_once_and_its_search_index_after() {
     let before = entry();
     assert_eq!(before.status, 200);
     let json: serde_json::Value = serde_json::from_str(&before.body).unwrap();
-    assert_eq!(json["languages"]["ar"]["page_count"], 3);
+    assert_eq!(json["languages"]["ar"]["page_count"], 4);
     let story = f.read("content/news/kadhimi.ar.md");
     f.write(
         "content/news/kadhimi.ar.md",
