@@ -591,6 +591,36 @@ fn a_bundle_per_edition_holds_that_editions_stories() {
 }
 
 #[test]
+fn with_a_menu_the_masthead_still_links_the_search_page_once() {
+    // The editor's menu, then the search page; a menu that links the
+    // search page itself has it once, where the editor put it.
+    let f = news_site();
+    let config = f.read("digest.yaml");
+    f.write(
+        "digest.yaml",
+        &format!(
+            "{config}menu:\n  ar: [news, about]\n  en: [{{ label: Find, url: /en/search/ }}, news]\n"
+        ),
+    );
+    let built = f.build();
+    let ar = built.page("ar/");
+    assert_eq!(
+        ar.attrs("nav.primary a", "href"),
+        ["/ar/news/", "/ar/about/", "/ar/search/"]
+    );
+    assert_eq!(ar.texts("nav.primary a")[2], "بحث");
+    let en = built.page("en/search/");
+    assert_eq!(
+        en.attrs("nav.primary a", "href"),
+        ["/en/search/", "/en/news/"]
+    );
+    assert_eq!(
+        en.attrs("nav.primary a[aria-current=page]", "href"),
+        ["/en/search/"]
+    );
+}
+
+#[test]
 fn a_body_edit_reindexes_its_edition_and_a_stylesheet_change_does_not() {
     // Indexing is skipped unless what an edition indexes changed: a theme
     // change re-renders pages but leaves the index alone; a body edit
