@@ -189,3 +189,15 @@ pub fn load_versioned<T: DeserializeOwned>(path: &Path) -> Option<T> {
         _ => None,
     }
 }
+
+/// A file a stage made itself rather than a page to render (a search
+/// index's pieces): its bytes, or `None` when the copy already published
+/// with this fingerprint is kept.
+#[derive(Debug, Clone)]
+pub struct MadeFile {
+    /// From the output's root: `pagefind/ar/fragment/ar_1a2b3c4.pf_fragment`.
+    pub path: String,
+    /// A hash of the bytes.
+    pub fingerprint: u128,
+    pub bytes: Option<std::sync::Arc<[u8]>>,
+}

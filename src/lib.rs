@@ -4,7 +4,7 @@
 //! tests share. It reads like the pipeline it runs:
 //!
 //! ```text
-//! config → theme → walk → parse → topics, authors → site → media → plan → links → render → publish
+//! config → theme → walk → parse → topics, authors → site → media → plan → links → search → render → publish
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
@@ -13,10 +13,11 @@
 //! stages: `content/` (walk, front matter, Markdown, the parse stage),
 //! `site/` (topics, the model, related stories), `output/` (plan, views,
 //! render, feeds, sitemap), `media/` (the pictures the site uses: read,
-//! resized, encoded, stripped), `publish/` (sinks and the publishing
-//! protocol), `serve/`, `tools/` (init, new, check, list, theme copy);
-//! beneath them the shared floor: `config`, `locale/`, `theme/`,
-//! `html/`, `urls`, `dates`, `files`, `hash`, `yaml`, `error`.
+//! resized, encoded, stripped), `search/` (the search indexes), `publish/`
+//! (sinks and the publishing protocol), `serve/`, `tools/` (init, new,
+//! check, list, theme copy); beneath them the shared floor: `config`,
+//! `locale/`, `theme/`, `html/`, `urls`, `dates`, `files`, `hash`, `yaml`,
+//! `error`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod config;
@@ -33,6 +34,7 @@ pub mod options;
 pub mod output;
 pub mod publish;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod state;
@@ -100,20 +102,26 @@ pub fn build(
     timings.mark("plan and links");
     let fingerprints = output::fingerprint::all(&plan, &site, &config, globals, &media.stamps);
     timings.mark("fingerprint");
+    let search = search::stage(&config, &site, &theme.locales, &settings, &plan.pages,
+        &publish::protocol::holds(&saved.publish, &*sink, options.force),
+        options.search_in_background, &saved.search, &mut problems);
+    no_errors(&mut problems)?;
+    timings.mark("search");
     let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier, &media);
     let pictures = media::Pictures::new(
         &config, &media, options.picture_store.as_deref(), &warm.pictures, !options.force);
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &plan.pages, fingerprints, &|page| renderer.render(page), &|p, o| pictures.render(p, o), &how,
-        &mut saved.publish, sink, &mut timings, &mut problems)?;
+        &plan.pages, fingerprints, &search.files, &|page| renderer.render(page),
+        &|p, o| pictures.render(p, o), &how, &mut saved.publish, sink, &mut timings, &mut problems)?;
+    let (indexed, search_jobs) = search.published(&config, &mut saved.search);
     problems.sort();
     Ok(BuildReport {
         files: published.files, written: published.written, kept: published.kept,
         removed: published.removed, up_to_date: published.up_to_date,
         pictures: pictures.finish(!published.up_to_date),
         parsed, articles: site.articles.len(), warnings: problems.into_vec(),
-        scheduled: site.scheduled(&visibility), timings,
+        scheduled: site.scheduled(&visibility), timings, indexed, search_jobs,
     })
 }
 

@@ -487,6 +487,7 @@ fn build(args: BuildArgs) -> ExitCode {
         force: args.force,
         cache_dir: None,
         picture_store: None,
+        ..BuildOptions::default()
     };
     match digest::build_to_dir(&options, &output) {
         Ok(report) => {
@@ -518,7 +519,7 @@ fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> 
             report.files
         );
     }
-    format!(
+    let mut line = format!(
         "built {} files into {} in {elapsed:.2} s: {} written, {} unchanged, {} removed; {} articles ({} parsed), {} pictures processed",
         report.files,
         output.display(),
@@ -528,7 +529,14 @@ fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> 
         report.articles,
         report.parsed,
         report.pictures,
-    )
+    );
+    if !report.indexed.is_empty() {
+        line.push_str(&format!(
+            "; search index built for {}",
+            report.indexed.join(", ")
+        ));
+    }
+    line
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
@@ -597,6 +605,22 @@ fn print_event(event: &ServeEvent, timings: bool) {
             }
         }
         ServeEvent::Trouble(why) => say_err(format!("warning: {why}")),
+        ServeEvent::Indexed {
+            lang,
+            outcome,
+            elapsed,
+        } => match outcome {
+            Ok(written) => say(format!(
+                "search index of the {lang} edition updated in {} ({written} files written)",
+                duration(*elapsed)
+            )),
+            Err(d) => {
+                say_err(d);
+                say_err(format!(
+                    "the search index of the {lang} edition was not updated; search shows the last one"
+                ));
+            }
+        },
     }
 }
 

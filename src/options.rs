@@ -30,4 +30,9 @@ pub struct BuildOptions {
     /// `digest build` and `digest serve`); `None`: in the memory of the
     /// process.
     pub picture_store: Option<PathBuf>,
+    /// Leave stale search indexes to the caller (`digest serve`, which
+    /// builds them in the background): the build publishes the pages with
+    /// the old indexes and returns the work in
+    /// [`BuildReport::search_jobs`](crate::BuildReport::search_jobs).
+    pub search_in_background: bool,
 }

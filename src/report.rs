@@ -30,6 +30,12 @@ pub struct BuildReport {
     pub up_to_date: bool,
     /// How long each stage took, in order.
     pub timings: Timings,
+    /// The editions whose search index this build built.
+    pub indexed: Vec<String>,
+    /// With [`BuildOptions::search_in_background`](crate::BuildOptions):
+    /// the indexes still to build (`digest serve` builds them and publishes
+    /// them with [`crate::publish::protocol::publish_in_place`]).
+    pub search_jobs: Vec<crate::search::Job>,
 }
 
 /// The stories dated after the build's clock: held back (or shown as

@@ -3,7 +3,7 @@
 //! - [`Saved`]: what one build passes to the next, which `digest build`
 //!   keeps in `.digest-cache/<output>/` (the parsed articles, the related
 //!   stories, the headers of picture files, the fingerprints of the
-//!   published files and of the spare);
+//!   published files and of the spare, the published search bundles);
 //! - [`Warm`]: what only a running process keeps, in memory, for the next
 //!   build it makes (`digest serve`): the last walk, theme, site model and
 //!   plan, the minified partials, and processed pictures when builds have
@@ -25,6 +25,7 @@ use crate::media::MediaState;
 use crate::media::store::Store;
 use crate::output::plan::PlanMemo;
 use crate::publish::protocol::PublishState;
+use crate::search::SearchState;
 use crate::site::model::SiteMemo;
 use crate::site::related::RelatedMemo;
 use crate::theme::load::Theme;
@@ -36,6 +37,7 @@ pub struct Saved {
     pub related: RelatedMemo,
     pub media: MediaState,
     pub publish: PublishState,
+    pub search: SearchState,
 }
 
 /// The file of the parse stage's cache and the related stories.
@@ -53,6 +55,7 @@ impl Saved {
             related,
             media: load_versioned(&dir.join(MEDIA_FILE)).unwrap_or_default(),
             publish: PublishState::load(dir),
+            search: SearchState::load(dir),
         }
     }
 
@@ -61,6 +64,7 @@ impl Saved {
         std::fs::create_dir_all(dir)?;
         save_versioned(&dir.join(ARTICLES_FILE), &(&self.articles, &self.related))?;
         save_versioned(&dir.join(MEDIA_FILE), &self.media)?;
+        self.search.save(dir)?;
         self.publish.save(dir)
     }
 }

@@ -167,6 +167,19 @@ pub fn topic_index(lang: &Lang) -> Route {
     Route::dir([lang.as_str(), "tags"])
 }
 
+/// An edition's search page: `/{lang}/search/`.
+pub fn search(lang: &Lang) -> Route {
+    Route::dir([lang.as_str(), "search"])
+}
+
+/// The folder every edition's search bundle is published in.
+pub const SEARCH_BUNDLES: &str = "pagefind";
+
+/// Where an edition's search bundle is published: `/pagefind/{lang}/`.
+pub fn search_bundle(lang: &Lang) -> Route {
+    Route::dir([SEARCH_BUNDLES, lang.as_str()])
+}
+
 /// An author's page: `/{lang}/authors/{slug}/`.
 pub fn author(lang: &Lang, slug: &str) -> Route {
     edition(lang).join(["authors", slug])

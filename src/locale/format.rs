@@ -293,6 +293,20 @@ impl LocaleData {
         matches!(self.strings.get(key), Some(Message::Plural(_)))
     }
 
+    /// The forms of a plural UI string as written (`{count}` and other
+    /// placeholders unfilled), for pages that count in the browser; a plain
+    /// string is its only form, `other`.
+    pub fn plural_forms(&self, key: &str) -> Vec<(String, String)> {
+        match self.strings.get(key) {
+            Some(Message::Plural(forms)) => forms
+                .iter()
+                .map(|(form, text)| (form.clone(), text.clone()))
+                .collect(),
+            Some(Message::Plain(text)) => vec![("other".to_string(), text.clone())],
+            None => Vec::new(),
+        }
+    }
+
     /// The CLDR plural forms this language uses, with a number that takes
     /// each (`few` → 3 in Arabic).
     pub fn plural_forms_used(&self) -> Vec<(&'static str, u64)> {

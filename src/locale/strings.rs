@@ -49,6 +49,10 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "the mark of a scheduled story's card in a preview",
     ),
     (
+        "search_results",
+        "the search page's count of results, with `{count}` and `{query}`",
+    ),
+    (
         "authors",
         "the title of the author index (and its entry in a menu)",
     ),

@@ -111,6 +111,19 @@ impl Page {
                     h.u64(ids.len() as u64);
                 }
             }
+            PageKind::Search(lang) => {
+                // Its filters list the edition's topics, sections and years.
+                h.str("search");
+                let edition = site.edition(lang);
+                for (t, ids) in &edition.topics {
+                    h.u64(site.topics.get(*t).stamp);
+                    h.u64(ids.len() as u64);
+                }
+                for section in edition.sections.keys() {
+                    h.str(section);
+                }
+                hash_months(&mut h, site, lang);
+            }
             PageKind::AuthorIndex(lang) => {
                 h.str("authors");
                 for (a, ids) in &site.edition(lang).authors {

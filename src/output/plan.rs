@@ -120,6 +120,8 @@ pub enum PageKind {
         pager: Pager,
     },
     TopicIndex(Lang),
+    /// An edition's search page, driving its search index.
+    Search(Lang),
     /// An edition's authors (planned when it has some).
     AuthorIndex(Lang),
     /// The bilingual front door at `/`.
@@ -299,6 +301,10 @@ pub fn plan(
             urls::topic_index(lang),
             PageKind::TopicIndex(lang.clone()),
         ));
+        pages.push(Page::new(
+            urls::search(lang),
+            PageKind::Search(lang.clone()),
+        ));
         if !edition.authors.is_empty() {
             pages.push(Page::new(
                 urls::author_index(lang),
@@ -459,6 +465,7 @@ fn describe(site: &Site, page: &Page) -> String {
         PageKind::Asset { source, .. } => format!("the file {source}"),
         PageKind::TopicIndex(lang) => format!("the topic index of the `{lang}` edition"),
         PageKind::AuthorIndex(lang) => format!("the author index of the `{lang}` edition"),
+        PageKind::Search(lang) => format!("the search page of the `{lang}` edition"),
         PageKind::Front => "the front page".into(),
         PageKind::NotFound => "the page for missing addresses (404.html)".into(),
         PageKind::Feed {
@@ -524,7 +531,7 @@ pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
         PageKind::List { lang, list, pager } => {
             newest(&list.items(site, lang)[pager.items.clone()])
         }
-        PageKind::TopicIndex(lang) | PageKind::AuthorIndex(lang) => {
+        PageKind::TopicIndex(lang) | PageKind::Search(lang) | PageKind::AuthorIndex(lang) => {
             newest(&site.edition(lang).articles)
         }
         PageKind::Front => site

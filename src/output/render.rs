@@ -16,7 +16,7 @@ use crate::output::feeds;
 use crate::output::plan::{Page, PageKind, Plan};
 use crate::output::sitemap;
 use crate::output::views::contract::{
-    ArticleView, AuthorEntry, Common, EditionsView, ListView, PageView, TopicEntry,
+    ArticleView, AuthorEntry, Common, EditionsView, ListView, PageView, SearchView, TopicEntry,
 };
 use crate::output::views::sources::Sources;
 use crate::site::model::Site;
@@ -102,6 +102,10 @@ impl<'a> Renderer<'a> {
             PageKind::TopicIndex(lang) => {
                 let (common, topics) = sources.topic_index(page, lang);
                 self.page("topics.html", &common, TopicsContext { topics })?
+            }
+            PageKind::Search(lang) => {
+                let (common, search) = sources.search(page, lang);
+                self.page("search.html", &common, SearchContext { search })?
             }
             PageKind::AuthorIndex(lang) => {
                 let (common, authors) = sources.author_index(page, lang);
@@ -228,6 +232,11 @@ struct ListContext {
 #[derive(Serialize)]
 struct TopicsContext {
     topics: Vec<TopicEntry>,
+}
+
+#[derive(Serialize)]
+struct SearchContext {
+    search: SearchView,
 }
 
 #[derive(Serialize)]

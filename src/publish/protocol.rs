@@ -7,7 +7,9 @@
 //! [`DirSink`](crate::publish::sink::DirSink)); the rest are rendered and
 //! written, in parallel: the files of each picture together, first (one
 //! decoding makes all its sizes), then the pages. Files the site no longer
-//! has are removed, and the sink then publishes everything at once.
+//! has are removed, and the sink then publishes everything at once. Files
+//! a stage made itself ([`MadeFile`]: the search indexes) are published the
+//! same way beside the pages.
 
 use std::io;
 use std::path::Path;
@@ -17,7 +19,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{self, BuildError, Diagnostic, Diagnostics};
-use crate::files::{AssetSource, load_versioned, save_versioned};
+use crate::files::{AssetSource, MadeFile, load_versioned, save_versioned};
 use crate::output::plan::{Page, PageKind};
 use crate::publish::sink::{Manifest, Sink};
 use crate::report::Timings;
@@ -81,14 +83,35 @@ pub struct Publishing<'a> {
     pub cache_dir: Option<&'a Path>,
 }
 
+/// Whether the sink holds a file with this fingerprint that a build can
+/// keep (staged already, or published and intact), as [`publish`] will
+/// find it: for stages that would rather keep what they made before than
+/// make it again.
+pub fn holds<'a>(
+    state: &'a PublishState,
+    sink: &'a dyn Sink,
+    force: bool,
+) -> impl Fn(&str, u128) -> bool + 'a {
+    let intact = sink.is_intact();
+    move |path, print| {
+        !force
+            && ((intact && state.published.get(path) == Some(&print))
+                || state
+                    .spare
+                    .as_ref()
+                    .is_some_and(|spare| spare.get(path) == Some(&print)))
+    }
+}
+
 /// The publish stage: `pages` (with their `fingerprints`, in the same
-/// order) into `sink`, rendering with `render` only what `state` says the
-/// sink does not hold. Render failures are added to `problems`, which the
-/// error then carries.
+/// order) and the `made` files into `sink`, rendering with `render` only
+/// what `state` says the sink does not hold. Render failures are added to
+/// `problems`, which the error then carries.
 #[allow(clippy::too_many_arguments)]
 pub fn publish(
     pages: &[Page],
     fingerprints: Vec<(String, u128)>,
+    made: &[MadeFile],
     render: &Render,
     render_picture: &RenderPicture,
     how: &Publishing,
@@ -97,14 +120,17 @@ pub fn publish(
     timings: &mut Timings,
     problems: &mut Diagnostics,
 ) -> Result<Published, BuildError> {
-    let unchanged = fingerprints.len() == state.published.len()
+    let files = pages.len() + made.len();
+    let unchanged = files == state.published.len()
         && fingerprints
             .iter()
+            .map(|(path, print)| (path, print))
+            .chain(made.iter().map(|f| (&f.path, &f.fingerprint)))
             .all(|(path, print)| state.published.get(path) == Some(print));
     if !how.force && unchanged && sink.is_intact() {
         return Ok(Published {
-            files: pages.len(),
-            kept: pages.len(),
+            files,
+            kept: files,
             up_to_date: true,
             ..Published::default()
         });
@@ -168,14 +194,21 @@ pub fn publish(
                 )
             }),
     );
-    let manifest: Manifest = fingerprints.into_iter().collect();
+    let made_outcomes: Vec<Outcome> = made
+        .par_iter()
+        .map(|file| write_made(sink_ref, file, staged_view, published_view))
+        .collect();
+    let manifest: Manifest = fingerprints
+        .into_iter()
+        .chain(made.iter().map(|f| (f.path.clone(), f.fingerprint)))
+        .collect();
     timings.mark("render and write");
     let mut published = Published {
-        files: pages.len(),
+        files,
         ..Published::default()
     };
     let mut failed = Diagnostics::new();
-    for outcome in outcomes {
+    for outcome in outcomes.into_iter().chain(made_outcomes) {
         match outcome {
             Outcome::Unchanged => {}
             Outcome::Kept => published.kept += 1,
@@ -292,6 +325,29 @@ fn write_pictures(
         .collect()
 }
 
+fn write_made(
+    sink: &dyn Sink,
+    file: &MadeFile,
+    staged: &Manifest,
+    published: &Manifest,
+) -> Outcome {
+    let path = file.path.as_str();
+    if let Some(outcome) = settled(sink, path, file.fingerprint, staged, published) {
+        return outcome;
+    }
+    match &file.bytes {
+        Some(bytes) => match sink.write(path, bytes) {
+            Ok(()) => Outcome::Written(path.to_string()),
+            Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+        },
+        // The stage made sure, with `holds`, that the sink has it.
+        None => Outcome::Failed(
+            Diagnostic::error(None, format!("{path} went missing from the output"))
+                .with_help("build again with --force"),
+        ),
+    }
+}
+
 fn write_page(
     render: &Render,
     sink: &dyn Sink,
@@ -327,4 +383,43 @@ fn io_failure(path: &str, doing: &str, err: &io::Error) -> Diagnostic {
         format!("could not {doing} {path}: {}", error::io_reason(err)),
     )
     .with_help("check that the output folder is writable and the disk is not full")
+}
+
+/// Publishes files made after the build that published the site (`digest
+/// serve`'s search indexes, built in the background) into a sink that
+/// publishes in place ([`MemorySink`](crate::publish::sink::MemorySink)):
+/// the `made` files are written unless published already, the `gone` ones
+/// removed, and `state` remembers it all. Returns how many files were
+/// written.
+pub fn publish_in_place(
+    made: &[MadeFile],
+    gone: &[String],
+    state: &mut PublishState,
+    sink: &mut dyn Sink,
+) -> io::Result<usize> {
+    sink.prepare(&state.published, None)?;
+    let mut written = 0;
+    for file in made {
+        if state.published.get(&file.path) != Some(&file.fingerprint) {
+            let Some(bytes) = &file.bytes else {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("{} is not published and has no bytes", file.path),
+                ));
+            };
+            sink.write(&file.path, bytes)?;
+            written += 1;
+        }
+    }
+    for path in gone {
+        sink.remove(path)?;
+    }
+    sink.publish()?;
+    for path in gone {
+        state.published.remove(path);
+    }
+    state
+        .published
+        .extend(made.iter().map(|f| (f.path.clone(), f.fingerprint)));
+    Ok(written)
 }

@@ -19,6 +19,7 @@
 //! by the handlers; nothing is global, so tests run several servers at once.
 
 mod http;
+mod index;
 mod rebuild;
 mod reload;
 mod watch;
@@ -32,7 +33,7 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
-use crate::error::BuildError;
+use crate::error::{BuildError, Diagnostic};
 use crate::{BuildOptions, BuildReport};
 
 pub use self::http::SitePath;
@@ -84,6 +85,13 @@ pub enum ServeEvent {
     /// A problem of the server itself (the file watcher failed, a rebuild
     /// stopped unexpectedly): changes may go unnoticed until a restart.
     Trouble(String),
+    /// An edition's search index, built in the background, was published
+    /// (with the number of files written), or could not be built.
+    Indexed {
+        lang: String,
+        outcome: Result<usize, Diagnostic>,
+        elapsed: Duration,
+    },
 }
 
 /// Receives the server's events, on the server's threads.
@@ -131,11 +139,14 @@ impl Server {
             drafts: options.drafts,
             future: true,
             deny_warnings: Some(false),
+            search_in_background: true,
             ..BuildOptions::default()
         });
         let live = Arc::new(reload::Live::new(builder.pages()));
-        rebuild::finish(&live, &reporter, builder.run(Vec::new()));
-        runtime.spawn(rebuild::run(builder, changes, live.clone(), reporter));
+        let mut first = builder.run(Vec::new());
+        let jobs = rebuild::take_jobs(&mut first);
+        rebuild::finish(&live, &reporter, first);
+        runtime.spawn(rebuild::run(builder, jobs, changes, live.clone(), reporter));
         let serving = runtime.spawn(http::serve(listener, live.clone()));
         Ok(Server {
             addr,

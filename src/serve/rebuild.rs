@@ -5,6 +5,8 @@
 //! time on a blocking thread (`build` uses rayon); changes that arrive
 //! during a build are gathered into the next one. When a scheduled story
 //! falls due, the site is rebuilt with nothing changed, which publishes it.
+//! Stale search indexes are built in the background ([`super::index`]) and
+//! published between builds, without reloading the open pages.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,8 +14,11 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use super::index::{Indexed, Indexer};
 use super::reload::Live;
 use super::{Rebuild, Reporter, ServeEvent};
+use crate::error::Diagnostic;
+use crate::publish::protocol::publish_in_place;
 use crate::publish::sink::{MemorySink, Pages};
 use crate::state::{Saved, Warm};
 use crate::{BuildOptions, build};
@@ -54,6 +59,35 @@ impl Builder {
         self.sink.pages()
     }
 
+    /// Publishes a search bundle built in the background: its files are
+    /// added, those of the edition's old bundle that it no longer has are
+    /// removed, and the saved state remembers it, so that the next build
+    /// keeps it.
+    fn publish_search(&mut self, indexed: Indexed) -> ServeEvent {
+        let outcome = indexed.outcome.and_then(|built| {
+            let mut search = self.saved.search.clone();
+            let gone = search.replace(&built);
+            let written =
+                publish_in_place(&built.files, &gone, &mut self.saved.publish, &mut self.sink)
+                    .map_err(|err| {
+                        Diagnostic::error(
+                            None,
+                            format!(
+                                "could not publish the search index: {}",
+                                crate::error::io_reason(&err)
+                            ),
+                        )
+                    })?;
+            self.saved.search = search;
+            Ok(written)
+        });
+        ServeEvent::Indexed {
+            lang: indexed.lang,
+            outcome,
+            elapsed: indexed.elapsed,
+        }
+    }
+
     /// Builds the site; a failed build leaves the published pages as they were.
     pub(super) fn run(&mut self, changed: Vec<PathBuf>) -> Rebuild {
         let started = Instant::now();
@@ -76,13 +110,18 @@ impl Builder {
     }
 }
 
-/// Rebuilds after every batch of changes until the watcher stops.
+/// Rebuilds after every batch of changes until the watcher stops, and
+/// publishes search indexes as the indexer finishes them, starting with
+/// `jobs`, those of the server's first build.
 pub(super) async fn run(
     mut builder: Builder,
+    jobs: Vec<crate::search::Job>,
     mut changes: UnboundedReceiver<Vec<PathBuf>>,
     live: Arc<Live>,
     reporter: Reporter,
 ) {
+    let (indexer, mut indexed) = Indexer::start();
+    indexer.submit(jobs);
     loop {
         let until_due = builder.until_due();
         let due = async {
@@ -91,8 +130,13 @@ pub(super) async fn run(
                 None => std::future::pending().await,
             }
         };
-        // A batch of changes, or (with nothing changed) a story falling due.
+        // A finished search index, a batch of changes, or (with nothing
+        // changed) a story falling due.
         let mut changed = tokio::select! {
+            Some(done) = indexed.recv() => {
+                reporter(&builder.publish_search(done));
+                continue;
+            }
             batch = changes.recv() => match batch {
                 Some(batch) => batch,
                 None => return,
@@ -109,9 +153,12 @@ pub(super) async fn run(
             (builder, rebuild)
         });
         match job.await {
-            Ok((returned, rebuild)) => {
+            Ok((returned, mut rebuild)) => {
                 builder = returned;
+                // The pages first: the open ones reload before indexing starts.
+                let jobs = take_jobs(&mut rebuild);
                 finish(&live, &reporter, rebuild);
+                indexer.submit(jobs);
             }
             Err(err) => {
                 let why = format!("a rebuild stopped unexpectedly ({err}); restart digest serve");
@@ -120,6 +167,15 @@ pub(super) async fn run(
             }
         }
     }
+}
+
+/// The search indexes a build left to build.
+pub(super) fn take_jobs(rebuild: &mut Rebuild) -> Vec<crate::search::Job> {
+    rebuild
+        .outcome
+        .as_mut()
+        .map(|report| std::mem::take(&mut report.search_jobs))
+        .unwrap_or_default()
 }
 
 /// Shows a build's outcome to the browsers, then to the caller.

@@ -25,6 +25,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "page.html",
     "list.html",
     "topics.html",
+    "search.html",
     "authors.html",
     "front.html",
     "404.html",

@@ -182,6 +182,8 @@ file_cases! {
     broken_links,
     // A folder that `sections:` does not name.
     unnamed_section,
+    // Files under content/pagefind/, where the search index is published.
+    search_folder_taken,
     // Tabs indenting YAML, in front matter and in tags.yaml: said so, at their line.
     yaml_tabs,
     // A key written twice: reported where it is repeated, in front matter and inside `source`.

@@ -536,7 +536,8 @@ fn a_standalone_page_has_no_date_byline_or_reading_time_and_is_in_the_menu() {
             .iter()
             .all(|i| i["title"] != "About The Digest")
     );
-    // The menu, in order, in the masthead and the footer of every page.
+    // The menu, in order, in the masthead (followed by the search page) and
+    // the footer of every page.
     let home = built.page("en/");
     let menu = [
         "/en/news/",
@@ -544,16 +545,19 @@ fn a_standalone_page_has_no_date_byline_or_reading_time_and_is_in_the_menu() {
         "/en/about/",
         "https://archive.example.org/",
     ];
-    assert_eq!(home.attrs("nav.primary a", "href"), menu);
+    assert_eq!(
+        home.attrs("nav.primary a", "href"),
+        [&menu[..], &["/en/search/"]].concat()
+    );
     assert_eq!(
         home.texts("nav.primary a"),
-        ["News", "Authors", "About The Digest", "Archive"]
+        ["News", "Authors", "About The Digest", "Archive", "Search"]
     );
     assert_eq!(home.attrs(".site-menu a", "href"), menu);
     let about = built.page("ar/about/");
     assert_eq!(
         about.texts("nav.primary a"),
-        ["أخبار", "الكتّاب", "عن الموجز", "الأرشيف"]
+        ["أخبار", "الكتّاب", "عن الموجز", "الأرشيف", "بحث"]
     );
     assert_eq!(
         about.attrs("nav.primary a[aria-current=page]", "href"),

@@ -147,9 +147,25 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
         public,
         "the bucket holds exactly the site"
     );
-    let css: Vec<&String> = objects.keys().filter(|k| k.ends_with(".css")).collect();
+    // The theme's stylesheet (Pagefind's own are under pagefind/).
+    let css: Vec<&String> = objects
+        .keys()
+        .filter(|k| k.ends_with(".css") && !k.starts_with("pagefind/"))
+        .collect();
     assert_eq!(css.len(), 1);
     for (key, object) in &objects {
+        if key.starts_with("pagefind/") {
+            // The search index's entry, which names its pieces, is checked
+            // as often as a feed; its scripts and pieces are files.
+            assert!(object.content_type.is_some(), "{key}");
+            let cache = if key.ends_with("/pagefind-entry.json") {
+                "public, max-age=300, must-revalidate"
+            } else {
+                "public, max-age=86400"
+            };
+            assert_eq!(object.cache_control.as_deref(), Some(cache), "{key}");
+            continue;
+        }
         let (content_type, cache_control) = if key.ends_with(".html") {
             (
                 "text/html; charset=utf-8",
@@ -158,6 +174,12 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
         } else if key.ends_with(".css") {
             (
                 "text/css; charset=utf-8",
+                "public, max-age=31536000, immutable",
+            )
+        } else if key.ends_with(".js") {
+            // The theme's search script, named by its content.
+            (
+                "text/javascript; charset=utf-8",
                 "public, max-age=31536000, immutable",
             )
         } else if key.ends_with(".xml") {
@@ -202,7 +224,11 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
             .contains(s)
         })
         .collect();
-    assert_eq!(steps, ["styles", "pages", "feeds", "sitemap", "front door"]);
+    // (The files are the search indexes' scripts and pieces.)
+    assert_eq!(
+        steps,
+        ["files", "styles", "pages", "feeds", "sitemap", "front door"]
+    );
     // Done when: a deploy a minute later finds nothing to do.
     let again = deploy(&site, &["--dry-run"]);
     assert_eq!(
@@ -245,10 +271,13 @@ fn a_one_story_edit_uploads_only_its_pages_feeds_and_lists() {
     let puts_now = server.control("stats")["puts"].as_u64().unwrap();
     assert_eq!(puts_now - puts, sent.len() as u64 + 1);
     assert_holds(&server, &after);
-    // The purge list: every changed address (none is new), as readers use it.
+    // The purge list: every changed or deleted address, as readers use it
+    // (the search index's new pieces have new names: nothing caches them).
     let purge: Vec<String> = site.read("purge.txt").lines().map(String::from).collect();
     let mut expected: Vec<String> = changed
         .iter()
+        .filter(|k| before.contains_key(*k))
+        .chain(before.keys().filter(|k| !after.contains_key(*k)))
         .map(|k| match k.strip_suffix("index.html") {
             Some(folder) => format!("https://digest.example.org/{folder}"),
             None => format!("https://digest.example.org/{k}"),
@@ -274,11 +303,23 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     // Hawre Aziz, a free name, wrote only that story: his page and feed
     // in each edition go with it.
     assert!(!public.contains_key("en/authors/hawre-aziz/index.html"));
+    // The story's two pages, the author's four, and the pieces of the
+    // search indexes that the new indexes no longer have.
+    let gone: Vec<String> = deployed(&server)
+        .into_keys()
+        .filter(|k| !public.contains_key(k))
+        .collect();
+    let pages_gone = gone.iter().filter(|k| !k.starts_with("pagefind/")).count();
+    assert_eq!(pages_gone, 6, "{gone:?}");
+    assert!(gone.len() > pages_gone, "{gone:?}");
+    let gone = gone.len();
 
     // --no-delete keeps what the site no longer has.
     let kept = deploy(&site, &["--no-delete"]);
     assert!(
-        kept.contains("kept 6 objects the site no longer has (--no-delete)"),
+        kept.contains(&format!(
+            "kept {gone} objects the site no longer has (--no-delete)"
+        )),
         "{kept}"
     );
     assert!(deployed(&server).contains_key("en/news/militias-threaten-open-war/index.html"));
@@ -286,7 +327,10 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let stdout = deploy(&site, &["--verbose", "--purge-list", "purge.txt"]);
     assert_eq!(
         plan_line(&stdout),
-        format!("plan: 0 to upload, 6 to delete, {} unchanged", public.len())
+        format!(
+            "plan: 0 to upload, {gone} to delete, {} unchanged",
+            public.len()
+        )
     );
     assert_holds(&server, &public);
     // Deletions come after every upload.
@@ -302,7 +346,11 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let last_step = stdout
         .lines()
         .rfind(|l| steps.iter().any(|s| l.starts_with(&format!("{s}: "))));
-    assert_eq!(last_step, Some("deletions: 6 files"), "{stdout}");
+    assert_eq!(
+        last_step,
+        Some(format!("deletions: {gone} files").as_str()),
+        "{stdout}"
+    );
     assert!(stdout.contains("  deleted ar/news/militias-threaten-open-war/index.html"));
     assert!(stdout.contains("  deleted en/authors/hawre-aziz/atom.xml"));
     let purge = site.read("purge.txt");

@@ -702,11 +702,12 @@ fn a_changed_stylesheet_gets_a_new_name_and_pages_follow() {
     }
 }
 
-/// The stylesheets at the top of `public/`.
+/// The theme's stylesheets (not those of Pagefind's own search interfaces,
+/// published with the search index under `pagefind/`).
 fn stylesheets(files: &Files) -> Vec<String> {
     files
         .paths()
-        .filter(|p| p.ends_with(".css"))
+        .filter(|p| p.ends_with(".css") && !p.starts_with("pagefind/"))
         .cloned()
         .collect()
 }

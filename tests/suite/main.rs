@@ -23,6 +23,7 @@ mod minify;
 mod publish;
 mod publishing;
 mod scheduling;
+mod search;
 mod serve;
 mod static_host;
 mod tagging;

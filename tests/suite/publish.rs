@@ -98,7 +98,14 @@ fn assert_clean(f: &Site) {
     names.sort();
     assert_eq!(
         names,
-        ["articles.bin", "lock", "media.bin", "publish.bin", "spare"]
+        [
+            "articles.bin",
+            "lock",
+            "media.bin",
+            "publish.bin",
+            "search.bin",
+            "spare"
+        ]
     );
 }
 

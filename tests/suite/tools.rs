@@ -98,11 +98,27 @@ next:
     let new = run_in(&d, "site", &["new", "news/first", "--title", "أول خبر"]).ok();
     assert_eq!(new.out, "content/news/first.ar.md\n");
     let check = run_in(&d, "site", &["check"]).ok();
-    assert_eq!(check.out, "checked 4 articles and 21 files: no problems\n");
     assert_eq!(check.err, "");
     run_in(&d, "site", &["build"]).ok();
     // Both editions, Arabic right to left; the first story and its translation link each other.
     let public = d.files("site/public");
+    // check counts what build writes: the pages, feeds and theme files, and
+    // each edition's search index.
+    assert_eq!(
+        check.out,
+        format!(
+            "checked 4 articles and {} files: no problems\n",
+            public.len()
+        )
+    );
+    for lang in ["ar", "en"] {
+        let search = public.page(&format!("{lang}/search/"));
+        assert_eq!(
+            search.attr("form.search", "data-bundle"),
+            format!("/pagefind/{lang}/")
+        );
+        assert!(public.exists(&format!("pagefind/{lang}/pagefind-entry.json")));
+    }
     let ar = public.page("ar/news/welcome/");
     let en = public.page("en/news/welcome/");
     assert_eq!(

@@ -23,6 +23,8 @@ pub struct EditionView {
     pub og_locale: String,
     pub home: String,
     pub tags: String,
+    /// The edition's search page.
+    pub search: String,
     /// The author index, when the edition has authors.
     pub authors: Option<String>,
     pub feed: String,
@@ -410,4 +412,41 @@ pub struct FrontEdition {
 #[derive(Debug, Clone, Serialize)]
 pub struct EditionsView {
     pub editions: Vec<FrontEdition>,
+}
+
+/// An edition's search page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    /// The edition's bundle, with the base path: `/digest/pagefind/ar/`.
+    pub bundle: String,
+    /// The base path result links are under (`/` or `/digest/`).
+    pub base: String,
+    /// The edition's locale with its digits (`ar-IQ-u-nu-latn`), for the
+    /// browser to write counts as the site does.
+    pub locale: String,
+    /// The forms of the results count (`search_results`), unfilled.
+    pub results: Vec<PluralForm>,
+    /// The forms of a count of stories (`articles`), for results of
+    /// filters alone.
+    pub stories: Vec<PluralForm>,
+    pub topics: Vec<FilterOption>,
+    pub sections: Vec<FilterOption>,
+    pub years: Vec<FilterOption>,
+}
+
+/// One CLDR plural form of a UI string.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluralForm {
+    pub form: String,
+    pub text: String,
+}
+
+/// A value a result filter can take, and its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterOption {
+    /// As the index holds it: a topic's slug, a section's folder, a year.
+    pub value: String,
+    pub label: String,
+    /// The page that lists it (sections, which results link to).
+    pub href: Option<String>,
 }

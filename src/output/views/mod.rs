@@ -1,8 +1,9 @@
 //! The views templates see: their contract (`contract`: one typed view per
 //! page kind) and how they are made from the site (`sources` for what
-//! every page shares, `article`, `lists`).
+//! every page shares, `article`, `lists`, `search`).
 
 pub mod article;
 pub mod contract;
 pub mod lists;
+pub mod search;
 pub mod sources;

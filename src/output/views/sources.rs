@@ -63,6 +63,7 @@ impl Sources<'_> {
             og_locale: l.og_locale(),
             home: self.href(&urls::edition(lang)),
             tags: self.href(&urls::topic_index(lang)),
+            search: self.href(&urls::search(lang)),
             authors: (!self.site.edition(lang).authors.is_empty())
                 .then(|| self.href(&urls::author_index(lang))),
             feed: self.href(&routes::feed(
@@ -111,6 +112,7 @@ impl Sources<'_> {
                     && list.exists_in(self.site, lang))
                 .then(|| routes::list(self.site, lang, list)),
                 PageKind::TopicIndex(_) => Some(urls::topic_index(lang)),
+                PageKind::Search(_) => Some(urls::search(lang)),
                 PageKind::AuthorIndex(_) if !self.site.edition(lang).authors.is_empty() => {
                     Some(urls::author_index(lang))
                 }
