@@ -19,7 +19,10 @@ fn news_site() -> Site {
     let site = Site::new();
     site.write(
         "digest.yaml",
-        &format!("{CONFIG}sections:\n  news: {{ ar: أخبار, en: News }}\n  economy: {{ ar: اقتصاد, en: Economy }}\n"),
+        &CONFIG.replace(
+            "  opinion:",
+            "  economy: { ar: اقتصاد, en: Economy }\n  opinion:",
+        ),
     );
     site.story(
         Story::new("news/combat", "2021-12-10")
