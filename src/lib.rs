@@ -26,6 +26,7 @@ pub mod files;
 pub mod hash;
 pub mod html;
 pub mod locale;
+pub mod newsletter;
 pub mod options;
 pub mod output;
 pub mod publish;
@@ -91,9 +92,10 @@ pub fn build(
     let fingerprints = output::fingerprint::all(&pages, &site, &config, globals);
     timings.mark("fingerprint");
     let renderer = Renderer::new(&config, &site, &theme, &settings, &pages, &warm.minifier);
+    let mailer = newsletter::Mailer { renderer: &renderer };
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &pages, fingerprints, &|page| renderer.render(page), &how, &mut saved.publish, sink,
+        &pages, fingerprints, &|page| mailer.render(page), &how, &mut saved.publish, sink,
         &mut timings, &mut problems)?;
     problems.sort();
     Ok(BuildReport {

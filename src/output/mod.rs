@@ -1,6 +1,7 @@
 //! From the site model to files: the plan (every page, in one list), page
 //! fingerprints, the views templates see, rendering, feeds and the sitemap.
 
+pub mod editions;
 pub mod feeds;
 pub mod fingerprint;
 pub mod plan;

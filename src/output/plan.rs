@@ -15,6 +15,7 @@ use crate::content::article::ArticleId;
 use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::files::AssetFile;
+use crate::output::editions::{self, Issue, Period};
 use crate::site::model::Site;
 use crate::site::topics::TopicId;
 use crate::urls::{self, Route};
@@ -108,11 +109,50 @@ pub enum PageKind {
         parts: usize,
     },
     Robots,
+    /// One edition: a day's or an ISO week's stories of one language.
+    Edition {
+        lang: Lang,
+        issue: Issue,
+    },
+    /// The index of a language's editions, newest first.
+    EditionIndex {
+        lang: Lang,
+        issues: Arc<[Issue]>,
+    },
+    /// The Atom feed of a language's daily or weekly editions.
+    EditionFeed {
+        lang: Lang,
+        weekly: bool,
+        issues: Arc<[Issue]>,
+    },
+    /// An edition made for mail clients (`newsletter/{lang}/{period}.html`
+    /// and `.txt`).
+    Email {
+        lang: Lang,
+        issue: Issue,
+        format: EmailFormat,
+    },
     /// A file copied as it is (theme static files, content images).
     Asset {
         source: PathBuf,
         hash: u64,
     },
+}
+
+/// Which version of an edition's email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmailFormat {
+    Html,
+    Text,
+}
+
+impl EmailFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            EmailFormat::Html => "html",
+            EmailFormat::Text => "txt",
+        }
+    }
 }
 
 /// One output file.
@@ -158,6 +198,28 @@ pub mod routes {
         let slug = topic.map(|t| site.topics.get(t).slug.as_str());
         urls::feed(lang, slug, format.file_name())
     }
+
+    /// The index of an edition's editions: `/{lang}/editions/`.
+    pub fn editions(lang: &Lang) -> Route {
+        Route::dir([lang.as_str(), "editions"])
+    }
+
+    /// One edition: `/{lang}/editions/2021-12-10/`, `/{lang}/editions/2021-W49/`.
+    pub fn edition(lang: &Lang, period: &Period) -> Route {
+        editions(lang).join([period.slug()])
+    }
+
+    /// The Atom feed of daily or weekly editions: `/{lang}/editions/daily.xml`.
+    pub fn editions_feed(lang: &Lang, weekly: bool) -> Route {
+        let name = if weekly { "weekly.xml" } else { "daily.xml" };
+        Route::file([lang.as_str(), "editions"], name)
+    }
+
+    /// An edition's email: `/newsletter/{lang}/2021-12-10.html` (or `.txt`).
+    pub fn email(lang: &Lang, period: &Period, format: EmailFormat) -> Route {
+        let name = format!("{}.{}", period.slug(), format.extension());
+        Route::file(["newsletter", lang.as_str()], &name)
+    }
 }
 
 impl FeedFormat {
@@ -197,6 +259,7 @@ impl ListKind {
 /// naming both.
 pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>, Diagnostics) {
     let mut pages = Vec::new();
+    let mut issues = editions::issues(config, site, jiff::Timestamp::now()).into_iter();
     for language in &config.languages {
         let lang = &language.lang;
         let edition = site.edition(lang);
@@ -257,6 +320,8 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
                 },
             ));
         }
+        let (_, issues) = issues.next().expect("one list of editions per language");
+        edition_pages(lang, issues, &mut pages);
     }
     pages.push(Page::new(urls::front(), PageKind::Front));
     pages.push(Page::new(urls::root_file("404.html"), PageKind::NotFound));
@@ -274,6 +339,52 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
     }
     let problems = check_collisions(site, &pages);
     (pages, problems)
+}
+
+/// An edition's pages: each edition and its email, the index, the feeds.
+fn edition_pages(lang: &Lang, issues: Vec<Issue>, pages: &mut Vec<Page>) {
+    for issue in &issues {
+        pages.push(Page::new(
+            routes::edition(lang, &issue.period),
+            PageKind::Edition {
+                lang: lang.clone(),
+                issue: issue.clone(),
+            },
+        ));
+        for format in [EmailFormat::Html, EmailFormat::Text] {
+            pages.push(Page::new(
+                routes::email(lang, &issue.period, format),
+                PageKind::Email {
+                    lang: lang.clone(),
+                    issue: issue.clone(),
+                    format,
+                },
+            ));
+        }
+    }
+    let issues: Arc<[Issue]> = issues.into();
+    for weekly in [false, true] {
+        let of_kind: Arc<[Issue]> = issues
+            .iter()
+            .filter(|i| matches!(i.period, Period::Week { .. }) == weekly)
+            .cloned()
+            .collect();
+        pages.push(Page::new(
+            routes::editions_feed(lang, weekly),
+            PageKind::EditionFeed {
+                lang: lang.clone(),
+                weekly,
+                issues: of_kind,
+            },
+        ));
+    }
+    pages.push(Page::new(
+        routes::editions(lang),
+        PageKind::EditionIndex {
+            lang: lang.clone(),
+            issues,
+        },
+    ));
 }
 
 /// The sitemap files for `listed` URLs: `sitemap.xml` alone, or above
@@ -370,7 +481,7 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 pub fn in_sitemap(page: &Page) -> bool {
     page.route.is_html()
         && page.kind != PageKind::NotFound
-        && !matches!(page.kind, PageKind::Asset { .. })
+        && !matches!(page.kind, PageKind::Asset { .. } | PageKind::Email { .. })
 }
 
 /// When what `page` shows last changed, for the sitemap.
@@ -382,6 +493,10 @@ pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
             newest(&list.items(site, lang)[pager.items.clone()])
         }
         PageKind::TopicIndex(lang) => newest(&site.edition(lang).articles),
+        PageKind::Edition { issue, .. } => newest(&issue.items),
+        PageKind::EditionIndex { issues, .. } => {
+            issues.iter().filter_map(|i| newest(&i.items)).max()
+        }
         PageKind::Front => site
             .editions
             .iter()

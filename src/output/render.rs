@@ -14,7 +14,9 @@ use crate::html::nesting::{self, Reading};
 use crate::output::feeds;
 use crate::output::plan::{Page, PageKind};
 use crate::output::sitemap;
-use crate::output::views::contract::{ArticleView, Common, EditionsView, ListView, TopicEntry};
+use crate::output::views::contract::{
+    ArticleView, Common, EditionIndexView, EditionsView, IssueView, ListView, TopicEntry,
+};
 use crate::output::views::sources::Sources;
 use crate::site::model::Site;
 use crate::theme::load::{Theme, template_errors};
@@ -61,7 +63,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn sources(&self) -> Sources<'_> {
+    pub fn sources(&self) -> Sources<'_> {
         Sources {
             config: self.config,
             site: self.site,
@@ -114,6 +116,32 @@ impl<'a> Renderer<'a> {
                 sitemap::sitemap(&sources, self.pages, *part, *parts)
             }
             PageKind::Robots => sitemap::robots(self.config).into_bytes(),
+            PageKind::Edition { lang, issue } => {
+                let (common, issue) = sources.edition_page(page, lang, issue);
+                self.page("edition.html", &common, IssueContext { issue })?
+            }
+            PageKind::EditionIndex { lang, issues } => {
+                let (common, editions) = sources.edition_index(page, lang, issues);
+                self.page(
+                    "editions.html",
+                    &common,
+                    EditionIndexContext { index: editions },
+                )?
+            }
+            PageKind::EditionFeed {
+                lang,
+                weekly,
+                issues,
+            } => feeds::editions_feed(&sources, lang, *weekly, issues)?,
+            PageKind::Email { .. } => {
+                return Err(Diagnostic::error(
+                    None,
+                    format!(
+                        "internal error: {} is an email, made by the newsletter stage",
+                        page.path
+                    ),
+                ));
+            }
             PageKind::Asset { .. } => return Ok(None),
         };
         Ok(Some(html))
@@ -192,6 +220,16 @@ struct ListContext {
 #[derive(Serialize)]
 struct TopicsContext {
     topics: Vec<TopicEntry>,
+}
+
+#[derive(Serialize)]
+struct IssueContext {
+    issue: IssueView,
+}
+
+#[derive(Serialize)]
+struct EditionIndexContext {
+    index: EditionIndexView,
 }
 
 #[derive(Serialize)]

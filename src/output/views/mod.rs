@@ -4,5 +4,6 @@
 
 pub mod article;
 pub mod contract;
+pub mod editions;
 pub mod lists;
 pub mod sources;

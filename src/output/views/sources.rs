@@ -86,6 +86,11 @@ impl Sources<'_> {
                 .then(|| routes::list(self.site, lang, list)),
                 PageKind::TopicIndex(_) => Some(urls::topic_index(lang)),
                 PageKind::Front => Some(routes::list(self.site, lang, &ListKind::Home)),
+                PageKind::Edition { issue, .. } => issue
+                    .languages
+                    .contains(lang)
+                    .then(|| routes::edition(lang, &issue.period)),
+                PageKind::EditionIndex { .. } => Some(routes::editions(lang)),
                 _ => None,
             };
             if let Some(route) = route {
@@ -173,7 +178,18 @@ impl Sources<'_> {
                 image: None,
                 json_ld: None,
             },
+            signup: self.signup(lang),
         }
+    }
+
+    /// The call to subscribe in `lang`, if digest.yaml gives one.
+    pub fn signup(&self, lang: &Lang) -> Option<SignupView> {
+        let signup = self.config.newsletter.signup.as_ref()?;
+        Some(SignupView {
+            text: signup.text.get(lang)?.clone(),
+            url: signup.url.clone(),
+            field: signup.field.clone(),
+        })
     }
 
     /// An edition's Atom and JSON feeds, for autodiscovery.
