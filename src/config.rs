@@ -979,12 +979,10 @@ impl Reader<'_, '_> {
             return newsletter;
         };
         let path = ["newsletter"];
-        self.problems.extend(self.src.unknown_keys(
-            map,
-            &path,
-            NEWSLETTER_KEYS,
-            "newsletter setting",
-        ));
+        self.problems.extend(
+            self.src
+                .unknown_keys(map, &path, NEWSLETTER_KEYS, "newsletter"),
+        );
         if let Some(g) = self.optional_at(map, &["newsletter", "group_by"], "section or topic") {
             newsletter.group_by = g;
         }
@@ -1009,10 +1007,8 @@ impl Reader<'_, '_> {
             );
             return newsletter;
         };
-        self.problems.extend(
-            self.src
-                .unknown_keys(signup, &at, SIGNUP_KEYS, "signup setting"),
-        );
+        self.problems
+            .extend(self.src.unknown_keys(signup, &at, SIGNUP_KEYS, "signup"));
         let url: Option<String> =
             self.optional_at(signup, &["newsletter", "signup", "url"], "an address");
         let field = self.optional_at(
@@ -1020,6 +1016,30 @@ impl Reader<'_, '_> {
             &["newsletter", "signup", "field"],
             "a form field name",
         );
+        let absolute = |u: &str| {
+            ["https://", "http://", "mailto:"]
+                .iter()
+                .any(|p| u.starts_with(p))
+        };
+        let signup_url = match url {
+            Some(url) if absolute(&url) => Some(url),
+            Some(url) => {
+                self.problems.push(
+                    self.src
+                        .error_at_value(&["newsletter", "signup", "url"], format!("`{url}` is not an absolute address"))
+                        .with_help("give the subscription form's address, e.g. https://lists.example.org/subscribe"),
+                );
+                None
+            }
+            None => {
+                self.problems.push(
+                    self.src
+                        .error_at(&at, "the signup block has no `url`")
+                        .with_help("add `url:` with the subscription form's address"),
+                );
+                None
+            }
+        };
         let texts: Option<IndexMap<String, String>> = self.optional_at(
             signup,
             &["newsletter", "signup", "text"],
@@ -1037,20 +1057,8 @@ impl Reader<'_, '_> {
                 )),
             }
         }
-        match url {
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:") => {
-                newsletter.signup = Some(Signup { url, field, text });
-            }
-            Some(url) => self.problems.push(
-                self.src
-                    .error_at_value(&["newsletter", "signup", "url"], format!("`{url}` is not an absolute address"))
-                    .with_help("give the subscription form's address, e.g. https://lists.example.org/subscribe"),
-            ),
-            None => self.problems.push(
-                self.src
-                    .error_at(&at, "the signup block has no `url`")
-                    .with_help("add `url:` with the subscription form's address"),
-            ),
+        if let Some(url) = signup_url {
+            newsletter.signup = Some(Signup { url, field, text });
         }
         newsletter
     }

@@ -16,6 +16,7 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use digest::deploy::DeployOptions;
 use digest::error::{BuildError, Diagnostic};
+use digest::output::editions::Period;
 use digest::serve::{Rebuild, ServeEvent, ServeOptions, Server};
 use digest::{BuildOptions, BuildReport};
 
@@ -40,6 +41,33 @@ enum Command {
     /// Publish the built site to a target of digest.yaml (S3, Google Cloud
     /// Storage, Azure, a folder), uploading only what changed.
     Deploy(DeployArgs),
+    /// Write an edition's email as a ready multipart message (.eml: text
+    /// and HTML, UTF-8) for the tool the newsroom sends with. digest itself
+    /// sends nothing.
+    Newsletter(NewsletterArgs),
+}
+
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("period").required(true).args(["day", "week"])))]
+struct NewsletterArgs {
+    /// The site's folder, holding digest.yaml.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// The edition's language (`ar`, `en`).
+    #[arg(long)]
+    lang: String,
+    /// The daily edition of this day, in the site's time zone (2021-12-10).
+    #[arg(long, value_parser = Period::parse_day)]
+    day: Option<Period>,
+    /// The weekly edition of this ISO week (2021-W49).
+    #[arg(long, value_parser = Period::parse_week)]
+    week: Option<Period>,
+    /// Where to write the message [default: newsletter-<lang>-<period>.eml]
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Use this base URL instead of the configured one.
+    #[arg(long)]
+    base_url: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -124,7 +152,44 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Serve(args) => serve(args),
         Command::Deploy(args) => deploy(args),
+        Command::Newsletter(args) => newsletter(args),
     }
+}
+
+fn newsletter(args: NewsletterArgs) -> ExitCode {
+    let period = args.day.or(args.week).expect("clap requires one");
+    let options = BuildOptions {
+        root: args.root.clone(),
+        base_url: args.base_url.clone(),
+        drafts: false,
+        force: false,
+        cache_dir: None,
+    };
+    let output = args.output.clone().unwrap_or_else(|| {
+        PathBuf::from(format!("newsletter-{}-{}.eml", args.lang, period.slug()))
+    });
+    let message = match digest::newsletter::build_message(&options, &args.lang, &period) {
+        Ok(message) => message,
+        Err(err) => {
+            for d in &err.diagnostics() {
+                eprintln!("{d}");
+            }
+            eprintln!("no message was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(err) = std::fs::write(&output, &message) {
+        eprintln!("error: could not write {}: {err}", output.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "wrote {} ({} KB): the {} edition of {}",
+        output.display(),
+        message.len().div_ceil(1000),
+        args.lang,
+        period.slug()
+    );
+    ExitCode::SUCCESS
 }
 
 fn build(args: BuildArgs) -> ExitCode {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::config::Lang;
 use crate::error::{BuildError, Diagnostic};
-use crate::output::editions::Issue;
+use crate::output::editions::{Issue, Period};
 use crate::output::plan::{EmailFormat, ListKind, Page, PageKind, routes};
 use crate::output::render::Renderer;
 use crate::output::views::contract::{Common, IssueView};
@@ -138,9 +138,11 @@ pub fn inline_css(html: &str) -> Result<String, String> {
 /// An edition's email as a message (`digest newsletter`): multipart
 /// alternative, the text version then the HTML, both UTF-8, with the
 /// subject of the HTML's `<title>` and `from` (`Name <address>`) if given.
-pub fn message(html: &str, text: &str, from: Option<&str>) -> Result<Vec<u8>, String> {
+/// `id` names the message (`Message-ID`), e.g. `ar.2021-12-10@example.org`.
+pub fn message(html: &str, text: &str, from: Option<&str>, id: &str) -> Result<Vec<u8>, String> {
     let subject = title_of(html).ok_or("the email has no <title> to take its subject from")?;
     let mut builder = mail_builder::MessageBuilder::new()
+        .message_id(id.to_string())
         .subject(subject)
         .text_body(text.to_string())
         .html_body(html.to_string());
@@ -188,8 +190,9 @@ pub fn title_of(html: &str) -> Option<String> {
 pub fn build_message(
     options: &crate::BuildOptions,
     lang: &str,
-    period: &str,
+    period: &Period,
 ) -> Result<Vec<u8>, BuildError> {
+    let period = period.slug();
     let config = crate::config::stage(&options.root, options.base_url.as_deref())?;
     let fatal = |message: String, help: &str| {
         BuildError::Fatal(Diagnostic::error(None, message).with_help(help.to_string()))
@@ -223,7 +226,7 @@ pub fn build_message(
     };
     let (Some(html), Some(text)) = (file("html"), file("txt")) else {
         return Err(fatal(
-            format!("the {lang} edition has no edition of {period}"),
+            format!("there is no {lang} edition of {period}"),
             "editions exist for the days and ISO weeks with published stories; see the index of editions",
         ));
     };
@@ -231,7 +234,13 @@ pub fn build_message(
         String::from_utf8_lossy(&html),
         String::from_utf8_lossy(&text),
     );
-    message(&html, &text, config.newsletter.from.as_deref()).map_err(|why| {
+    let host = url::Url::parse(&config.base_url.origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into());
+    let seconds = jiff::Timestamp::now().as_second();
+    let id = format!("{lang}.{period}.{seconds}@{host}");
+    message(&html, &text, config.newsletter.from.as_deref(), &id).map_err(|why| {
         fatal(
             format!("could not write the message: {why}"),
             "check the theme's email/edition.html",
@@ -256,9 +265,14 @@ mod tests {
             "<title>S</title><p>x</p>",
             "x",
             Some("الموجز <news@example.org>"),
+            "ar.2021-12-10@example.org",
         )
         .unwrap();
         let text = String::from_utf8(message).unwrap();
-        assert!(text.contains("news@example.org"), "{text}");
+        assert!(text.contains("<news@example.org>"), "{text}");
+        assert!(
+            text.contains("Message-ID: <ar.2021-12-10@example.org>"),
+            "{text}"
+        );
     }
 }

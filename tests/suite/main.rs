@@ -16,6 +16,7 @@ mod hosting;
 mod i18n;
 mod incremental;
 mod minify;
+mod newsletter;
 mod publish;
 mod serve;
 mod static_host;
