@@ -92,14 +92,17 @@ pub struct Issue {
     pub languages: Arc<[Lang]>,
 }
 
+/// A period and its stories, newest first.
+type Gathered = (Period, Vec<ArticleId>);
+
 /// Every edition of every language: per language, the days and then the
 /// weeks, newest first.
 pub fn issues(config: &Config, site: &Site, now: jiff::Timestamp) -> Vec<(Lang, Vec<Issue>)> {
-    let mut all: Vec<(Lang, Vec<(Period, Vec<ArticleId>)>)> = Vec::new();
+    let mut all: Vec<(Lang, Vec<Gathered>)> = Vec::new();
     for language in &config.languages {
         let lang = &language.lang;
-        let mut days: Vec<(Period, Vec<ArticleId>)> = Vec::new();
-        let mut weeks: Vec<(Period, Vec<ArticleId>)> = Vec::new();
+        let mut days: Vec<Gathered> = Vec::new();
+        let mut weeks: Vec<Gathered> = Vec::new();
         for &id in &site.edition(lang).articles {
             let article = &site.articles[id];
             if article.draft || article.date.timestamp() > now {

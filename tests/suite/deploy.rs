@@ -170,6 +170,12 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
                 "application/json; charset=utf-8",
                 "public, max-age=300, must-revalidate",
             )
+        } else if key.ends_with(".txt") && key.starts_with("newsletter/") {
+            // An edition's plain-text email: a page.
+            (
+                "text/plain; charset=utf-8",
+                "public, max-age=60, must-revalidate",
+            )
         } else if key.ends_with(".txt") {
             (
                 "text/plain; charset=utf-8",
@@ -272,10 +278,11 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let public = site.public().into_map();
     assert!(!public.contains_key("en/news/militias-threaten-open-war/index.html"));
 
-    // --no-delete keeps what the site no longer has.
+    // --no-delete keeps what the site no longer has: the story's two pages
+    // and the editions of its day (both languages' pages and emails).
     let kept = deploy(&site, &["--no-delete"]);
     assert!(
-        kept.contains("kept 2 objects the site no longer has (--no-delete)"),
+        kept.contains("kept 8 objects the site no longer has (--no-delete)"),
         "{kept}"
     );
     assert!(deployed(&server).contains_key("en/news/militias-threaten-open-war/index.html"));
@@ -283,7 +290,7 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let stdout = deploy(&site, &["--verbose", "--purge-list", "purge.txt"]);
     assert_eq!(
         plan_line(&stdout),
-        format!("plan: 0 to upload, 2 to delete, {} unchanged", public.len())
+        format!("plan: 0 to upload, 8 to delete, {} unchanged", public.len())
     );
     assert_holds(&server, &public);
     // Deletions come after every upload.
@@ -299,7 +306,11 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let last_step = stdout
         .lines()
         .rfind(|l| steps.iter().any(|s| l.starts_with(&format!("{s}: "))));
-    assert_eq!(last_step, Some("deletions: 2 files"), "{stdout}");
+    assert_eq!(last_step, Some("deletions: 8 files"), "{stdout}");
+    assert!(
+        stdout.contains("  deleted newsletter/ar/2021-12-11.txt"),
+        "{stdout}"
+    );
     assert!(stdout.contains("  deleted ar/news/militias-threaten-open-war/index.html"));
     let purge = site.read("purge.txt");
     assert!(

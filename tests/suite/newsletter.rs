@@ -586,3 +586,77 @@ fn the_example_site_publishes_daily_and_weekly_editions_in_both_languages() {
         )
     );
 }
+
+#[test]
+fn the_arabic_email_reads_right_to_left_on_a_narrow_phone() {
+    let Some(browser) =
+        crate::common::browser::chromium("the_arabic_email_reads_right_to_left_on_a_narrow_phone")
+    else {
+        return;
+    };
+    use crate::common::browser::eval;
+    let site = Site::example();
+    site.build();
+    let tab = browser.new_tab().unwrap();
+    tab.set_bounds(headless_chrome::types::Bounds::Normal {
+        left: Some(0),
+        top: Some(0),
+        width: Some(375.0),
+        height: Some(812.0),
+    })
+    .unwrap();
+    let url = format!(
+        "file://{}",
+        site.path("public/newsletter/ar/2021-W49.html").display()
+    );
+    tab.navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let width = eval(&tab, "window.innerWidth").as_f64().unwrap();
+    assert!(width <= 400.0, "the window is {width} px wide");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.documentElement.scrollWidth <= window.innerWidth"
+        ),
+        true,
+        "the email fits the width of a phone without scrolling sideways"
+    );
+    for (selector, expected) in [(".masthead", "rtl"), (".story", "rtl"), (".summary", "rtl")] {
+        assert_eq!(
+            eval(
+                &tab,
+                &format!("getComputedStyle(document.querySelector('{selector}')).direction")
+            ),
+            expected,
+            "{selector}"
+        );
+    }
+    // The title's right edge is the story cell's (less its padding): it
+    // starts on the right.
+    let gap = eval(
+        &tab,
+        "(() => { const cell = document.querySelector('.story').getBoundingClientRect(); \
+         const title = document.querySelector('.lead-title a').getBoundingClientRect(); \
+         return cell.right - title.right; })()",
+    )
+    .as_f64()
+    .unwrap();
+    assert!(
+        (0.0..=30.0).contains(&gap),
+        "the title is {gap} px from the right"
+    );
+    // For review: target/tmp/screenshots/email-ar-375.png.
+    let png = tab
+        .capture_screenshot(
+            headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
+            None,
+            None,
+            true,
+        )
+        .unwrap();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("email-ar-375.png"), png).unwrap();
+}

@@ -319,6 +319,9 @@ pub struct IssueView {
     pub feed: String,
     /// The email's subject.
     pub subject: String,
+    /// The edition's email, HTML and plain text (for editors to preview).
+    pub email_html: String,
+    pub email_text: String,
 }
 
 /// The index of an edition's editions.

@@ -5,7 +5,7 @@ use crate::config::{GroupBy, Lang};
 use crate::content::article::ArticleId;
 use crate::dates::PubDate;
 use crate::output::editions::{Issue, Period};
-use crate::output::plan::{ListKind, Page, routes};
+use crate::output::plan::{EmailFormat, ListKind, Page, routes};
 use crate::output::views::contract::*;
 use crate::output::views::sources::Sources;
 
@@ -78,6 +78,8 @@ impl Sources<'_> {
                 matches!(issue.period, Period::Week { .. }),
             )),
             subject,
+            email_html: self.href(&routes::email(lang, &issue.period, EmailFormat::Html)),
+            email_text: self.href(&routes::email(lang, &issue.period, EmailFormat::Text)),
             link,
         }
     }

@@ -111,9 +111,12 @@ impl Pipeline {
             &pages,
             &minifier,
         );
+        let mailer = digest::newsletter::Mailer {
+            renderer: &renderer,
+        };
         for page in &pages {
             let path = page.route.output_path();
-            let bytes = match renderer.render(page) {
+            let bytes = match mailer.render(page) {
                 Ok(Some(bytes)) => bytes,
                 Ok(None) => continue,
                 Err(d) => panic!("{path} of a valid site did not render: {d}"),
