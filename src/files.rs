@@ -44,15 +44,7 @@ impl FileStamp {
     }
 }
 
-/// Hidden files and the leftovers editors write next to a file being saved.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || (name.starts_with('#') && name.ends_with('#'))
-}
+include!("ignored.rs");
 
 /// A relative path with `/` separators, as addresses use them.
 pub fn to_slash(path: &Path) -> String {
@@ -65,8 +57,7 @@ pub fn to_slash(path: &Path) -> String {
 /// A static file to copy, and the name it is published under.
 #[derive(Debug, Clone)]
 pub struct AssetFile {
-    /// Absolute path of the source.
-    pub source: PathBuf,
+    pub source: AssetSource,
     pub route: Route,
     /// Content hash (theme files) or size-and-time stamp (content files).
     pub hash: u64,
@@ -78,9 +69,54 @@ impl AssetFile {
         h.update(&stamp.size.to_le_bytes());
         h.update(&stamp.modified_ns.to_le_bytes());
         AssetFile {
-            source,
+            source: AssetSource::File(source),
             route,
             hash: h.digest(),
+        }
+    }
+}
+
+/// Where a file copied as it is comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum AssetSource {
+    /// A file on disk: its absolute path.
+    File(PathBuf),
+    /// A file inside the binary: the built-in theme's static files, by
+    /// their path in the theme (`static/style.css`).
+    BuiltIn {
+        name: &'static str,
+        bytes: &'static [u8],
+    },
+}
+
+impl AssetSource {
+    /// The file on disk, if the source is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            AssetSource::File(path) => Some(path),
+            AssetSource::BuiltIn { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for AssetSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AssetSource::File(path) => write!(f, "{}", path.display()),
+            AssetSource::BuiltIn { name, .. } => write!(f, "{name} of the built-in theme"),
+        }
+    }
+}
+
+impl std::fmt::Debug for AssetSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AssetSource::File(path) => f.debug_tuple("File").field(path).finish(),
+            AssetSource::BuiltIn { name, bytes } => f
+                .debug_struct("BuiltIn")
+                .field("name", name)
+                .field("len", &bytes.len())
+                .finish(),
         }
     }
 }

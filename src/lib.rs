@@ -13,7 +13,8 @@
 //! stages: `content/` (walk, front matter, Markdown, the parse stage),
 //! `site/` (topics, the model, related stories), `output/` (plan, views,
 //! render, feeds, sitemap), `publish/` (sinks and the publishing protocol),
-//! `serve/`; beneath them the shared floor: `config`, `locale/`, `theme/`,
+//! `serve/`, `tools/` (init, new, check, list, theme copy); beneath them
+//! the shared floor: `config`, `locale/`, `theme/`,
 //! `html/`, `urls`, `dates`, `files`, `hash`, `yaml`, `error`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -35,6 +36,7 @@ pub mod serve;
 pub mod site;
 pub mod state;
 pub mod theme;
+pub mod tools;
 pub mod urls;
 pub mod yaml;
 

@@ -18,6 +18,7 @@ use digest::deploy::DeployOptions;
 use digest::error::{BuildError, Diagnostic};
 use digest::output::editions::Period;
 use digest::serve::{Rebuild, ServeEvent, ServeOptions, Server};
+use digest::tools;
 use digest::{BuildOptions, BuildReport};
 
 #[derive(Parser, Debug)]
@@ -41,6 +42,17 @@ enum Command {
     /// Publish the built site to a target of digest.yaml (S3, Google Cloud
     /// Storage, Azure, a folder), uploading only what changed.
     Deploy(DeployArgs),
+    /// Start a new bilingual site in DIR (default: the current folder).
+    Init(InitArgs),
+    /// Start a story (one file per language, from an archetype), or the
+    /// missing translation of one with --translate.
+    New(NewArgs),
+    /// Run every check of a build, writing nothing; exit 1 on errors.
+    Check(CheckArgs),
+    /// List every story, newest first, with its state in each language.
+    List(ListArgs),
+    /// The theme: `digest theme copy` writes the built-in one into themes/.
+    Theme(ThemeArgs),
     /// Write an edition's email as a ready multipart message (.eml: text
     /// and HTML, UTF-8) for the tool the newsroom sends with. digest itself
     /// sends nothing.
@@ -68,6 +80,106 @@ struct NewsletterArgs {
     /// Use this base URL instead of the configured one.
     #[arg(long)]
     base_url: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct InitArgs {
+    /// The folder to create the site in.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+struct NewArgs {
+    /// The story: <section>/<slug>, e.g. news/ceasefire-talks (a slug alone
+    /// makes a standalone page).
+    #[arg(required_unless_present = "translate", conflicts_with = "translate")]
+    path: Option<String>,
+    /// The languages to write, e.g. `--lang ar,en` [default: the site's
+    /// default language; with --translate, every language it lacks].
+    #[arg(long, value_delimiter = ',')]
+    lang: Option<Vec<String>>,
+    /// The headline: one for every language, or one per language of --lang
+    /// (repeat the option) [default: made from the slug].
+    #[arg(long, conflicts_with = "translate")]
+    title: Vec<String>,
+    /// Start the missing translation of this story file (same name, other
+    /// language; topics and picture carried over, the title left empty).
+    #[arg(long, value_name = "FILE")]
+    translate: Option<PathBuf>,
+    /// The site's folder, holding digest.yaml.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// For people.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// The site's folder, holding digest.yaml.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Check articles marked `draft: true` as `build --drafts` would.
+    #[arg(long)]
+    drafts: bool,
+    /// Use this base URL instead of the configured one.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Also check links to other sites (answers are kept for a day in
+    /// .digest-cache/links.bin).
+    #[arg(long)]
+    external: bool,
+    /// With --external: seconds each outside link may take.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    timeout: u64,
+    /// How to print the problems: text, or one JSON object per problem.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(clap::Args, Debug)]
+struct ListArgs {
+    /// The site's folder, holding digest.yaml.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Only stories with no version in this language: the to-translate queue.
+    #[arg(long, value_name = "LANG")]
+    missing: Option<String>,
+    /// Only stories with a version dated later than now.
+    #[arg(long)]
+    scheduled: bool,
+    /// Only stories with a version marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// text (one line per story), or one JSON object per story.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(clap::Args, Debug)]
+struct ThemeArgs {
+    #[command(subcommand)]
+    command: ThemeCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum ThemeCommand {
+    /// Write the built-in theme into themes/NAME/ to customise it; files
+    /// already there are kept as they are.
+    Copy {
+        /// The theme folder's name.
+        #[arg(default_value = "default")]
+        name: String,
+        /// The site's folder, holding digest.yaml.
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -153,6 +265,225 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::Deploy(args) => deploy(args),
         Command::Newsletter(args) => newsletter(args),
+        Command::Init(args) => init(args),
+        Command::New(args) => new(args),
+        Command::Check(args) => check(args),
+        Command::List(args) => list_stories(args),
+        Command::Theme(ThemeArgs {
+            command: ThemeCommand::Copy { name, root },
+        }) => theme_copy(&root, &name),
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    let timezone = jiff::tz::TimeZone::system()
+        .iana_name()
+        .filter(|name| jiff::tz::TimeZone::get(name).is_ok())
+        .unwrap_or("UTC")
+        .to_string();
+    match tools::init::init(&args.dir, &timezone, jiff::Timestamp::now()) {
+        Ok(created) => {
+            let dir = created.dir.display().to_string();
+            say(format!("created a bilingual site in {dir}:"));
+            for file in &created.files {
+                say(format!("  {}", file.display()));
+            }
+            if let tools::init::GitIgnore::Extended(lines) = &created.gitignore {
+                say(format!("added {} to .gitignore", lines.join(" and ")));
+            }
+            say("next:");
+            if created.dir == std::path::Path::new(".") {
+                say("  digest new news/first-story --title \"…\"");
+            } else {
+                say(format!("  cd {}", shell_word(&dir)));
+            }
+            say("  digest serve");
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&[d]),
+    }
+}
+
+fn new(args: NewArgs) -> ExitCode {
+    let now = jiff::Timestamp::now();
+    let result = match (&args.translate, &args.path) {
+        (Some(file), _) => tools::new::translate(&tools::new::Translate {
+            root: args.root.clone(),
+            file: file.clone(),
+            langs: args.lang.clone(),
+            now,
+        }),
+        (None, Some(path)) => tools::new::story(&tools::new::NewStory {
+            root: args.root.clone(),
+            path: path.clone(),
+            langs: args.lang.clone(),
+            titles: args.title.clone(),
+            now,
+        }),
+        (None, None) => unreachable!("clap requires one of them"),
+    };
+    match result {
+        Ok(created) => {
+            for file in &created.files {
+                say(file.display());
+            }
+            created.warnings.iter().for_each(say_err);
+            if args.translate.is_some() {
+                say_err(
+                    "the title, the text and the picture's `alt` are left for the translator; the story stays a draft until `draft: true` is removed",
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => fail(&problems.into_vec()),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let options = tools::check::CheckOptions {
+        build: BuildOptions {
+            root: args.root.clone(),
+            base_url: args.base_url.clone(),
+            drafts: args.drafts,
+            ..BuildOptions::default()
+        },
+        external: args.external.then(|| tools::external::ExternalOptions {
+            timeout: Duration::from_secs(args.timeout.max(1)),
+            ..tools::external::ExternalOptions::default()
+        }),
+    };
+    let report = tools::check::check(&options);
+    match args.format {
+        Format::Json => {
+            for d in &report.problems {
+                say(tools::check::json(d));
+            }
+        }
+        Format::Text => {
+            report.problems.iter().for_each(say_err);
+            let links = report.external.as_ref().map_or(String::new(), |e| {
+                format!(
+                    ", {} outside {} ({} asked, the rest known from the last day)",
+                    e.addresses,
+                    plural(e.addresses, "link", "links"),
+                    e.asked
+                )
+            });
+            let (errors, warnings) = (report.errors(), report.warnings());
+            if errors == 0 {
+                say(format!(
+                    "checked {} {} and {} files{links}: {}",
+                    report.articles,
+                    plural(report.articles, "article", "articles"),
+                    report.files,
+                    match warnings {
+                        0 => "no problems".to_string(),
+                        n => format!("{n} {}", plural(n, "warning", "warnings")),
+                    }
+                ));
+            } else {
+                say_err(format!(
+                    "found {errors} {} and {warnings} {}{links}",
+                    plural(errors, "error", "errors"),
+                    plural(warnings, "warning", "warnings")
+                ));
+            }
+        }
+    }
+    match report.errors() {
+        0 => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
+    }
+}
+
+fn list_stories(args: ListArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    let options = tools::list::ListOptions {
+        root: args.root.clone(),
+        now: jiff::Timestamp::now(),
+        missing: args.missing.clone(),
+        scheduled: args.scheduled,
+        drafts: args.drafts,
+    };
+    let listing = match tools::list::list(&options) {
+        Ok(listing) => listing,
+        Err(err) => return fail(&err.diagnostics().into_iter().cloned().collect::<Vec<_>>()),
+    };
+    listing.problems.iter().for_each(say_err);
+    let stdout = std::io::stdout();
+    let width = stdout.is_terminal().then(terminal_width).flatten();
+    let text = match args.format {
+        Format::Text => listing.text(width),
+        Format::Json => listing.json_lines(),
+    };
+    // A closed pipe (`digest list | head`) is not an error.
+    let _ = stdout.lock().write_all(text.as_bytes());
+    match listing.problems.has_errors() {
+        true => ExitCode::FAILURE,
+        false => ExitCode::SUCCESS,
+    }
+}
+
+/// The terminal's width in columns: `COLUMNS`, else what the terminal says.
+fn terminal_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(columns);
+    }
+    rustix::termios::tcgetwinsize(std::io::stdout())
+        .ok()
+        .map(|size| size.ws_col as usize)
+        .filter(|w| *w > 0)
+}
+
+fn theme_copy(root: &std::path::Path, name: &str) -> ExitCode {
+    match tools::theme::copy(root, name) {
+        Ok(copied) => {
+            let dir = copied.dir.display();
+            match copied.written.len() {
+                0 => say(format!(
+                    "{dir} already has every file of the built-in theme; nothing written"
+                )),
+                n => say(format!(
+                    "wrote {n} {} of the built-in theme into {dir}",
+                    plural(n, "file", "files")
+                )),
+            }
+            if !copied.kept.is_empty() && !copied.written.is_empty() {
+                say(format!(
+                    "kept {} {} already there",
+                    copied.kept.len(),
+                    plural(copied.kept.len(), "file", "files")
+                ));
+            }
+            let configured = digest::config::Config::load(root).map(|c| c.theme);
+            if configured.as_deref().is_ok_and(|theme| theme != name) {
+                say(format!("to use it, set `theme: {name}` in digest.yaml"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&[d]),
+    }
+}
+
+/// Prints problems and fails.
+fn fail(problems: &[Diagnostic]) -> ExitCode {
+    problems.iter().for_each(say_err);
+    ExitCode::FAILURE
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// A path as a shell would need it typed.
+fn shell_word(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_alphanumeric() || "-_./".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 

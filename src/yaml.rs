@@ -44,11 +44,105 @@ impl<'a> YamlSource<'a> {
             Some(loc) => (loc.line(), loc.column()),
             None => (1, 1),
         };
-        Diagnostic::error(
-            Some(Location::new(self.file, self.first_line + line - 1, column)),
-            format!("invalid YAML: {}", strip_position(&err.to_string())),
-        )
+        let message = strip_position(&err.to_string());
+        let at = |line: usize, column: usize| {
+            Some(Location::new(self.file, self.first_line + line - 1, column))
+        };
+        if let Some((line, column)) = self.tab_indent(line, &message) {
+            return Diagnostic::error(
+                at(line, column),
+                "YAML does not allow tabs for indentation; use spaces",
+            )
+            .with_help("replace the tab at the start of this line with spaces, indenting as the lines around it");
+        }
+        if let Some((key, first, repeat)) = self.repeated_key(&message, line, column) {
+            return Diagnostic::error(
+                at(repeat.0, repeat.1),
+                format!(
+                    "`{key}` is written twice (first at line {})",
+                    self.first_line + first - 1
+                ),
+            )
+            .with_help(format!("keep one `{key}:` and remove the other"));
+        }
+        Diagnostic::error(at(line, column), format!("invalid YAML: {message}"))
         .with_help("check the indentation and quoting on this line; text containing `: ` or starting with a quote, `[` or `{` must be quoted")
+    }
+
+    /// The 1-based line and column of a tab indenting the line a syntax
+    /// error was found on (or, when the error is about a tab, the first
+    /// line up to it that a tab indents).
+    fn tab_indent(&self, line: usize, message: &str) -> Option<(usize, usize)> {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let tab_in_indent = |n: usize| {
+            let text = lines.get(n)?;
+            let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
+            text[..indent]
+                .find('\t')
+                .map(|at| (n + 1, text[..at].chars().count() + 1))
+        };
+        if let Some(found) = tab_in_indent(line.saturating_sub(1)) {
+            return Some(found);
+        }
+        if !message.contains("tab") {
+            return None;
+        }
+        (0..line.min(lines.len())).find_map(tab_in_indent)
+    }
+
+    /// For serde_yaml's "duplicate entry with key" (reported where the
+    /// mapping starts): the key, the 1-based line of its first use, and the
+    /// line and column of its repetition.
+    fn repeated_key(
+        &self,
+        message: &str,
+        line: usize,
+        column: usize,
+    ) -> Option<(String, usize, (usize, usize))> {
+        let quoted = message.split("duplicate entry with key ").nth(1)?;
+        let key: String = serde_json::from_str(quoted).unwrap_or_else(|_| quoted.to_string());
+        let lines: Vec<&str> = self.text.lines().collect();
+        let indent = column.checked_sub(1)?;
+        let first = line.checked_sub(1)?;
+        let is_key_at = |text: &str, at: usize| {
+            let rest: String = text.chars().skip(at).collect();
+            [key.clone(), format!("\"{key}\""), format!("'{key}'")]
+                .iter()
+                .any(|k| {
+                    rest.strip_prefix(k.as_str())
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
+        };
+        // A flow mapping is reported at its `{`.
+        let opens_flow = lines
+            .get(first)
+            .is_some_and(|text| text.chars().nth(indent) == Some('{'));
+        if opens_flow {
+            let text = lines[first];
+            let chars: Vec<char> = text.chars().collect();
+            let mut keys = (indent + 1..chars.len())
+                .filter(|&at| matches!(chars[at - 1], ',' | ' ' | '{') && is_key_at(text, at));
+            let repeat = keys.nth(1)?;
+            return Some((key, line, (line, repeat + 1)));
+        }
+        let mut seen = None;
+        for (n, text) in lines.iter().enumerate().skip(first) {
+            let content = text.trim_start();
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            let at = text.chars().count() - content.chars().count();
+            if at < indent {
+                break;
+            }
+            if at == indent && is_key_at(text, at) {
+                match seen {
+                    None => seen = Some(n + 1),
+                    Some(first) => return Some((key, first, (n + 1, at + 1))),
+                }
+            }
+        }
+        None
     }
 
     /// Where the key at `path` (e.g. `["languages", "ar", "locale"]`) is;
@@ -323,6 +417,50 @@ mod tests {
     fn offsets_lines_by_where_the_document_starts() {
         let src = YamlSource::new(Path::new("a.md"), "title: x\ndate: y\n", 2);
         assert_eq!(src.key_location(&["date"]).to_string(), "a.md:3:1");
+    }
+
+    #[test]
+    fn tabs_in_indentation_are_named_at_their_line() {
+        for text in ["title: x\ntags:\n  - a\n\t- b\n", "title: x\n\tdate: y\n"] {
+            let src = YamlSource::new(Path::new("a.md"), text, 2);
+            let err = src.parse().unwrap_err();
+            let last = text.trim_end().lines().count() + 1;
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "error: a.md:{last}:1: YAML does not allow tabs for indentation; use spaces\n  help: replace the tab at the start of this line with spaces, indenting as the lines around it"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_is_reported_where_it_is_repeated() {
+        let cases = [
+            (
+                "title: a\ndate: b\ntitle: c\n",
+                "a.md:4:1: `title` is written twice (first at line 2)",
+            ),
+            (
+                "title: a\nsource:\n  name: x\n  # note\n  url: y\n  name: z\n",
+                "a.md:7:3: `name` is written twice (first at line 4)",
+            ),
+            (
+                "title: a\nsource: { name: x, name: y }\n",
+                "a.md:3:20: `name` is written twice (first at line 3)",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = YamlSource::new(Path::new("a.md"), text, 2)
+                .parse()
+                .unwrap_err();
+            let shown = err.to_string();
+            assert_eq!(
+                shown.lines().next().unwrap(),
+                format!("error: {expected}"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub struct Article {
     pub stem: String,
     /// The last URL segment: the front matter's `slug`, else the stem.
     pub slug: String,
+    /// Where the front matter's `slug` value is (line, column), if it has one.
+    pub slug_at: Option<(u32, u32)>,
     pub title: String,
     pub date: PubDate,
     pub updated: Option<PubDate>,

@@ -135,7 +135,8 @@ fn parse_inner(
         problems,
         settings,
     };
-    let title = fields.title();
+    let draft = fields.flag("draft");
+    let title = fields.title(draft.unwrap_or(false));
     let date = fields.date("date", true);
     let updated = fields.date("updated", false);
     let summary = fields.text("summary");
@@ -143,13 +144,31 @@ fn parse_inner(
     let author = fields.text("author");
     let source = fields.source();
     let image = fields.image(section);
-    let draft = fields.flag("draft");
     let slug = fields.slug();
     let (title, date) = (title?, date??);
+    if let Some(Some(updated)) = updated
+        && updated.seconds < date.seconds
+    {
+        let d = Diagnostic::warning(
+            Some(src.value_location(&["updated"])),
+            format!(
+                "`updated` ({}) is earlier than `date` ({})",
+                updated.rfc3339(),
+                date.rfc3339()
+            ),
+        );
+        fields.problems.push(d.with_help(
+            "`updated` is when the story last changed, after `date`; correct it, or remove it",
+        ));
+    }
     if fields.problems.iter().any(Diagnostic::is_error) {
         return None;
     }
 
+    let slug_at = slug.is_some().then(|| {
+        let at = src.value_location(&["slug"]);
+        (at.line as u32, at.column as u32)
+    });
     let slug = slug.unwrap_or_else(|| stem.to_string());
     let place = settings.place(lang, section, &slug);
     let rendered = markdown::render(body, &settings.markdown, &place);
@@ -190,6 +209,7 @@ fn parse_inner(
         section: section.to_string(),
         stem: stem.to_string(),
         slug,
+        slug_at,
         title,
         date,
         updated: updated.flatten(),
@@ -207,7 +227,7 @@ fn parse_inner(
 }
 
 /// The line and column in `text` of byte `offset` of `body`, a slice of it.
-fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
+pub fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
     let start = (body.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     let before = &text[..(start + offset).min(text.len())];
     let line = before.matches('\n').count() + 1;
@@ -301,17 +321,33 @@ impl Fields<'_, '_> {
         }
     }
 
-    fn title(&mut self) -> Option<String> {
+    /// The title; a draft may have none yet (a translation just started,
+    /// say), which is a warning: it is not published without one.
+    fn title(&mut self, draft: bool) -> Option<String> {
         if !self.map.contains_key("title") {
-            let d = Diagnostic::error(
-                Some(Location::new(self.src.file, 1, 1)),
-                "the front matter has no `title`",
-            );
+            let at = Location::new(self.src.file, 1, 1);
+            if draft {
+                let d = Diagnostic::warning(Some(at), "the draft has no `title` yet");
+                self.problems
+                    .push(d.with_help("add a line `title: …` before publishing it"));
+                return Some(String::new());
+            }
+            let d = Diagnostic::error(Some(at), "the front matter has no `title`");
             self.fail(d.with_help("add a line `title: …` between the `---` lines"));
             return None;
         }
+        let before = self.problems.len();
         let title = self.text("title");
-        if title.is_none() && !self.problems.iter().any(|p| p.message.contains("`title`")) {
+        if title.is_none() && self.problems.len() == before {
+            if draft {
+                let d = Diagnostic::warning(
+                    Some(self.src.key_location(&["title"])),
+                    "the draft has no title yet",
+                );
+                self.problems
+                    .push(d.with_help("write the headline after `title:` before publishing it"));
+                return Some(String::new());
+            }
             let d = self.src.error_at(&["title"], "the title is empty");
             self.fail(d.with_help("write the article's headline after `title:`"));
         }

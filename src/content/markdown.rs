@@ -97,16 +97,22 @@ struct FirstPass {
     raw_html_at: Option<usize>,
 }
 
+/// The Markdown extensions bodies are read with (for tools that read
+/// bodies as the build does).
+pub fn flags() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
 fn render_with(
     markdown: &str,
     options: &MarkdownOptions,
     place: &Place,
     raw_html: RawHtml,
 ) -> FirstPass {
-    let flags = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+    let flags = flags();
     let mut words = 0u32;
     let mut raw_at = None;
     let mut first_paragraph = String::new();

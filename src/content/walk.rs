@@ -218,10 +218,11 @@ fn bad_file_name(path: &Path, name: &[u8]) -> Option<Diagnostic> {
     )
 }
 
-type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
+/// A problem with a file found before its path is known to the caller.
+pub type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
 
 /// Decides what a file is from its path relative to `content/`.
-fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
+pub fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
     if rel == TAGS_FILE {
         return Ok(SourceKind::Tags);
     }

@@ -177,6 +177,11 @@ impl LocaleData {
         self.strings.contains_key(key)
     }
 
+    /// The keys of the UI strings the theme defines.
+    pub fn string_keys(&self) -> impl Iterator<Item = &str> {
+        self.strings.keys().map(String::as_str)
+    }
+
     /// Whether the UI string `key` has plural forms (and so needs a count).
     pub fn is_plural(&self, key: &str) -> bool {
         matches!(self.strings.get(key), Some(Message::Plural(_)))

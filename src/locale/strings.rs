@@ -66,25 +66,46 @@ pub struct Locales {
     files: Vec<PathBuf>,
 }
 
+/// A theme's UI string files, as the theme stage read them.
+pub struct StringFiles<'a> {
+    /// Where they are (`themes/default/i18n`), for messages.
+    pub dir: PathBuf,
+    /// Each file's name (`ar.yaml`) and bytes.
+    pub files: Vec<(&'a str, &'a [u8])>,
+    /// They are the built-in theme's, which cannot be edited where they are.
+    pub built_in: bool,
+}
+
 impl Locales {
     /// Loads the theme's UI strings and the ICU data for every language, and
     /// checks that every language defines every string, with every plural
     /// form the language uses.
-    pub fn load(config: &Config, i18n_dir: &Path) -> Result<Locales, Diagnostics> {
+    pub fn load(config: &Config, i18n: &StringFiles) -> Result<Locales, Diagnostics> {
         let mut problems = Diagnostics::new();
         let mut tables: Vec<StringTable> = Vec::new();
         for language in &config.languages {
-            let path = i18n_dir.join(format!("{}.yaml", language.lang));
-            let shown = path
-                .strip_prefix(&config.root)
-                .unwrap_or(&path)
-                .to_path_buf();
-            match std::fs::read(&path) {
-                Ok(bytes) => match read_strings(&shown, &bytes) {
+            let name = format!("{}.yaml", language.lang);
+            let shown = i18n.dir.join(&name);
+            match i18n.files.iter().find(|(n, _)| *n == name) {
+                Some((_, bytes)) => match read_strings(&shown, bytes) {
                     Ok(table) => tables.push(table),
                     Err(ds) => problems.extend(ds),
                 },
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => problems.push(
+                None if i18n.built_in => problems.push(
+                    Diagnostic::error(
+                        None,
+                        format!(
+                            "the built-in theme has no UI strings for language `{}`",
+                            language.lang
+                        ),
+                    )
+                    .with_help(format!(
+                        "run `digest theme copy` to write the theme into {}, then copy another language's file there to {} and translate it",
+                        i18n.dir.parent().unwrap_or(&i18n.dir).display(),
+                        shown.display()
+                    )),
+                ),
+                None => problems.push(
                     Diagnostic::error(
                         None,
                         format!(
@@ -98,7 +119,6 @@ impl Locales {
                         shown.display()
                     )),
                 ),
-                Err(err) => problems.push(Diagnostic::io(&shown, "read the UI strings", &err)),
             }
         }
         if problems.has_errors() {
@@ -151,7 +171,11 @@ impl Locales {
                             Some(at.clone()),
                             missing_string_message(&call.key, &locale.lang),
                         )
-                        .with_help(missing_string_help(&call.key, strings_file)),
+                        .with_help(missing_string_help(
+                            &call.key,
+                            locale,
+                            strings_file,
+                        )),
                     );
                 } else if locale.is_plural(&call.key) && !call.has_count {
                     problems.push(
@@ -185,7 +209,7 @@ impl Locales {
             if let Some(key) = key
                 && d.message == missing_string_message(key, &locale.lang)
             {
-                d.help = Some(missing_string_help(key, strings_file));
+                d.help = Some(missing_string_help(key, locale, strings_file));
                 break;
             }
         }
@@ -193,11 +217,17 @@ impl Locales {
     }
 }
 
-fn missing_string_help(key: &str, strings_file: &Path) -> String {
-    format!(
-        "add `{key}:` to {}, or correct the key",
-        strings_file.display()
-    )
+fn missing_string_help(key: &str, locale: &LocaleData, strings_file: &Path) -> String {
+    match crate::error::did_you_mean(key, locale.string_keys()) {
+        Some(close) => format!(
+            "did you mean `{close}`? Otherwise add `{key}:` to {}",
+            strings_file.display()
+        ),
+        None => format!(
+            "add `{key}:` to {}, or correct the key",
+            strings_file.display()
+        ),
+    }
 }
 
 /// A literal `t(key="…")` call in a template.

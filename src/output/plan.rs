@@ -5,7 +5,7 @@
 //! (`output::fingerprint` hashes what each page shows.)
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -14,7 +14,7 @@ use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
 use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::files::AssetFile;
+use crate::files::{AssetFile, AssetSource};
 use crate::output::editions::{self, Issue, Period};
 use crate::site::model::Site;
 use crate::site::topics::TopicId;
@@ -134,7 +134,7 @@ pub enum PageKind {
     },
     /// A file copied as it is (theme static files, content images).
     Asset {
-        source: PathBuf,
+        source: AssetSource,
         hash: u64,
     },
 }
@@ -435,7 +435,7 @@ fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
                 (_, PageKind::Article(id)) | (PageKind::Article(id), _) => {
                     Some(site.articles[*id].path.clone())
                 }
-                (_, PageKind::Asset { source, .. }) => Some(source.clone()),
+                (_, PageKind::Asset { source, .. }) => source.path().map(Path::to_path_buf),
                 _ => None,
             };
             let message = format!("{a} and {b} would both be written to public/{path}");
@@ -468,9 +468,48 @@ fn describe(site: &Site, page: &Page) -> String {
             list: ListKind::Archive { year, month },
             ..
         } => format!("the archive of {year}-{month:02}"),
-        PageKind::List { .. } => "the edition's home page".into(),
-        PageKind::Asset { source, .. } => format!("the file {}", source.display()),
-        other => format!("the {other:?} page"),
+        PageKind::List { lang, .. } => format!("the home page of the `{lang}` edition"),
+        PageKind::Asset { source, .. } => format!("the file {source}"),
+        PageKind::TopicIndex(lang) => format!("the topic index of the `{lang}` edition"),
+        PageKind::Front => "the front page".into(),
+        PageKind::NotFound => "the page for missing addresses (404.html)".into(),
+        PageKind::Feed {
+            lang,
+            topic: Some(t),
+            ..
+        } => format!(
+            "the `{lang}` feed of the topic `{}`",
+            site.topics.get(*t).slug
+        ),
+        PageKind::Feed {
+            lang,
+            topic: None,
+            format,
+        } => format!(
+            "the {} of the `{lang}` edition",
+            match format {
+                FeedFormat::Atom => "Atom feed",
+                FeedFormat::Json => "JSON feed",
+            }
+        ),
+        PageKind::Sitemap { .. } => "the sitemap".into(),
+        PageKind::Robots => "robots.txt".into(),
+        PageKind::Edition { lang, issue } => {
+            format!("the `{lang}` edition of {}", issue.period.slug())
+        }
+        PageKind::EditionIndex { lang, .. } => {
+            format!("the index of editions of the `{lang}` edition")
+        }
+        PageKind::EditionFeed { lang, weekly, .. } => format!(
+            "the feed of {} editions of the `{lang}` edition",
+            if *weekly { "weekly" } else { "daily" }
+        ),
+        PageKind::Email { lang, issue, .. } => {
+            format!(
+                "the email of the `{lang}` edition of {}",
+                issue.period.slug()
+            )
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{self, BuildError, Diagnostic, Diagnostics};
-use crate::files::{load_versioned, save_versioned};
+use crate::files::{AssetSource, load_versioned, save_versioned};
 use crate::output::plan::{Page, PageKind};
 use crate::publish::sink::{Manifest, Sink};
 use crate::report::Timings;
@@ -223,7 +223,10 @@ fn write_page(
         }
     }
     let result = match &page.kind {
-        PageKind::Asset { source, .. } => sink.copy(path, source),
+        PageKind::Asset { source, .. } => match source {
+            AssetSource::File(file) => sink.copy(path, file),
+            AssetSource::BuiltIn { bytes, .. } => sink.write(path, bytes),
+        },
         _ => match render(page) {
             Ok(Some(bytes)) => sink.write(path, &bytes),
             Ok(None) => Ok(()),

@@ -389,6 +389,44 @@ impl Sink for MemorySink {
     }
 }
 
+/// Takes a build's files and keeps none: what `digest check` builds into,
+/// so that every page is rendered (and so checked) and nothing is written.
+/// A file to copy is only checked to be readable.
+#[derive(Debug, Default)]
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn prepare<'a>(
+        &mut self,
+        _published: &'a Manifest,
+        _spare: Option<&'a Manifest>,
+    ) -> io::Result<Cow<'a, Manifest>> {
+        Ok(Cow::Owned(Manifest::default()))
+    }
+    fn keep(&self, _path: &str) -> io::Result<bool> {
+        Ok(false)
+    }
+    fn write(&self, _path: &str, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+    fn copy(&self, _path: &str, source: &Path) -> io::Result<()> {
+        fs::File::open(source).map(drop)
+    }
+    fn remove(&self, _path: &str) -> io::Result<()> {
+        Ok(())
+    }
+    fn publish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn discard(&mut self) {}
+    fn is_intact(&self) -> bool {
+        false
+    }
+    fn keeps_spare(&self) -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::config::{Config, Lang, LanguageConfig};
 use crate::content::article::{Article, ArticleId};
 use crate::dates::PubDate;
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::files::Changes;
 use crate::site::related::{EditionLists, RelatedMemo};
 use crate::site::tagging::{resolve_topics, warn_single_use_topics};
@@ -342,6 +342,7 @@ fn same_place(a: &Article, b: &Article) -> bool {
         && a.section == b.section
         && a.stem == b.stem
         && a.slug == b.slug
+        && a.slug_at == b.slug_at
         && a.date == b.date
         && a.tags == b.tags
         && a.draft == b.draft
@@ -388,7 +389,7 @@ fn check_unique_urls(
             article.section.as_str(),
             article.slug.as_str(),
         );
-        if let Some(first) = seen.get(&key) {
+        if let Some(&first) = seen.get(&key) {
             let url = format!(
                 "{}{}/{}{}/",
                 config.base_url.path,
@@ -400,12 +401,21 @@ fn check_unique_urls(
                 },
                 article.slug
             );
+            // Reported at the `slug:` that makes the two meet, if one does.
+            let (here, other) = match (article.slug_at, first.slug_at) {
+                (None, Some(_)) => (first, article),
+                _ => (article, first),
+            };
+            let location = match here.slug_at {
+                Some((line, column)) => Location::new(&here.path, line as usize, column as usize),
+                None => Location::new(&here.path, 1, 1),
+            };
             problems.push(
-                Diagnostic::in_file(
-                    &article.path,
+                Diagnostic::error(
+                    Some(location),
                     format!(
                         "this article has the same URL as {}: {url}",
-                        first.path.display()
+                        other.path.display()
                     ),
                 )
                 .with_help("give one of them a different file name or `slug`"),

@@ -11,10 +11,11 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Location};
-use crate::files::{AssetFile, Changes, is_ignored};
+use crate::files::{AssetFile, AssetSource, Changes, is_ignored};
 use crate::html::minify;
-use crate::locale::strings::Locales;
+use crate::locale::strings::{Locales, StringFiles};
 use crate::theme::functions::register_functions;
+use crate::theme::{blocks, builtin};
 use crate::urls::Route;
 
 /// Templates every theme must have.
@@ -34,6 +35,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 pub struct Theme {
     /// `themes/<name>`, relative to the site root (for messages).
     pub dir: PathBuf,
+    /// Whether it is the site's folder or the built-in theme.
+    pub origin: ThemeOrigin,
     pub tera: tera::Tera,
     /// The same templates with their partials marked, for minified sites
     /// (see [`crate::html::minify`]).
@@ -49,6 +52,7 @@ impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Theme")
             .field("dir", &self.dir)
+            .field("origin", &self.origin)
             .field("fingerprint", &self.fingerprint)
             .finish_non_exhaustive()
     }
@@ -76,64 +80,117 @@ pub fn stage(
     theme
 }
 
+/// Where a theme's files come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeOrigin {
+    /// A folder of the site, `themes/<name>/`.
+    Folder,
+    /// The default theme inside digest ([`crate::theme::builtin`]), used
+    /// when `theme: default` and the site has no `themes/default/`.
+    BuiltIn,
+}
+
+/// The files of a theme, read: (path inside the theme with `/`, bytes).
+type ThemeFiles = Vec<(Cow<'static, str>, Cow<'static, [u8]>)>;
+
+/// The files of `folder` (a theme folder's `templates`, `static`, `i18n`).
+fn in_folder<'f>(files: &'f ThemeFiles, folder: &str) -> Vec<(&'f str, &'f [u8])> {
+    files
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let name = path.strip_prefix(folder)?.strip_prefix('/')?;
+            Some((name, &**bytes))
+        })
+        .collect()
+}
+
+/// The configured theme's files: the site's `themes/<name>/` folder, whole,
+/// or, for `default` with no such folder, the built-in theme.
+fn theme_files(config: &Config, dir: &Path) -> Result<(ThemeOrigin, ThemeFiles), Diagnostics> {
+    let abs = config.root.join(dir);
+    if abs.is_dir() {
+        let mut problems = Diagnostics::new();
+        let files = read_tree(&abs, dir, &mut problems)
+            .into_iter()
+            .map(|(name, bytes)| (Cow::Owned(name), Cow::Owned(bytes)))
+            .collect();
+        return match problems.has_errors() {
+            true => Err(problems),
+            false => Ok((ThemeOrigin::Folder, files)),
+        };
+    }
+    if config.theme == builtin::NAME {
+        let files = builtin::files()
+            .iter()
+            .map(|(name, bytes)| (Cow::Borrowed(*name), Cow::Borrowed(*bytes)))
+            .collect();
+        return Ok((ThemeOrigin::BuiltIn, files));
+    }
+    Err(Diagnostics::from_iter([Diagnostic::error(
+        None,
+        format!(
+            "the theme `{}` does not exist (no folder {})",
+            config.theme,
+            dir.display()
+        ),
+    )
+    .with_help(format!(
+        "set `theme:` in digest.yaml to `{}` (built into digest) or to a folder under themes/",
+        builtin::NAME
+    ))]))
+}
+
 impl Theme {
     /// Loads templates, strings and static files of the configured theme,
     /// with digest's template functions registered before templates are
     /// checked (Tera rejects templates calling unknown functions).
     pub fn load(config: &Config) -> Result<Theme, Diagnostics> {
         let dir = Path::new("themes").join(&config.theme);
-        let abs = config.root.join(&dir);
-        if !abs.is_dir() {
-            return Err(Diagnostics::from_iter([Diagnostic::error(
-                None,
-                format!(
-                    "the theme `{}` does not exist (no folder {})",
-                    config.theme,
-                    dir.display()
-                ),
-            )
-            .with_help("set `theme:` in digest.yaml to a folder under themes/")]));
-        }
+        let (origin, files) = theme_files(config, &dir)?;
         let mut problems = Diagnostics::new();
-        let mut fingerprint = Xxh3::new();
-        let templates = read_tree(
-            &abs.join("templates"),
-            &dir.join("templates"),
-            &mut problems,
-        );
-        let statics = read_tree(&abs.join("static"), &dir.join("static"), &mut problems);
-        let locales = Locales::load(config, &abs.join("i18n"));
-        let locales = match locales {
+        let templates = in_folder(&files, "templates");
+        let statics = in_folder(&files, "static");
+        let strings = StringFiles {
+            dir: dir.join("i18n"),
+            files: in_folder(&files, "i18n"),
+            built_in: origin == ThemeOrigin::BuiltIn,
+        };
+        let locales = match Locales::load(config, &strings) {
             Ok(l) => Some(Arc::new(l)),
             Err(ds) => {
                 problems.extend(ds);
                 None
             }
         };
-        for (name, bytes) in templates.iter().chain(&statics) {
+        // What pages show of the theme: its templates, static files and
+        // UI strings, wherever they come from.
+        let mut fingerprint = Xxh3::new();
+        for (name, bytes) in templates.iter().chain(&statics).chain(&strings.files) {
             fingerprint.update(name.as_bytes());
             fingerprint.update(&xxh3_64(bytes).to_le_bytes());
         }
-        for entry in walk_files(&abs.join("i18n")) {
-            if let Ok(bytes) = std::fs::read(&entry) {
-                fingerprint.update(&xxh3_64(&bytes).to_le_bytes());
-            }
-        }
-        let assets: Vec<AssetFile> = statics
+        let assets: Vec<AssetFile> = files
             .iter()
-            .map(|(name, bytes)| {
+            .filter_map(|(path, bytes)| {
+                let name = path.strip_prefix("static/")?;
                 let hash = xxh3_64(bytes);
-                AssetFile {
-                    source: abs.join("static").join(name),
+                let source = match (path, bytes) {
+                    (Cow::Borrowed(name), Cow::Borrowed(bytes)) => {
+                        AssetSource::BuiltIn { name, bytes }
+                    }
+                    _ => AssetSource::File(config.root.join(&dir).join(&**path)),
+                };
+                Some(AssetFile {
+                    source,
                     route: asset_route(name, hash),
                     hash,
-                }
+                })
             })
             .collect();
         let asset_urls: HashMap<String, String> = assets
             .iter()
             .zip(&statics)
-            .map(|(a, (name, _))| (name.clone(), a.route.href(&config.base_url)))
+            .map(|(a, (name, _))| (name.to_string(), a.route.href(&config.base_url)))
             .collect();
         let Some(locales) = locales else {
             return Err(problems);
@@ -142,11 +199,11 @@ impl Theme {
         register_functions(&mut tera, &locales, &asset_urls);
         let sources: Vec<(String, String)> = templates
             .into_iter()
-            .filter_map(|(name, bytes)| match String::from_utf8(bytes) {
-                Ok(text) => Some((name, text)),
+            .filter_map(|(name, bytes)| match String::from_utf8(bytes.to_vec()) {
+                Ok(text) => Some((name.to_string(), text)),
                 Err(_) => {
                     problems.push(Diagnostic::in_file(
-                        &dir.join("templates").join(&name),
+                        &dir.join("templates").join(name),
                         "the template is not valid UTF-8",
                     ));
                     None
@@ -160,7 +217,7 @@ impl Theme {
                         .extend(locales.check_template(&dir.join("templates").join(name), text));
                 }
             }
-            Err(err) => problems.extend(template_errors(&dir, &err)),
+            Err(err) => problems.extend(syntax_errors(&dir, &err, &sources)),
         }
         for required in REQUIRED_TEMPLATES {
             if !sources.iter().any(|(n, _)| n == required) {
@@ -172,7 +229,10 @@ impl Theme {
                             dir.join("templates").join(required).display()
                         ),
                     )
-                    .with_help("add the template, or copy it from themes/default/templates/"),
+                    .with_help(match origin {
+                        ThemeOrigin::Folder => format!("add the template; `digest theme copy {}` adds the files of the built-in theme that {} lacks", config.theme, dir.display()),
+                        ThemeOrigin::BuiltIn => "add the template".to_string(),
+                    }),
                 );
             }
         }
@@ -193,6 +253,7 @@ impl Theme {
         });
         Ok(Theme {
             dir,
+            origin,
             tera,
             marked: marked.flatten(),
             locales,
@@ -327,6 +388,37 @@ pub fn template_errors(theme_dir: &Path, err: &tera::Error) -> Vec<Diagnostic> {
     } else {
         reports
     }
+}
+
+/// Tera's syntax errors, with those caused by a block left open (or
+/// closed by the wrong end tag) replaced by one that names the block and
+/// where it opens (see [`blocks`]).
+fn syntax_errors(dir: &Path, err: &tera::Error, sources: &[(String, String)]) -> Vec<Diagnostic> {
+    let templates = dir.join("templates");
+    let mut explained = Vec::new();
+    template_errors(dir, err)
+        .into_iter()
+        .filter_map(|d| {
+            let file = d.location.as_ref().map(|l| l.file.clone());
+            let unbalanced = file.as_ref().and_then(|file| {
+                let (_, text) = sources
+                    .iter()
+                    .find(|(name, _)| templates.join(name) == *file)?;
+                blocks::check(text).map(|b| (file.clone(), b))
+            });
+            match unbalanced {
+                Some((file, _)) if explained.contains(&file) => None,
+                Some((file, b)) => {
+                    explained.push(file.clone());
+                    Some(
+                        Diagnostic::error(Some(Location::new(file, b.line, b.column)), b.message)
+                            .with_help(b.help),
+                    )
+                }
+                None => Some(d),
+            }
+        })
+        .collect()
 }
 
 /// Reads one of Tera's reports: `error: <message>\n --> <template>:<line>:<column>`.

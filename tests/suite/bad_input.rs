@@ -170,6 +170,17 @@ file_cases! {
     config_typo_key,
     // A default language that is not one of the site's languages.
     config_unknown_default_language,
+    // Tabs indenting YAML, in front matter and in tags.yaml: said so, at their line.
+    yaml_tabs,
+    // A key written twice: reported where it is repeated, in front matter and inside `source`.
+    repeated_key,
+    // An `{% if %}` left open inside a `{% for %}`: the block named, at the line it opens.
+    unclosed_block,
+    // A misspelt UI string key in a template gets the close one as a suggestion.
+    misspelt_ui_string,
+    // A section folder whose list page would take the address of the topic
+    // index: both pages named as an editor knows them, in each edition.
+    section_named_like_a_page,
 }
 
 #[test]

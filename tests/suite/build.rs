@@ -271,6 +271,7 @@ fn invalid_articles_are_reported_together_with_file_line_and_column() {
 
 #[test]
 fn two_files_with_the_same_url_are_an_error_naming_both() {
+    // Reported at the `slug:` line that gives the second file the first one's URL.
     let f = Site::new();
     f.story(
         Story::new("news/a", "2021-12-10")
@@ -287,7 +288,7 @@ fn two_files_with_the_same_url_are_an_error_naming_both() {
     assert_eq!(
         f.build_errors(),
         [
-            "error: content/news/b.en.md:1:1: this article has the same URL as content/news/a.en.md: /en/news/same/\n  help: give one of them a different file name or `slug`",
+            "error: content/news/b.en.md:4:7: this article has the same URL as content/news/a.en.md: /en/news/same/\n  help: give one of them a different file name or `slug`",
         ]
     );
 }

@@ -20,4 +20,5 @@ mod newsletter;
 mod publish;
 mod serve;
 mod static_host;
+mod tools;
 mod topics;
