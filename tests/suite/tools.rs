@@ -98,7 +98,9 @@ next:
     let new = run_in(&d, "site", &["new", "news/first", "--title", "أول خبر"]).ok();
     assert_eq!(new.out, "content/news/first.ar.md\n");
     let check = run_in(&d, "site", &["check"]).ok();
-    assert_eq!(check.out, "checked 4 articles and 21 files: no problems\n");
+    // 21 files, and today's editions: a day and a week in each language
+    // (4 pages, their 8 emails), the 2 indexes of editions and 4 feeds.
+    assert_eq!(check.out, "checked 4 articles and 39 files: no problems\n");
     assert_eq!(check.err, "");
     run_in(&d, "site", &["build"]).ok();
     // Both editions, Arabic right to left; the first story and its translation link each other.
