@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_yaml::Value;
 
-use crate::error::{BuildError, Diagnostic, Diagnostics, did_you_mean};
+use crate::error::{BuildError, Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::yaml::{YamlSource, decode, key_text};
 
 /// The configuration file's name, at the root of a site.
@@ -75,6 +75,25 @@ pub enum Digits {
     Arab,
 }
 
+/// How an edition writes the time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Clock {
+    /// 14:00 (the default: how news is timed in Iraq and much of the world).
+    H24,
+    /// 2:00 PM
+    H12,
+}
+
+impl Clock {
+    /// The Unicode hour cycle (`h23`, `h12`), as locale tags write it.
+    pub fn hour_cycle(self) -> &'static str {
+        match self {
+            Clock::H24 => "h23",
+            Clock::H12 => "h12",
+        }
+    }
+}
+
 /// What happens to raw HTML written inside Markdown bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -108,6 +127,8 @@ pub struct LanguageConfig {
     pub dual_months: bool,
     /// Print the Hijri date beside the Gregorian one.
     pub hijri: bool,
+    /// A 24- or 12-hour clock for times of day.
+    pub clock: Clock,
 }
 
 impl LanguageConfig {
@@ -126,6 +147,36 @@ impl LanguageConfig {
     pub fn og_locale(&self) -> String {
         self.locale.id.to_string().replace('-', "_")
     }
+}
+
+/// One entry of an edition's `menu:` in `digest.yaml`, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    pub target: MenuTarget,
+    /// Where the entry is written, for messages.
+    pub at: Location,
+}
+
+/// What a menu entry names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MenuTarget {
+    /// A section, a standalone page, `tags` or `authors`: by key (`news`,
+    /// `about`) or by path (`about.en.md`, `news/`).
+    Key(String),
+    /// A link with its own label: an outside address (`https://…`,
+    /// `mailto:…`) or an address in the site (`/en/2021/12/`).
+    Link { label: String, url: String },
+}
+
+/// A theme option set in `digest.yaml` (`theme_options:`), as written; the
+/// theme stage checks it against the options the theme declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeOptionSetting {
+    pub name: String,
+    pub value: Value,
+    /// Where the option's name and value are written, for messages.
+    pub at: Location,
+    pub value_at: Location,
 }
 
 /// The site's public address, split so that links can be root-relative.
@@ -196,6 +247,10 @@ pub struct Config {
     pub raw_html: RawHtml,
     /// Section folder name → its label per language.
     pub sections: IndexMap<String, IndexMap<Lang, String>>,
+    /// Each edition's menu (`menu:`), for the editions that set one.
+    pub menus: IndexMap<Lang, Vec<MenuEntry>>,
+    /// The theme's options as the site sets them (`theme_options:`).
+    pub theme_options: Vec<ThemeOptionSetting>,
     /// The bytes of `digest.yaml`, for the build's fingerprint.
     pub source_hash: u64,
     /// Where `digest deploy` publishes the site, by target name.
@@ -218,6 +273,8 @@ const TOP_KEYS: &[&str] = &[
     "sections",
     "deploy",
     "newsletter",
+    "menu",
+    "theme_options",
 ];
 
 const LANGUAGE_KEYS: &[&str] = &[
@@ -230,6 +287,7 @@ const LANGUAGE_KEYS: &[&str] = &[
     "words_per_minute",
     "dual_months",
     "hijri",
+    "clock",
 ];
 
 /// The configuration stage: `digest.yaml` in `root`, with `base_url`
@@ -329,6 +387,8 @@ impl Config {
         let sections = read.sections(map, &languages);
         let deploy = read.deploy_targets(map);
         let newsletter = read.newsletter(map, &languages);
+        let menus = read.menus(map, &languages);
+        let theme_options = read.theme_options(map);
 
         let default_language = default_language.and_then(|code| {
             let found = languages.iter().find(|l| l.lang.as_str() == code);
@@ -369,6 +429,8 @@ impl Config {
             feed_entries,
             raw_html,
             sections,
+            menus,
+            theme_options,
             source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
             deploy,
             newsletter,
@@ -561,6 +623,7 @@ impl Reader<'_, '_> {
             self.optional_at(map, &["languages", code, "dual_months"], "true or false");
         let hijri: Option<bool> =
             self.optional_at(map, &["languages", code, "hijri"], "true or false");
+        let clock = self.clock(map, code);
         let locale = locale?;
         let dir = dir.unwrap_or_else(|| infer_direction(&locale));
         Some(LanguageConfig {
@@ -574,7 +637,28 @@ impl Reader<'_, '_> {
             words_per_minute: wpm.filter(|n| *n > 0).unwrap_or(200),
             dual_months: dual_months.unwrap_or(false),
             hijri: hijri.unwrap_or(false),
+            clock,
         })
+    }
+
+    /// `clock: 24` (the default) or `clock: 12`.
+    fn clock(&mut self, map: &serde_yaml::Mapping, code: &str) -> Clock {
+        let path = ["languages", code, "clock"];
+        match self.optional_at::<Value>(map, &path, "24 or 12") {
+            None => Clock::H24,
+            Some(value) => match value.as_u64() {
+                Some(24) => Clock::H24,
+                Some(12) => Clock::H12,
+                _ => {
+                    self.problems.push(
+                        self.src
+                            .error_at_value(&path, "`clock` must be 24 or 12")
+                            .with_help("write `clock: 24` for 14:00 or `clock: 12` for 2:00 PM"),
+                    );
+                    Clock::H24
+                }
+            },
+        }
     }
 
     fn sections(
@@ -851,6 +935,163 @@ fn parse_deploy_url(text: &str) -> Result<url::Url, String> {
         other => return Err(format!("`{other}://` is not a deploy address")),
     }
     Ok(url)
+}
+
+impl Reader<'_, '_> {
+    /// `menu:`: each edition's ordered list of sections, standalone pages
+    /// and links. What the entries name is checked once the site's pages
+    /// are known (see `output::menu`); here, only their form.
+    fn menus(
+        &mut self,
+        map: &serde_yaml::Mapping,
+        languages: &[LanguageConfig],
+    ) -> IndexMap<Lang, Vec<MenuEntry>> {
+        let mut menus = IndexMap::new();
+        let Some(value) = map.get("menu").filter(|v| !v.is_null()) else {
+            return menus;
+        };
+        let Some(by_lang) = value.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at_value(&["menu"], "`menu` must give a list of entries per language")
+                    .with_help("write e.g. `menu: { ar: [news, about], en: [news, about] }`"),
+            );
+            return menus;
+        };
+        for (code, entries) in by_lang {
+            let code = key_text(code);
+            let Some(language) = languages.iter().find(|l| l.lang.as_str() == code) else {
+                let known: Vec<&str> = languages.iter().map(|l| l.lang.as_str()).collect();
+                self.problems.push(
+                    self.src
+                        .error_at(
+                            &["menu", &code],
+                            format!("`{code}` is not one of the site's languages"),
+                        )
+                        .with_help(format!("give a menu for one of: {}", known.join(", "))),
+                );
+                continue;
+            };
+            let path = ["menu", code.as_str()];
+            let Some(items) = entries.as_sequence() else {
+                self.problems.push(
+                    self.src
+                        .error_at_value(&path, format!("the menu of `{code}` must be a list"))
+                        .with_help(format!("write e.g. `{code}: [news, about]`")),
+                );
+                continue;
+            };
+            let menu = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| self.menu_entry(&path, i, item))
+                .collect();
+            menus.insert(language.lang.clone(), menu);
+        }
+        menus
+    }
+
+    fn menu_entry(&mut self, path: &[&str], index: usize, item: &Value) -> Option<MenuEntry> {
+        let at = self.src.item_location(path, index);
+        let help = "write a section or page key (`news`, `about`), or `{ label: …, url: https://… }` for a link";
+        let target = match item {
+            Value::String(_) | Value::Number(_) => {
+                let key = key_text(item).trim().to_string();
+                if key.is_empty() {
+                    self.problems
+                        .push(Diagnostic::error(Some(at), "a menu entry is empty").with_help(help));
+                    return None;
+                }
+                MenuTarget::Key(key)
+            }
+            Value::Mapping(entry) => {
+                let text = |key: &str| {
+                    entry
+                        .get(key)
+                        .map(key_text)
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                };
+                for key in entry.keys().map(key_text) {
+                    if key != "label" && key != "url" {
+                        let help = match did_you_mean(&key, ["label", "url"]) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => "a link has a `label` and a `url`".to_string(),
+                        };
+                        self.problems.push(
+                            Diagnostic::error(
+                                Some(at.clone()),
+                                format!("unknown menu entry key `{key}`"),
+                            )
+                            .with_help(help),
+                        );
+                    }
+                }
+                let (Some(label), Some(url)) = (text("label"), text("url")) else {
+                    self.problems.push(
+                        Diagnostic::error(Some(at), "a menu link needs a `label` and a `url`")
+                            .with_help(
+                                "write e.g. `{ label: Contact, url: https://example.org/contact }`",
+                            ),
+                    );
+                    return None;
+                };
+                let web = ["https://", "http://", "mailto:"];
+                if !(url.starts_with('/') || web.iter().any(|p| url.starts_with(p))) {
+                    self.problems.push(
+                        Diagnostic::error(
+                            Some(at),
+                            format!("the menu link `{url}` is neither a web address nor an address in the site"),
+                        )
+                        .with_help("give a full address (https://…, mailto:…) or a path in the site starting with / (e.g. /en/2021/12/)"),
+                    );
+                    return None;
+                }
+                MenuTarget::Link { label, url }
+            }
+            _ => {
+                self.problems.push(
+                    Diagnostic::error(Some(at), "a menu entry must be a key or a link")
+                        .with_help(help),
+                );
+                return None;
+            }
+        };
+        Some(MenuEntry {
+            target,
+            at: self.src.item_location(path, index),
+        })
+    }
+
+    /// `theme_options:`: kept as written, with where, for the theme stage.
+    fn theme_options(&mut self, map: &serde_yaml::Mapping) -> Vec<ThemeOptionSetting> {
+        let Some(value) = map.get("theme_options").filter(|v| !v.is_null()) else {
+            return Vec::new();
+        };
+        let Some(options) = value.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at_value(
+                        &["theme_options"],
+                        "`theme_options` must map option names to values",
+                    )
+                    .with_help("write e.g. `theme_options: { relative_dates: true }`"),
+            );
+            return Vec::new();
+        };
+        options
+            .iter()
+            .map(|(name, value)| {
+                let name = key_text(name);
+                ThemeOptionSetting {
+                    at: self.src.key_location(&["theme_options", &name]),
+                    value_at: self.src.value_location(&["theme_options", &name]),
+                    name,
+                    value: value.clone(),
+                }
+            })
+            .collect()
+    }
 }
 
 /// The direction of a locale's script, from ICU's likely-subtags data

@@ -3,14 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A publication time, kept with the UTC offset it was written (or read) in,
-/// so that the date shown is the date the newsroom meant.
+/// A publication time, kept with the UTC offset it was written (or read) in
+/// and whether a time of day was written at all: a story dated
+/// `2021-12-10` shows its date, not "00:00".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PubDate {
     /// Seconds since the Unix epoch.
     pub seconds: i64,
-    /// The offset from UTC the time is shown in.
+    /// The offset from UTC it was written in.
     pub offset_seconds: i32,
+    /// Whether the time of day was written (else it is midnight of the
+    /// date, in the site's time zone).
+    pub timed: bool,
 }
 
 impl PartialOrd for PubDate {
@@ -21,15 +25,32 @@ impl PartialOrd for PubDate {
 
 impl Ord for PubDate {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.seconds, self.offset_seconds).cmp(&(other.seconds, other.offset_seconds))
+        (self.seconds, self.offset_seconds, self.timed).cmp(&(
+            other.seconds,
+            other.offset_seconds,
+            other.timed,
+        ))
     }
 }
 
 impl PubDate {
+    /// A moment written with its time of day.
     pub fn new(timestamp: jiff::Timestamp, offset: jiff::tz::Offset) -> PubDate {
         PubDate {
             seconds: timestamp.as_second(),
             offset_seconds: offset.seconds(),
+            timed: true,
+        }
+    }
+
+    /// Whether this moment comes before `other`, as an editor means it: by
+    /// the instant when both have a time of day, else by the date in the
+    /// site's time zone (`2021-12-10` is not before `2021-12-10T14:00`).
+    pub fn is_before(&self, other: &PubDate, tz: &jiff::tz::TimeZone) -> bool {
+        if self.timed && other.timed {
+            self.seconds < other.seconds
+        } else {
+            self.civil_in(tz).date() < other.civil_in(tz).date()
         }
     }
 
@@ -44,6 +65,12 @@ impl PubDate {
     /// The wall-clock date and time where it was written.
     pub fn civil(&self) -> jiff::civil::DateTime {
         self.offset().to_datetime(self.timestamp())
+    }
+
+    /// The wall-clock date and time in `tz` (the site's time zone), which
+    /// is what pages show and what files a story under a month.
+    pub fn civil_in(&self, tz: &jiff::tz::TimeZone) -> jiff::civil::DateTime {
+        tz.to_datetime(self.timestamp())
     }
 
     /// `2021-12-30T10:00:00+03:00`. RFC 3339 offsets are whole minutes:
@@ -108,7 +135,11 @@ pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<PubDate, String
     let zoned = civil
         .to_zoned_datetime(tz.clone())
         .map_err(|err| format!("`{text}` does not exist in the site's time zone: {err}"))?;
-    Ok(PubDate::new(zoned.timestamp(), zoned.offset()))
+    let timed = text.len() > 10;
+    Ok(PubDate {
+        timed,
+        ..PubDate::new(zoned.timestamp(), zoned.offset())
+    })
 }
 
 /// Why a `YYYY-MM-DD` that jiff refused names no day of the calendar, in
@@ -169,16 +200,19 @@ mod tests {
         let date = PubDate {
             seconds: -30_000_000_000,
             offset_seconds: 2 * 3600 + 57 * 60 + 40,
+            timed: true,
         };
         assert_eq!(date.rfc3339(), "1019-05-04T18:40:00Z");
         let ordinary = PubDate {
             seconds: 1_640_847_600,
             offset_seconds: 3 * 3600,
+            timed: true,
         };
         assert_eq!(ordinary.rfc3339(), "2021-12-30T10:00:00+03:00");
         let utc = PubDate {
             seconds: 1_640_847_600,
             offset_seconds: 0,
+            timed: true,
         };
         assert_eq!(utc.rfc3339(), "2021-12-30T07:00:00+00:00");
     }
@@ -198,6 +232,16 @@ mod tests {
             parse_date("2021-12-30T09:15:00Z", &tz).unwrap().rfc3339(),
             "2021-12-30T09:15:00+00:00"
         );
+        assert!(!parse_date("2021-12-30", &tz).unwrap().timed);
+        assert!(parse_date("2021-12-30 09:15", &tz).unwrap().timed);
+        let day = parse_date("2021-12-30", &tz).unwrap();
+        let later = parse_date("2021-12-30T21:00:00Z", &tz).unwrap();
+        assert!(
+            !later.is_before(&day, &tz),
+            "31 December in Baghdad is not before the 30th"
+        );
+        assert!(day.is_before(&later, &tz));
+        assert!(!day.is_before(&parse_date("2021-12-30T10:00", &tz).unwrap(), &tz));
         assert_eq!(
             parse_date("30/12/2021", &tz).unwrap_err(),
             "`30/12/2021` is not a date digest can read"

@@ -4,7 +4,7 @@
 //! tests share. It reads like the pipeline it runs:
 //!
 //! ```text
-//! config → theme → walk → parse → topics → site → plan → render → publish
+//! config → theme → walk → parse → topics, authors → site → plan → render → publish
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
@@ -82,22 +82,23 @@ pub fn build(
         &config, &walk.files, &settings, options, &mut saved.articles, &mut problems);
     timings.mark("parse");
     let topics = site::topics::stage(&config, &walk.files, &mut problems);
+    let authors = site::authors::stage(&config, &walk.files, &mut problems);
     let globals = globals(&config, &settings, theme.as_deref(), options);
-    let site = site::model::stage(
-        &config, articles, topics, changes, globals, &mut warm.site, &mut saved.related, &mut problems);
+    let site = site::model::stage(&config, articles, topics, authors, changes, globals,
+        &mut warm.site, &mut saved.related, &mut problems);
     timings.mark("site");
     let theme = checked(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
-    let pages = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
+    let plan = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
     no_errors(&mut problems)?;
     timings.mark("plan");
-    let fingerprints = output::fingerprint::all(&pages, &site, &config, globals);
+    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals);
     timings.mark("fingerprint");
-    let renderer = Renderer::new(&config, &site, &theme, &settings, &pages, &warm.minifier);
+    let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier);
     let mailer = newsletter::Mailer { renderer: &renderer };
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &pages, fingerprints, &|page| mailer.render(page), &how, &mut saved.publish, sink,
+        &plan.pages, fingerprints, &|page| mailer.render(page), &how, &mut saved.publish, sink,
         &mut timings, &mut problems)?;
     problems.sort();
     Ok(BuildReport {

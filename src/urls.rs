@@ -67,6 +67,14 @@ impl Route {
         route
     }
 
+    /// The file `name` in this route's folder (`/ar/tags/iraq/atom.xml`).
+    pub fn file_in(&self, name: &str) -> Route {
+        Route {
+            segments: self.segments.clone(),
+            file: Some(name.to_string()),
+        }
+    }
+
     /// A route under this one.
     pub fn join<S: Into<String>>(&self, more: impl IntoIterator<Item = S>) -> Route {
         let mut route = self.clone();
@@ -159,13 +167,21 @@ pub fn topic_index(lang: &Lang) -> Route {
     Route::dir([lang.as_str(), "tags"])
 }
 
-/// A feed file `name` of an edition (`/{lang}/atom.xml`) or of one of its
-/// topics (`/{lang}/tags/{slug}/atom.xml`).
-pub fn feed(lang: &Lang, topic_slug: Option<&str>, name: &str) -> Route {
-    match topic_slug {
-        Some(slug) => Route::file([lang.as_str(), "tags", slug], name),
-        None => Route::file([lang.as_str()], name),
-    }
+/// An author's page: `/{lang}/authors/{slug}/`.
+pub fn author(lang: &Lang, slug: &str) -> Route {
+    edition(lang).join(["authors", slug])
+}
+
+/// The author index: `/{lang}/authors/`.
+pub fn author_index(lang: &Lang) -> Route {
+    Route::dir([lang.as_str(), "authors"])
+}
+
+/// A feed file `name` of a list, in the list's folder: an edition's
+/// (`/{lang}/atom.xml`), a topic's (`/{lang}/tags/{slug}/atom.xml`), an
+/// author's (`/{lang}/authors/{slug}/atom.xml`).
+pub fn feed(list: &Route, name: &str) -> Route {
+    list.file_in(name)
 }
 
 /// `sitemap.xml`, or part `n` of a split sitemap: `sitemap-n.xml`.

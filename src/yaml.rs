@@ -222,6 +222,96 @@ impl<'a> YamlSource<'a> {
         })
     }
 
+    /// Where item `index` of the sequence at `path` starts: its first
+    /// character after `- ` in a block sequence, or inside `[ … ]` in a
+    /// flow sequence (which may run over several lines). Falls back to
+    /// the value of `path` when the item cannot be found.
+    pub fn item_location(&self, path: &[&str], index: usize) -> Location {
+        match self.find_item(path, index) {
+            Some((line, column)) => Location::new(self.file, self.first_line + line, column + 1),
+            None => self.value_location(path),
+        }
+    }
+
+    /// Where the value of `key` is inside item `index` of the sequence at
+    /// `path`, when that item is a mapping (`- date: …` or `{ date: … }`);
+    /// else where the item starts.
+    pub fn item_value_location(&self, path: &[&str], index: usize, key: &str) -> Location {
+        let Some((line, column)) = self.find_item(path, index) else {
+            return self.value_location(path);
+        };
+        let lines: Vec<&str> = self.text.lines().collect();
+        let at = |l: usize, c: usize| Location::new(self.file, self.first_line + l, c + 1);
+        let first: Vec<char> = lines[line].chars().collect();
+        if first.get(column) == Some(&'{') {
+            let parent = FoundKey {
+                line,
+                indent: column,
+                value_column: column,
+                depth: 0,
+            };
+            return find_in_flow(lines[line], &parent, key)
+                .map_or_else(|| at(line, column), |k| at(k.line, k.value_column));
+        }
+        // A block mapping whose first key is on the dash's line: its keys
+        // are the lines indented as far as that first key.
+        for (n, text) in lines.iter().enumerate().skip(line) {
+            let chars: Vec<char> = text.chars().collect();
+            let indent = chars.iter().take_while(|c| **c == ' ').count();
+            if n > line && !text.trim().is_empty() && indent < column {
+                break;
+            }
+            if n > line && indent != column {
+                continue;
+            }
+            let rest: String = chars.get(column..).unwrap_or_default().iter().collect();
+            if let Some(after) = rest.strip_prefix(key)
+                && let Some(value) = after.trim_start().strip_prefix(':')
+            {
+                let gap = value.chars().take_while(|c| *c == ' ').count();
+                return at(n, chars.len() - value.chars().count() + gap);
+            }
+        }
+        at(line, column)
+    }
+
+    /// The 0-based line and character column of item `index` of the
+    /// sequence at `path`.
+    fn find_item(&self, path: &[&str], index: usize) -> Option<(usize, usize)> {
+        let found = self.find_key(path).filter(|k| k.depth == path.len())?;
+        let lines: Vec<&str> = self.text.lines().collect();
+        let value: Vec<char> = lines[found.line].chars().collect();
+        if value.get(found.value_column) == Some(&'[') {
+            return flow_item(&lines, found.line, found.value_column, index);
+        }
+        // A block sequence: `- ` lines indented at least as far as the key.
+        let mut item_indent = None;
+        let mut seen = 0;
+        for (n, text) in lines.iter().enumerate().skip(found.line + 1) {
+            let content = text.trim_start();
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            let indent = text.chars().count() - content.chars().count();
+            let dash = content == "-" || content.starts_with("- ");
+            if indent < found.indent || (indent == found.indent && !dash) {
+                return None;
+            }
+            let expected = *item_indent.get_or_insert(indent);
+            if indent < expected {
+                return None;
+            }
+            if indent == expected && dash {
+                if seen == index {
+                    let after = content[1..].chars().take_while(|c| *c == ' ').count();
+                    return Some((n, indent + 1 + after));
+                }
+                seen += 1;
+            }
+        }
+        None
+    }
+
     fn find_key(&self, path: &[&str]) -> Option<FoundKey> {
         let lines: Vec<&str> = self.text.lines().collect();
         let mut found: Option<FoundKey> = None;
@@ -320,6 +410,53 @@ fn find_in_flow(line: &str, parent: &FoundKey, key: &str) -> Option<FoundKey> {
             }
         })
     })
+}
+
+/// Item `index` of the flow sequence whose `[` is at `line`, `column`:
+/// items are separated by commas outside quotes and nested brackets.
+fn flow_item(lines: &[&str], line: usize, column: usize, index: usize) -> Option<(usize, usize)> {
+    let (mut depth, mut seen) = (0usize, 0usize);
+    let (mut quote, mut escaped, mut expecting) = (None::<char>, false, false);
+    for (n, text) in lines.iter().enumerate().skip(line) {
+        let skip = if n == line { column } else { 0 };
+        for (at, c) in text.chars().enumerate().skip(skip) {
+            if let Some(q) = quote {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if q == '"' => escaped = true,
+                    _ if c == q => quote = None,
+                    _ => {}
+                }
+                continue;
+            }
+            if expecting && depth == 1 && !c.is_whitespace() {
+                if c == ']' {
+                    return None;
+                }
+                if seen == index {
+                    return Some((n, at));
+                }
+                seen += 1;
+                expecting = false;
+            }
+            match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => {
+                    depth += 1;
+                    expecting = depth == 1;
+                }
+                ']' | '}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return None;
+                    }
+                }
+                ',' if depth == 1 => expecting = true,
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// The text of a mapping key, whatever its YAML type.
@@ -461,6 +598,31 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn finds_items_of_block_and_flow_sequences() {
+        let text = "menu:\n  ar: [news, \"a, b\", { label: x, url: y }]\n  en:\n  - news\n  -   about\ncorrections:\n- date: 2021-12-11\n  text: One\n-  { text: Two, date: 2021-12-12 }\nlist: [one,\n  two]\n";
+        let src = YamlSource::new(Path::new("digest.yaml"), text, 1);
+        let at = |path: &[&str], i: usize| src.item_location(path, i).to_string();
+        assert_eq!(at(&["menu", "ar"], 0), "digest.yaml:2:8");
+        assert_eq!(at(&["menu", "ar"], 1), "digest.yaml:2:14");
+        assert_eq!(at(&["menu", "ar"], 2), "digest.yaml:2:22");
+        assert_eq!(at(&["menu", "en"], 0), "digest.yaml:4:5");
+        assert_eq!(at(&["menu", "en"], 1), "digest.yaml:5:7");
+        assert_eq!(at(&["list"], 1), "digest.yaml:11:3");
+        assert_eq!(
+            at(&["menu", "en"], 2),
+            "digest.yaml:3:6",
+            "past the end: the value of the key"
+        );
+        let value = |i: usize, key: &str| {
+            src.item_value_location(&["corrections"], i, key)
+                .to_string()
+        };
+        assert_eq!(value(0, "date"), "digest.yaml:7:9");
+        assert_eq!(value(0, "text"), "digest.yaml:8:9");
+        assert_eq!(value(1, "date"), "digest.yaml:9:23");
     }
 
     #[test]

@@ -8,12 +8,26 @@ use serde::{Deserialize, Serialize};
 use crate::config::Lang;
 use crate::dates::PubDate;
 
-/// A topic as the article names it, with where it does so.
+/// A name as the article writes it (a topic in `tags`, an author in
+/// `authors`), with where it does so.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TagRef {
     pub text: String,
     pub line: u32,
     pub column: u32,
+}
+
+/// An author as the article names them: by key or by name.
+pub type AuthorRef = TagRef;
+
+/// A correction published with the story.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Correction {
+    pub date: PubDate,
+    /// The correction's Markdown, rendered.
+    pub html: String,
+    /// The same without markup, for structured data.
+    pub text: String,
 }
 
 /// Where the story first appeared.
@@ -45,14 +59,19 @@ pub struct Article {
     /// Where the front matter's `slug` value is (line, column), if it has one.
     pub slug_at: Option<(u32, u32)>,
     pub title: String,
-    pub date: PubDate,
+    /// When it was published; every story has one, a standalone page
+    /// (about, contact) may not.
+    pub date: Option<PubDate>,
     pub updated: Option<PubDate>,
     /// Plain text: the front matter's `summary`, else the first paragraph.
     pub summary: String,
     /// Whether `summary` was written by the editor (not taken from the body).
     pub has_summary: bool,
     pub tags: Vec<TagRef>,
-    pub author: Option<String>,
+    /// Its bylines, in the order written.
+    pub authors: Vec<AuthorRef>,
+    /// In the order written.
+    pub corrections: Vec<Correction>,
     pub source: Option<SourceLink>,
     pub image: Option<Image>,
     pub draft: bool,
@@ -71,9 +90,22 @@ impl Article {
         (&self.section, &self.stem)
     }
 
-    /// The last time the article changed: `updated`, else `date`.
-    pub fn modified(&self) -> PubDate {
-        self.updated.unwrap_or(self.date)
+    /// The last time the article changed: the latest of its date, its
+    /// `updated` and its corrections.
+    pub fn modified(&self) -> Option<PubDate> {
+        let corrections = self.corrections.iter().map(|c| c.date);
+        [self.date, self.updated]
+            .into_iter()
+            .flatten()
+            .chain(corrections)
+            .max_by_key(|d| d.seconds)
+    }
+
+    /// Whether it is a standalone page (a file directly in `content/`:
+    /// about, contact), which is in no list or feed and shows no byline,
+    /// date or reading time.
+    pub fn is_page(&self) -> bool {
+        self.section.is_empty()
     }
 }
 

@@ -11,11 +11,11 @@ use std::sync::{Arc, OnceLock};
 use serde_yaml::{Mapping, Value};
 
 use crate::config::{Config, Lang, RawHtml};
-use crate::content::article::{Article, Image, SourceLink, TagRef};
+use crate::content::article::{Article, Correction, Image, SourceLink, TagRef};
 use crate::content::markdown::{self, MarkdownOptions, Place};
 use crate::content::walk::{SourceFile, SourceKind};
 use crate::dates::{PubDate, parse_date};
-use crate::error::{Diagnostic, Location};
+use crate::error::{Diagnostic, Location, did_you_mean};
 use crate::hash::version_of;
 use crate::urls::{self, check_slug};
 use crate::yaml::{YamlSource, decode, key_text};
@@ -76,7 +76,18 @@ impl ParseSettings {
 
 /// The keys front matter may have.
 pub const FRONT_MATTER_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "tags", "author", "source", "image", "draft", "slug",
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "tags",
+    "author",
+    "authors",
+    "corrections",
+    "source",
+    "image",
+    "draft",
+    "slug",
 ];
 
 /// The outcome of parsing one file: the article if it is usable, and every
@@ -135,19 +146,22 @@ fn parse_inner(
         problems,
         settings,
     };
+    // A standalone page (about, contact) needs no date.
+    let is_page = section.is_empty();
     let draft = fields.flag("draft");
     let title = fields.title(draft.unwrap_or(false));
-    let date = fields.date("date", true);
+    let date = fields.date("date", !is_page);
     let updated = fields.date("updated", false);
     let summary = fields.text("summary");
-    let tags = fields.tags();
-    let author = fields.text("author");
+    let tags = fields.names(&TAG_NAMES);
+    let authors = fields.authors(is_page);
+    let corrections = fields.corrections();
     let source = fields.source();
     let image = fields.image(section);
     let slug = fields.slug();
-    let (title, date) = (title?, date??);
-    if let Some(Some(updated)) = updated
-        && updated.seconds < date.seconds
+    let (title, date, updated) = (title?, date?, updated.flatten());
+    if let (Some(date), Some(updated)) = (date, updated)
+        && updated.is_before(&date, &settings.tz())
     {
         let d = Diagnostic::warning(
             Some(src.value_location(&["updated"])),
@@ -157,20 +171,21 @@ fn parse_inner(
                 date.rfc3339()
             ),
         );
-        fields.problems.push(d.with_help(
+        problems.push(d.with_help(
             "`updated` is when the story last changed, after `date`; correct it, or remove it",
         ));
     }
-    if fields.problems.iter().any(Diagnostic::is_error) {
-        return None;
-    }
-
     let slug_at = slug.is_some().then(|| {
         let at = src.value_location(&["slug"]);
         (at.line as u32, at.column as u32)
     });
     let slug = slug.unwrap_or_else(|| stem.to_string());
     let place = settings.place(lang, section, &slug);
+    let corrections = corrections.map(|raw| correct(&src, raw, date, settings, &place, problems));
+    if problems.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+
     let rendered = markdown::render(body, &settings.markdown, &place);
     let body_at = |offset: usize| {
         let (line, column) = line_and_column(&text, body, offset);
@@ -212,11 +227,12 @@ fn parse_inner(
         slug_at,
         title,
         date,
-        updated: updated.flatten(),
+        updated,
         summary,
         has_summary,
         tags: tags.unwrap_or_default(),
-        author,
+        authors: authors.unwrap_or_default(),
+        corrections: corrections.unwrap_or_default(),
         source,
         image,
         draft: draft.unwrap_or(false),
@@ -225,6 +241,72 @@ fn parse_inner(
         body: OnceLock::from(body_html),
     })
 }
+
+/// A correction as written: its date and Markdown, and its place in the
+/// `corrections` list.
+struct RawCorrection {
+    date: PubDate,
+    markdown: String,
+    index: usize,
+}
+
+/// The corrections rendered, newest last as written; one dated before the
+/// story is an error.
+fn correct(
+    src: &YamlSource,
+    raw: Vec<RawCorrection>,
+    date: Option<PubDate>,
+    settings: &ParseSettings,
+    place: &Place,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Correction> {
+    let mut corrections = Vec::with_capacity(raw.len());
+    for correction in raw {
+        if let Some(published) = date
+            && correction.date.is_before(&published, &settings.tz())
+        {
+            let at = src.item_value_location(&["corrections"], correction.index, "date");
+            problems.push(
+                Diagnostic::error(
+                    Some(at),
+                    format!(
+                        "the correction is dated {}, before the story was published ({})",
+                        correction.date.rfc3339(),
+                        published.rfc3339()
+                    ),
+                )
+                .with_help("a correction comes after the story it corrects: check its `date` and the story's"),
+            );
+            continue;
+        }
+        let rendered = markdown::render(&correction.markdown, &settings.markdown, place);
+        corrections.push(Correction {
+            date: correction.date,
+            html: rendered.html,
+            text: markdown::plain_text(&correction.markdown),
+        });
+    }
+    corrections
+}
+
+/// What to do about a date digest cannot read.
+const DATE_HELP: &str = "write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)";
+
+/// How a list of names is spoken of in messages.
+struct NameList {
+    /// The front matter key.
+    key: &'static str,
+    not_a_list: &'static str,
+    example: &'static str,
+    empty: &'static str,
+}
+
+const TAG_NAMES: NameList = NameList {
+    key: "tags",
+    not_a_list: "`tags` must be a list of topic names",
+    example: "write e.g. `tags: [iraq, us-forces]`",
+    empty: "a topic name is empty",
+};
 
 /// The line and column in `text` of byte `offset` of `body`, a slice of it.
 pub fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
@@ -378,19 +460,21 @@ impl Fields<'_, '_> {
             Ok(date) => Some(Some(date)),
             Err(why) => {
                 let d = self.src.error_at_value(&[key], why);
-                self.fail(d.with_help(
-                    "write the date as YYYY-MM-DD, or with a time as YYYY-MM-DDTHH:MM (optionally with an offset such as +03:00)",
-                ));
+                self.fail(d.with_help(DATE_HELP));
                 None
             }
         }
     }
 
-    fn tags(&mut self) -> Option<Vec<TagRef>> {
-        let value = self.map.get("tags")?;
+    /// A name or a list of names (`tags`, `authors`), each with where it
+    /// is written.
+    fn names(&mut self, list: &NameList) -> Option<Vec<TagRef>> {
+        let key = list.key;
+        let value = self.map.get(key)?;
         let texts: Vec<String> = match value {
             Value::Null => return None,
             Value::String(s) => vec![s.clone()],
+            Value::Number(_) => vec![key_text(value)],
             Value::Sequence(items)
                 if items
                     .iter()
@@ -399,33 +483,144 @@ impl Fields<'_, '_> {
                 items.iter().map(key_text).collect()
             }
             _ => {
-                let d = self
-                    .src
-                    .error_at_value(&["tags"], "`tags` must be a list of topic names");
-                self.fail(d.with_help("write e.g. `tags: [iraq, us-forces]`"));
+                let d = self.src.error_at_value(&[key], list.not_a_list);
+                self.fail(d.with_help(list.example));
                 return None;
             }
         };
-        let tags_at = self.src.value_location(&["tags"]);
+        let at = self.src.value_location(&[key]);
         let lines: Vec<&str> = self.src.text.lines().collect();
-        let mut tags = Vec::new();
+        let mut names = Vec::new();
         for text in texts {
             let text = text.trim().to_string();
             if text.is_empty() {
-                let d = self.src.error_at_value(&["tags"], "a topic name is empty");
-                self.fail(d.with_help("remove the empty entry from `tags`"));
+                let d = self.src.error_at_value(&[key], list.empty);
+                self.fail(d.with_help(format!("remove the empty entry from `{key}`")));
                 continue;
             }
-            let (line, column) = locate_in(&lines, tags_at.line - self.src.first_line, &text)
+            let (line, column) = locate_in(&lines, at.line - self.src.first_line, &text)
                 .map(|(l, c)| (l + self.src.first_line, c + 1))
-                .unwrap_or((tags_at.line, tags_at.column));
-            tags.push(TagRef {
+                .unwrap_or((at.line, at.column));
+            names.push(TagRef {
                 text,
                 line: line as u32,
                 column: column as u32,
             });
         }
-        Some(tags)
+        Some(names)
+    }
+
+    /// `author:` or `authors:` (one of them), one name or a list.
+    fn authors(&mut self, is_page: bool) -> Option<Vec<TagRef>> {
+        let key = match (
+            self.map.contains_key("author"),
+            self.map.contains_key("authors"),
+        ) {
+            (true, true) => {
+                let d = self
+                    .src
+                    .error_at(&["authors"], "`author` and `authors` are both given");
+                self.fail(d.with_help("list every author under one of them, e.g. `authors: [Sara al-Musawi, Hawre Aziz]`"));
+                return None;
+            }
+            (true, false) => "author",
+            (false, true) => "authors",
+            (false, false) => return None,
+        };
+        let names = self.names(&NameList {
+            key,
+            not_a_list: if key == "author" {
+                "`author` must be a name or a list of names"
+            } else {
+                "`authors` must be a name or a list of names"
+            },
+            example: "write e.g. `authors: [Sara al-Musawi, Hawre Aziz]`, by name or by key in authors.yaml",
+            empty: "an author's name is empty",
+        })?;
+        if is_page && !names.is_empty() {
+            let d = Diagnostic::warning(
+                Some(self.src.key_location(&[key])),
+                format!("a standalone page shows no byline: its `{key}` is left out"),
+            );
+            self.problems.push(
+                d.with_help("remove it, or move the file into a section folder if it is a story"),
+            );
+            return None;
+        }
+        Some(names)
+    }
+
+    /// `corrections: [{ date, text }]`, as written.
+    fn corrections(&mut self) -> Option<Vec<RawCorrection>> {
+        let value = self.map.get("corrections")?;
+        let example = "write e.g. `corrections: [{ date: 2021-12-11, text: An earlier version misstated the number of troops. }]`";
+        let items = match value {
+            Value::Null => return None,
+            Value::Sequence(items) => items,
+            _ => {
+                let d = self.src.error_at_value(
+                    &["corrections"],
+                    "`corrections` must be a list of corrections, each with a `date` and a `text`",
+                );
+                self.fail(d.with_help(example));
+                return None;
+            }
+        };
+        let mut corrections = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let at = self.src.item_location(&["corrections"], index);
+            let Some(map) = item.as_mapping() else {
+                let d = Diagnostic::error(Some(at), "a correction must have a `date` and a `text`");
+                self.fail(d.with_help(example));
+                continue;
+            };
+            for key in map.keys().map(key_text) {
+                if key != "date" && key != "text" {
+                    let help = match did_you_mean(&key, ["date", "text"]) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => "the known keys are: date, text".to_string(),
+                    };
+                    // At the misspelt key's line (its value), not the item's.
+                    let key_at = self.src.item_value_location(&["corrections"], index, &key);
+                    let d =
+                        Diagnostic::error(Some(key_at), format!("unknown correction key `{key}`"));
+                    self.fail(d.with_help(help));
+                }
+            }
+            let text = map.get("text").map(key_text).map(|t| t.trim().to_string());
+            let date = map.get("date").filter(|d| !d.is_null()).map(key_text);
+            let date = match date {
+                None => {
+                    let d = Diagnostic::error(Some(at.clone()), "the correction has no `date`");
+                    self.fail(d.with_help("give the date it was made, e.g. `date: 2021-12-11` or `date: 2021-12-11T09:30`"));
+                    None
+                }
+                Some(text) => match parse_date(&text, &self.settings.tz()) {
+                    Ok(date) => Some(date),
+                    Err(why) => {
+                        let at = self
+                            .src
+                            .item_value_location(&["corrections"], index, "date");
+                        let d = Diagnostic::error(Some(at), why);
+                        self.fail(d.with_help(DATE_HELP));
+                        None
+                    }
+                },
+            };
+            let Some(markdown) = text.filter(|t| !t.is_empty()) else {
+                let d = Diagnostic::error(Some(at), "the correction has no `text`");
+                self.fail(d.with_help("say what was wrong and what is right, e.g. `text: An earlier version misstated the number of troops.`"));
+                continue;
+            };
+            if let Some(date) = date {
+                corrections.push(RawCorrection {
+                    date,
+                    markdown,
+                    index,
+                });
+            }
+        }
+        Some(corrections)
     }
 
     fn source(&mut self) -> Option<SourceLink> {
@@ -539,7 +734,7 @@ impl Fields<'_, '_> {
 /// An image path from front matter as a URL: absolute URLs stay, `/x.jpg`
 /// gets the base path, `x.jpg` is relative to the article's folder; paths
 /// come out percent-encoded, as links are.
-fn resolve_asset_url(src: &str, section: &str, base_path: &str) -> String {
+pub fn resolve_asset_url(src: &str, section: &str, base_path: &str) -> String {
     if src.contains("://") || src.starts_with("//") {
         return src.to_string();
     }
@@ -603,7 +798,7 @@ mod tests {
         assert!(p.problems.is_empty(), "{:?}", p.problems);
         let a = p.article.unwrap();
         assert_eq!(a.title, "واشنطن تنهي الأعمال القتالية");
-        assert_eq!(a.date.rfc3339(), "2021-12-30T10:00:00+03:00");
+        assert_eq!(a.date.unwrap().rfc3339(), "2021-12-30T10:00:00+03:00");
         assert_eq!(
             a.tags.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
             ["iraq", "القوات الأميركية"]

@@ -6,7 +6,7 @@
 //! wherever the body is shown (see [`Place`]) and disarms `javascript:`
 //! links. Raw HTML follows [`RawHtml`].
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::config::RawHtml;
 use crate::html::nesting::{self, Reading};
@@ -172,8 +172,13 @@ fn render_with(
                     title,
                     id,
                 }) => Event::Start(Tag::Link {
+                    // An email autolink (`<a@b.org>`) is an address, not a
+                    // path: the HTML writer adds its `mailto:`.
+                    dest_url: match link_type {
+                        LinkType::Email => dest_url,
+                        _ => rebase(dest_url, &options.base_path, place, Target::Link),
+                    },
                     link_type,
-                    dest_url: rebase(dest_url, &options.base_path, place, Target::Link),
                     title,
                     id,
                 }),
@@ -285,6 +290,21 @@ pub fn resolve(base: &str, rel: &str) -> String {
     }
 }
 
+/// The text of a short piece of Markdown (a correction) without its
+/// markup: words, code and link texts kept, blocks joined by a space,
+/// raw HTML left out.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// `javascript:`, `vbscript:` and `data:` URLs run code or hide content;
 /// browsers ignore ASCII whitespace and case in the scheme, so we do too.
 pub fn is_dangerous_url(url: &str) -> bool {
@@ -390,7 +410,24 @@ mod tests {
         assert!(html.contains(r#"href="/digest/en/news/other/""#), "{html}");
         assert!(html.contains(r##"href="#notes""##), "{html}");
         assert!(html.contains(r#"href="mailto:a@b.org""#), "{html}");
+        let autolink = render(
+            "Write to <editors@example.org>.",
+            &options(RawHtml::Sanitize),
+        )
+        .html;
+        assert!(
+            autolink.contains(r#"href="mailto:editors@example.org""#),
+            "an email autolink stays an address: {autolink}"
+        );
         assert!(html.contains(r#"src="/digest/shared/logo.png""#), "{html}");
+    }
+
+    #[test]
+    fn plain_text_keeps_words_and_drops_markup() {
+        assert_eq!(
+            plain_text("An **earlier** version said [five](https://x.org/) `km`.\n\nIt is *six*."),
+            "An earlier version said five km. It is six."
+        );
     }
 
     #[test]

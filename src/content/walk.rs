@@ -14,6 +14,9 @@ use crate::urls::Route;
 /// The topic table's file name, directly under `content/`.
 pub const TAGS_FILE: &str = "tags.yaml";
 
+/// The author table's file name, directly under `content/`.
+pub const AUTHORS_FILE: &str = "authors.yaml";
+
 /// A file under `content/`.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -39,6 +42,8 @@ pub enum SourceKind {
     },
     /// `content/tags.yaml`.
     Tags,
+    /// `content/authors.yaml`.
+    Authors,
     /// Anything else: copied to the output as it is.
     Asset,
 }
@@ -226,6 +231,9 @@ pub fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
     if rel == TAGS_FILE {
         return Ok(SourceKind::Tags);
     }
+    if rel == AUTHORS_FILE {
+        return Ok(SourceKind::Authors);
+    }
     let Some(without_ext) = rel.strip_suffix(".md") else {
         return Ok(SourceKind::Asset);
     };
@@ -339,6 +347,10 @@ mod tests {
         let kind = classify(&c, "news/iraq-talks.md").ok().unwrap();
         assert!(matches!(kind, SourceKind::Article { lang, .. } if lang.as_str() == "ar"));
         assert_eq!(classify(&c, "tags.yaml").ok().unwrap(), SourceKind::Tags);
+        assert_eq!(
+            classify(&c, "authors.yaml").ok().unwrap(),
+            SourceKind::Authors
+        );
         assert_eq!(
             classify(&c, "news/photo.jpg").ok().unwrap(),
             SourceKind::Asset

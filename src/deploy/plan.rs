@@ -86,16 +86,38 @@ impl Plan {
     }
 }
 
-/// A file's key as the store spells it (object_store escapes the few
-/// characters object stores reserve, such as `#` and `%`).
+/// A file's key as the store spells it: as it is, letters beyond ASCII
+/// included, so that a page at an Arabic address (an author's or a topic's
+/// name) is found where a reader's request leads; only a key object_store
+/// cannot take as it is (a control character) is escaped as object_store
+/// escapes it.
 pub fn store_key(key: &str) -> String {
-    object_store::path::Path::from(key).as_ref().to_string()
+    object_path(key).as_ref().to_string()
+}
+
+/// The object of a key spelt as [`store_key`] spells it.
+pub fn object_path(key: &str) -> object_store::path::Path {
+    object_store::path::Path::parse(key).unwrap_or_else(|_| object_store::path::Path::from(key))
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::remote::{Entry, Manifest, Object};
     use super::*;
+
+    #[test]
+    fn keys_keep_letters_beyond_ascii() {
+        assert_eq!(
+            store_key("ar/authors/هاوري-عزيز/index.html"),
+            "ar/authors/هاوري-عزيز/index.html"
+        );
+        assert_eq!(store_key("files/50% #1.pdf"), "files/50% #1.pdf");
+        assert_eq!(store_key("files/a\u{7}b.pdf"), "files/a%07b.pdf");
+        // What is deleted is what was uploaded.
+        for key in ["ar/tags/العراق/index.html", "files/a\u{7}b.pdf"] {
+            assert_eq!(object_path(&store_key(key)).as_ref(), store_key(key));
+        }
+    }
     use crate::config::CacheControl;
 
     fn site(files: &[(&str, &str)]) -> LocalSite {

@@ -61,7 +61,7 @@ pub async fn read(store: &Store) -> object_store::Result<Remote> {
     store.count_local(0);
     let mut objects = HashMap::with_capacity(listed.len());
     for meta in listed {
-        let key = meta.location.as_ref().to_string();
+        let key = store.key_of(&meta.location);
         if key == MANIFEST {
             continue;
         }

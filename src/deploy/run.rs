@@ -18,7 +18,7 @@ use object_store::{Attribute, PutOptions, PutPayload};
 use super::Event;
 use super::local::{LocalSite, version};
 use super::order::Step;
-use super::plan::{Plan, store_key};
+use super::plan::{Plan, object_path, store_key};
 use super::remote::{Entry, Manifest, Remote, write_manifest};
 use super::store::{Store, describe};
 use crate::config::DeployTarget;
@@ -230,10 +230,8 @@ impl Run<'_> {
 
     /// Deletes `keys` (in batches where the store has a batch delete).
     async fn delete(&mut self, keys: &[String]) -> Result<(), Failure> {
-        let paths: Vec<object_store::Result<StorePath>> = keys
-            .iter()
-            .map(|k| Ok(StorePath::from(k.as_str())))
-            .collect();
+        let paths: Vec<object_store::Result<StorePath>> =
+            keys.iter().map(|k| Ok(object_path(k))).collect();
         let mut deleted = self
             .store
             .inner
@@ -242,7 +240,7 @@ impl Run<'_> {
             let path = match result {
                 Ok(path) => path,
                 // Already gone is as good as deleted.
-                Err(object_store::Error::NotFound { path, .. }) => StorePath::from(path.as_str()),
+                Err(object_store::Error::NotFound { path, .. }) => object_path(&path),
                 Err(error) => return Err(Failure::Store { key: None, error }),
             };
             self.store.count_local(0);
@@ -292,11 +290,7 @@ async fn upload(
     let size = bytes.len() as u64;
     let result = store
         .inner
-        .put_opts(
-            &StorePath::from(local.key.as_str()),
-            PutPayload::from(bytes),
-            options,
-        )
+        .put_opts(&object_path(&local.key), PutPayload::from(bytes), options)
         .await
         .map_err(|error| Failure::Store {
             key: Some(local.key.clone()),

@@ -37,6 +37,10 @@ pub struct Store {
     pub inner: Arc<dyn ObjectStore>,
     /// Folders keep no headers: content types come from file names there.
     pub keeps_headers: bool,
+    /// A folder lists its files' names escaped as object_store escapes
+    /// keys (an Arabic name percent-encoded); other stores list keys as
+    /// they were written.
+    lists_escaped: bool,
     counters: Arc<Counters>,
 }
 
@@ -58,6 +62,18 @@ pub struct Traffic {
 }
 
 impl Store {
+    /// The key of a listed object, spelt as [`super::plan::store_key`]
+    /// spells the site's keys.
+    pub fn key_of(&self, location: &StorePath) -> String {
+        if self.lists_escaped {
+            percent_encoding::percent_decode_str(location.as_ref())
+                .decode_utf8_lossy()
+                .into_owned()
+        } else {
+            location.as_ref().to_string()
+        }
+    }
+
     pub fn traffic(&self) -> Traffic {
         Traffic {
             requests: self.counters.requests.load(Ordering::Relaxed),
@@ -160,6 +176,7 @@ pub fn open(target: &DeployTarget) -> Result<Store, Diagnostic> {
             return Ok(Store {
                 inner: Arc::new(local),
                 keeps_headers: false,
+                lists_escaped: true,
                 counters,
             });
         }
@@ -172,6 +189,7 @@ pub fn open(target: &DeployTarget) -> Result<Store, Diagnostic> {
     Ok(Store {
         inner,
         keeps_headers,
+        lists_escaped: false,
         counters,
     })
 }

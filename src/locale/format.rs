@@ -7,15 +7,20 @@
 //! [`crate::locale::strings`]); here they are looked up and filled in.
 
 use icu_calendar::{Date, Iso};
-use icu_datetime::DateTimeFormatter;
-use icu_datetime::fieldsets::{M, YM, YMD};
+use icu_datetime::fieldsets::{M, T, YM, YMD, YMDT};
+use icu_datetime::input::{DateTime, Time};
+use icu_datetime::options::TimePrecision;
+use icu_datetime::preferences::HourCycle;
+use icu_datetime::{DateTimeFormatter, DateTimeFormatterPreferences};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
+use icu_list::ListFormatter;
+use icu_list::options::{ListFormatterOptions, ListLength};
 use icu_locale_core::Locale;
 use icu_plurals::{PluralCategory, PluralRules};
 use indexmap::IndexMap;
 
-use crate::config::{Lang, LanguageConfig};
+use crate::config::{Clock, Lang, LanguageConfig};
 use crate::dates::PubDate;
 
 /// A UI string: plain, or one form per CLDR plural category.
@@ -33,12 +38,33 @@ pub struct LocaleData {
     pub lang: Lang,
     plurals: PluralRules,
     numbers: DecimalFormatter,
+    /// "A, B and C": how the language joins names.
+    lists: ListFormatter,
     dates: DateTimeFormatter<YMD>,
+    times: DateTimeFormatter<T>,
+    /// How the locale joins a date and a time.
+    glue: Glue,
     month_years: DateTimeFormatter<YM>,
     /// The region's month name and the international one, for dual months.
     months: Option<(DateTimeFormatter<M>, DateTimeFormatter<M>)>,
     hijri: Option<DateTimeFormatter<YMD>>,
+    /// The site's time zone: dates are shown as its clocks tell them.
+    timezone: jiff::tz::TimeZone,
+    /// The locale as a BCP 47 tag with the digits and hour cycle used
+    /// (`ar-IQ-u-hc-h23-nu-latn`), for scripts that reword dates.
+    tag: String,
     strings: IndexMap<String, Message>,
+}
+
+/// How a locale joins a date and a time of day, read off its own
+/// date-and-time pattern ("{date}, {time}" in English, "{date}، {time}"
+/// in Arabic): the text before, between and after the two.
+#[derive(Debug, Clone)]
+struct Glue {
+    time_first: bool,
+    before: String,
+    between: String,
+    after: String,
 }
 
 impl std::fmt::Debug for LocaleData {
@@ -49,21 +75,31 @@ impl std::fmt::Debug for LocaleData {
     }
 }
 
-/// A date as a page shows it.
+/// A moment as a page shows it, in the site's time zone.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DateText {
-    /// `2021-12-30T10:00:00+03:00`, for `<time datetime>`.
+    /// `2021-12-30T10:00:00+03:00`, for `<time datetime>`: the exact
+    /// instant, with the offset it was written in.
     pub iso: String,
-    /// `30 كانون الأول 2021`
+    /// The date: `30 كانون الأول 2021`.
     pub display: String,
+    /// The time of day (`10:00`), if one was written.
+    pub time: Option<String>,
+    /// Both, as the locale joins them (`30 كانون الأول 2021، 10:00`); the
+    /// date alone if no time of day was written.
+    pub date_time: String,
     /// The Hijri date, when the edition shows it.
     pub hijri: Option<String>,
+    /// The locale the text is written in, with its digits and hour cycle
+    /// (`ar-IQ-u-hc-h23-nu-latn`), for scripts that reword it.
+    pub locale: String,
 }
 
 impl LocaleData {
     pub fn new(
         language: &LanguageConfig,
         strings: IndexMap<String, Message>,
+        timezone: &jiff::tz::TimeZone,
     ) -> Result<LocaleData, String> {
         let locale = language.formatting_locale();
         let err = |what: &str, e: &dyn std::fmt::Display| {
@@ -73,10 +109,26 @@ impl LocaleData {
             PluralRules::try_new_cardinal((&locale).into()).map_err(|e| err("plural", &e))?;
         let numbers = DecimalFormatter::try_new((&locale).into(), Default::default())
             .map_err(|e| err("number", &e))?;
+        let lists = ListFormatter::try_new_and(
+            (&locale).into(),
+            ListFormatterOptions::default().with_length(ListLength::Wide),
+        )
+        .map_err(|e| err("list", &e))?;
         let dates = DateTimeFormatter::try_new((&locale).into(), YMD::long())
             .map_err(|e| err("date", &e))?;
         let month_years = DateTimeFormatter::try_new((&locale).into(), YM::long())
             .map_err(|e| err("date", &e))?;
+        let mut clocked = DateTimeFormatterPreferences::from(&locale);
+        clocked.hour_cycle = Some(match language.clock {
+            Clock::H24 => HourCycle::H23,
+            Clock::H12 => HourCycle::H12,
+        });
+        let times = DateTimeFormatter::try_new(
+            clocked,
+            T::medium().with_time_precision(TimePrecision::Minute),
+        )
+        .map_err(|e| err("time", &e))?;
+        let glue = glue(clocked, &times).map_err(|e| err("date and time", &e))?;
         let months = if language.dual_months {
             let international: Locale = format!(
                 "{}{}",
@@ -112,10 +164,15 @@ impl LocaleData {
             lang: language.lang.clone(),
             plurals,
             numbers,
+            lists,
             dates,
+            times,
+            glue,
             month_years,
             months,
             hijri,
+            timezone: timezone.clone(),
+            tag: script_tag(language),
             strings,
         })
     }
@@ -125,25 +182,65 @@ impl LocaleData {
         self.numbers.format(&Decimal::from(n)).to_string()
     }
 
+    /// Joins names as the language does ("Sara al-Musawi and Hawre Aziz",
+    /// "سارة الموسوي وهاوري عزيز", "A, B and C"): the whole text, and the
+    /// text that follows each name in it (empty after the last), so that
+    /// each name can be a link.
+    pub fn join(&self, names: &[&str]) -> (String, Vec<String>) {
+        let mut sink = Elements::default();
+        let formatted = self.lists.format(names.iter());
+        writeable::Writeable::write_to_parts(&formatted, &mut sink)
+            .expect("writing to a String does not fail");
+        let Elements { text, elements } = sink;
+        let after = elements
+            .iter()
+            .enumerate()
+            .map(|(i, range)| {
+                let next = elements.get(i + 1).map_or(text.len(), |r| r.start);
+                text[range.end..next].to_string()
+            })
+            .collect();
+        (text, after)
+    }
+
     /// The CLDR plural category of `n`.
     pub fn plural_form(&self, n: u64) -> &'static str {
         category_name(self.plurals.category_for(n))
     }
 
-    /// A date as this edition prints it.
+    /// A moment as this edition prints it: its date and time where the
+    /// site is (`timezone:`), whatever offset it was written with.
     pub fn date(&self, date: &PubDate) -> DateText {
-        let civil = date.civil();
+        let civil = date.civil_in(&self.timezone);
         let iso = Date::try_new_iso(
             i32::from(civil.year()),
             civil.month() as u8,
             civil.day() as u8,
         )
         .expect("jiff dates are valid ISO dates");
+        let time = Time::try_new(civil.hour() as u8, civil.minute() as u8, 0, 0)
+            .expect("jiff times are valid times");
         let display = self.with_dual_month(&iso, self.dates.format(&iso).to_string());
+        let time = date.timed.then(|| self.times.format(&time).to_string());
+        let glue = &self.glue;
+        let date_time = match &time {
+            None => display.clone(),
+            Some(time) if glue.time_first => {
+                [&glue.before, time, &glue.between, &display, &glue.after]
+                    .map(String::as_str)
+                    .concat()
+            }
+            Some(time) => [&glue.before, &display, &glue.between, time, &glue.after]
+                .map(String::as_str)
+                .concat(),
+        };
         DateText {
             iso: date.rfc3339(),
             display,
+            time,
+            date_time,
             hijri: self.hijri.as_ref().map(|f| f.format(&iso).to_string()),
+            locale: self.tag.clone(),
         }
     }
 
@@ -240,6 +337,91 @@ impl LocaleData {
         }
         Ok(text)
     }
+}
+
+/// A list as ICU writes it, with where each of its elements is.
+#[derive(Default)]
+struct Elements {
+    text: String,
+    elements: Vec<std::ops::Range<usize>>,
+}
+
+impl std::fmt::Write for Elements {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl writeable::PartsWrite for Elements {
+    type SubPartsWrite = Self;
+
+    fn with_part(
+        &mut self,
+        part: writeable::Part,
+        mut f: impl FnMut(&mut Self) -> std::fmt::Result,
+    ) -> std::fmt::Result {
+        let start = self.text.len();
+        f(self)?;
+        if part == icu_list::parts::ELEMENT {
+            self.elements.push(start..self.text.len());
+        }
+        Ok(())
+    }
+}
+
+/// Reads how the locale joins a date and a time: it formats a date, a time
+/// and both together, and finds the first two in the third. The glue of
+/// the medium pattern ("{1}, {0}") is taken, which is the one that joins a
+/// long date too ("10 December 2021, 14:00"); the long pattern's glue says
+/// "at" ("10 December 2021 at 14:00"), which reads as running text, not a
+/// dateline.
+fn glue(prefs: DateTimeFormatterPreferences, times: &DateTimeFormatter<T>) -> Result<Glue, String> {
+    let sample = DateTime {
+        date: Date::try_new_iso(2021, 12, 10).expect("a real date"),
+        time: Time::try_new(14, 0, 0, 0).expect("a real time"),
+    };
+    let dates = DateTimeFormatter::try_new(prefs, YMD::medium()).map_err(|e| e.to_string())?;
+    let both = DateTimeFormatter::try_new(
+        prefs,
+        YMDT::medium().with_time_precision(TimePrecision::Minute),
+    )
+    .map_err(|e| e.to_string())?;
+    let date = dates.format(&sample.date).to_string();
+    let time = times.format(&sample.time).to_string();
+    let both = both.format(&sample).to_string();
+    let (Some(d), Some(t)) = (both.find(&date), both.find(&time)) else {
+        return Err(format!("`{both}` holds neither `{date}` nor `{time}`"));
+    };
+    let (first, first_len, second, second_len) = if d <= t {
+        (d, date.len(), t, time.len())
+    } else {
+        (t, time.len(), d, date.len())
+    };
+    if first + first_len > second {
+        return Err(format!("`{date}` and `{time}` overlap in `{both}`"));
+    }
+    Ok(Glue {
+        time_first: t < d,
+        before: both[..first].to_string(),
+        between: both[first + first_len..second].to_string(),
+        after: both[second + second_len..].to_string(),
+    })
+}
+
+/// The edition's locale with its digits and hour cycle as a BCP 47 tag,
+/// as browsers' `Intl` reads it.
+fn script_tag(language: &LanguageConfig) -> String {
+    let digits = match language.digits {
+        crate::config::Digits::Locale => String::new(),
+        crate::config::Digits::Latn => "-nu-latn".into(),
+        crate::config::Digits::Arab => "-nu-arab".into(),
+    };
+    format!(
+        "{}-u-hc-{}{digits}",
+        language.locale.id,
+        language.clock.hour_cycle()
+    )
 }
 
 fn category_name(category: PluralCategory) -> &'static str {

@@ -48,6 +48,10 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "weekly_editions",
         "the title of the feed of weekly editions",
     ),
+    (
+        "authors",
+        "the title of the author index (and its entry in a menu)",
+    ),
 ];
 
 /// A theme's UI strings for one language, with where each is defined.
@@ -130,7 +134,7 @@ impl Locales {
             files: Vec::new(),
         };
         for (language, table) in config.languages.iter().zip(tables) {
-            match LocaleData::new(language, table.strings.clone()) {
+            match LocaleData::new(language, table.strings.clone(), &config.timezone) {
                 Ok(data) => {
                     check_plural_forms(&data, &table, &mut problems);
                     locales.data.push(data);
@@ -482,8 +486,12 @@ mod tests {
 
     #[test]
     fn arabic_has_six_plural_forms() {
-        let ar =
-            LocaleData::new(&language("ar-IQ", "    digits: latn\n"), strings(ARTICLES)).unwrap();
+        let ar = LocaleData::new(
+            &language("ar-IQ", "    digits: latn\n"),
+            strings(ARTICLES),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         let forms: Vec<String> = [0, 1, 2, 3, 11, 100]
             .iter()
             .map(|n| ar.text("articles", Some(*n), &[]).unwrap())
@@ -506,6 +514,7 @@ mod tests {
         let en = LocaleData::new(
             &language("en-GB", ""),
             strings("articles:\n  one: \"{count} article\"\n  other: \"{count} articles\"\n"),
+            &jiff::tz::TimeZone::UTC,
         )
         .unwrap();
         let forms: Vec<String> = [0, 1, 2, 3, 11, 100]
@@ -528,7 +537,12 @@ mod tests {
 
     #[test]
     fn every_arabic_plural_form_has_an_example_number() {
-        let ar = LocaleData::new(&language("ar-IQ", ""), IndexMap::new()).unwrap();
+        let ar = LocaleData::new(
+            &language("ar-IQ", ""),
+            IndexMap::new(),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(
             ar.plural_forms_used(),
             [
@@ -566,18 +580,31 @@ mod tests {
 
     #[test]
     fn arabic_indic_digits_follow_the_locale() {
-        let ar = LocaleData::new(&language("ar-IQ", ""), strings(ARTICLES)).unwrap();
+        let ar = LocaleData::new(
+            &language("ar-IQ", ""),
+            strings(ARTICLES),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(ar.text("articles", Some(11), &[]).unwrap(), "١١ مقالًا");
     }
 
     #[test]
     fn month_names_are_regional() {
         let date = crate::dates::parse_date("2021-12-30", &jiff::tz::TimeZone::UTC).unwrap();
-        let iq =
-            LocaleData::new(&language("ar-IQ", "    digits: latn\n"), IndexMap::new()).unwrap();
+        let iq = LocaleData::new(
+            &language("ar-IQ", "    digits: latn\n"),
+            IndexMap::new(),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(iq.date(&date).display, "30 كانون الأول 2021");
-        let eg =
-            LocaleData::new(&language("ar-EG", "    digits: latn\n"), IndexMap::new()).unwrap();
+        let eg = LocaleData::new(
+            &language("ar-EG", "    digits: latn\n"),
+            IndexMap::new(),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(eg.date(&date).display, "30 ديسمبر 2021");
         let dual = LocaleData::new(
             &language(
@@ -585,6 +612,7 @@ mod tests {
                 "    digits: latn\n    dual_months: true\n    hijri: true\n",
             ),
             IndexMap::new(),
+            &jiff::tz::TimeZone::UTC,
         )
         .unwrap();
         let text = dual.date(&date);
@@ -594,8 +622,84 @@ mod tests {
     }
 
     #[test]
+    fn times_are_told_in_the_site_time_zone_with_the_locale_s_glue_and_clock() {
+        let baghdad = jiff::tz::TimeZone::get("Asia/Baghdad").unwrap();
+        let at = |text: &str| crate::dates::parse_date(text, &baghdad).unwrap();
+        let locale = |tag: &str, extra: &str| {
+            LocaleData::new(&language(tag, extra), IndexMap::new(), &baghdad).unwrap()
+        };
+        let ar = locale("ar-IQ", "");
+        let text = ar.date(&at("2021-12-10T14:00:00+03:00"));
+        assert_eq!(text.date_time, "١٠ كانون الأول ٢٠٢١، ١٤:٠٠");
+        assert_eq!(
+            (text.display.as_str(), text.time.as_deref()),
+            ("١٠ كانون الأول ٢٠٢١", Some("١٤:٠٠"))
+        );
+        assert_eq!(text.locale, "ar-IQ-u-hc-h23");
+        let en = locale("en-GB", "");
+        assert_eq!(
+            en.date(&at("2021-12-10T11:00:00Z")).date_time,
+            "10 December 2021, 14:00",
+            "written in UTC, told in Baghdad"
+        );
+        // Past midnight in Baghdad, whatever the offset written.
+        let late = en.date(&at("2026-11-30T22:30:00Z"));
+        assert_eq!(
+            (late.display.as_str(), late.time.as_deref()),
+            ("1 December 2026", Some("01:30"))
+        );
+        let day = en.date(&at("2021-12-10"));
+        assert_eq!(
+            (day.date_time.as_str(), day.time),
+            ("10 December 2021", None),
+            "no time written, none shown"
+        );
+        assert_eq!(
+            late.iso, "2026-11-30T22:30:00+00:00",
+            "the exact instant, as written"
+        );
+        let twelve = locale("en-US", "    clock: 12\n");
+        assert_eq!(
+            twelve.date(&at("2021-12-10T14:00")).date_time,
+            "December 10, 2021, 2:00\u{202f}PM"
+        );
+        let dual = locale("ar-IQ", "    digits: latn\n    dual_months: true\n");
+        assert_eq!(
+            dual.date(&at("2021-12-10T14:00")).date_time,
+            "10 كانون الأول/ديسمبر 2021، 14:00"
+        );
+    }
+
+    #[test]
+    fn names_are_joined_as_each_language_joins_them() {
+        let utc = jiff::tz::TimeZone::UTC;
+        let ar = LocaleData::new(&language("ar-IQ", ""), IndexMap::new(), &utc).unwrap();
+        let (text, after) = ar.join(&["سارة الموسوي", "هاوري عزيز"]);
+        assert_eq!(text, "سارة الموسوي وهاوري عزيز");
+        assert_eq!(after, [" و", ""]);
+        let en = LocaleData::new(&language("en-GB", ""), IndexMap::new(), &utc).unwrap();
+        assert_eq!(
+            en.join(&["Sara al-Musawi", "Hawre Aziz"]),
+            (
+                "Sara al-Musawi and Hawre Aziz".to_string(),
+                vec![" and ".to_string(), String::new()]
+            )
+        );
+        assert_eq!(en.join(&["A", "B", "C"]).1, [", ", " and ", ""]);
+        assert_eq!(
+            en.join(&["Sara"]),
+            ("Sara".to_string(), vec![String::new()])
+        );
+    }
+
+    #[test]
     fn a_missing_key_names_the_key_and_language() {
-        let ar = LocaleData::new(&language("ar-IQ", ""), strings("home: الرئيسية\n")).unwrap();
+        let ar = LocaleData::new(
+            &language("ar-IQ", ""),
+            strings("home: الرئيسية\n"),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(
             ar.text("nope", None, &[]).unwrap_err(),
             "the UI string `nope` is not defined for language `ar`"

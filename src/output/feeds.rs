@@ -1,4 +1,4 @@
-//! Feeds: Atom and JSON Feed, per edition and per topic.
+//! Feeds: Atom and JSON Feed per edition, Atom per topic and per author.
 //!
 //! Atom is written by the atom_syndication crate and JSON Feed by serde, so
 //! escaping is never hand-made; entry ids are tag URIs built from the
@@ -16,7 +16,6 @@ use crate::output::editions::Issue;
 use crate::output::plan::{FeedFormat, ListKind, routes};
 use crate::output::views::sources::Sources;
 use crate::site::model::Site;
-use crate::site::topics::TopicId;
 use crate::urls::Route;
 
 /// A stable id for an article, a tag URI (RFC 4151) made of the site's
@@ -29,7 +28,10 @@ pub fn entry_id(config: &Config, site: &Site, id: ArticleId) -> String {
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| "localhost".into());
-    let day = a.date.civil().date();
+    // Stories always have a date; a page would never be in a feed.
+    let day = a
+        .date
+        .map_or(jiff::civil::date(1970, 1, 1), |d| d.civil().date());
     let mut folders = vec![a.lang.to_string()];
     folders.extend(
         a.section
@@ -45,15 +47,14 @@ fn fixed(date: &PubDate) -> atom::FixedDateTime {
     atom::FixedDateTime::parse_from_rfc3339(&date.rfc3339()).expect("RFC 3339 from jiff parses")
 }
 
-/// One feed: an edition's newest articles, or one topic's.
+/// One feed: an edition's newest articles, or one topic's or author's.
 pub fn feed(
     sources: &Sources,
     lang: &Lang,
-    topic: Option<TopicId>,
+    list: &ListKind,
     format: FeedFormat,
 ) -> Result<Vec<u8>, Diagnostic> {
     let (config, site) = (sources.config, sources.site);
-    let list = topic.map_or(ListKind::Home, ListKind::Topic);
     let ids: Vec<ArticleId> = list
         .items(site, lang)
         .iter()
@@ -61,16 +62,21 @@ pub fn feed(
         .copied()
         .collect();
     let language = config.language(lang);
-    let topic_label = topic
-        .and_then(|t| site.topics.get(t).label(lang))
-        .map(|l| l.label.clone());
-    let title = match &topic_label {
-        Some(label) => format!("{label} – {}", language.title),
+    let name = match list {
+        ListKind::Topic(t) => site.topics.get(*t).label(lang).map(|l| l.label.as_str()),
+        ListKind::Author(a) => Some(site.authors.get(*a).name(lang)),
+        _ => None,
+    };
+    let title = match name {
+        Some(name) => format!("{name} – {}", language.title),
         None => language.title.clone(),
     };
-    let feed_url = sources.permalink(&routes::feed(site, lang, topic, format));
-    let page_url = sources.permalink(&routes::list(site, lang, &list));
-    let updated = ids.iter().map(|id| site.articles[*id].modified()).max();
+    let feed_url = sources.permalink(&routes::feed(site, lang, list, format));
+    let page_url = sources.permalink(&routes::list(site, lang, list));
+    let updated = ids
+        .iter()
+        .filter_map(|id| site.articles[*id].modified())
+        .max();
     let mut bodies = Vec::with_capacity(ids.len());
     for id in &ids {
         bodies.push(render_body(
@@ -152,10 +158,6 @@ fn atom_entry(sources: &Sources, id: ArticleId, body: &str) -> atom::Entry {
     let (config, site) = (sources.config, sources.site);
     let a = &site.articles[id];
     let card = sources.card(id);
-    let author = a
-        .author
-        .clone()
-        .unwrap_or_else(|| config.language(&a.lang).title.clone());
     let mut content = atom::Content::default();
     content.set_content_type("html".to_string());
     content.set_value(body.to_string());
@@ -181,12 +183,16 @@ fn atom_entry(sources: &Sources, id: ArticleId, body: &str) -> atom::Entry {
     atom::Entry {
         title: atom::Text::plain(a.title.clone()),
         id: entry_id(config, site, id),
-        updated: fixed(&a.modified()),
-        published: Some(fixed(&a.date)),
-        authors: vec![atom::Person {
-            name: author,
-            ..Default::default()
-        }],
+        updated: a.modified().map_or_else(epoch, |d| fixed(&d)),
+        published: a.date.map(|d| fixed(&d)),
+        authors: bylines(sources, id)
+            .into_iter()
+            .map(|(name, uri)| atom::Person {
+                name,
+                uri,
+                ..Default::default()
+            })
+            .collect(),
         categories: card
             .topics
             .iter()
@@ -222,8 +228,10 @@ struct JsonItem {
     title: String,
     content_html: String,
     summary: String,
-    date_published: String,
-    date_modified: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
     authors: Vec<JsonAuthor>,
     tags: Vec<String>,
     language: String,
@@ -236,6 +244,29 @@ struct JsonItem {
 #[derive(Serialize)]
 struct JsonAuthor {
     name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// The article's authors with their pages; the edition itself when it
+/// names none.
+fn bylines(sources: &Sources, id: ArticleId) -> Vec<(String, Option<String>)> {
+    let site = sources.site;
+    let lang = &site.articles[id].lang;
+    let authors = &site.article_authors[id];
+    if authors.is_empty() {
+        return vec![(sources.config.language(lang).title.clone(), None)];
+    }
+    authors
+        .iter()
+        .map(|&a| {
+            let page = routes::list(site, lang, &ListKind::Author(a));
+            (
+                site.authors.get(a).name(lang).to_string(),
+                Some(sources.permalink(&page)),
+            )
+        })
+        .collect()
 }
 
 fn json_item(sources: &Sources, id: ArticleId, body: &str) -> JsonItem {
@@ -247,14 +278,12 @@ fn json_item(sources: &Sources, id: ArticleId, body: &str) -> JsonItem {
         title: a.title.clone(),
         content_html: body.to_string(),
         summary: a.summary.clone(),
-        date_published: a.date.rfc3339(),
-        date_modified: a.modified().rfc3339(),
-        authors: vec![JsonAuthor {
-            name: a
-                .author
-                .clone()
-                .unwrap_or_else(|| sources.config.language(&a.lang).title.clone()),
-        }],
+        date_published: a.date.map(|d| d.rfc3339()),
+        date_modified: a.modified().map(|d| d.rfc3339()),
+        authors: bylines(sources, id)
+            .into_iter()
+            .map(|(name, url)| JsonAuthor { name, url })
+            .collect(),
         tags: card.topics.iter().map(|t| t.label.clone()).collect(),
         language: a.lang.to_string(),
         image: card.image.map(|i| i.url),

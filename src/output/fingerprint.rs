@@ -8,23 +8,38 @@ use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
 use crate::hash::Hasher;
 use crate::output::editions::Issue;
-use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, in_sitemap, last_modified};
+use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, Plan, in_sitemap, last_modified};
 use crate::site::model::Site;
 
-/// Each page's output path and fingerprint, in the order of `pages`.
-/// `globals`: the hash of what every page depends on (program,
+/// Each page's output path and fingerprint, in the order of the plan's
+/// pages. `globals`: the hash of what every page depends on (program,
 /// configuration, theme, options).
-pub fn all(pages: &[Page], site: &Site, config: &Config, globals: u64) -> Vec<(String, u128)> {
-    let sitemap = sitemap_fingerprint(site, pages);
-    pages
+pub fn all(plan: &Plan, site: &Site, config: &Config, globals: u64) -> Vec<(String, u128)> {
+    let sitemap = sitemap_fingerprint(site, &plan.pages);
+    // What every HTML page's masthead and footer show.
+    let chrome = hash_chrome(plan, site);
+    plan.pages
         .par_iter()
         .map(|p| {
-            (
-                p.path.clone(),
-                p.fingerprint(site, config, globals, sitemap),
-            )
+            let shared = if p.route.is_html() {
+                crate::hash::combine(&[globals, chrome])
+            } else {
+                globals
+            };
+            (p.path.clone(), p.fingerprint(site, config, shared, sitemap))
         })
         .collect()
+}
+
+/// The menus, each edition's sections and whether it has an author index:
+/// what the masthead and footer of every page can show.
+fn hash_chrome(plan: &Plan, site: &Site) -> u64 {
+    let mut h = Hasher::new();
+    h.u64(plan.menus.fingerprint(site));
+    for edition in &site.editions {
+        h.u64(u64::from(edition.authors.is_empty()));
+    }
+    h.digest()
 }
 
 impl Page {
@@ -64,16 +79,22 @@ impl Page {
                 for other in &config.languages {
                     h.u64(u64::from(list.exists_in(site, &other.lang)));
                 }
-                match list {
-                    ListKind::Topic(t) => h.u64(site.topics.get(*t).stamp),
-                    ListKind::Home => hash_months(&mut h, site, lang),
-                    _ => {}
+                hash_list(&mut h, site, list);
+                if *list == ListKind::Home {
+                    hash_months(&mut h, site, lang);
                 }
             }
             PageKind::TopicIndex(lang) => {
                 h.str("topics");
                 for (t, ids) in &site.edition(lang).topics {
                     h.u64(site.topics.get(*t).stamp);
+                    h.u64(ids.len() as u64);
+                }
+            }
+            PageKind::AuthorIndex(lang) => {
+                h.str("authors");
+                for (a, ids) in &site.edition(lang).authors {
+                    h.u64(site.authors.get(*a).stamp);
                     h.u64(ids.len() as u64);
                 }
             }
@@ -86,24 +107,14 @@ impl Page {
                     }
                 }
             }
-            PageKind::Feed {
-                lang,
-                topic,
-                format,
-            } => {
+            PageKind::Feed { lang, list, format } => {
                 h.str(if *format == FeedFormat::Atom {
                     "atom"
                 } else {
                     "json"
                 });
-                let items = match topic {
-                    Some(t) => {
-                        h.u64(site.topics.get(*t).stamp);
-                        ListKind::Topic(*t).items(site, lang)
-                    }
-                    None => ListKind::Home.items(site, lang),
-                };
-                for &id in items.iter().take(config.feed_entries) {
+                hash_list(&mut h, site, list);
+                for &id in list.items(site, lang).iter().take(config.feed_entries) {
                     entry(&mut h, id);
                 }
             }
@@ -161,6 +172,15 @@ fn hash_issue(h: &mut Hasher, site: &Site, issue: &Issue) {
     }
 }
 
+/// What a list shows of the topic or author it is about.
+fn hash_list(h: &mut Hasher, site: &Site, list: &ListKind) {
+    match list {
+        ListKind::Topic(t) => h.u64(site.topics.get(*t).stamp),
+        ListKind::Author(a) => h.u64(site.authors.get(*a).stamp),
+        _ => {}
+    }
+}
+
 fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
     for ((year, month), ids) in &site.edition(lang).months {
         h.u64(*year as u64);
@@ -181,6 +201,7 @@ pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
             let mut h = Hasher::new();
             h.str(&page.path);
             if let Some(date) = last_modified(site, page) {
+                // The time it last changed (`seconds`), not how it was written.
                 h.u64(date.seconds as u64);
             }
             if let PageKind::Article(id) = page.kind {

@@ -1,7 +1,8 @@
 //! Every file the site has, in one place: the URL map.
 //!
-//! A [`Page`] says what to render and where. Which pages are in the
-//! sitemap, and when each last changed, is decided here too.
+//! A [`Page`] says what to render and where; each edition's menu is
+//! resolved against the pages ([`crate::output::menu`]). Which pages are in
+//! the sitemap, and when each last changed, is decided here too.
 //! (`output::fingerprint` hashes what each page shows.)
 
 use std::ops::Range;
@@ -16,44 +17,54 @@ use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::files::{AssetFile, AssetSource};
 use crate::output::editions::{self, Issue, Period};
+use crate::output::menu::{self, Menus};
+use crate::site::authors::AuthorId;
 use crate::site::model::Site;
 use crate::site::topics::TopicId;
 use crate::urls::{self, Route};
+
+/// The site's URL map: every page, and each edition's menu leading into it.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub pages: Vec<Page>,
+    pub menus: Menus,
+}
 
 /// The last plan of this process (`digest serve`), for the site structure
 /// it was made for.
 #[derive(Debug)]
 pub struct PlanMemo {
     structure: u64,
-    pages: Arc<Vec<Page>>,
+    plan: Arc<Plan>,
 }
 
-/// The plan stage: every page of `site`. A site with the structure of the
-/// last plan of this process (`last`: a site patched with edits) has the
-/// same pages, which are reused. Collisions (two pages wanting one file)
-/// are in `problems`; `last` keeps a plan without them.
+/// The plan stage: every page of `site`, and the menus. A site with the
+/// structure of the last plan of this process (`last`: a site patched with
+/// edits) has the same pages and menus, which are reused. Collisions (two
+/// pages wanting one file) and menu entries that lead nowhere are in
+/// `problems`; `last` keeps a plan without them.
 pub fn stage(
     config: &Config,
     site: &Site,
     assets: Vec<AssetFile>,
     last: &mut Option<PlanMemo>,
     problems: &mut Diagnostics,
-) -> Arc<Vec<Page>> {
-    let pages = match last.take() {
-        Some(memo) if memo.structure == site.structure => memo.pages,
+) -> Arc<Plan> {
+    let plan = match last.take() {
+        Some(memo) if memo.structure == site.structure => memo.plan,
         _ => {
-            let (pages, collisions) = plan(config, site, assets);
-            problems.extend(collisions);
-            Arc::new(pages)
+            let (plan, found) = plan(config, site, assets);
+            problems.extend(found);
+            Arc::new(plan)
         }
     };
     if !problems.has_errors() {
         *last = Some(PlanMemo {
             structure: site.structure,
-            pages: pages.clone(),
+            plan: plan.clone(),
         });
     }
-    pages
+    plan
 }
 
 /// Which list a list page shows.
@@ -65,6 +76,8 @@ pub enum ListKind {
     Section(String),
     /// One topic's articles.
     Topic(TopicId),
+    /// One author's articles.
+    Author(AuthorId),
     /// One month's articles.
     Archive { year: i16, month: i8 },
 }
@@ -95,12 +108,16 @@ pub enum PageKind {
         pager: Pager,
     },
     TopicIndex(Lang),
+    /// An edition's authors (planned when it has some).
+    AuthorIndex(Lang),
     /// The bilingual front door at `/`.
     Front,
     NotFound,
+    /// The feed of an edition's list: its home (Atom and JSON Feed), a
+    /// topic or an author (Atom).
     Feed {
         lang: Lang,
-        topic: Option<TopicId>,
+        list: ListKind,
         format: FeedFormat,
     },
     /// The sitemap; above 50,000 URLs an index (`part: None`) and parts.
@@ -190,13 +207,13 @@ pub mod routes {
             ListKind::Home => urls::edition(lang),
             ListKind::Section(section) => urls::section(lang, section),
             ListKind::Topic(t) => urls::topic(lang, &site.topics.get(*t).slug),
+            ListKind::Author(a) => urls::author(lang, &site.authors.get(*a).slug),
             ListKind::Archive { year, month } => urls::archive(lang, *year, *month),
         }
     }
 
-    pub fn feed(site: &Site, lang: &Lang, topic: Option<TopicId>, format: FeedFormat) -> Route {
-        let slug = topic.map(|t| site.topics.get(t).slug.as_str());
-        urls::feed(lang, slug, format.file_name())
+    pub fn feed(site: &Site, lang: &Lang, of: &ListKind, format: FeedFormat) -> Route {
+        urls::feed(&list(site, lang, of), format.file_name())
     }
 
     /// The index of an edition's editions: `/{lang}/editions/`.
@@ -240,6 +257,7 @@ impl ListKind {
             ListKind::Home => Some(&edition.articles),
             ListKind::Section(s) => edition.sections.get(s),
             ListKind::Topic(t) => edition.topics.get(t),
+            ListKind::Author(a) => edition.authors.get(a),
             ListKind::Archive { year, month } => edition
                 .months
                 .iter()
@@ -255,9 +273,10 @@ impl ListKind {
     }
 }
 
-/// Lists every page of the site. Two pages wanting the same file is an error
-/// naming both.
-pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>, Diagnostics) {
+/// Lists every page of the site and resolves the menus. Two pages wanting
+/// the same file is an error naming both; so is a menu entry that leads
+/// nowhere.
+pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Plan, Diagnostics) {
     let mut pages = Vec::new();
     let mut issues = editions::issues(config, site, jiff::Timestamp::now()).into_iter();
     for language in &config.languages {
@@ -274,6 +293,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
                 .map(|s| ListKind::Section(s.clone())),
         );
         lists.extend(edition.topics.keys().map(|t| ListKind::Topic(*t)));
+        lists.extend(edition.authors.keys().map(|a| ListKind::Author(*a)));
         lists.extend(
             edition
                 .months
@@ -300,23 +320,36 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
             urls::topic_index(lang),
             PageKind::TopicIndex(lang.clone()),
         ));
-        for format in [FeedFormat::Atom, FeedFormat::Json] {
+        if !edition.authors.is_empty() {
             pages.push(Page::new(
-                routes::feed(site, lang, None, format),
-                PageKind::Feed {
-                    lang: lang.clone(),
-                    topic: None,
-                    format,
-                },
+                urls::author_index(lang),
+                PageKind::AuthorIndex(lang.clone()),
             ));
         }
-        for &topic in edition.topics.keys() {
+        let feeds = [
+            (ListKind::Home, FeedFormat::Atom),
+            (ListKind::Home, FeedFormat::Json),
+        ]
+        .into_iter()
+        .chain(
+            edition
+                .topics
+                .keys()
+                .map(|t| (ListKind::Topic(*t), FeedFormat::Atom)),
+        )
+        .chain(
+            edition
+                .authors
+                .keys()
+                .map(|a| (ListKind::Author(*a), FeedFormat::Atom)),
+        );
+        for (list, format) in feeds {
             pages.push(Page::new(
-                routes::feed(site, lang, Some(topic), FeedFormat::Atom),
+                routes::feed(site, lang, &list, format),
                 PageKind::Feed {
                     lang: lang.clone(),
-                    topic: Some(topic),
-                    format: FeedFormat::Atom,
+                    list,
+                    format,
                 },
             ));
         }
@@ -337,8 +370,18 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Vec<Page>,
             },
         ));
     }
-    let problems = check_collisions(site, &pages);
-    (pages, problems)
+    let mut problems = check_collisions(site, &pages);
+    let by_path: HashMap<&str, &Page> = pages
+        .iter()
+        .filter(|p| p.kind != PageKind::NotFound)
+        .map(|p| (p.path.as_str(), p))
+        .collect();
+    let (menus, unresolved) = menu::resolve(config, site, &|file| {
+        by_path.get(file).map(|p| p.route.clone())
+    });
+    problems.extend(unresolved);
+    drop(by_path);
+    (Plan { pages, menus }, problems)
 }
 
 /// An edition's pages: each edition and its email, the index, the feeds.
@@ -465,17 +508,22 @@ fn describe(site: &Site, page: &Page) -> String {
             ..
         } => format!("the topic `{}`", site.topics.get(*t).slug),
         PageKind::List {
+            list: ListKind::Author(a),
+            ..
+        } => format!("the author `{}`", site.authors.get(*a).slug),
+        PageKind::List {
             list: ListKind::Archive { year, month },
             ..
         } => format!("the archive of {year}-{month:02}"),
         PageKind::List { lang, .. } => format!("the home page of the `{lang}` edition"),
         PageKind::Asset { source, .. } => format!("the file {source}"),
         PageKind::TopicIndex(lang) => format!("the topic index of the `{lang}` edition"),
+        PageKind::AuthorIndex(lang) => format!("the author index of the `{lang}` edition"),
         PageKind::Front => "the front page".into(),
         PageKind::NotFound => "the page for missing addresses (404.html)".into(),
         PageKind::Feed {
             lang,
-            topic: Some(t),
+            list: ListKind::Topic(t),
             ..
         } => format!(
             "the `{lang}` feed of the topic `{}`",
@@ -483,9 +531,13 @@ fn describe(site: &Site, page: &Page) -> String {
         ),
         PageKind::Feed {
             lang,
-            topic: None,
-            format,
+            list: ListKind::Author(a),
+            ..
         } => format!(
+            "the `{lang}` feed of the author `{}`",
+            site.authors.get(*a).slug
+        ),
+        PageKind::Feed { lang, format, .. } => format!(
             "the {} of the `{lang}` edition",
             match format {
                 FeedFormat::Atom => "Atom feed",
@@ -525,13 +577,15 @@ pub fn in_sitemap(page: &Page) -> bool {
 
 /// When what `page` shows last changed, for the sitemap.
 pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
-    let newest = |ids: &[ArticleId]| ids.iter().map(|id| site.modified[*id]).max();
+    let newest = |ids: &[ArticleId]| ids.iter().filter_map(|id| site.modified[*id]).max();
     match &page.kind {
-        PageKind::Article(id) => Some(site.modified[*id]),
+        PageKind::Article(id) => site.modified[*id],
         PageKind::List { lang, list, pager } => {
             newest(&list.items(site, lang)[pager.items.clone()])
         }
-        PageKind::TopicIndex(lang) => newest(&site.edition(lang).articles),
+        PageKind::TopicIndex(lang) | PageKind::AuthorIndex(lang) => {
+            newest(&site.edition(lang).articles)
+        }
         PageKind::Edition { issue, .. } => newest(&issue.items),
         PageKind::EditionIndex { issues, .. } => {
             issues.iter().filter_map(|i| newest(&i.items)).max()

@@ -12,10 +12,11 @@ use crate::error::Diagnostic;
 use crate::html::minify::{MAX_MINIFY_DEPTH, Minifier, minify, random_token};
 use crate::html::nesting::{self, Reading};
 use crate::output::feeds;
-use crate::output::plan::{Page, PageKind};
+use crate::output::plan::{Page, PageKind, Plan};
 use crate::output::sitemap;
 use crate::output::views::contract::{
-    ArticleView, Common, EditionIndexView, EditionsView, IssueView, ListView, TopicEntry,
+    ArticleView, AuthorEntry, Common, EditionIndexView, EditionsView, IssueView, ListView,
+    PageView, TopicEntry,
 };
 use crate::output::views::sources::Sources;
 use crate::site::model::Site;
@@ -27,8 +28,8 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub settings: &'a ParseSettings,
-    /// Every HTML page of the site, for the sitemap.
-    pub pages: &'a [Page],
+    /// Every page of the site (for the sitemap) and the menus.
+    pub plan: &'a Plan,
     pub minifier: &'a Minifier,
 }
 
@@ -41,14 +42,15 @@ struct WithCommon<'a, T: Serialize> {
 }
 
 impl<'a> Renderer<'a> {
-    /// A renderer for `pages` of `site`, minifying partials with `minifier`
-    /// (whose memory it first bounds to what this site needs).
+    /// A renderer for the pages of `plan` of `site`, minifying partials
+    /// with `minifier` (whose memory it first bounds to what this site
+    /// needs).
     pub fn new(
         config: &'a Config,
         site: &'a Site,
         theme: &'a Theme,
         settings: &'a ParseSettings,
-        pages: &'a [Page],
+        plan: &'a Plan,
         minifier: &'a Minifier,
     ) -> Renderer<'a> {
         // Room for each article's card in each language and a few versions more.
@@ -58,7 +60,7 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             settings,
-            pages,
+            plan,
             minifier,
         }
     }
@@ -69,6 +71,8 @@ impl<'a> Renderer<'a> {
             site: self.site,
             locales: &self.theme.locales,
             settings: self.settings,
+            menus: &self.plan.menus,
+            options: &self.theme.options,
         }
     }
 
@@ -76,20 +80,15 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, page: &Page) -> Result<Option<Vec<u8>>, Diagnostic> {
         let sources = self.sources();
         let html = match &page.kind {
+            PageKind::Article(id) if self.site.articles[*id].is_page() => {
+                let (common, mut standalone) = sources.standalone(page, *id)?;
+                let body = std::mem::replace(&mut standalone.body, body_slot().to_string());
+                self.with_body("page.html", &common, PageContext { standalone }, body)?
+            }
             PageKind::Article(id) => {
                 let (common, mut article) = sources.article(page, *id)?;
-                if !self.config.minify {
-                    return self
-                        .page("article.html", &common, ArticleContext { article })
-                        .map(Some);
-                }
-                // The page around the body is minified with a slot in the
-                // body's place; the body is minified on its own, if it is
-                // safe to, and then put in the slot.
                 let body = std::mem::replace(&mut article.body, body_slot().to_string());
-                let page = self.page("article.html", &common, ArticleContext { article })?;
-                let body = self.minify_body(body);
-                fill_slot(page, body_slot().as_bytes(), body.as_bytes())
+                self.with_body("article.html", &common, ArticleContext { article }, body)?
             }
             PageKind::List { lang, list, pager } => {
                 let (common, list) = sources.list(page, lang, list, pager);
@@ -99,6 +98,10 @@ impl<'a> Renderer<'a> {
                 let (common, topics) = sources.topic_index(page, lang);
                 self.page("topics.html", &common, TopicsContext { topics })?
             }
+            PageKind::AuthorIndex(lang) => {
+                let (common, authors) = sources.author_index(page, lang);
+                self.page("authors.html", &common, AuthorsContext { authors })?
+            }
             PageKind::Front => {
                 let (common, front) = sources.editions(page, "front", self.config.paginate);
                 self.page("front.html", &common, EditionsContext { front })?
@@ -107,13 +110,9 @@ impl<'a> Renderer<'a> {
                 let (common, front) = sources.editions(page, "404", 0);
                 self.page("404.html", &common, EditionsContext { front })?
             }
-            PageKind::Feed {
-                lang,
-                topic,
-                format,
-            } => feeds::feed(&sources, lang, *topic, *format)?,
+            PageKind::Feed { lang, list, format } => feeds::feed(&sources, lang, list, *format)?,
             PageKind::Sitemap { part, parts } => {
-                sitemap::sitemap(&sources, self.pages, *part, *parts)
+                sitemap::sitemap(&sources, &self.plan.pages, *part, *parts)
             }
             PageKind::Robots => sitemap::robots(self.config).into_bytes(),
             PageKind::Edition { lang, issue } => {
@@ -145,6 +144,25 @@ impl<'a> Renderer<'a> {
             PageKind::Asset { .. } => return Ok(None),
         };
         Ok(Some(html))
+    }
+
+    /// A page with a Markdown body: the page around the body is minified
+    /// with a slot in the body's place (`context` holds the slot); the body
+    /// is minified on its own, if it is safe to, and then put in the slot.
+    fn with_body<T: Serialize>(
+        &self,
+        name: &str,
+        common: &Common,
+        context: T,
+        body: String,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let page = self.page(name, common, context)?;
+        let body = if self.config.minify {
+            self.minify_body(body)
+        } else {
+            body
+        };
+        Ok(fill_slot(page, body_slot().as_bytes(), body.as_bytes()))
     }
 
     /// An article's body, minified when that is safe: when the body is
@@ -210,6 +228,16 @@ impl<'a> Renderer<'a> {
 #[derive(Serialize)]
 struct ArticleContext {
     article: ArticleView,
+}
+
+#[derive(Serialize)]
+struct PageContext {
+    standalone: PageView,
+}
+
+#[derive(Serialize)]
+struct AuthorsContext {
+    authors: Vec<AuthorEntry>,
 }
 
 #[derive(Serialize)]

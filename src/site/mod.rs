@@ -1,7 +1,10 @@
-//! The site model: `tags.yaml`'s topics, articles' tags resolved to them,
-//! and the immutable [`model::Site`] (translations, editions, orderings,
-//! related stories, stamps) that every page is planned and rendered from.
+//! The site model: `tags.yaml`'s topics and `authors.yaml`'s authors,
+//! articles' tags and bylines resolved to them, and the immutable
+//! [`model::Site`] (translations, editions, orderings, related stories,
+//! stamps) that every page is planned and rendered from.
 
+pub mod authors;
+pub mod bylines;
 pub mod model;
 pub mod related;
 pub mod tagging;

@@ -18,6 +18,8 @@ use crate::content::article::{Article, ArticleId};
 use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::files::Changes;
+use crate::site::authors::{AuthorId, Authors};
+use crate::site::bylines::resolve_authors;
 use crate::site::related::{EditionLists, RelatedMemo};
 use crate::site::tagging::{resolve_topics, warn_single_use_topics};
 use crate::site::topics::{TopicId, Topics};
@@ -32,7 +34,10 @@ pub struct Edition {
     pub sections: BTreeMap<String, Vec<ArticleId>>,
     /// Topic → its articles, newest first; biggest topic first, then by label.
     pub topics: IndexMap<TopicId, Vec<ArticleId>>,
-    /// (year, month) → articles, newest month first.
+    /// Author → their articles, newest first; in alphabetical order of
+    /// their names in the edition's language.
+    pub authors: IndexMap<AuthorId, Vec<ArticleId>>,
+    /// (year, month) in the site's time zone → articles, newest month first.
     pub months: Vec<((i16, i8), Vec<ArticleId>)>,
     /// Standalone pages: files directly in `content/` (about, contact).
     pub pages: Vec<ArticleId>,
@@ -46,6 +51,9 @@ pub struct Site {
     pub topics: Topics,
     /// The topics of each article, in the order the article lists them.
     pub article_topics: Vec<Vec<TopicId>>,
+    pub authors: Authors,
+    /// The authors of each article, in its byline's order.
+    pub article_authors: Vec<Vec<AuthorId>>,
     /// The other-language versions of each article, in the configuration's
     /// language order.
     pub translations: Vec<Vec<ArticleId>>,
@@ -57,9 +65,9 @@ pub struct Site {
     pub stamps: Vec<Stamps>,
     /// Reading time of each article in minutes, at its edition's pace.
     pub minutes: Vec<u32>,
-    /// When each article last changed ([`Article::modified`]), kept
-    /// together for the sitemap, which reads them all.
-    pub modified: Vec<PubDate>,
+    /// When each article last changed ([`Article::modified`]; none for an
+    /// undated page), kept together for the sitemap, which reads them all.
+    pub modified: Vec<Option<PubDate>>,
     /// The articles' ids in path order.
     pub by_path: Vec<ArticleId>,
     /// Identifies the site's structure (which articles, in which order,
@@ -79,8 +87,8 @@ pub struct SiteMemo {
     key: u64,
 }
 
-/// The site stage: the site assembled from `articles` (in path order) and
-/// `topics`. When every reported change is an edit of an article and the
+/// The site stage: the site assembled from `articles` (in path order),
+/// `topics` and `authors`. When every reported change is an edit of an article and the
 /// last model of this process (`last`) was made under the same `key`
 /// (configuration, theme, settings, options), that model is patched with
 /// the edits instead ([`Site::with_edits`]); `last` keeps this model for
@@ -90,6 +98,7 @@ pub fn stage(
     config: &Config,
     articles: Vec<Arc<Article>>,
     topics: Topics,
+    authors: Authors,
     changes: Changes,
     key: u64,
     last: &mut Option<SiteMemo>,
@@ -105,7 +114,7 @@ pub fn stage(
         _ => None,
     };
     let (site, warnings) =
-        patched.unwrap_or_else(|| Site::build_reusing(config, articles, topics, related));
+        patched.unwrap_or_else(|| Site::build_reusing(config, articles, topics, authors, related));
     problems.extend(warnings.iter().cloned());
     let site = Arc::new(site);
     *last = Some(SiteMemo {
@@ -122,7 +131,8 @@ pub fn stage(
 /// the lists that only show its card.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stamps {
-    /// Everything: the file, its topics' labels (article pages, feeds).
+    /// Everything: the file, its topics' labels, its authors (article
+    /// pages, feeds).
     pub page: u64,
     /// What a card shows: link, date, summary, image, topics, reading time.
     pub card: u64,
@@ -136,9 +146,16 @@ impl Site {
         config: &Config,
         mut articles: Vec<Arc<Article>>,
         topics: Topics,
+        authors: Authors,
     ) -> (Site, Diagnostics) {
         articles.sort_by(|a, b| a.path.cmp(&b.path));
-        Site::build_reusing(config, articles, topics, &mut RelatedMemo::default())
+        Site::build_reusing(
+            config,
+            articles,
+            topics,
+            authors,
+            &mut RelatedMemo::default(),
+        )
     }
 
     /// [`Site::build`] for `articles` in path order (the order the content
@@ -148,10 +165,12 @@ impl Site {
         config: &Config,
         articles: Vec<Arc<Article>>,
         mut topics: Topics,
+        mut authors: Authors,
         memo: &mut RelatedMemo,
     ) -> (Site, Diagnostics) {
         let mut problems = Diagnostics::new();
-        // Newest first; ties in path order (the rank in `articles`).
+        // Newest first (undated pages last); ties in path order (the rank
+        // in `articles`).
         let mut rank: Vec<usize> = (0..articles.len()).collect();
         let dates: Vec<_> = articles.iter().map(|a| a.date).collect();
         rank.sort_by(|&a, &b| dates[b].cmp(&dates[a]).then(a.cmp(&b)));
@@ -167,6 +186,7 @@ impl Site {
         check_unique_urls(config, &articles, &by_path, &mut problems);
         let translations = link_translations(&articles);
         let article_topics = resolve_topics(&articles, &by_path, &mut topics, &mut problems);
+        let article_authors = resolve_authors(&articles, &by_path, &mut authors, &mut problems);
         warn_single_use_topics(
             &articles,
             &article_topics,
@@ -177,7 +197,11 @@ impl Site {
         let editions = config
             .languages
             .iter()
-            .map(|l| Edition::build(l, &articles, &article_topics, &topics))
+            .map(|l| {
+                let mut edition = Edition::build(config, l, &articles, &article_topics, &topics);
+                edition.credit(config, &article_authors, &authors);
+                edition
+            })
             .collect::<Vec<_>>();
         let lists: Vec<EditionLists> = editions
             .iter()
@@ -194,14 +218,25 @@ impl Site {
         let stamps = articles
             .par_iter()
             .zip(&article_topics)
+            .zip(&article_authors)
             .zip(&minutes)
-            .map(|((a, ts), m)| stamps_of(a, ts.iter().map(|t| topics.get(*t).stamp), *m))
+            .map(|(((a, ts), us), m)| {
+                let topic_stamps = ts.iter().map(|t| topics.get(*t).stamp);
+                stamps_of(
+                    a,
+                    topic_stamps,
+                    us.iter().map(|u| authors.get(*u).stamp),
+                    *m,
+                )
+            })
             .collect();
         let modified = articles.iter().map(|a| a.modified()).collect();
         let site = Site {
             articles,
             topics,
             article_topics,
+            authors,
+            article_authors,
             translations,
             related,
             editions,
@@ -239,9 +274,12 @@ impl Site {
             self.articles[id] = new.clone();
             self.minutes[id] = reading_minutes(config, new);
             self.modified[id] = new.modified();
-            let topics = &self.topics;
-            let stamps = self.article_topics[id].iter().map(|t| topics.get(*t).stamp);
-            self.stamps[id] = stamps_of(new, stamps, self.minutes[id]);
+            let (topics, authors) = (&self.topics, &self.authors);
+            let topic_stamps = self.article_topics[id].iter().map(|t| topics.get(*t).stamp);
+            let author_stamps = self.article_authors[id]
+                .iter()
+                .map(|u| authors.get(*u).stamp);
+            self.stamps[id] = stamps_of(new, topic_stamps, author_stamps, self.minutes[id]);
         }
         Some(self)
     }
@@ -264,6 +302,7 @@ impl Site {
 
 impl Edition {
     fn build(
+        config: &Config,
         language: &LanguageConfig,
         articles: &[Arc<Article>],
         article_topics: &[Vec<TopicId>],
@@ -291,11 +330,13 @@ impl Edition {
             for t in &article_topics[id] {
                 by_topic.entry(*t).or_default().push(id);
             }
-            let civil = article.date.civil();
-            months
-                .entry((civil.year(), civil.month()))
-                .or_default()
-                .push(id);
+            if let Some(date) = article.date {
+                let civil = date.civil_in(&config.timezone);
+                months
+                    .entry((civil.year(), civil.month()))
+                    .or_default()
+                    .push(id);
+            }
         }
         let mut ordered: Vec<(TopicId, Vec<ArticleId>)> = by_topic.into_iter().collect();
         let collator = label_collator(language);
@@ -318,6 +359,31 @@ impl Edition {
         edition.months = months.into_iter().rev().collect();
         edition
     }
+
+    /// Lists each author's stories of this edition, authors in the
+    /// alphabetical order of their names in its language.
+    fn credit(&mut self, config: &Config, article_authors: &[Vec<AuthorId>], authors: &Authors) {
+        let Some(lang) = self.lang.clone() else {
+            return;
+        };
+        let mut by_author: HashMap<AuthorId, Vec<ArticleId>> = HashMap::default();
+        for &id in &self.articles {
+            for &author in &article_authors[id] {
+                by_author.entry(author).or_default().push(id);
+            }
+        }
+        let mut ordered: Vec<(AuthorId, Vec<ArticleId>)> = by_author.into_iter().collect();
+        let collator = label_collator(config.language(&lang));
+        let name = |a: &AuthorId| authors.get(*a).name(&lang);
+        ordered.sort_by(|(a, _), (b, _)| {
+            match &collator {
+                Some(c) => c.compare(name(a), name(b)),
+                None => name(a).cmp(name(b)),
+            }
+            .then(a.cmp(b))
+        });
+        self.authors = ordered.into_iter().collect();
+    }
 }
 
 /// A structure id no site of this process had before.
@@ -334,8 +400,8 @@ fn label_collator(language: &LanguageConfig) -> Option<CollatorBorrowed<'static>
 }
 
 /// Whether two versions of an article sit in the same place in the site:
-/// the same file, address, edition, translation group, date, topics (as
-/// written, where written) and draft state.
+/// the same file, address, edition, translation group, date, topics and
+/// authors (as written, where written) and draft state.
 fn same_place(a: &Article, b: &Article) -> bool {
     a.path == b.path
         && a.lang == b.lang
@@ -345,6 +411,7 @@ fn same_place(a: &Article, b: &Article) -> bool {
         && a.slug_at == b.slug_at
         && a.date == b.date
         && a.tags == b.tags
+        && a.authors == b.authors
         && a.draft == b.draft
 }
 
@@ -355,7 +422,12 @@ fn reading_minutes(config: &Config, a: &Article) -> u32 {
         .max(1)
 }
 
-fn stamps_of(a: &Article, topic_stamps: impl Iterator<Item = u64> + Clone, minutes: u32) -> Stamps {
+fn stamps_of(
+    a: &Article,
+    topic_stamps: impl Iterator<Item = u64> + Clone,
+    author_stamps: impl Iterator<Item = u64> + Clone,
+    minutes: u32,
+) -> Stamps {
     use std::hash::{Hash, Hasher};
     let hash = |f: &dyn Fn(&mut xxhash_rust::xxh3::Xxh3)| {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -369,6 +441,7 @@ fn stamps_of(a: &Article, topic_stamps: impl Iterator<Item = u64> + Clone, minut
     });
     let page = hash(&|h| {
         (a.version, card).hash(h);
+        author_stamps.clone().for_each(|s| s.hash(h));
     });
     Stamps { page, card, link }
 }

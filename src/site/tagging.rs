@@ -103,20 +103,34 @@ pub fn resolve_topics(
             }
         }
     }
-    let mut spellings: BTreeMap<(TopicId, Lang), BTreeMap<String, usize>> = BTreeMap::new();
-    for ((topic, lang, text), count) in spelled {
+    for ((topic, lang), label) in most_used_spellings(spelled) {
+        topics.set_label(topic, &lang, label);
+    }
+    result
+}
+
+/// The spelling of each free name (a topic's label, an author's name)
+/// that most of its uses have, by name and edition, from how often each
+/// spelling was used; spaces are tidied, ties go to the spelling that
+/// sorts first.
+pub fn most_used_spellings(
+    spelled: HashMap<(usize, &Lang, &str), usize>,
+) -> BTreeMap<(usize, Lang), String> {
+    let mut spellings: BTreeMap<(usize, Lang), BTreeMap<String, usize>> = BTreeMap::new();
+    for ((id, lang, text), count) in spelled {
         *spellings
-            .entry((topic, lang.clone()))
+            .entry((id, lang.clone()))
             .or_default()
             .entry(text.split_whitespace().collect::<Vec<_>>().join(" "))
             .or_default() += count;
     }
-    for ((topic, lang), counts) in spellings {
-        if let Some((label, _)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
-            topics.set_label(topic, &lang, label.clone());
-        }
-    }
-    result
+    spellings
+        .into_iter()
+        .filter_map(|(at, counts)| {
+            let best = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+            best.map(|(spelling, _)| (at, spelling.clone()))
+        })
+        .collect()
 }
 
 /// A free label whose address another topic of the edition already has.

@@ -341,7 +341,7 @@ fn stamp_of(slug: &str, labels: &IndexMap<Lang, TopicLabel>) -> u64 {
 
 /// Lowercase ASCII words joined by hyphens: how keys look, as opposed to
 /// labels ("Iraq", "US forces", "العراق").
-fn looks_like_key(text: &str) -> bool {
+pub fn looks_like_key(text: &str) -> bool {
     !text.is_empty()
         && text
             .bytes()

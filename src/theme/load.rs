@@ -15,14 +15,17 @@ use crate::files::{AssetFile, AssetSource, Changes, is_ignored};
 use crate::html::minify;
 use crate::locale::strings::{Locales, StringFiles};
 use crate::theme::functions::register_functions;
+use crate::theme::options::{self, Options, THEME_FILE};
 use crate::theme::{blocks, builtin};
 use crate::urls::Route;
 
 /// Templates every theme must have.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     "article.html",
+    "page.html",
     "list.html",
     "topics.html",
+    "authors.html",
     "front.html",
     "404.html",
     "edition.html",
@@ -42,6 +45,8 @@ pub struct Theme {
     /// (see [`crate::html::minify`]).
     pub marked: Option<tera::Tera>,
     pub locales: Arc<Locales>,
+    /// The theme's options, as the site sets them (`theme_options:`).
+    pub options: Options,
     /// Static files, with the names they are published under.
     pub assets: Vec<AssetFile>,
     /// Changes when any template, UI string or static file does.
@@ -169,10 +174,22 @@ impl Theme {
             fingerprint.update(name.as_bytes());
             fingerprint.update(&xxh3_64(bytes).to_le_bytes());
         }
+        let declared = files
+            .iter()
+            .find(|(path, _)| path == THEME_FILE)
+            .map(|(_, bytes)| &**bytes);
+        fingerprint.update(&xxh3_64(declared.unwrap_or_default()).to_le_bytes());
+        let options = options::load(config, &dir, declared, &mut problems);
+        // A file only an option uses is published with the option on.
+        let published = |name: &str| !options.unused_files.iter().any(|u| u == name);
+        let statics: Vec<(&str, &[u8])> = statics
+            .into_iter()
+            .filter(|(name, _)| published(name))
+            .collect();
         let assets: Vec<AssetFile> = files
             .iter()
             .filter_map(|(path, bytes)| {
-                let name = path.strip_prefix("static/")?;
+                let name = path.strip_prefix("static/").filter(|n| published(n))?;
                 let hash = xxh3_64(bytes);
                 let source = match (path, bytes) {
                     (Cow::Borrowed(name), Cow::Borrowed(bytes)) => {
@@ -257,6 +274,7 @@ impl Theme {
             tera,
             marked: marked.flatten(),
             locales,
+            options: options.values,
             assets,
             fingerprint: fingerprint.digest(),
         })

@@ -7,3 +7,4 @@ pub mod blocks;
 pub mod builtin;
 pub mod functions;
 pub mod load;
+pub mod options;

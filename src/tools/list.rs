@@ -160,11 +160,11 @@ pub fn list(options: &ListOptions) -> Result<Listing, BuildError> {
         version.state = match &version.article {
             None => State::Invalid,
             Some(a) if a.draft => State::Draft,
-            Some(a) if a.date.timestamp() > options.now => State::Scheduled,
+            Some(a) if a.date.is_some_and(|d| d.timestamp() > options.now) => State::Scheduled,
             Some(_) => State::Published,
         };
-        if let Some(a) = &version.article {
-            story.date = Some(story.date.map_or(a.date, |d| d.min(a.date)));
+        if let Some(date) = version.article.as_ref().and_then(|a| a.date) {
+            story.date = Some(story.date.map_or(date, |d| d.min(date)));
         }
     }
     let mut stories: Vec<Story> = stories
@@ -296,7 +296,7 @@ impl Listing {
                                 state: v.state.as_str(),
                                 file: v.file.as_ref().map(|f| crate::files::to_slash(f)),
                                 title: v.article.as_ref().map(|a| a.title.as_str()),
-                                date: v.article.as_ref().map(|a| a.date.rfc3339()),
+                                date: v.article.as_ref().and_then(|a| a.date).map(|d| d.rfc3339()),
                             },
                         )
                     })
@@ -311,8 +311,8 @@ impl Listing {
     fn cell(&self, version: &Version) -> String {
         let state = version.state.as_str();
         match (&version.article, version.state) {
-            (Some(a), State::Scheduled) => {
-                format!("{} {state} {}", version.lang, self.minute(a.date))
+            (Some(a), State::Scheduled) if let Some(date) = a.date => {
+                format!("{} {state} {}", version.lang, self.minute(date))
             }
             _ => format!("{} {state}", version.lang),
         }

@@ -181,6 +181,12 @@ file_cases! {
     // A section folder whose list page would take the address of the topic
     // index: both pages named as an editor knows them, in each edition.
     section_named_like_a_page,
+    // Corrections dated before their story, or without a date, a text or known keys.
+    correction_before_story,
+    // Menu entries that name no section, standalone page or index of their edition.
+    menu_points_at_nothing,
+    // An author key authors.yaml does not have, and `author` with `authors`.
+    unknown_author_key,
 }
 
 #[test]

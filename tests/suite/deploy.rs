@@ -277,12 +277,16 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     site.build();
     let public = site.public().into_map();
     assert!(!public.contains_key("en/news/militias-threaten-open-war/index.html"));
+    // Hawre Aziz, a free name, wrote only that story: his page and feed
+    // in each edition go with it.
+    assert!(!public.contains_key("en/authors/hawre-aziz/index.html"));
 
-    // --no-delete keeps what the site no longer has: the story's two pages
-    // and the editions of its day (both languages' pages and emails).
+    // --no-delete keeps what the site no longer has: the story's two pages,
+    // the editions of its day (both languages' pages and emails) and Hawre
+    // Aziz's pages and feeds.
     let kept = deploy(&site, &["--no-delete"]);
     assert!(
-        kept.contains("kept 8 objects the site no longer has (--no-delete)"),
+        kept.contains("kept 12 objects the site no longer has (--no-delete)"),
         "{kept}"
     );
     assert!(deployed(&server).contains_key("en/news/militias-threaten-open-war/index.html"));
@@ -290,7 +294,10 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let stdout = deploy(&site, &["--verbose", "--purge-list", "purge.txt"]);
     assert_eq!(
         plan_line(&stdout),
-        format!("plan: 0 to upload, 8 to delete, {} unchanged", public.len())
+        format!(
+            "plan: 0 to upload, 12 to delete, {} unchanged",
+            public.len()
+        )
     );
     assert_holds(&server, &public);
     // Deletions come after every upload.
@@ -306,12 +313,13 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     let last_step = stdout
         .lines()
         .rfind(|l| steps.iter().any(|s| l.starts_with(&format!("{s}: "))));
-    assert_eq!(last_step, Some("deletions: 8 files"), "{stdout}");
+    assert_eq!(last_step, Some("deletions: 12 files"), "{stdout}");
     assert!(
         stdout.contains("  deleted newsletter/ar/2021-12-11.txt"),
         "{stdout}"
     );
     assert!(stdout.contains("  deleted ar/news/militias-threaten-open-war/index.html"));
+    assert!(stdout.contains("  deleted en/authors/hawre-aziz/atom.xml"));
     let purge = site.read("purge.txt");
     assert!(
         purge.contains("https://digest.example.org/en/news/militias-threaten-open-war/\n"),

@@ -282,7 +282,10 @@ fn every_feed_of_the_example_site_parses_and_is_valid() {
     assert!(feeds.len() >= 6, "{feeds:?}");
     for rel in feeds {
         let feed = parse(&built, rel);
-        let self_url = format!("{base}{rel}");
+        // Feeds are linked percent-encoded (an author's Arabic name).
+        let (folders, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let self_url = digest::urls::Route::file(folders.split('/'), name)
+            .permalink(&digest::config::BaseUrl::parse(base).unwrap());
         let problems = if rel.ends_with(".xml") {
             assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom, "{rel}");
             atom_problems(built.read(rel), &self_url)
@@ -473,7 +476,14 @@ fn a_json_feed_item_has_the_1_1_fields() {
     assert_eq!(item["summary"], "ملخص التحليل.");
     assert_eq!(item["date_published"], "2021-12-05T10:00:00+03:00");
     assert_eq!(item["date_modified"], "2021-12-06T09:30:00+03:00");
-    assert_eq!(item["authors"], serde_json::json!([{ "name": "سارة علي" }]));
+    // The author's name, and their page (a free name has one too).
+    assert_eq!(
+        item["authors"],
+        serde_json::json!([{
+            "name": "سارة علي",
+            "url": "https://example.org/digest/ar/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%B9%D9%84%D9%8A/"
+        }])
+    );
     assert_eq!(item["language"], "ar");
     assert_eq!(item["tags"], serde_json::json!(["العراق"]));
     assert_eq!(item["image"], "https://example.org/digest/news/map.svg");

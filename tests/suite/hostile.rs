@@ -257,6 +257,7 @@ fn check_feeds(files: &Files) {
                 "generator",
                 "author",
                 "name",
+                "uri",
                 "entry",
                 "published",
                 "category",

@@ -116,8 +116,9 @@ fn the_sitemap_lists_every_page_with_its_last_change() {
             continue;
         }
         articles += 1;
+        // Its publication, update and corrections.
         let latest = html
-            .attrs(".byline time", "datetime")
+            .attrs(".byline time, .corrections time", "datetime")
             .into_iter()
             .max_by_key(|t| t.parse::<jiff::Timestamp>().unwrap())
             .unwrap();
@@ -228,9 +229,9 @@ fn a_sitemap_index_splits_the_sitemap_above_50000_urls() {
     let site = Site::example();
     let options = site.options();
     let loaded = Loaded::new(&options.root);
-    let (mut pages, problems) =
-        digest::output::plan::plan(&loaded.config, &loaded.site, Vec::new());
-    assert!(!problems.has_errors());
+    let (plan, problems) = digest::output::plan::plan(&loaded.config, &loaded.site, Vec::new());
+    assert!(!problems.has_errors(), "{problems}");
+    let mut pages = plan.pages;
     let limit = digest::output::plan::SITEMAP_LIMIT;
     let in_sitemap = |pages: &[digest::output::plan::Page]| {
         pages
@@ -261,6 +262,8 @@ fn a_sitemap_index_splits_the_sitemap_above_50000_urls() {
         site: &loaded.site,
         locales: &loaded.theme.locales,
         settings: &loaded.settings,
+        menus: &plan.menus,
+        options: &loaded.theme.options,
     };
     let render = |page: &digest::output::plan::Page| {
         let digest::output::plan::PageKind::Sitemap { part, parts } = page.kind else {
@@ -371,7 +374,15 @@ fn article_pages_carry_news_article_structured_data() {
             "en-GB"
         };
         assert_eq!(data["inLanguage"], locale, "{page}");
-        assert!(data["author"]["name"].is_string(), "{page}");
+        // A person, a list of people (a story with several bylines), or
+        // the edition itself.
+        let authors = match &data["author"] {
+            serde_json::Value::Array(people) => people.clone(),
+            one => vec![one.clone()],
+        };
+        for author in &authors {
+            assert!(author["name"].is_string(), "{page}");
+        }
         assert_eq!(data["publisher"]["@type"], "Organization", "{page}");
         assert!(data["publisher"]["name"].is_string(), "{page}");
         // The translation link leads to a page whose JSON-LD links back.
@@ -433,7 +444,11 @@ fn structured_data_names_the_picture_author_and_source() {
     );
     assert_eq!(
         data["author"],
-        serde_json::json!({ "@type": "Person", "name": "سارة علي" })
+        serde_json::json!({
+            "@type": "Person",
+            "name": "سارة علي",
+            "url": "https://example.org/digest/ar/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%B9%D9%84%D9%8A/"
+        })
     );
     assert_eq!(
         data["isBasedOn"],

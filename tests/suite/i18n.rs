@@ -662,12 +662,17 @@ fn topic_counts_take_the_right_plural_form_for_1_2_3_11_and_100() {
 }
 
 /// A translated story published at 14:00 Baghdad time on 10 December 2021,
-/// built with `ar_settings` in place of the Arabic edition's locale lines.
+/// built with `ar_settings` in place of the Arabic edition's locale lines,
+/// on a site in Baghdad's time zone.
 fn dated_story(ar_settings: &str, en_settings: &str) -> Site {
     let f = Site::new();
     let config = CONFIG
         .replace("    locale: ar-IQ\n    digits: latn\n", ar_settings)
-        .replace("    locale: en-GB\n", en_settings);
+        .replace("    locale: en-GB\n", en_settings)
+        .replace(
+            "default_language: ar\n",
+            "default_language: ar\ntimezone: Asia/Baghdad\n",
+        );
     f.write("digest.yaml", &config);
     f.story(
         Story::new("news/story", "2021-12-10T14:00:00+03:00")
@@ -690,24 +695,28 @@ fn shown_date(files: &Files, lang: &str) -> (String, String) {
 fn dates_follow_each_editions_locale_and_digits() {
     // Iraqi month names in ar-IQ, Egyptian in ar-EG, English in en-GB;
     // digits as the locale writes them unless digest.yaml says otherwise;
+    // an article page gives the time too, joined as the locale joins them;
     // `datetime` is machine-readable whatever the display.
     let iso = "2021-12-10T14:00:00+03:00".to_string();
     let en = "    locale: en-GB\n";
     for (settings, arabic) in [
         (
             "    locale: ar-IQ\n    digits: latn\n",
-            "10 كانون الأول 2021",
+            "10 كانون الأول 2021، 14:00",
         ),
-        ("    locale: ar-IQ\n", "١٠ كانون الأول ٢٠٢١"),
+        ("    locale: ar-IQ\n", "١٠ كانون الأول ٢٠٢١، ١٤:٠٠"),
         (
             "    locale: ar-IQ\n    digits: arab\n",
-            "١٠ كانون الأول ٢٠٢١",
+            "١٠ كانون الأول ٢٠٢١، ١٤:٠٠",
         ),
-        ("    locale: ar-EG\n    digits: latn\n", "10 ديسمبر 2021"),
-        ("    locale: ar-EG\n", "١٠ ديسمبر ٢٠٢١"),
+        (
+            "    locale: ar-EG\n    digits: latn\n",
+            "10 ديسمبر 2021، 14:00",
+        ),
+        ("    locale: ar-EG\n", "١٠ ديسمبر ٢٠٢١، ١٤:٠٠"),
         (
             "    locale: ar-IQ\n    digits: latn\n    dual_months: true\n",
-            "10 كانون الأول/ديسمبر 2021",
+            "10 كانون الأول/ديسمبر 2021، 14:00",
         ),
     ] {
         let f = dated_story(settings, en);
@@ -719,7 +728,7 @@ fn dates_follow_each_editions_locale_and_digits() {
         );
         assert_eq!(
             shown_date(&built, "en"),
-            ("10 December 2021".to_string(), iso.clone())
+            ("10 December 2021, 14:00".to_string(), iso.clone())
         );
     }
     // English with Arabic-Indic digits, should an edition want them.
@@ -730,7 +739,7 @@ fn dates_follow_each_editions_locale_and_digits() {
     let built = f.build();
     assert_eq!(
         shown_date(&built, "en"),
-        ("١٠ December ٢٠٢١".to_string(), iso)
+        ("١٠ December ٢٠٢١, ١٤:٠٠".to_string(), iso)
     );
 }
 
@@ -818,8 +827,8 @@ fn every_time_element_carries_a_machine_readable_datetime() {
         built
             .page("ar/news/other/index.html")
             .attr(".byline time", "datetime"),
-        "2021-11-02T08:15:00+00:00",
-        "a date without an offset is read in the configured time zone (UTC here)"
+        "2021-11-02T08:15:00+03:00",
+        "a date without an offset is read in the configured time zone (Baghdad here)"
     );
 }
 

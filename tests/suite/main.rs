@@ -8,6 +8,7 @@ mod common;
 mod bad_input;
 mod browser;
 mod build;
+mod bylines;
 mod deploy;
 mod feeds;
 mod fuzz_regressions;

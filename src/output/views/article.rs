@@ -1,11 +1,18 @@
-//! An article page's view, with its `NewsArticle` JSON-LD.
+//! An article page's view, with its `NewsArticle` JSON-LD (authors as
+//! `Person`s, corrections as `CorrectionComment`s), and the view of a
+//! standalone page (about, contact).
 
-use crate::content::article::ArticleId;
+use serde_json::{Value, json};
+
+use crate::content::article::{Article, ArticleId};
 use crate::content::body::render_body;
 use crate::error::Diagnostic;
-use crate::output::plan::{Page, routes};
-use crate::output::views::contract::{ArticleView, Card, Common, SourceView, TranslationLink};
+use crate::output::plan::{ListKind, Page, routes};
+use crate::output::views::contract::{
+    ArticleView, AuthorLink, Card, Common, CorrectionView, PageView, SourceView, TranslationLink,
+};
 use crate::output::views::sources::{Sources, script_safe_json};
+use crate::site::authors::AuthorId;
 use crate::urls;
 
 impl Sources<'_> {
@@ -13,9 +20,71 @@ impl Sources<'_> {
     pub fn article(&self, page: &Page, id: ArticleId) -> Result<(Common, ArticleView), Diagnostic> {
         let article = &self.site.articles[id];
         let lang = &article.lang;
+        let locale = self.locale(lang);
         let body = render_body(article, &self.config.root, self.settings)?;
         let card = self.card(id);
-        let translations: Vec<TranslationLink> = self.site.translations[id]
+        let mut common = self.common(lang, page, "article", article.title.clone());
+        common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
+        common.page.image = card.image.clone();
+        common.page.json_ld = Some(self.news_article_json_ld(id, &card));
+        let published = card.date.as_ref().map(|d| d.date_time.clone());
+        // `updated` is shown when it reads differently from the publication.
+        let updated = article
+            .updated
+            .filter(|u| article.date.is_none_or(|d| u.seconds > d.seconds))
+            .map(|u| locale.date(&u))
+            .filter(|u| Some(&u.date_time) != published.as_ref());
+        let modified = article
+            .modified()
+            .filter(|m| article.date.is_some_and(|d| m.seconds > d.seconds))
+            .map(|m| locale.date(&m));
+        let (authors, byline) = self.byline(id);
+        let view = ArticleView {
+            body: body.to_string(),
+            lede: article.has_summary.then(|| article.summary.clone()),
+            updated,
+            modified,
+            authors,
+            byline,
+            source: article.source.as_ref().map(|s| SourceView {
+                name: s.name.clone(),
+                url: s.url.clone(),
+            }),
+            translations: self.translation_links(id),
+            related: self.site.related[id]
+                .iter()
+                .map(|r| self.card(*r))
+                .collect(),
+            corrections: self.corrections(article),
+            words: article.words,
+            card,
+        };
+        Ok((common, view))
+    }
+
+    /// A standalone page (about, contact): its text, no byline or date.
+    pub fn standalone(&self, page: &Page, id: ArticleId) -> Result<(Common, PageView), Diagnostic> {
+        let article = &self.site.articles[id];
+        let lang = &article.lang;
+        let body = render_body(article, &self.config.root, self.settings)?;
+        let mut common = self.common(lang, page, "page", article.title.clone());
+        common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
+        common.page.image = self.image(article);
+        let view = PageView {
+            title: article.title.clone(),
+            lang: lang.to_string(),
+            dir: self.language(lang).dir.as_str(),
+            body: body.to_string(),
+            lede: article.has_summary.then(|| article.summary.clone()),
+            image: common.page.image.clone(),
+            translations: self.translation_links(id),
+            corrections: self.corrections(article),
+        };
+        Ok((common, view))
+    }
+
+    fn translation_links(&self, id: ArticleId) -> Vec<TranslationLink> {
+        self.site.translations[id]
             .iter()
             .map(|&t| {
                 let other = &self.site.articles[t];
@@ -28,44 +97,104 @@ impl Sources<'_> {
                     href: self.href(&routes::article(self.site, t)),
                 }
             })
+            .collect()
+    }
+
+    /// The article's authors, each linked to their page, and their names
+    /// joined as the edition's language joins them.
+    fn byline(&self, id: ArticleId) -> (Vec<AuthorLink>, Option<String>) {
+        let lang = &self.site.articles[id].lang;
+        let ids = &self.site.article_authors[id];
+        if ids.is_empty() {
+            return (Vec::new(), None);
+        }
+        let names: Vec<&str> = ids
+            .iter()
+            .map(|a| self.site.authors.get(*a).name(lang))
             .collect();
-        let mut common = self.common(lang, page, "article", article.title.clone());
-        common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
-        common.page.image = card.image.clone();
-        common.page.json_ld = Some(self.news_article_json_ld(id, &card));
-        let view = ArticleView {
-            body: body.to_string(),
-            lede: article.has_summary.then(|| article.summary.clone()),
-            updated: article.updated.map(|u| self.locale(lang).date(&u)),
-            author: article.author.clone(),
-            source: article.source.as_ref().map(|s| SourceView {
-                name: s.name.clone(),
-                url: s.url.clone(),
-            }),
-            translations,
-            related: self.site.related[id]
-                .iter()
-                .map(|r| self.card(*r))
-                .collect(),
-            words: article.words,
-            card,
-        };
-        Ok((common, view))
+        let (text, after) = self.locale(lang).join(&names);
+        let links = ids
+            .iter()
+            .zip(after)
+            .map(|(&a, after)| {
+                let author = self.site.authors.get(a);
+                AuthorLink {
+                    slug: author.slug.clone(),
+                    name: author.name(lang).to_string(),
+                    role: author.profile(lang).and_then(|p| p.role.clone()),
+                    href: self.href(&routes::list(self.site, lang, &ListKind::Author(a))),
+                    after,
+                }
+            })
+            .collect();
+        (links, Some(text))
+    }
+
+    /// The corrections, newest first.
+    fn corrections(&self, article: &Article) -> Vec<CorrectionView> {
+        let locale = self.locale(&article.lang);
+        let mut views: Vec<(i64, CorrectionView)> = article
+            .corrections
+            .iter()
+            .map(|c| {
+                let view = CorrectionView {
+                    date: locale.date(&c.date),
+                    html: c.html.clone(),
+                };
+                (c.date.seconds, view)
+            })
+            .collect();
+        // Stable: corrections of the same moment stay in the order written.
+        views.sort_by_key(|(seconds, _)| std::cmp::Reverse(*seconds));
+        views.into_iter().map(|(_, v)| v).collect()
+    }
+
+    /// schema.org `Person` for an author, with their page in `lang`.
+    fn person(&self, author: AuthorId, lang: &crate::config::Lang) -> Value {
+        let a = self.site.authors.get(author);
+        let mut person = json!({
+            "@type": "Person",
+            "name": a.name(lang),
+            "url": self.permalink(&routes::list(self.site, lang, &ListKind::Author(author))),
+        });
+        let map = person.as_object_mut().expect("an object");
+        if let Some(profile) = a.profile(lang) {
+            if let Some(role) = &profile.role {
+                map.insert("jobTitle".into(), json!(role));
+            }
+            if let Some(picture) = &profile.picture {
+                map.insert(
+                    "image".into(),
+                    json!(crate::output::views::sources::absolute(
+                        self.config,
+                        &picture.src
+                    )),
+                );
+            }
+        }
+        let same_as: Vec<&str> = a
+            .links
+            .iter()
+            .map(|l| l.url.as_str())
+            .filter(|u| u.starts_with("http"))
+            .collect();
+        if !same_as.is_empty() {
+            map.insert("sameAs".into(), json!(same_as));
+        }
+        person
     }
 
     /// schema.org `NewsArticle`, linking the article's translations.
     fn news_article_json_ld(&self, id: ArticleId, card: &Card) -> String {
         let article = &self.site.articles[id];
         let language = self.language(&article.lang);
-        let mut data = serde_json::json!({
+        let mut data = json!({
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": article.title,
             "description": article.summary,
             "url": card.permalink,
             "mainEntityOfPage": card.permalink,
-            "datePublished": article.date.rfc3339(),
-            "dateModified": article.modified().rfc3339(),
             "inLanguage": language.locale.to_string(),
             "wordCount": article.words,
             "publisher": {
@@ -75,39 +204,51 @@ impl Sources<'_> {
             },
         });
         let map = data.as_object_mut().expect("an object");
-        if let Some(author) = &article.author {
-            map.insert(
-                "author".into(),
-                serde_json::json!({ "@type": "Person", "name": author }),
-            );
-        } else {
-            map.insert(
-                "author".into(),
-                serde_json::json!({ "@type": "Organization", "name": language.title }),
-            );
+        if let Some(date) = article.date {
+            map.insert("datePublished".into(), json!(date.rfc3339()));
         }
+        if let Some(modified) = article.modified() {
+            map.insert("dateModified".into(), json!(modified.rfc3339()));
+        }
+        let mut people: Vec<Value> = self.site.article_authors[id]
+            .iter()
+            .map(|a| self.person(*a, &article.lang))
+            .collect();
+        let author = match people.len() {
+            0 => json!({ "@type": "Organization", "name": language.title }),
+            1 => people.remove(0),
+            _ => Value::Array(people),
+        };
+        map.insert("author".into(), author);
         if let Some(image) = &card.image {
-            map.insert("image".into(), serde_json::json!([image.url]));
+            map.insert("image".into(), json!([image.url]));
         }
         if let Some(url) = article.source.as_ref().and_then(|s| s.url.as_ref()) {
-            map.insert("isBasedOn".into(), serde_json::json!(url));
+            map.insert("isBasedOn".into(), json!(url));
         }
         if !card.topics.is_empty() {
-            map.insert(
-                "keywords".into(),
-                serde_json::json!(
-                    card.topics
-                        .iter()
-                        .map(|t| t.label.as_str())
-                        .collect::<Vec<_>>()
-                ),
-            );
+            let labels: Vec<&str> = card.topics.iter().map(|t| t.label.as_str()).collect();
+            map.insert("keywords".into(), json!(labels));
         }
-        let translations: Vec<serde_json::Value> = self.site.translations[id]
+        if !article.corrections.is_empty() {
+            let corrections: Vec<Value> = article
+                .corrections
+                .iter()
+                .map(|c| {
+                    json!({
+                        "@type": "CorrectionComment",
+                        "text": c.text,
+                        "datePublished": c.date.rfc3339(),
+                    })
+                })
+                .collect();
+            map.insert("correction".into(), Value::Array(corrections));
+        }
+        let translations: Vec<Value> = self.site.translations[id]
             .iter()
             .map(|&t| {
                 let other = &self.site.articles[t];
-                serde_json::json!({
+                json!({
                     "@type": "NewsArticle",
                     "headline": other.title,
                     "url": self.permalink(&routes::article(self.site, t)),
@@ -120,10 +261,7 @@ impl Sources<'_> {
         let original = self.site.translation_in(id, &self.config.default_language);
         match (article.lang == self.config.default_language, original) {
             (true, _) if !translations.is_empty() => {
-                map.insert(
-                    "workTranslation".into(),
-                    serde_json::Value::Array(translations),
-                );
+                map.insert("workTranslation".into(), Value::Array(translations));
             }
             (false, Some(o)) => {
                 let tr = translations

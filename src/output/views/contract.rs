@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::locale::format::DateText;
+use crate::theme::options::Options;
 
 /// An edition, as templates see it.
 #[derive(Debug, Clone, Serialize)]
@@ -21,6 +22,8 @@ pub struct EditionView {
     pub og_locale: String,
     pub home: String,
     pub tags: String,
+    /// The author index, when the edition has authors.
+    pub authors: Option<String>,
     pub feed: String,
     pub json_feed: String,
 }
@@ -63,7 +66,8 @@ pub struct FeedLink {
 /// About the page itself.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageMeta {
-    /// `article`, `home`, `section`, `topic`, `archive`, `topics`, `front`, `404`.
+    /// `article`, `page` (a standalone page), `home`, `section`, `topic`,
+    /// `author`, `archive`, `topics`, `authors`, `front`, `404`.
     pub kind: &'static str,
     pub title: String,
     pub description: Option<String>,
@@ -98,6 +102,15 @@ pub struct Common {
     pub page: PageMeta,
     /// The call to subscribe in this language, when digest.yaml has one.
     pub signup: Option<SignupView>,
+    /// The edition's menu (`menu:` in digest.yaml), in its order; empty
+    /// when the configuration sets none.
+    pub menu: Vec<MenuLink>,
+    /// The edition's sections that have stories, in the configuration's
+    /// order (then by folder name): what the default theme shows when no
+    /// menu is set.
+    pub sections: Vec<SectionLink>,
+    /// The theme's options, as the site sets them.
+    pub options: Options,
 }
 
 /// The call to subscribe (`newsletter.signup` in digest.yaml).
@@ -110,11 +123,25 @@ pub struct SignupView {
     pub field: Option<String>,
 }
 
+/// An entry of an edition's menu.
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuLink {
+    /// `section`, `page`, `topics`, `authors`, `link` (a page of the site
+    /// by address) or `external`.
+    pub kind: &'static str,
+    pub label: String,
+    pub href: String,
+    /// Whether it leads to the page being shown.
+    pub current: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
     pub base_url: String,
     pub base_path: String,
     pub default_language: String,
+    /// The IANA time zone dates are shown in (`Asia/Baghdad`).
+    pub timezone: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,7 +180,8 @@ pub struct Card {
     pub title: String,
     pub href: String,
     pub permalink: String,
-    pub date: DateText,
+    /// When it was published (a story always has a date).
+    pub date: Option<DateText>,
     pub summary: String,
     pub image: Option<ImageView>,
     pub topics: Vec<TopicLink>,
@@ -181,13 +209,95 @@ pub struct ArticleView {
     /// The editor's summary, shown under the headline (none when the
     /// summary was taken from the body's first paragraph).
     pub lede: Option<String>,
+    /// When it was updated, if that reads differently from when it was
+    /// published.
     pub updated: Option<DateText>,
-    pub author: Option<String>,
+    /// When it last changed (its `updated` or its latest correction), if
+    /// after it was published.
+    pub modified: Option<DateText>,
+    /// Its authors, in the byline's order.
+    pub authors: Vec<AuthorLink>,
+    /// The authors' names joined as the edition joins them ("سارة الموسوي
+    /// وهاوري عزيز", "Sara al-Musawi and Hawre Aziz").
+    pub byline: Option<String>,
     pub source: Option<SourceView>,
     pub translations: Vec<TranslationLink>,
     pub related: Vec<Card>,
+    /// Newest first.
+    pub corrections: Vec<CorrectionView>,
     /// The body's length in words.
     pub words: u32,
+}
+
+/// An author in a byline.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorLink {
+    pub slug: String,
+    pub name: String,
+    pub role: Option<String>,
+    /// Their page in this edition.
+    pub href: String,
+    /// What follows the name in the byline, as the edition's language
+    /// joins names (", ", " and ", " و"); empty after the last.
+    pub after: String,
+}
+
+/// A correction at the end of a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionView {
+    pub date: DateText,
+    /// The correction's text, rendered from Markdown.
+    pub html: String,
+}
+
+/// A standalone page (about, contact): no byline, date or reading time.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub lang: String,
+    pub dir: &'static str,
+    /// Rendered HTML.
+    pub body: String,
+    /// The editor's summary, if written.
+    pub lede: Option<String>,
+    pub image: Option<ImageView>,
+    pub translations: Vec<TranslationLink>,
+    /// Newest first.
+    pub corrections: Vec<CorrectionView>,
+}
+
+/// A link about an author (their site, a profile elsewhere).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalLink {
+    pub label: String,
+    pub url: String,
+}
+
+/// An author's page header.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorView {
+    pub slug: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub bio: Option<String>,
+    pub picture: Option<ImageView>,
+    pub links: Vec<ExternalLink>,
+    pub count: usize,
+    pub href: String,
+    pub feed: String,
+    /// The same author in the other editions that have stories by them.
+    pub elsewhere: Vec<TopicElsewhere>,
+}
+
+/// An author in the author index.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorEntry {
+    pub slug: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub picture: Option<ImageView>,
+    pub href: String,
+    pub count: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -208,7 +318,7 @@ pub struct PagerView {
     pub pages: Vec<PageLink>,
 }
 
-/// The same topic in another edition.
+/// The same topic or author in another edition.
 #[derive(Debug, Clone, Serialize)]
 pub struct TopicElsewhere {
     pub lang: String,
@@ -246,6 +356,7 @@ pub struct ListView {
     pub count: usize,
     pub pager: PagerView,
     pub topic: Option<TopicView>,
+    pub author: Option<AuthorView>,
     pub section: Option<SectionLink>,
     /// Monthly archives (on the edition's home).
     pub months: Vec<MonthLink>,

@@ -1,11 +1,13 @@
-//! The views of lists (home, section, topic, archive), the topic index,
-//! and the pages that show every edition (the front door, the 404 page).
+//! The views of lists (home, section, topic, author, archive), the topic
+//! and author indexes, and the pages that show every edition (the front
+//! door, the 404 page).
 
 use crate::config::Lang;
 use crate::locale::format::LocaleData;
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, Pager, routes};
 use crate::output::views::contract::*;
-use crate::output::views::sources::Sources;
+use crate::output::views::sources::{Sources, absolute};
+use crate::site::authors::AuthorId;
 use crate::site::topics::TopicId;
 use crate::urls::Route;
 
@@ -39,6 +41,15 @@ impl Sources<'_> {
                     label.and_then(|l| l.description.clone()),
                 )
             }
+            ListKind::Author(a) => {
+                let author = self.site.authors.get(*a);
+                let profile = author.profile(lang);
+                (
+                    "author",
+                    author.name(lang).to_string(),
+                    profile.and_then(|p| p.bio.clone().or_else(|| p.role.clone())),
+                )
+            }
             ListKind::Archive { year, month } => {
                 ("archive", locale.month_year(*year, *month), None)
             }
@@ -61,15 +72,27 @@ impl Sources<'_> {
             ListKind::Topic(t) => Some(self.topic_view(*t, lang, items.len())),
             _ => None,
         };
-        if let Some(topic) = &topic {
+        let author = match list {
+            ListKind::Author(a) => Some(self.author_view(*a, lang, items.len())),
+            _ => None,
+        };
+        // A topic's or an author's page offers its own feed first.
+        let own_feed = topic
+            .as_ref()
+            .map(|t| (&t.feed, &t.label))
+            .or(author.as_ref().map(|a| (&a.feed, &a.name)));
+        if let Some((feed, name)) = own_feed {
             common.page.feeds.insert(
                 0,
                 FeedLink {
                     mime: "application/atom+xml",
-                    href: topic.feed.clone(),
-                    title: format!("{} – {}", topic.label, common.edition.title),
+                    href: feed.clone(),
+                    title: format!("{name} – {}", common.edition.title),
                 },
             );
+        }
+        if let Some(a) = &author {
+            common.page.image = a.picture.clone();
         }
         let months = match list {
             ListKind::Home => self.month_links(lang),
@@ -85,6 +108,7 @@ impl Sources<'_> {
             count: items.len(),
             pager: self.pager(&base, pager, locale),
             topic,
+            author,
             section: match list {
                 ListKind::Section(s) => Some(self.section_link(s, lang)),
                 _ => None,
@@ -120,9 +144,52 @@ impl Sources<'_> {
             feed: self.href(&routes::feed(
                 self.site,
                 lang,
-                Some(topic),
+                &ListKind::Topic(topic),
                 FeedFormat::Atom,
             )),
+            elsewhere,
+        }
+    }
+
+    fn author_view(&self, author: AuthorId, lang: &Lang, count: usize) -> AuthorView {
+        let a = self.site.authors.get(author);
+        let profile = a.profile(lang);
+        let list = ListKind::Author(author);
+        let elsewhere = self
+            .config
+            .languages
+            .iter()
+            .filter(|l| &l.lang != lang && list.exists_in(self.site, &l.lang))
+            .filter_map(|l| {
+                a.profile(&l.lang).map(|other| TopicElsewhere {
+                    lang: l.lang.to_string(),
+                    dir: l.dir.as_str(),
+                    label: other.name.clone(),
+                    href: self.href(&routes::list(self.site, &l.lang, &list)),
+                })
+            })
+            .collect();
+        AuthorView {
+            slug: a.slug.clone(),
+            name: a.name(lang).to_string(),
+            role: profile.and_then(|p| p.role.clone()),
+            bio: profile.and_then(|p| p.bio.clone()),
+            picture: profile.and_then(|p| p.picture.as_ref()).map(|p| ImageView {
+                src: p.src.clone(),
+                url: absolute(self.config, &p.src),
+                alt: p.alt.clone(),
+            }),
+            links: a
+                .links
+                .iter()
+                .map(|l| ExternalLink {
+                    label: l.label.clone(),
+                    url: l.url.clone(),
+                })
+                .collect(),
+            count,
+            href: self.href(&routes::list(self.site, lang, &list)),
+            feed: self.href(&routes::feed(self.site, lang, &list, FeedFormat::Atom)),
             elsewhere,
         }
     }
@@ -186,6 +253,35 @@ impl Sources<'_> {
                     label: label.map_or_else(|| topic.slug.clone(), |l| l.label.clone()),
                     description: label.and_then(|l| l.description.clone()),
                     href: self.href(&routes::list(self.site, lang, &ListKind::Topic(*t))),
+                    count: ids.len(),
+                }
+            })
+            .collect();
+        (common, entries)
+    }
+
+    /// The author index of an edition: in alphabetical order of names.
+    pub fn author_index(&self, page: &Page, lang: &Lang) -> (Common, Vec<AuthorEntry>) {
+        let title = self.string(lang, "authors");
+        let common = self.common(lang, page, "authors", title);
+        let entries = self
+            .site
+            .edition(lang)
+            .authors
+            .iter()
+            .map(|(a, ids)| {
+                let author = self.site.authors.get(*a);
+                let profile = author.profile(lang);
+                AuthorEntry {
+                    slug: author.slug.clone(),
+                    name: author.name(lang).to_string(),
+                    role: profile.and_then(|p| p.role.clone()),
+                    picture: profile.and_then(|p| p.picture.as_ref()).map(|p| ImageView {
+                        src: p.src.clone(),
+                        url: absolute(self.config, &p.src),
+                        alt: p.alt.clone(),
+                    }),
+                    href: self.href(&routes::list(self.site, lang, &ListKind::Author(*a))),
                     count: ids.len(),
                 }
             })

@@ -1,16 +1,18 @@
 //! What views are built from, and the parts every page shares: URLs, the
 //! edition, language versions (hreflang alternates and x-default, shared
-//! with the sitemap), the language switcher, feed links, cards.
+//! with the sitemap), the language switcher, feed links, the menu, cards.
 
 use crate::config::{Config, Lang, LanguageConfig};
 use crate::content::article::{Article, ArticleId};
 use crate::content::front_matter::ParseSettings;
 use crate::locale::format::LocaleData;
 use crate::locale::strings::Locales;
+use crate::output::menu::{MenuItem, Menus};
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, routes};
 use crate::output::views::contract::*;
 use crate::site::model::Site;
 use crate::site::topics::TopicId;
+use crate::theme::options::Options;
 use crate::urls::{self, Route};
 
 /// Everything views are built from.
@@ -19,6 +21,8 @@ pub struct Sources<'a> {
     pub site: &'a Site,
     pub locales: &'a Locales,
     pub settings: &'a ParseSettings,
+    pub menus: &'a Menus,
+    pub options: &'a Options,
 }
 
 impl Sources<'_> {
@@ -50,8 +54,20 @@ impl Sources<'_> {
             og_locale: l.og_locale(),
             home: self.href(&urls::edition(lang)),
             tags: self.href(&urls::topic_index(lang)),
-            feed: self.href(&routes::feed(self.site, lang, None, FeedFormat::Atom)),
-            json_feed: self.href(&routes::feed(self.site, lang, None, FeedFormat::Json)),
+            authors: (!self.site.edition(lang).authors.is_empty())
+                .then(|| self.href(&urls::author_index(lang))),
+            feed: self.href(&routes::feed(
+                self.site,
+                lang,
+                &ListKind::Home,
+                FeedFormat::Atom,
+            )),
+            json_feed: self.href(&routes::feed(
+                self.site,
+                lang,
+                &ListKind::Home,
+                FeedFormat::Json,
+            )),
         }
     }
 
@@ -60,6 +76,7 @@ impl Sources<'_> {
             base_url: self.config.base_url.to_string(),
             base_path: self.config.base_url.path.clone(),
             default_language: self.config.default_language.to_string(),
+            timezone: self.config.timezone_name.clone(),
         }
     }
 
@@ -85,6 +102,9 @@ impl Sources<'_> {
                     && list.exists_in(self.site, lang))
                 .then(|| routes::list(self.site, lang, list)),
                 PageKind::TopicIndex(_) => Some(urls::topic_index(lang)),
+                PageKind::AuthorIndex(_) if !self.site.edition(lang).authors.is_empty() => {
+                    Some(urls::author_index(lang))
+                }
                 PageKind::Front => Some(routes::list(self.site, lang, &ListKind::Home)),
                 PageKind::Edition { issue, .. } => issue
                     .languages
@@ -152,7 +172,11 @@ impl Sources<'_> {
             .collect();
         let edition = self.edition(lang);
         let feeds = self.feed_links(&edition);
+        let href = self.href(&page.route);
         Common {
+            menu: self.menu(lang, &href),
+            sections: self.sections(lang),
+            options: self.options.clone(),
             lang: lang.to_string(),
             dir: self.language(lang).dir.as_str(),
             editions: self
@@ -167,7 +191,7 @@ impl Sources<'_> {
                 kind,
                 title,
                 description: None,
-                href: self.href(&page.route),
+                href,
                 permalink: self.permalink(&page.route),
                 noindex: false,
                 alternates,
@@ -190,6 +214,71 @@ impl Sources<'_> {
             url: signup.url.clone(),
             field: signup.field.clone(),
         })
+    }
+
+    /// The edition's menu, if the configuration gives it one; `current`
+    /// marks the entry leading to the page at `href`.
+    fn menu(&self, lang: &Lang, href: &str) -> Vec<MenuLink> {
+        let Some(items) = self.menus.of(lang) else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .map(|item| {
+                let (kind, label, href_of) = match item {
+                    MenuItem::Section(key) => (
+                        "section",
+                        self.config.section_label(key, lang),
+                        self.href(&routes::list(
+                            self.site,
+                            lang,
+                            &ListKind::Section(key.clone()),
+                        )),
+                    ),
+                    MenuItem::Page(id) => (
+                        "page",
+                        self.site.articles[*id].title.clone(),
+                        self.href(&routes::article(self.site, *id)),
+                    ),
+                    MenuItem::TopicIndex => (
+                        "topics",
+                        self.string(lang, "topics"),
+                        self.href(&urls::topic_index(lang)),
+                    ),
+                    MenuItem::AuthorIndex => (
+                        "authors",
+                        self.string(lang, "authors"),
+                        self.href(&urls::author_index(lang)),
+                    ),
+                    MenuItem::Path { label, route } => ("link", label.clone(), self.href(route)),
+                    MenuItem::External { label, url } => ("external", label.clone(), url.clone()),
+                };
+                MenuLink {
+                    kind,
+                    current: href_of == href,
+                    label,
+                    href: href_of,
+                }
+            })
+            .collect()
+    }
+
+    /// The edition's sections that have stories: those `sections:` lists,
+    /// in its order, then the others by folder name.
+    fn sections(&self, lang: &Lang) -> Vec<SectionLink> {
+        let present = &self.site.edition(lang).sections;
+        let configured = self
+            .config
+            .sections
+            .keys()
+            .filter(|k| present.contains_key(*k));
+        let others = present
+            .keys()
+            .filter(|k| !self.config.sections.contains_key(*k));
+        configured
+            .chain(others)
+            .map(|key| self.section_link(key, lang))
+            .collect()
     }
 
     /// An edition's Atom and JSON feeds, for autodiscovery.
@@ -273,7 +362,7 @@ impl Sources<'_> {
             title: article.title.clone(),
             href: self.href(&route),
             permalink: self.permalink(&route),
-            date: self.locale(lang).date(&article.date),
+            date: article.date.map(|d| self.locale(lang).date(&d)),
             summary: article.summary.clone(),
             image: self.image(article),
             topics: self.site.article_topics[id]

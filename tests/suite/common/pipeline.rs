@@ -15,6 +15,7 @@ use digest::content::front_matter::{ParseSettings, parse_article};
 use digest::content::walk::{SourceFile, SourceKind};
 use digest::files::FileStamp;
 use digest::output::render::Renderer;
+use digest::site::authors::Authors;
 use digest::site::model::Site;
 use digest::site::topics::Topics;
 use digest::theme::load::Theme;
@@ -94,11 +95,11 @@ impl Pipeline {
         }
         let (topics, problems) = Topics::load(&self.config, Some(&self.tags));
         assert!(!problems.has_errors(), "{problems}");
-        let (site, problems) = Site::build(&self.config, articles, topics);
+        let (site, problems) = Site::build(&self.config, articles, topics, Authors::default());
         if problems.has_errors() {
             return;
         }
-        let (pages, problems) = digest::output::plan::plan(&self.config, &site, Vec::new());
+        let (plan, problems) = digest::output::plan::plan(&self.config, &site, Vec::new());
         if problems.has_errors() {
             return;
         }
@@ -108,13 +109,13 @@ impl Pipeline {
             &site,
             &self.theme,
             &self.settings,
-            &pages,
+            &plan,
             &minifier,
         );
         let mailer = digest::newsletter::Mailer {
             renderer: &renderer,
         };
-        for page in &pages {
+        for page in &plan.pages {
             let path = page.route.output_path();
             let bytes = match mailer.render(page) {
                 Ok(Some(bytes)) => bytes,

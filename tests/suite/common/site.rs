@@ -313,10 +313,12 @@ impl Loaded {
             &mut problems,
         );
         let topics = digest::site::topics::stage(&config, &walk.files, &mut problems);
+        let authors = digest::site::authors::stage(&config, &walk.files, &mut problems);
         let (site, more) = digest::site::model::Site::build_reusing(
             &config,
             articles,
             topics,
+            authors,
             &mut Default::default(),
         );
         problems.extend(more);
