@@ -105,10 +105,15 @@ pub fn issues(config: &Config, site: &Site, now: jiff::Timestamp) -> Vec<(Lang, 
         let mut weeks: Vec<Gathered> = Vec::new();
         for &id in &site.edition(lang).articles {
             let article = &site.articles[id];
-            if article.draft || article.date.timestamp() > now {
+            // Standalone pages (about, contact), dated or not, are in no
+            // edition, like they are in no list or feed.
+            let Some(date) = article.date.filter(|_| !article.is_page()) else {
+                continue;
+            };
+            if article.draft || date.timestamp() > now {
                 continue;
             }
-            let day = config.timezone.to_datetime(article.date.timestamp()).date();
+            let day = config.timezone.to_datetime(date.timestamp()).date();
             let iso = day.iso_week_date();
             let week = Period::Week {
                 year: iso.year(),

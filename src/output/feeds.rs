@@ -318,7 +318,7 @@ pub fn editions_feed(
         issue
             .items
             .iter()
-            .map(|id| site.articles[*id].modified())
+            .filter_map(|id| site.articles[*id].modified())
             .max()
     };
     let entries: Vec<atom::Entry> = issues
