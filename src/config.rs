@@ -108,6 +108,16 @@ pub enum RawHtml {
     Allow,
 }
 
+/// What a link or picture in an article that leads nowhere is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkPolicy {
+    /// An error: the build fails (the default).
+    Error,
+    /// A warning: the site is published with the broken link.
+    Warn,
+}
+
 /// One edition of the site: a language and how it is presented.
 #[derive(Debug, Clone)]
 pub struct LanguageConfig {
@@ -247,6 +257,21 @@ pub struct Config {
     pub raw_html: RawHtml,
     /// Section folder name → its label per language.
     pub sections: IndexMap<String, IndexMap<Lang, String>>,
+    /// How pictures are published (`images:`).
+    pub images: ImageSettings,
+    /// The providers whose links and players become click-to-load embeds
+    /// (`embeds:`).
+    pub embeds: Vec<EmbedProvider>,
+    /// Where `sections:` and each of its entries are written, for
+    /// messages; `None` when the configuration has no `sections:`.
+    pub sections_at: Option<SectionsAt>,
+    /// Extensions (lowercase, no dot) of the files under `content/` that
+    /// are published besides the known kinds (`publish_extensions:`).
+    pub publish_extensions: Vec<String>,
+    /// What a broken internal link or picture is (`links:`).
+    pub links: LinkPolicy,
+    /// Whether any warning fails the build (`deny_warnings:`).
+    pub deny_warnings: bool,
     /// Each edition's menu (`menu:`), for the editions that set one.
     pub menus: IndexMap<Lang, Vec<MenuEntry>>,
     /// The theme's options as the site sets them (`theme_options:`).
@@ -271,11 +296,100 @@ const TOP_KEYS: &[&str] = &[
     "feed_entries",
     "raw_html",
     "sections",
+    "images",
+    "embeds",
+    "publish_extensions",
+    "links",
+    "deny_warnings",
     "deploy",
     "newsletter",
     "menu",
     "theme_options",
 ];
+
+const IMAGE_KEYS: &[&str] = &["widths", "quality", "sizes", "keep_metadata"];
+
+/// How pictures are published: the widths of each picture and how they are
+/// encoded (see `media`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct ImageSettings {
+    /// The widths every picture is published in, in pixels, smallest first
+    /// (never wider than the picture itself).
+    pub widths: Vec<u32>,
+    /// The quality of lossy WebP and JPEG, 1 to 100.
+    pub quality: u8,
+    /// The `sizes` of pictures in article bodies: how wide the theme shows
+    /// them, so that browsers pick the width they need.
+    pub sizes: String,
+    /// Publish original files with the EXIF, XMP and IPTC metadata they came
+    /// with (camera, time, GPS position). Off unless the site opts in.
+    pub keep_metadata: bool,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            widths: vec![480, 960, 1600],
+            quality: 80,
+            // Screens with three device pixels to a CSS pixel get pictures
+            // chosen for two: the difference cannot be seen at arm's
+            // length, and it halves what a phone downloads.
+            sizes: "(min-width: 46rem) 42rem, (min-resolution: 2.5dppx) calc((100vw - 2rem) * 2 / 3), calc(100vw - 2rem)".into(),
+            keep_metadata: false,
+        }
+    }
+}
+
+/// A site a link or a player may come from, for click-to-load embeds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum EmbedProvider {
+    YouTube,
+    Vimeo,
+    X,
+    Instagram,
+    Facebook,
+    SoundCloud,
+    Spotify,
+    /// A provider the site describes: its name, the address of a post with
+    /// `{id}` where the post's id goes, and the player's address.
+    Custom {
+        name: String,
+        link: String,
+        player: String,
+    },
+}
+
+impl EmbedProvider {
+    /// The providers digest knows, by the names `embeds:` gives them.
+    pub const BUILT_IN: &[(&str, EmbedProvider)] = &[
+        ("youtube", EmbedProvider::YouTube),
+        ("vimeo", EmbedProvider::Vimeo),
+        ("x", EmbedProvider::X),
+        ("twitter", EmbedProvider::X),
+        ("instagram", EmbedProvider::Instagram),
+        ("facebook", EmbedProvider::Facebook),
+        ("soundcloud", EmbedProvider::SoundCloud),
+        ("spotify", EmbedProvider::Spotify),
+    ];
+
+    /// Every built-in provider: the default list.
+    pub fn all() -> Vec<EmbedProvider> {
+        let mut all: Vec<EmbedProvider> = Vec::new();
+        for (_, p) in Self::BUILT_IN {
+            if !all.contains(p) {
+                all.push(p.clone());
+            }
+        }
+        all
+    }
+}
+
+/// Where `sections:` is written in the configuration, and each entry.
+#[derive(Debug, Clone)]
+pub struct SectionsAt {
+    pub key: Location,
+    pub entries: IndexMap<String, Location>,
+}
 
 const LANGUAGE_KEYS: &[&str] = &[
     "name",
@@ -385,6 +499,22 @@ impl Config {
             .optional::<RawHtml>(map, "raw_html", "one of sanitize, escape, allow")
             .unwrap_or(RawHtml::Sanitize);
         let sections = read.sections(map, &languages);
+        let images = read.images(map);
+        let embeds = read.embeds(map);
+        let sections_at = map.contains_key("sections").then(|| SectionsAt {
+            key: src.key_location(&["sections"]),
+            entries: sections
+                .keys()
+                .map(|s| (s.clone(), src.key_location(&["sections", s])))
+                .collect(),
+        });
+        let publish_extensions = read.extensions(map);
+        let links = read
+            .optional::<LinkPolicy>(map, "links", "error or warn")
+            .unwrap_or(LinkPolicy::Error);
+        let deny_warnings = read
+            .optional::<bool>(map, "deny_warnings", "true or false")
+            .unwrap_or(false);
         let deploy = read.deploy_targets(map);
         let newsletter = read.newsletter(map, &languages);
         let menus = read.menus(map, &languages);
@@ -429,6 +559,12 @@ impl Config {
             feed_entries,
             raw_html,
             sections,
+            images,
+            embeds,
+            sections_at,
+            publish_extensions,
+            links,
+            deny_warnings,
             menus,
             theme_options,
             source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
@@ -521,6 +657,160 @@ impl Reader<'_, '_> {
             Some(n) => n,
             None => default,
         }
+    }
+
+    fn images(&mut self, map: &serde_yaml::Mapping) -> ImageSettings {
+        let mut images = ImageSettings::default();
+        let Some(value) = map.get("images").filter(|v| !v.is_null()) else {
+            return images;
+        };
+        let Some(settings) = value.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at(&["images"], "`images` must be a mapping of settings")
+                    .with_help("write e.g. `images: { widths: [480, 960, 1600], quality: 80 }`"),
+            );
+            return images;
+        };
+        self.problems.extend(
+            self.src
+                .unknown_keys(settings, &["images"], IMAGE_KEYS, "images"),
+        );
+        let at = |key: &'static str| ["images", key];
+        if let Some(widths) =
+            self.optional_at::<Vec<u32>>(settings, &at("widths"), "a list of widths in pixels")
+        {
+            if widths.is_empty() || widths.iter().any(|w| !(16..=8192).contains(w)) {
+                self.problems.push(
+                    self.src
+                        .error_at_value(
+                            &at("widths"),
+                            "`images.widths` must list widths from 16 to 8192 pixels",
+                        )
+                        .with_help("write e.g. `widths: [480, 960, 1600]`"),
+                );
+            } else {
+                images.widths = widths;
+                images.widths.sort_unstable();
+                images.widths.dedup();
+            }
+        }
+        if let Some(quality) = self.optional_at::<u8>(settings, &at("quality"), "a number") {
+            if (1..=100).contains(&quality) {
+                images.quality = quality;
+            } else {
+                self.problems.push(
+                    self.src
+                        .error_at_value(&at("quality"), "`images.quality` must be from 1 to 100")
+                        .with_help("80 keeps photographs sharp at a fraction of their size"),
+                );
+            }
+        }
+        if let Some(sizes) = self.optional_at::<String>(settings, &at("sizes"), "text") {
+            images.sizes = sizes;
+        }
+        if let Some(keep) =
+            self.optional_at::<bool>(settings, &at("keep_metadata"), "true or false")
+        {
+            images.keep_metadata = keep;
+        }
+        images
+    }
+
+    fn embeds(&mut self, map: &serde_yaml::Mapping) -> Vec<EmbedProvider> {
+        let Some(value) = map.get("embeds") else {
+            return EmbedProvider::all();
+        };
+        let help = "list provider names (youtube, vimeo, x, instagram, facebook, soundcloud, spotify) or `{ name, link, player }` with `{id}` in both addresses";
+        let items = match value {
+            Value::Null => return Vec::new(),
+            Value::Sequence(items) => items,
+            _ => {
+                self.problems.push(
+                    self.src
+                        .error_at_value(&["embeds"], "`embeds` must be a list of providers")
+                        .with_help(help),
+                );
+                return EmbedProvider::all();
+            }
+        };
+        let names: Vec<&str> = EmbedProvider::BUILT_IN.iter().map(|(n, _)| *n).collect();
+        let mut providers = Vec::new();
+        for item in items {
+            match item {
+                Value::String(name) => {
+                    let lower = name.trim().to_lowercase();
+                    match EmbedProvider::BUILT_IN.iter().find(|(n, _)| *n == lower) {
+                        Some((_, p)) if !providers.contains(p) => providers.push(p.clone()),
+                        Some(_) => {}
+                        None => {
+                            let help = match did_you_mean(&lower, names.iter().copied()) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None => help.to_string(),
+                            };
+                            self.problems.push(
+                                self.src
+                                    .error_at(
+                                        &["embeds"],
+                                        format!("unknown embed provider `{name}`"),
+                                    )
+                                    .with_help(help),
+                            );
+                        }
+                    }
+                }
+                Value::Mapping(custom) => {
+                    if let Some(p) = self.custom_provider(custom, help) {
+                        providers.push(p);
+                    }
+                }
+                _ => self.problems.push(
+                    self.src
+                        .error_at(
+                            &["embeds"],
+                            "each entry of `embeds` must be a provider name or a mapping",
+                        )
+                        .with_help(help),
+                ),
+            }
+        }
+        providers
+    }
+
+    fn custom_provider(&mut self, map: &serde_yaml::Mapping, help: &str) -> Option<EmbedProvider> {
+        self.problems.extend(self.src.unknown_keys(
+            map,
+            &["embeds"],
+            &["name", "link", "player"],
+            "embed provider",
+        ));
+        let text = |key: &str| map.get(key).map(key_text).filter(|t| !t.trim().is_empty());
+        let (name, link, player) = (text("name"), text("link"), text("player"));
+        let (Some(name), Some(link), Some(player)) = (name, link, player) else {
+            self.problems.push(
+                self.src
+                    .error_at(
+                        &["embeds"],
+                        "an embed provider needs a `name`, a `link` and a `player`",
+                    )
+                    .with_help(help),
+            );
+            return None;
+        };
+        for (key, address) in [("link", &link), ("player", &player)] {
+            if !address.starts_with("https://") || address.matches("{id}").count() != 1 {
+                self.problems.push(
+                    self.src
+                        .error_at(
+                            &["embeds"],
+                            format!("the {key} address of the embed provider `{name}` must start with https:// and hold `{{id}}` once"),
+                        )
+                        .with_help("e.g. `link: https://video.example.org/watch/{id}`, `player: https://video.example.org/embed/{id}`"),
+                );
+                return None;
+            }
+        }
+        Some(EmbedProvider::Custom { name, link, player })
     }
 
     fn languages(&mut self, map: &serde_yaml::Mapping) -> Vec<LanguageConfig> {
@@ -639,6 +929,33 @@ impl Reader<'_, '_> {
             hijri: hijri.unwrap_or(false),
             clock,
         })
+    }
+
+    /// `publish_extensions: [csv, txt]`: extensions, with or without their
+    /// dot, in any case.
+    fn extensions(&mut self, map: &serde_yaml::Mapping) -> Vec<String> {
+        let listed: Option<Vec<String>> = self.optional(
+            map,
+            "publish_extensions",
+            "a list of file extensions, e.g. [csv, txt]",
+        );
+        let mut extensions = Vec::new();
+        for written in listed.unwrap_or_default() {
+            let ext = written.trim().trim_start_matches('.').to_ascii_lowercase();
+            if ext.is_empty() || ext.contains(['/', '\\', '.', ' ']) || ext == "md" {
+                self.problems.push(
+                    self.src
+                        .error_at_value(
+                            &["publish_extensions"],
+                            format!("`{written}` is not a file extension digest can publish"),
+                        )
+                        .with_help("list extensions without the dot, e.g. `publish_extensions: [csv, txt]`"),
+                );
+                continue;
+            }
+            extensions.push(ext);
+        }
+        extensions
     }
 
     /// `clock: 24` (the default) or `clock: 12`.

@@ -142,6 +142,51 @@ pub fn parse_date(text: &str, tz: &jiff::tz::TimeZone) -> Result<PubDate, String
     })
 }
 
+/// A moment given on the command line (`--now 2026-12-05T10:00`): a wall
+/// clock time, read in the site's time zone, or an exact time when it
+/// carries an offset (`…+03:00`, `…Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    Civil(jiff::civil::DateTime),
+    Exact(jiff::Timestamp),
+}
+
+impl Moment {
+    /// Reads `2026-12-05`, `2026-12-05T10:00`, `2026-12-05 10:00:30` or an
+    /// RFC 3339 timestamp.
+    pub fn parse(text: &str) -> Result<Moment, String> {
+        let text = text.trim();
+        if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+            return Ok(Moment::Exact(timestamp));
+        }
+        text.parse::<jiff::civil::DateTime>()
+            .map(Moment::Civil)
+            .map_err(|_| {
+                format!("`{text}` is not a time digest can read: write YYYY-MM-DDTHH:MM, e.g. 2026-12-05T10:00 (read in the site's time zone), or add an offset such as +03:00")
+            })
+    }
+
+    /// The moment as a timestamp, a wall-clock time read in `tz`.
+    pub fn resolve(&self, tz: &jiff::tz::TimeZone) -> Result<jiff::Timestamp, String> {
+        match self {
+            Moment::Exact(timestamp) => Ok(*timestamp),
+            Moment::Civil(civil) => civil
+                .to_zoned_datetime(tz.clone())
+                .map(|zoned| zoned.timestamp())
+                .map_err(|err| format!("{civil} does not exist in the site's time zone: {err}")),
+        }
+    }
+}
+
+/// `5 December 2026 10:00`: a time as the build's own messages say it, on
+/// the wall clock of `tz`.
+pub fn wall_clock(timestamp: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    timestamp
+        .to_zoned_datetime(tz.clone())
+        .strftime("%-d %B %Y %H:%M")
+        .to_string()
+}
+
 /// Why a `YYYY-MM-DD` that jiff refused names no day of the calendar, in
 /// words an editor reads at a glance ("2021-02 has only 28 days").
 fn impossible_day(ymd: &str) -> Option<String> {
@@ -245,6 +290,24 @@ mod tests {
         assert_eq!(
             parse_date("30/12/2021", &tz).unwrap_err(),
             "`30/12/2021` is not a date digest can read"
+        );
+    }
+
+    #[test]
+    fn now_is_read_in_the_site_time_zone_unless_it_has_an_offset() {
+        let tz = jiff::tz::TimeZone::get("Asia/Baghdad").unwrap();
+        let at = |text: &str| Moment::parse(text).unwrap().resolve(&tz).unwrap();
+        assert_eq!(at("2026-12-05T10:00").to_string(), "2026-12-05T07:00:00Z");
+        assert_eq!(at("2026-12-05").to_string(), "2026-12-04T21:00:00Z");
+        assert_eq!(at("2026-12-05T10:00Z").to_string(), "2026-12-05T10:00:00Z");
+        assert_eq!(
+            wall_clock(at("2026-12-05T10:00"), &tz),
+            "5 December 2026 10:00"
+        );
+        assert!(
+            Moment::parse("5/12/2026")
+                .unwrap_err()
+                .contains("`5/12/2026` is not a time")
         );
     }
 }

@@ -153,13 +153,19 @@ impl Diagnostics {
         self.0.iter()
     }
 
-    /// Sorts by file and position so that output does not depend on which
-    /// thread finished first; duplicates (the same problem found twice) go.
+    /// Sorts errors first, then warnings, each by file and position (so
+    /// that a file's problems are together, and the output does not depend
+    /// on which thread finished first); duplicates (the same problem found
+    /// twice) go.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.location, b.severity, &a.message).cmp(&(&b.location, a.severity, &b.message))
+            (b.severity, &a.location, &a.message).cmp(&(a.severity, &b.location, &b.message))
         });
         self.0.dedup();
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
@@ -248,6 +254,21 @@ mod tests {
             d.to_string(),
             "error: content/a.md:3:7: bad date\n  help: write YYYY-MM-DD"
         );
+    }
+
+    #[test]
+    fn errors_come_first_then_warnings_by_file() {
+        let at = |file: &str, line| Some(Location::new(file, line, 1));
+        let mut all = Diagnostics::from_iter([
+            Diagnostic::warning(at("content/b.md", 1), "w1"),
+            Diagnostic::error(at("content/c.md", 9), "e2"),
+            Diagnostic::warning(at("content/a.md", 5), "w2"),
+            Diagnostic::warning(at("content/b.md", 1), "w1"),
+            Diagnostic::error(at("content/a.md", 7), "e1"),
+        ]);
+        all.sort();
+        let order: Vec<&str> = all.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(order, ["e1", "e2", "w2", "w1"]);
     }
 
     #[test]

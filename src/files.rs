@@ -46,6 +46,23 @@ impl FileStamp {
 
 include!("ignored.rs");
 
+/// File name endings of pictures: the media stage publishes them as the
+/// articles that use them need (and not at all if none does), instead of
+/// copying them. SVG is drawn, not photographed: it is copied as it is.
+const PICTURE_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "jpe", "png", "webp", "gif", "avif", "heic", "heif", "tif", "tiff", "bmp",
+];
+
+/// Whether a file's name (or an address's path) says it is a picture.
+pub fn is_picture_name(name: &str) -> bool {
+    let path = name.split(['?', '#']).next().unwrap_or(name);
+    path.rsplit_once('.').is_some_and(|(_, ext)| {
+        PICTURE_EXTENSIONS
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(ext))
+    })
+}
+
 /// A relative path with `/` separators, as addresses use them.
 pub fn to_slash(path: &Path) -> String {
     path.components()
@@ -150,7 +167,7 @@ impl<'a> Changes<'a> {
 }
 
 /// Bumped whenever the shape or meaning of a saved cache file changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Saves `value` at `path` atomically (write, then rename), marked with the
 /// cache format and the program that wrote it.

@@ -4,7 +4,7 @@
 //! tests share. It reads like the pipeline it runs:
 //!
 //! ```text
-//! config → theme → walk → parse → topics, authors → site → plan → render → publish
+//! config → theme → walk → parse → topics, authors → site → media → plan → links → render → publish
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
@@ -12,9 +12,10 @@
 //! renders only pages whose inputs changed. The source tree follows the
 //! stages: `content/` (walk, front matter, Markdown, the parse stage),
 //! `site/` (topics, the model, related stories), `output/` (plan, views,
-//! render, feeds, sitemap), `publish/` (sinks and the publishing protocol),
-//! `serve/`, `tools/` (init, new, check, list, theme copy); beneath them
-//! the shared floor: `config`, `locale/`, `theme/`,
+//! render, feeds, sitemap), `media/` (the pictures the site uses: read,
+//! resized, encoded, stripped), `publish/` (sinks and the publishing
+//! protocol), `serve/`, `tools/` (init, new, check, list, theme copy);
+//! beneath them the shared floor: `config`, `locale/`, `theme/`,
 //! `html/`, `urls`, `dates`, `files`, `hash`, `yaml`, `error`.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -27,6 +28,7 @@ pub mod files;
 pub mod hash;
 pub mod html;
 pub mod locale;
+pub mod media;
 pub mod newsletter;
 pub mod options;
 pub mod output;
@@ -52,6 +54,7 @@ use crate::files::Changes;
 use crate::output::render::Renderer;
 use crate::publish::protocol::Publishing;
 use crate::publish::sink::{DirSink, Sink};
+use crate::site::schedule::Visibility;
 use crate::state::{Saved, Warm};
 use crate::theme::load::Theme;
 
@@ -73,6 +76,7 @@ pub fn build(
     // process kept from earlier builds may miss these changes: forget it.
     let config = config::stage(&options.root, options.base_url.as_deref())
         .inspect_err(|_| *warm = Warm::default())?;
+    let visibility = Visibility::new(&config, options)?;
     let theme = theme::load::stage(&config, changes, &mut warm.theme, &mut problems);
     timings.mark("config and theme");
     let walk = content::walk::stage(&config, changes, &mut warm.walk, &mut problems);
@@ -84,28 +88,62 @@ pub fn build(
     let topics = site::topics::stage(&config, &walk.files, &mut problems);
     let authors = site::authors::stage(&config, &walk.files, &mut problems);
     let globals = globals(&config, &settings, theme.as_deref(), options);
-    let site = site::model::stage(&config, articles, topics, authors, changes, globals,
-        &mut warm.site, &mut saved.related, &mut problems);
+    let site = site::model::stage(&config, articles, topics, authors, &visibility, changes,
+        globals, &mut warm.site, &mut saved.related, &mut problems);
     timings.mark("site");
-    let theme = checked(theme, &mut problems)?;
+    let media = media::stage(&config, &site, &walk.files, theme.as_deref(), &mut saved.media, &mut problems);
+    timings.mark("media");
+    let theme = loaded(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
-    let plan = output::plan::stage(&config, &site, assets, &mut warm.plan, &mut problems);
-    no_errors(&mut problems)?;
-    timings.mark("plan");
-    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals);
+    let plan = output::plan::stage(&config, &site, assets, media.pages(), &mut warm.plan, &mut problems);
+    output::links::check(&config, &site, &plan.pages, &walk.files, &visibility, &mut problems);
+    no_errors_nor_denied_warnings(&config, options, &mut problems)?;
+    timings.mark("plan and links");
+    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals, &media.stamps);
     timings.mark("fingerprint");
-    let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier);
+    let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier, &media);
     let mailer = newsletter::Mailer { renderer: &renderer };
+    let pictures = media::Pictures::new(
+        &config, &media, options.picture_store.as_deref(), &warm.pictures, !options.force);
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &plan.pages, fingerprints, &|page| mailer.render(page), &how, &mut saved.publish, sink,
-        &mut timings, &mut problems)?;
+        &plan.pages, fingerprints, &|page| mailer.render(page), &|p, o| pictures.render(p, o), &how,
+        &mut saved.publish, sink, &mut timings, &mut problems)?;
     problems.sort();
     Ok(BuildReport {
         files: published.files, written: published.written, kept: published.kept,
         removed: published.removed, up_to_date: published.up_to_date,
-        parsed, articles: site.articles.len(), warnings: problems.into_vec(), timings,
+        pictures: pictures.finish(!published.up_to_date),
+        parsed, articles: site.articles.len(), warnings: problems.into_vec(),
+        scheduled: site.scheduled(&visibility), timings,
     })
+}
+
+/// [`no_errors`], and with `--deny-warnings` (or `deny_warnings: true`)
+/// no warnings either: a build for CI fails on any.
+fn no_errors_nor_denied_warnings(
+    config: &Config,
+    options: &BuildOptions,
+    problems: &mut Diagnostics,
+) -> Result<(), BuildError> {
+    no_errors(problems)?;
+    let warnings = problems.warning_count();
+    let denied_by = match options.deny_warnings {
+        Some(true) => "--deny-warnings",
+        None if config.deny_warnings => "`deny_warnings: true` in digest.yaml",
+        _ => return Ok(()),
+    };
+    if warnings > 0 {
+        let noun = if warnings == 1 { "warning" } else { "warnings" };
+        problems.push(
+            Diagnostic::error(
+                None,
+                format!("the build has {warnings} {noun}, and {denied_by} fails the build on any"),
+            )
+            .with_help("fix what the warnings say, then build again"),
+        );
+    }
+    no_errors(problems)
 }
 
 /// Fails the build, with every problem found so far, if any is an error.
@@ -117,10 +155,17 @@ fn no_errors(problems: &mut Diagnostics) -> Result<(), BuildError> {
     Err(BuildError::Invalid(std::mem::take(problems)))
 }
 
-/// The value of a stage that reported its failure in `problems`.
-fn checked<T>(value: Option<T>, problems: &mut Diagnostics) -> Result<T, BuildError> {
-    no_errors(problems)?;
-    value.ok_or_else(|| BuildError::Invalid(std::mem::take(problems)))
+/// The value of a stage that reported its failure in `problems`: the
+/// build goes on (to report every problem of the sources at once) only if
+/// there is one.
+fn loaded<T>(value: Option<T>, problems: &mut Diagnostics) -> Result<T, BuildError> {
+    match value {
+        Some(value) => Ok(value),
+        None => {
+            no_errors(problems)?;
+            Err(BuildError::Invalid(std::mem::take(problems)))
+        }
+    }
 }
 
 /// A hash of what every page depends on besides its own data: the
@@ -139,7 +184,14 @@ fn globals(
         xxhash_rust::xxh3::xxh3_64(config.base_url.to_string().as_bytes()),
         theme.map_or(0, |t| t.fingerprint),
         u64::from(options.drafts),
+        u64::from(options.future),
     ])
+}
+
+/// Where processed pictures are kept, shared by every output folder and
+/// by `digest serve`: `.digest-cache/media/` in the site's folder.
+pub fn picture_store(root: &Path) -> PathBuf {
+    root.join(".digest-cache").join("media")
 }
 
 /// The default output folder of a site.
@@ -199,6 +251,7 @@ pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport
     sink.trust_published(saved.publish.published_id);
     let options = BuildOptions {
         cache_dir: Some(cache_dir.clone()),
+        picture_store: Some(picture_store(&options.root)),
         ..options.clone()
     };
     let result = build(&options, None, &mut saved, &mut Warm::default(), &mut sink);

@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 /// in malloc/free and page faults).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use digest::dates::Moment;
 use digest::deploy::DeployOptions;
 use digest::error::{BuildError, Diagnostic};
 use digest::output::editions::Period;
@@ -193,13 +194,23 @@ struct BuildArgs {
     /// Use this base URL instead of the configured one (for previews).
     #[arg(long)]
     base_url: Option<String>,
-    /// Include articles marked `draft: true`.
+    /// Include articles marked `draft: true`, marked as previews.
     #[arg(long)]
     drafts: bool,
+    /// Include stories dated after the build's clock, marked as previews.
+    #[arg(long)]
+    future: bool,
+    /// Build as if it were this time (read in the site's time zone, e.g.
+    /// 2026-12-05T10:00): what is due then is published.
+    #[arg(long, value_parser = Moment::parse, value_name = "TIME")]
+    now: Option<Moment>,
+    /// Fail the build on any warning (for CI).
+    #[arg(long)]
+    deny_warnings: bool,
     /// Ignore the build cache and render every page.
     #[arg(long)]
     force: bool,
-    /// Print only errors and warnings.
+    /// Print only errors.
     #[arg(long, short)]
     quiet: bool,
     /// Print how long each stage took.
@@ -222,7 +233,9 @@ struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
-    /// Include articles marked `draft: true`.
+    /// Include articles marked `draft: true`, marked as previews.
+    /// (Stories scheduled for later are always shown, marked, and
+    /// published by themselves when their time comes.)
     #[arg(long)]
     drafts: bool,
     /// Print how long each stage of every rebuild took.
@@ -493,8 +506,13 @@ fn newsletter(args: NewsletterArgs) -> ExitCode {
         root: args.root.clone(),
         base_url: args.base_url.clone(),
         drafts: false,
+        future: false,
+        now: None,
+        deny_warnings: None,
         force: false,
         cache_dir: None,
+        // Pictures processed by `digest build` are reused.
+        picture_store: Some(digest::picture_store(&args.root)),
     };
     let output = args.output.clone().unwrap_or_else(|| {
         PathBuf::from(format!("newsletter-{}-{}.eml", args.lang, period.slug()))
@@ -533,14 +551,21 @@ fn build(args: BuildArgs) -> ExitCode {
         root: args.root.clone(),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        future: args.future,
+        now: args.now,
+        deny_warnings: args.deny_warnings.then_some(true),
         force: args.force,
         cache_dir: None,
+        picture_store: None,
     };
     match digest::build_to_dir(&options, &output) {
         Ok(report) => {
-            print_warnings(&report.warnings);
             if !args.quiet {
+                print_warnings(&report.warnings);
                 println!("{}", summary(&report, &output, started));
+                if let Some(scheduled) = &report.scheduled {
+                    println!("{scheduled}");
+                }
             }
             if args.timings {
                 println!("stages: {}", report.timings);
@@ -548,7 +573,7 @@ fn build(args: BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            print_failure(&err);
+            print_failure(&err, args.quiet);
             ExitCode::FAILURE
         }
     }
@@ -564,7 +589,7 @@ fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> 
         );
     }
     format!(
-        "built {} files into {} in {elapsed:.2} s: {} written, {} unchanged, {} removed; {} articles ({} parsed)",
+        "built {} files into {} in {elapsed:.2} s: {} written, {} unchanged, {} removed; {} articles ({} parsed), {} pictures processed",
         report.files,
         output.display(),
         report.written.len(),
@@ -572,6 +597,7 @@ fn summary(report: &BuildReport, output: &std::path::Path, started: Instant) -> 
         report.removed.len(),
         report.articles,
         report.parsed,
+        report.pictures,
     )
 }
 
@@ -590,7 +616,26 @@ fn serve(args: ServeArgs) -> ExitCode {
         ..ServeOptions::default()
     };
     let timings = args.timings;
-    let printer = move |event: &ServeEvent| print_event(event, timings);
+    // What was last said of the scheduled stories: said again only when it changes.
+    let scheduled = std::sync::Mutex::new(None::<String>);
+    let printer = move |event: &ServeEvent| {
+        print_event(event, timings);
+        if let ServeEvent::Rebuilt(rebuild) = event
+            && let Ok(report) = &rebuild.outcome
+        {
+            let note = report
+                .scheduled
+                .as_ref()
+                .map(|s| format!("{s}: shown marked as previews, published here when due"));
+            let mut last = scheduled.lock().unwrap_or_else(|e| e.into_inner());
+            if note != *last {
+                if let Some(note) = &note {
+                    say(note);
+                }
+                *last = note;
+            }
+        }
+    };
     let server = match Server::start(&options, Arc::new(printer)) {
         Ok(server) => server,
         Err(err) => {
@@ -946,9 +991,10 @@ fn print_warnings(warnings: &[Diagnostic]) {
     }
 }
 
-fn print_failure(err: &BuildError) {
+/// The errors of a failed build, then (unless `quiet`) its warnings.
+fn print_failure(err: &BuildError, quiet: bool) {
     let diagnostics = err.diagnostics();
-    for d in &diagnostics {
+    for d in diagnostics.iter().filter(|d| d.is_error() || !quiet) {
         eprintln!("{d}");
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

@@ -1,6 +1,7 @@
 //! What a build did, for the command line and the tests: the files it
 //! wrote, kept and removed, its warnings, and how long each stage took.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::error::Diagnostic;
@@ -18,12 +19,43 @@ pub struct BuildReport {
     pub removed: Vec<String>,
     /// Articles parsed (the rest came from the cache).
     pub parsed: usize,
+    /// Pictures decoded and encoded (the rest were published already, or
+    /// came from the picture store).
+    pub pictures: usize,
     pub articles: usize,
     pub warnings: Vec<Diagnostic>,
+    /// The stories scheduled after the build's clock, if any.
+    pub scheduled: Option<Scheduled>,
     /// Nothing changed: the output was left alone.
     pub up_to_date: bool,
     /// How long each stage took, in order.
     pub timings: Timings,
+}
+
+/// The stories dated after the build's clock: held back (or shown as
+/// previews), and when the next falls due, which is when to build again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    pub count: usize,
+    /// The next story's source file.
+    pub next: PathBuf,
+    /// When it falls due.
+    pub at: jiff::Timestamp,
+    /// That time on the site's clock: `5 December 2026 10:00 (Asia/Baghdad)`.
+    pub when: String,
+}
+
+impl std::fmt::Display for Scheduled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let stories = if self.count == 1 { "story" } else { "stories" };
+        write!(
+            f,
+            "{} {stories} scheduled; the next, {}, at {}",
+            self.count,
+            self.next.display(),
+            self.when
+        )
+    }
 }
 
 /// Wall time per pipeline stage.

@@ -2,10 +2,12 @@
 //!
 //! - [`Saved`]: what one build passes to the next, which `digest build`
 //!   keeps in `.digest-cache/<output>/` (the parsed articles, the related
-//!   stories, the fingerprints of the published files and of the spare);
+//!   stories, the headers of picture files, the fingerprints of the
+//!   published files and of the spare);
 //! - [`Warm`]: what only a running process keeps, in memory, for the next
 //!   build it makes (`digest serve`): the last walk, theme, site model and
-//!   plan, and the minified partials.
+//!   plan, the minified partials, and processed pictures when builds have
+//!   no picture store on disk.
 //!
 //! Each stage owns the type of what it keeps; these only hold them. A
 //! cache from another version of digest, or one that cannot be read, is
@@ -19,6 +21,8 @@ use crate::content::articles::ArticleCache;
 use crate::content::walk::Walk;
 use crate::files::{load_versioned, save_versioned};
 use crate::html::minify::Minifier;
+use crate::media::MediaState;
+use crate::media::store::Store;
 use crate::output::plan::PlanMemo;
 use crate::publish::protocol::PublishState;
 use crate::site::model::SiteMemo;
@@ -30,11 +34,15 @@ use crate::theme::load::Theme;
 pub struct Saved {
     pub articles: ArticleCache,
     pub related: RelatedMemo,
+    pub media: MediaState,
     pub publish: PublishState,
 }
 
 /// The file of the parse stage's cache and the related stories.
 const ARTICLES_FILE: &str = "articles.bin";
+
+/// The file of what the media stage read of picture files.
+const MEDIA_FILE: &str = "media.bin";
 
 impl Saved {
     /// Loads what was saved in `dir`, or nothing.
@@ -43,6 +51,7 @@ impl Saved {
         Saved {
             articles,
             related,
+            media: load_versioned(&dir.join(MEDIA_FILE)).unwrap_or_default(),
             publish: PublishState::load(dir),
         }
     }
@@ -51,6 +60,7 @@ impl Saved {
     pub fn save(&self, dir: &Path) -> io::Result<()> {
         std::fs::create_dir_all(dir)?;
         save_versioned(&dir.join(ARTICLES_FILE), &(&self.articles, &self.related))?;
+        save_versioned(&dir.join(MEDIA_FILE), &self.media)?;
         self.publish.save(dir)
     }
 }
@@ -63,4 +73,6 @@ pub struct Warm {
     pub site: Option<SiteMemo>,
     pub plan: Option<PlanMemo>,
     pub minifier: Minifier,
+    /// Processed pictures, for builds given no folder to keep them in.
+    pub pictures: Store,
 }

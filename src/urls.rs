@@ -221,20 +221,68 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
             "the slug `{slug}` contains `{bad}`, which would make it more than one path segment"
         ));
     }
-    if let Some(bad) = slug
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.') || is_combining_mark(*c)))
-    {
-        let shown = if bad.is_whitespace() {
-            "a space".to_string()
-        } else {
-            format!("`{bad}`")
-        };
-        return Err(format!(
+    match unsafe_char(slug) {
+        Some(shown) => Err(format!(
             "the slug `{slug}` contains {shown}, which is not safe in a URL"
-        ));
+        )),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// The first character of `segment` that is not safe in one URL path
+/// segment, as a message names it ("a space", "`?`"); `None` if every one
+/// is a letter or digit of any script, a combining mark, `-`, `_` or `.`.
+pub fn unsafe_char(segment: &str) -> Option<String> {
+    let bad = segment.chars().find(|c| !is_safe(*c))?;
+    Some(if bad.is_whitespace() {
+        "a space".to_string()
+    } else {
+        format!("`{bad}`")
+    })
+}
+
+fn is_safe(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.') || is_combining_mark(c)
+}
+
+/// `name` made safe by the slug rule: each run of unsafe characters becomes
+/// one hyphen, and none is left at either end (`oil exports (copy)` →
+/// `oil-exports-copy`). Letters keep their script and case.
+pub fn safe_name(name: &str) -> String {
+    let mut safe = String::with_capacity(name.len());
+    let mut pending_hyphen = false;
+    for c in name.chars() {
+        if is_safe(c) && c != '-' {
+            // No hyphen beside a dot: `a (1).jpg` → `a-1.jpg`.
+            if pending_hyphen && !safe.is_empty() && c != '.' && !safe.ends_with('.') {
+                safe.push('-');
+            }
+            pending_hyphen = false;
+            safe.push(c);
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    safe
+}
+
+/// A URL segment from a label or a heading: letters and digits of any
+/// script kept (lowercased), other runs made one hyphen.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_hyphen = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_hyphen && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_hyphen = false;
+            slug.extend(c.to_lowercase());
+        } else if !is_combining_mark(c) {
+            pending_hyphen = true;
+        }
+    }
+    slug
 }
 
 /// Arabic diacritics and other combining marks: part of a word, not
@@ -293,5 +341,20 @@ mod tests {
         assert!(check_slug("a b").unwrap_err().contains("a space"));
         assert!(check_slug("a?b").is_err());
         assert!(check_slug("a%20b").is_err());
+    }
+
+    #[test]
+    fn unsafe_names_get_a_safe_suggestion() {
+        assert_eq!(
+            safe_name("basra-oil-exports (copy)"),
+            "basra-oil-exports-copy"
+        );
+        assert_eq!(safe_name("Breaking News"), "Breaking-News");
+        assert_eq!(safe_name("خبر عاجل"), "خبر-عاجل");
+        assert_eq!(safe_name("--a  b--"), "a-b");
+        assert_eq!(safe_name("oil (copy).en.md"), "oil-copy.en.md");
+        assert_eq!(safe_name("my photo (1).JPG"), "my-photo-1.JPG");
+        assert_eq!(unsafe_char("a(b").as_deref(), Some("`(`"));
+        assert_eq!(unsafe_char("v1.2_x-y"), None);
     }
 }

@@ -37,11 +37,59 @@ pub struct SourceLink {
     pub url: Option<String>,
 }
 
-/// The article's lead image. `src` is already a root-relative or absolute URL.
+/// The article's lead picture. `src` is already a root-relative or
+/// absolute URL.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Image {
     pub src: String,
+    /// Empty for a decorative picture (`alt: ""`) and, with a warning, for
+    /// one whose `alt` is missing.
     pub alt: String,
+    /// What the picture shows, under it.
+    pub caption: Option<String>,
+    /// Who took it: shown after the edition's word for it ("Photo:").
+    pub credit: Option<String>,
+    /// Where `src` is written, for messages about the picture.
+    pub line: u32,
+    pub column: u32,
+}
+
+/// An address inside the site that an article leads to (a link, an
+/// inline picture, its lead image), with where it is written: what the
+/// plan checks against the pages the build publishes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Link {
+    /// As the editor wrote it.
+    pub written: String,
+    pub target: LinkTarget,
+    pub kind: LinkKind,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// What leads to an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LinkKind {
+    /// A link in the body.
+    Link,
+    /// A picture in the body.
+    Picture,
+    /// The front matter's `image`.
+    LeadImage,
+}
+
+/// Where a [`Link`] leads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LinkTarget {
+    /// A root-relative address under the base path, percent-encoded as
+    /// the page has it: `/digest/ar/news/x/#background`.
+    Address(String),
+    /// Another article, by its source file relative to `content/`
+    /// (`news/x.ar.md`), with the fragment written after it.
+    Source {
+        path: String,
+        fragment: Option<String>,
+    },
 }
 
 /// One article in one language.
@@ -74,8 +122,15 @@ pub struct Article {
     pub corrections: Vec<Correction>,
     pub source: Option<SourceLink>,
     pub image: Option<Image>,
+    /// The pictures and embeds of the body.
+    pub media: crate::content::media::BodyMedia,
     pub draft: bool,
     pub words: u32,
+    /// Every internal address the article leads to (see [`Link`]).
+    pub links: Vec<Link>,
+    /// The ids a link may point at with `#…`: headings, footnotes and
+    /// `id`s in raw HTML.
+    pub anchors: Vec<String>,
     /// A hash of the file's path and bytes: changes whenever the file does.
     pub version: u64,
     /// The rendered body; filled when parsed, or on demand for an article
@@ -88,6 +143,14 @@ impl Article {
     /// The key translations share: section and stem.
     pub fn translation_key(&self) -> (&str, &str) {
         (&self.section, &self.stem)
+    }
+
+    /// Whether a link names another article by its source file: its body
+    /// is then completed with their addresses when a page shows it.
+    pub fn links_by_source(&self) -> bool {
+        self.links
+            .iter()
+            .any(|l| matches!(l.target, LinkTarget::Source { .. }))
     }
 
     /// The last time the article changed: the latest of its date, its

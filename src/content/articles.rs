@@ -49,12 +49,7 @@ pub fn stage(
         cache.articles.clear();
         cache.key = key;
     }
-    let (articles, parsed) = parse_articles(config, sources, settings, cache, problems);
-    let articles = articles
-        .into_iter()
-        .filter(|a| options.drafts || !a.draft)
-        .collect();
-    (articles, parsed)
+    parse_articles(config, sources, settings, cache, problems)
 }
 
 /// Parses every article, taking unchanged files from the cache. Returns the

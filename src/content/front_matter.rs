@@ -11,8 +11,11 @@ use std::sync::{Arc, OnceLock};
 use serde_yaml::{Mapping, Value};
 
 use crate::config::{Config, Lang, RawHtml};
-use crate::content::article::{Article, Correction, Image, SourceLink, TagRef};
+use crate::content::article::{
+    Article, Correction, Image, Link, LinkKind, LinkTarget, SourceLink, TagRef,
+};
 use crate::content::markdown::{self, MarkdownOptions, Place};
+use crate::content::raw_html::{Removed, What};
 use crate::content::walk::{SourceFile, SourceKind};
 use crate::dates::{PubDate, parse_date};
 use crate::error::{Diagnostic, Location, did_you_mean};
@@ -37,6 +40,7 @@ impl ParseSettings {
             markdown: MarkdownOptions {
                 raw_html: config.raw_html,
                 base_path: config.base_url.path.clone(),
+                embeds: config.embeds.clone(),
             },
             timezone: config.timezone_name.clone(),
             tz: Some(config.timezone.clone()),
@@ -49,6 +53,7 @@ impl ParseSettings {
             markdown: MarkdownOptions {
                 raw_html: RawHtml::Sanitize,
                 base_path: "/".into(),
+                embeds: crate::config::EmbedProvider::all(),
             },
             timezone: "UTC".into(),
             tz: Some(jiff::tz::TimeZone::UTC),
@@ -66,6 +71,7 @@ impl ParseSettings {
         Place {
             page: urls::article_page(lang, section, slug).href_under(base),
             folder: urls::content_folder(section).href_under(base),
+            section: section.to_string(),
         }
     }
 
@@ -186,15 +192,18 @@ fn parse_inner(
         return None;
     }
 
-    let rendered = markdown::render(body, &settings.markdown, &place);
-    let body_at = |offset: usize| {
-        let (line, column) = line_and_column(&text, body, offset);
-        Location::new(path, line, column)
-    };
+    let mut rendered = markdown::render(body, &settings.markdown, &place);
+    let lines = LineIndex::new(&text, body);
+    let body_at = |offset: usize| lines.location(path, offset);
+    for picture in &mut rendered.media.pictures {
+        let at = body_at(picture.at);
+        (picture.line, picture.column) = (at.line as u32, at.column as u32);
+    }
+    problems.extend(media_warnings(&rendered.noticed, &body_at));
     if let Some(offset) = rendered.flattened {
         problems.push(
             Diagnostic::warning(
-                Some(body_at(offset)),
+                Some(lines.location(path, offset)),
                 format!(
                     "the text is nested more than {} levels deep (quotes in quotes, lists in lists…); the deeper levels are shown without their formatting",
                     markdown::MAX_NESTING
@@ -206,7 +215,7 @@ fn parse_inner(
     if let Some(offset) = rendered.deep_html_escaped {
         problems.push(
             Diagnostic::warning(
-                Some(body_at(offset)),
+                Some(lines.location(path, offset)),
                 format!(
                     "the raw HTML in the text is nested more than {} levels deep; it is shown as text",
                     markdown::MAX_HTML_DEPTH
@@ -215,6 +224,26 @@ fn parse_inner(
             .with_help("remove the HTML markup, or write the formatting in Markdown"),
         );
     }
+    problems.extend(removal_warnings(path, &lines, &rendered.removed));
+    let mut links: Vec<Link> = image
+        .as_ref()
+        .and_then(|(_, link)| link.clone())
+        .into_iter()
+        .collect();
+    links.extend(rendered.links.iter().map(|found| {
+        let (line, column) = lines.line_and_column(found.offset);
+        Link {
+            written: found.written.clone(),
+            target: found.target.clone(),
+            kind: if found.picture {
+                LinkKind::Picture
+            } else {
+                LinkKind::Link
+            },
+            line: line as u32,
+            column: column as u32,
+        }
+    }));
     let has_summary = summary.is_some();
     let summary = summary.unwrap_or_else(|| shorten(&rendered.first_paragraph, 300));
     let body_html: Arc<str> = Arc::from(rendered.html);
@@ -234,12 +263,170 @@ fn parse_inner(
         authors: authors.unwrap_or_default(),
         corrections: corrections.unwrap_or_default(),
         source,
-        image,
+        image: image.map(|(image, _)| image),
+        media: rendered.media,
         draft: draft.unwrap_or(false),
         words: rendered.words,
+        links,
+        anchors: rendered.anchors,
         version: version_of(path, bytes),
         body: OnceLock::from(body_html),
     })
+}
+
+/// Pictures without alt text and players removed from raw HTML.
+fn media_warnings(
+    noticed: &crate::content::media::Noticed,
+    at: &dyn Fn(usize) -> Location,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (offset, src) in &noticed.missing_alt {
+        warnings.push(
+            Diagnostic::warning(Some(at(*offset)), format!("the picture `{src}` has no alt text"))
+                .with_help("describe it for readers who cannot see it: ![what it shows](photo.jpg), or alt=\"…\" in HTML; a picture that is only decoration takes an empty one: ![\"\"](photo.jpg) or alt=\"\""),
+        );
+    }
+    for (offset, src) in &noticed.dropped_frames {
+        let what = if src.is_empty() {
+            "an <iframe> without an address was removed".to_string()
+        } else {
+            format!(
+                "the <iframe> of `{src}` was removed: it is not a player of a provider in `embeds`"
+            )
+        };
+        warnings.push(Diagnostic::warning(Some(at(*offset)), what).with_help(
+            "to show a post of YouTube, Vimeo, X, Instagram, Facebook, SoundCloud or Spotify, put its link on a line of its own; other providers can be added to `embeds:` in digest.yaml",
+        ));
+    }
+    warnings
+}
+
+/// Lines and columns of a body's bytes in its file: the body is a slice
+/// of the file's text, and a body's problems are reported where the
+/// editor sees them.
+struct LineIndex<'a> {
+    text: &'a str,
+    /// Where the body starts in the text.
+    start: usize,
+    /// Where each line of the text starts.
+    lines: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str, body: &str) -> LineIndex<'a> {
+        let start = (body.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        let lines = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|n| n + 1))
+            .collect();
+        LineIndex { text, start, lines }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset` of the body.
+    fn line_and_column(&self, offset: usize) -> (usize, usize) {
+        let at = (self.start + offset).min(self.text.len());
+        let line = self.lines.partition_point(|&l| l <= at);
+        let line_start = self.lines[line - 1];
+        let column = self.text[line_start..at].chars().count() + 1;
+        (line, column)
+    }
+
+    fn location(&self, path: &Path, offset: usize) -> Location {
+        let (line, column) = self.line_and_column(offset);
+        Location::new(path, line, column)
+    }
+}
+
+/// What the sanitizer removed from a body, said once per kind of thing in
+/// the file, where it first is, with what to do instead.
+fn removal_warnings(path: &Path, lines: &LineIndex, removed: &[Removed]) -> Vec<Diagnostic> {
+    let mut seen: Vec<(&What, usize, usize)> = Vec::new();
+    for r in removed {
+        match seen.iter_mut().find(|(what, _, _)| *what == &r.what) {
+            Some(entry) => entry.2 += 1,
+            None => seen.push((&r.what, r.offset, 1)),
+        }
+    }
+    seen.into_iter()
+        .map(|(what, offset, count)| {
+            let (message, help) = removal_text(what);
+            let message = match count {
+                1 => message,
+                n => format!("{message} (here and {} more times in this file)", n - 1),
+            };
+            Diagnostic::warning(Some(lines.location(path, offset)), message).with_help(help)
+        })
+        .collect()
+}
+
+/// The message and the help for one kind of removal.
+fn removal_text(what: &What) -> (String, String) {
+    const ALLOW: &str = "or set `raw_html: allow` in digest.yaml if every author is trusted";
+    match what {
+        What::Element { name, content } => {
+            let message = if *content {
+                format!(
+                    "`<{name}>` was removed with its content by the HTML sanitizer (raw_html: sanitize)"
+                )
+            } else {
+                format!(
+                    "`<{name}>` was removed by the HTML sanitizer (raw_html: sanitize); its text is kept"
+                )
+            };
+            let help = match name.as_str() {
+                "script" => format!("scripts never run from an article's text; remove it, {ALLOW}"),
+                "style" => format!(
+                    "styles in an article's text are dropped: the theme's stylesheet styles the page; {ALLOW}"
+                ),
+                "iframe" | "embed" | "object" | "video" | "audio" | "source" => format!(
+                    "an embedded frame or player is not kept from an article's text: link to it instead, e.g. `[Watch the video](https://…)`, {ALLOW}"
+                ),
+                "form" | "input" | "button" | "select" | "textarea" => {
+                    format!(
+                        "forms are not kept from an article's text: link to the form instead, {ALLOW}"
+                    )
+                }
+                _ => format!(
+                    "write it in Markdown, or use elements the sanitizer keeps (formatting, links, pictures, lists, tables, figures), {ALLOW}"
+                ),
+            };
+            (message, help)
+        }
+        What::Attribute { element, name } => {
+            let message = format!(
+                "the `{name}` attribute of `<{element}>` was removed by the HTML sanitizer (raw_html: sanitize)"
+            );
+            let help = if name == "style" {
+                format!(
+                    "inline styles are dropped: use Markdown formatting or a class the theme styles (`class=\"…\"`), {ALLOW}"
+                )
+            } else if name.starts_with("on") {
+                format!("event handlers never run from an article's text; remove it, {ALLOW}")
+            } else {
+                format!(
+                    "the sanitizer keeps only attributes it knows to be safe (`id`, `class`, `dir`, `lang`, `title`, and such as `href`, `src`, `alt`); remove it, {ALLOW}"
+                )
+            };
+            (message, help)
+        }
+        What::Scheme {
+            element,
+            attribute,
+            scheme,
+        } => (
+            format!(
+                "the `{attribute}` attribute of `<{element}>` was removed by the HTML sanitizer, which keeps no `{scheme}:` addresses (raw_html: sanitize)"
+            ),
+            "link with an https:// address".to_string(),
+        ),
+        What::ScriptAddress { picture } => (
+            format!(
+                "a `javascript:`, `vbscript:` or `data:` address was removed from {}; it leads nowhere now",
+                if *picture { "a picture" } else { "a link" }
+            ),
+            "nothing in an article's text may run a script: give the address of a page or a file"
+                .to_string(),
+        ),
+    }
 }
 
 /// A correction as written: its date and Markdown, and its place in the
@@ -299,6 +486,9 @@ struct NameList {
     not_a_list: &'static str,
     example: &'static str,
     empty: &'static str,
+    /// Whether the names are topics: `tags` written as one string, or a
+    /// topic holding a comma, is then a list the editor meant, an error.
+    topics: bool,
 }
 
 const TAG_NAMES: NameList = NameList {
@@ -306,15 +496,12 @@ const TAG_NAMES: NameList = NameList {
     not_a_list: "`tags` must be a list of topic names",
     example: "write e.g. `tags: [iraq, us-forces]`",
     empty: "a topic name is empty",
+    topics: true,
 };
 
 /// The line and column in `text` of byte `offset` of `body`, a slice of it.
 pub fn line_and_column(text: &str, body: &str, offset: usize) -> (usize, usize) {
-    let start = (body.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-    let before = &text[..(start + offset).min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    LineIndex::new(text, body).line_and_column(offset)
 }
 
 /// Splits `---\n<yaml>\n---\n<body>`; the YAML starts on line 2.
@@ -467,12 +654,26 @@ impl Fields<'_, '_> {
     }
 
     /// A name or a list of names (`tags`, `authors`), each with where it
-    /// is written.
+    /// is written. For topics, a single string, or a topic holding a comma
+    /// (an Arabic keyboard's `،` above all), is an error that shows the list
+    /// the editor meant: as written, it would make one topic of them all.
     fn names(&mut self, list: &NameList) -> Option<Vec<TagRef>> {
         let key = list.key;
         let value = self.map.get(key)?;
         let texts: Vec<String> = match value {
             Value::Null => return None,
+            Value::String(s) if list.topics => {
+                let meant = meant_list(std::slice::from_ref(s));
+                let d = self.src.error_at_value(
+                    &[key],
+                    format!(
+                        "`tags` must be a list: as written, `{}` would be one topic",
+                        s.trim()
+                    ),
+                );
+                self.fail(d.with_help(format!("write `tags: [{meant}]`")));
+                return None;
+            }
             Value::String(s) => vec![s.clone()],
             Value::Number(_) => vec![key_text(value)],
             Value::Sequence(items)
@@ -491,7 +692,8 @@ impl Fields<'_, '_> {
         let at = self.src.value_location(&[key]);
         let lines: Vec<&str> = self.src.text.lines().collect();
         let mut names = Vec::new();
-        for text in texts {
+        let mut comma_reported = false;
+        for text in &texts {
             let text = text.trim().to_string();
             if text.is_empty() {
                 let d = self.src.error_at_value(&[key], list.empty);
@@ -501,6 +703,24 @@ impl Fields<'_, '_> {
             let (line, column) = locate_in(&lines, at.line - self.src.first_line, &text)
                 .map(|(l, c)| (l + self.src.first_line, c + 1))
                 .unwrap_or((at.line, at.column));
+            if list.topics
+                && let Some(comma) = text.chars().find(|c| matches!(c, ',' | '،'))
+            {
+                if !comma_reported {
+                    comma_reported = true;
+                    let d = Diagnostic::error(
+                        Some(Location::new(self.src.file, line, column)),
+                        format!(
+                            "the topic `{text}` holds a comma (`{comma}`), so it would be one topic"
+                        ),
+                    );
+                    self.fail(d.with_help(format!(
+                        "write each topic as its own entry: `tags: [{}]` (a topic whose name holds a comma needs a key in content/tags.yaml)",
+                        meant_list(&texts)
+                    )));
+                }
+                continue;
+            }
             names.push(TagRef {
                 text,
                 line: line as u32,
@@ -536,6 +756,7 @@ impl Fields<'_, '_> {
             },
             example: "write e.g. `authors: [Sara al-Musawi, Hawre Aziz]`, by name or by key in authors.yaml",
             empty: "an author's name is empty",
+            topics: false,
         })?;
         if is_page && !names.is_empty() {
             let d = Diagnostic::warning(
@@ -666,19 +887,37 @@ impl Fields<'_, '_> {
         })
     }
 
-    fn image(&mut self, section: &str) -> Option<Image> {
+    /// The lead image, and the address it is published at when that is
+    /// one of the site's, for the plan to check.
+    fn image(&mut self, section: &str) -> Option<(Image, Option<Link>)> {
         let value = self.map.get("image")?;
-        let (src, alt) = match value {
+        let src_path: &[&str] = if value.is_mapping() {
+            &["image", "src"]
+        } else {
+            &["image"]
+        };
+        let (src, alt, caption, credit) = match value {
             Value::Null => return None,
-            Value::String(src) => (Some(src.clone()), None),
+            Value::String(src) => (Some(src.clone()), None, None, None),
             Value::Mapping(map) => {
                 self.problems.extend(self.src.unknown_keys(
                     map,
                     &["image"],
-                    &["src", "alt"],
+                    &["src", "alt", "caption", "credit"],
                     "image",
                 ));
-                (map.get("src").map(key_text), map.get("alt").map(key_text))
+                let field = |key: &str| map.get(key).filter(|v| !v.is_null()).map(key_text);
+                let words = |key: &str| {
+                    field(key)
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                };
+                (
+                    field("src"),
+                    field("alt"),
+                    words("caption"),
+                    words("credit"),
+                )
             }
             _ => {
                 let d = self
@@ -706,13 +945,28 @@ impl Fields<'_, '_> {
                 Some(self.src.key_location(&["image"])),
                 "the image has no `alt` text",
             );
-            self.problems
-                .push(d.with_help("describe the picture in `alt` for readers who cannot see it"));
+            self.problems.push(d.with_help(
+                "describe the picture in `alt` for readers who cannot see it; `alt: \"\"` marks a picture that is only decoration",
+            ));
         }
-        Some(Image {
-            src: resolve_asset_url(src.trim(), section, &self.settings.markdown.base_path),
-            alt: alt.unwrap_or_default(),
-        })
+        let resolved = resolve_asset_url(src.trim(), section, &self.settings.markdown.base_path);
+        let at = self.src.value_location(src_path);
+        let link = (!markdown::is_external(src.trim())).then(|| Link {
+            written: src.trim().to_string(),
+            target: LinkTarget::Address(resolved.clone()),
+            kind: LinkKind::LeadImage,
+            line: at.line as u32,
+            column: at.column as u32,
+        });
+        let image = Image {
+            src: resolved,
+            alt: alt.map(|a| a.trim().to_string()).unwrap_or_default(),
+            caption,
+            credit,
+            line: at.line as u32,
+            column: at.column as u32,
+        };
+        Some((image, link))
     }
 
     fn slug(&mut self) -> Option<String> {
@@ -729,6 +983,27 @@ impl Fields<'_, '_> {
             }
         }
     }
+}
+
+/// The topics an editor meant by `tags` written as `written`: each entry
+/// split at its commas (`,` or `،`), as a YAML list's contents.
+fn meant_list(written: &[String]) -> String {
+    written
+        .iter()
+        .flat_map(|entry| entry.split([',', '،']))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let plain = !t.contains(['[', ']', '{', '}', ':', '#', '"', '\'', ','])
+                && !t.starts_with(['-', '?', '!', '&', '*', '|', '>', '%', '@', '`']);
+            if plain {
+                t.to_string()
+            } else {
+                format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An image path from front matter as a URL: absolute URLs stay, `/x.jpg`

@@ -3,13 +3,27 @@
 //! Besides rendering, one pass over the events counts words (for reading
 //! time), keeps the first paragraph as plain text (the summary when the
 //! front matter has none), makes every link and picture address work
-//! wherever the body is shown (see [`Place`]) and disarms `javascript:`
-//! links. Raw HTML follows [`RawHtml`].
+//! wherever the body is shown (see [`Place`]), disarms `javascript:`
+//! links, gives headings ids (`## Background` → `id="background"`) and
+//! notes every internal address with where it is written, for the plan to
+//! check. A link to another article by its source file (`../x.ar.md`,
+//! `@/news/x.ar.md`) is left as a mark that the page fills in with that
+//! article's address ([`crate::content::body::complete_sources`]). Raw
+//! HTML follows [`RawHtml`]; what the sanitizer removes is said
+//! ([`crate::content::raw_html`]).
 
+use std::ops::Range;
+
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use rustc_hash::FxHashSet;
 
-use crate::config::RawHtml;
+use crate::config::{EmbedProvider, RawHtml};
+use crate::content::article::LinkTarget;
+use crate::content::media::{self, BodyMedia, Noticed};
+use crate::content::raw_html::{self, Removed, What};
 use crate::html::nesting::{self, Reading};
+use crate::urls::{Route, slugify};
 
 /// How bodies are rendered; part of the parse fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -17,6 +31,8 @@ pub struct MarkdownOptions {
     pub raw_html: RawHtml,
     /// The site's base path (`/` or `/digest/`), for root-relative links.
     pub base_path: String,
+    /// The providers whose posts are embedded.
+    pub embeds: Vec<EmbedProvider>,
 }
 
 /// Markdown containers (quotes, lists, emphasis…) nested deeper than this
@@ -34,8 +50,8 @@ pub const MAX_HTML_DEPTH: usize = 128;
 /// grows with depth times size.
 const MAX_RAW_HTML_ESTIMATE: usize = 512;
 
-/// Where a body is published, for reading its relative addresses. Both
-/// are root-relative and start with the base path.
+/// Where a body is published, for reading its relative addresses. `page`
+/// and `folder` are root-relative and start with the base path.
 ///
 /// Relative addresses become root-relative, so the body works the same on
 /// its page, in a feed and in a feed reader: pictures and files
@@ -48,6 +64,19 @@ pub struct Place {
     pub page: String,
     /// The article's folder as published: `/digest/news/`.
     pub folder: String,
+    /// The article's folder under `content/` (`news`, `""` at the top),
+    /// which links to other articles by source file are read from.
+    pub section: String,
+}
+
+/// An internal address found in a body, at byte `offset` of the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub offset: usize,
+    /// As written.
+    pub written: String,
+    pub target: LinkTarget,
+    pub picture: bool,
 }
 
 /// A rendered body.
@@ -63,25 +92,54 @@ pub struct Rendered {
     /// The raw HTML nested too deeply and was shown as text: the byte
     /// offset of the first raw HTML.
     pub deep_html_escaped: Option<usize>,
+    /// The pictures and embeds the body's tokens stand for.
+    pub media: BodyMedia,
+    /// Pictures without alt text, iframes removed.
+    pub noticed: Noticed,
+    /// Every internal link and picture, in the order written.
+    pub links: Vec<Found>,
+    /// The ids of headings, footnotes and raw HTML elements.
+    pub anchors: Vec<String>,
+    /// What the sanitizer removed from the raw HTML, or disarmed.
+    pub removed: Vec<Removed>,
 }
 
-/// Renders a Markdown body (CommonMark with tables, footnotes and
-/// strikethrough) published at `place`.
+/// Renders a Markdown body (CommonMark with tables, footnotes,
+/// strikethrough, task lists and `{#id}` heading attributes) published at
+/// `place`.
 pub fn render(markdown: &str, options: &MarkdownOptions, place: &Place) -> Rendered {
     let first = render_with(markdown, options, place, options.raw_html);
-    let (RawHtml::Sanitize, Some(raw_html_at)) = (options.raw_html, first.raw_html_at) else {
+    let Some(raw_html_at) = first.raw_spans.first().map(|span| span.start) else {
         return first.rendered;
     };
+    let mut rendered = first.rendered;
+    let scan = raw_html::scan(markdown, &first.raw_spans, options, place);
+    if options.raw_html == RawHtml::Allow {
+        rendered.take_in(scan);
+        return rendered;
+    }
     // The whole body, as the sanitizer will read it: text between pieces
     // of raw HTML (a quote, a `>`) changes how they are read.
-    let estimate = nesting::max_depth(&first.rendered.html, Reading::AsWritten);
+    let estimate = nesting::max_depth(&rendered.html, Reading::AsWritten);
     if estimate <= MAX_RAW_HTML_ESTIMATE {
-        let html = sanitize(&first.rendered.html, &options.base_path, place);
+        let html = sanitize(&rendered.html, &options.base_path, place);
         if nesting::max_depth(&html, Reading::WellFormed) <= MAX_HTML_DEPTH {
-            return Rendered {
-                html,
-                ..first.rendered
-            };
+            rendered.html = media::after_sanitize(
+                &html,
+                &options.embeds,
+                raw_html_at,
+                &mut rendered.media,
+                &mut rendered.noticed,
+            );
+            // Frames are the picture stage's: players become embeds, and
+            // the others are said to be removed there.
+            let mut scan = scan;
+            scan.removed.retain(|r| {
+                !matches!(&r.what, What::Element { name, .. }
+                    | What::Attribute { element: name, .. } if name == "iframe")
+            });
+            rendered.take_in(scan);
+            return rendered;
         }
     }
     let mut escaped = render_with(markdown, options, place, RawHtml::Escape).rendered;
@@ -89,12 +147,22 @@ pub fn render(markdown: &str, options: &MarkdownOptions, place: &Place) -> Rende
     escaped
 }
 
+impl Rendered {
+    /// Adds what the raw HTML of the body holds.
+    fn take_in(&mut self, scan: raw_html::Scan) {
+        self.links.extend(scan.links);
+        self.links.sort_by_key(|l| l.offset);
+        self.anchors.extend(scan.ids);
+        self.removed.extend(scan.removed);
+    }
+}
+
 /// A body rendered with a raw HTML policy (for `sanitize`, which is applied
-/// afterwards, kept as written); `raw_html_at` is the byte of the Markdown
-/// where its first raw HTML starts, if it has any that was kept.
+/// afterwards, kept as written); `raw_spans`: where in the Markdown the raw
+/// HTML that was kept is written, in order.
 struct FirstPass {
     rendered: Rendered,
-    raw_html_at: Option<usize>,
+    raw_spans: Vec<Range<usize>>,
 }
 
 /// The Markdown extensions bodies are read with (for tools that read
@@ -104,6 +172,7 @@ pub fn flags() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 fn render_with(
@@ -113,13 +182,25 @@ fn render_with(
     raw_html: RawHtml,
 ) -> FirstPass {
     let flags = flags();
-    let mut words = 0u32;
-    let mut raw_at = None;
-    let mut first_paragraph = String::new();
-    let mut paragraph_state = ParagraphState::Before;
+    let mut raw_spans: Vec<Range<usize>> = Vec::new();
     let mut depth = 0usize;
     let mut flattened = None;
-    let events = Parser::new_ext(markdown, flags)
+    let mut links = Vec::new();
+    let mut removed = Vec::new();
+    let mut anchors = Vec::new();
+    let mut found = |offset: usize, url: &str, target: Target| {
+        if is_dangerous_url(url) {
+            removed.push(Removed::script_address(offset, target == Target::Image));
+        } else if let Some(to) = internal_target(url, &options.base_path, place, target) {
+            links.push(Found {
+                offset,
+                written: url.to_string(),
+                target: to,
+                picture: target == Target::Image,
+            });
+        }
+    };
+    let events: Vec<(Event, usize)> = Parser::new_ext(markdown, flags)
         .into_offset_iter()
         .filter_map(|(event, at)| {
             let event = match event {
@@ -140,71 +221,114 @@ fn render_with(
                 }
                 other => other,
             };
-            Some(match event {
-                Event::Start(Tag::Paragraph) => {
-                    if paragraph_state == ParagraphState::Before {
-                        paragraph_state = ParagraphState::Inside;
-                    }
-                    event
-                }
-                Event::End(TagEnd::Paragraph) => {
-                    if paragraph_state == ParagraphState::Inside {
-                        paragraph_state = ParagraphState::Done;
-                    }
-                    event
-                }
-                Event::Text(ref text) | Event::Code(ref text) => {
-                    words += text.split_whitespace().count() as u32;
-                    if paragraph_state == ParagraphState::Inside {
-                        first_paragraph.push_str(text);
-                    }
-                    event
-                }
-                Event::SoftBreak | Event::HardBreak
-                    if paragraph_state == ParagraphState::Inside =>
-                {
-                    first_paragraph.push(' ');
-                    event
-                }
+            let event = match event {
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => Event::Start(Tag::Link {
+                }) => {
                     // An email autolink (`<a@b.org>`) is an address, not a
                     // path: the HTML writer adds its `mailto:`.
-                    dest_url: match link_type {
+                    let dest_url = match link_type {
                         LinkType::Email => dest_url,
-                        _ => rebase(dest_url, &options.base_path, place, Target::Link),
-                    },
-                    link_type,
-                    title,
-                    id,
-                }),
+                        _ => {
+                            found(at.start, &dest_url, Target::Link);
+                            rebase(dest_url, &options.base_path, place, Target::Link)
+                        }
+                    };
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: rebase(dest_url, &options.base_path, place, Target::Image),
-                    title,
-                    id,
-                }),
+                }) => {
+                    found(at.start, &dest_url, Target::Image);
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: rebase(dest_url, &options.base_path, place, Target::Image),
+                        title,
+                        id,
+                    })
+                }
+                Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                    anchors.push(label.to_string());
+                    event
+                }
                 Event::Html(html) | Event::InlineHtml(html) => match raw_html {
                     RawHtml::Escape => Event::Text(html),
                     RawHtml::Sanitize | RawHtml::Allow => {
-                        raw_at = raw_at.or(Some(at.start));
+                        match raw_spans.last_mut() {
+                            // One block's lines, or tags written side by side.
+                            Some(last) if markdown[last.end..at.start].trim_ascii().is_empty() => {
+                                last.end = at.end;
+                            }
+                            _ => raw_spans.push(at.clone()),
+                        }
                         Event::Html(html)
                     }
                 },
                 other => other,
-            })
-        });
+            };
+            Some((event, at.start))
+        })
+        .collect();
+    let raw_at = raw_spans.first().map(|span| span.start);
+    // Pictures and embeds become tokens that pages fill in (see `media`).
+    let (mut media, mut noticed) = (BodyMedia::default(), Noticed::default());
+    let events = media::transform(events, &options.embeds, &mut media, &mut noticed);
+    let mut words = 0u32;
+    let mut first_paragraph = String::new();
+    let mut paragraph_state = ParagraphState::Before;
+    let events: Vec<Event> = events
+        .into_iter()
+        .map(|(event, _)| {
+            match &event {
+                Event::Start(Tag::Paragraph) if paragraph_state == ParagraphState::Before => {
+                    paragraph_state = ParagraphState::Inside;
+                }
+                Event::End(TagEnd::Paragraph) if paragraph_state == ParagraphState::Inside => {
+                    paragraph_state = ParagraphState::Done;
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    words += text.split_whitespace().count() as u32;
+                    if paragraph_state == ParagraphState::Inside {
+                        first_paragraph.push_str(text);
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak
+                    if paragraph_state == ParagraphState::Inside =>
+                {
+                    first_paragraph.push(' ');
+                }
+                _ => {}
+            }
+            event
+        })
+        .collect();
+    let events = with_heading_ids(events, &mut anchors);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html == RawHtml::Allow && raw_at.is_some() {
+        // Raw HTML kept as written may show pictures: they are published.
+        let found = media::addresses(&html);
+        media.linked.extend(found.into_iter().map(|a| {
+            rebase(
+                CowStr::Borrowed(&a),
+                &options.base_path,
+                place,
+                Target::Image,
+            )
+            .into_string()
+        }));
+    }
     FirstPass {
         rendered: Rendered {
             html,
@@ -212,9 +336,58 @@ fn render_with(
             first_paragraph: first_paragraph.trim().to_string(),
             flattened,
             deep_html_escaped: None,
+            media,
+            noticed,
+            links,
+            anchors,
+            removed,
         },
-        raw_html_at: raw_at,
+        raw_spans,
     }
+}
+
+/// Gives every heading without an `{#id}` one made from its text by the
+/// slug rule (`## Oil exports` → `oil-exports`, Arabic letters kept), made
+/// unique in the body with `-1`, `-2`…; every id is added to `anchors`.
+fn with_heading_ids<'a>(mut events: Vec<Event<'a>>, anchors: &mut Vec<String>) -> Vec<Event<'a>> {
+    let mut used: FxHashSet<String> = anchors.iter().cloned().collect();
+    let mut at = 0;
+    while at < events.len() {
+        let Event::Start(Tag::Heading { id, .. }) = &events[at] else {
+            at += 1;
+            continue;
+        };
+        if let Some(id) = id {
+            used.insert(id.to_string());
+            anchors.push(id.to_string());
+            at += 1;
+            continue;
+        }
+        let mut text = String::new();
+        let mut end = at + 1;
+        while end < events.len() && !matches!(events[end], Event::End(TagEnd::Heading(_))) {
+            if let Event::Text(t) | Event::Code(t) = &events[end] {
+                text.push_str(t);
+            }
+            end += 1;
+        }
+        let base = slugify(&text);
+        if !base.is_empty() {
+            let mut unique = base.clone();
+            let mut n = 0;
+            while used.contains(&unique) {
+                n += 1;
+                unique = format!("{base}-{n}");
+            }
+            used.insert(unique.clone());
+            anchors.push(unique.clone());
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[at] {
+                *id = Some(CowStr::Boxed(unique.into_boxed_str()));
+            }
+        }
+        at = end;
+    }
+    events
 }
 
 #[derive(PartialEq, Eq, Clone, Copy)]
@@ -224,21 +397,105 @@ enum ParagraphState {
     Done,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Target {
+/// What an address in a body is: a link (read from the page), or a
+/// picture or other embedded file (read from the article's folder).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Target {
     Link,
     Image,
 }
 
+/// Where an address written in a body leads inside the site, if it does:
+/// relative and root-relative addresses (not `#…` on the same page, not
+/// `//host`, not an address with a scheme).
+pub fn internal_target(
+    url: &str,
+    base_path: &str,
+    place: &Place,
+    target: Target,
+) -> Option<LinkTarget> {
+    if is_external(url) || is_dangerous_url(url) {
+        return None;
+    }
+    if let Some((path, fragment)) = source_link(url, place) {
+        return Some(LinkTarget::Source { path, fragment });
+    }
+    let address = rebase(CowStr::Borrowed(url), base_path, place, target);
+    Some(LinkTarget::Address(address.into_string()))
+}
+
+/// `#x`, `?q`, `//host/…`, `https://…`, `mailto:…`, or nothing: not an
+/// address of a page or file of this site.
+pub fn is_external(url: &str) -> bool {
+    url.is_empty() || url.starts_with(['#', '?']) || url.starts_with("//") || has_scheme(url)
+}
+
+/// A link to another article by its source file: `../x.ar.md` (read from
+/// the article's folder) or `@/news/x.ar.md` (from `content/`). Gives the
+/// file, relative to `content/`, and the fragment written after it.
+fn source_link(url: &str, place: &Place) -> Option<(String, Option<String>)> {
+    let (path, fragment) = match url.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment.to_string())),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if !path.ends_with(".md") || path.starts_with('/') {
+        return None;
+    }
+    let from = match path.strip_prefix("@/") {
+        Some(rooted) => resolve("/", rooted),
+        None if place.section.is_empty() => resolve("/", path),
+        None => {
+            let folder = Route::dir(place.section.split('/')).href_under("/");
+            resolve(&folder, path)
+        }
+    };
+    let decoded = percent_decode_str(from.trim_start_matches('/'))
+        .decode_utf8()
+        .ok()?;
+    Some((decoded.into_owned(), fragment))
+}
+
+/// Characters escaped in the mark a link by source file leaves in a body.
+const MARK_PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'\'')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'&');
+
+/// The mark a link to an article by source file leaves in the body's HTML
+/// (under the base path, so the sanitizer keeps it as any of the site's
+/// addresses), to be replaced by the article's address. It holds a token
+/// chosen at random when digest starts, which no article can spell.
+pub fn source_mark() -> &'static str {
+    static MARK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARK.get_or_init(|| format!("__digest-source-{}__/", crate::html::minify::random_token()))
+}
+
 /// Points root-relative URLs (`/ar/news/x/`) at the base path, makes
-/// relative ones root-relative (see [`Place`]) and replaces URLs with a
-/// scripting scheme by `#`.
+/// relative ones root-relative (see [`Place`]), marks links to articles by
+/// source file (see [`source_mark`]) and replaces URLs with a scripting
+/// scheme by `#`.
 fn rebase<'a>(url: CowStr<'a>, base_path: &str, place: &Place, target: Target) -> CowStr<'a> {
     if is_dangerous_url(&url) {
         return CowStr::Borrowed("#");
     }
-    if url.is_empty() || url.starts_with(['#', '?']) || url.starts_with("//") || has_scheme(&url) {
+    if is_external(&url) {
         return url;
+    }
+    if let Some((path, fragment)) = source_link(&url, place) {
+        let mut marked = format!("{base_path}{}", source_mark());
+        marked.extend(utf8_percent_encode(&path, MARK_PATH));
+        if let Some(fragment) = fragment {
+            marked.push('#');
+            marked.push_str(&fragment);
+        }
+        return CowStr::Boxed(marked.into_boxed_str());
     }
     if let Some(rooted) = url.strip_prefix('/') {
         if base_path == "/" {
@@ -319,15 +576,26 @@ pub fn is_dangerous_url(url: &str) -> bool {
         || scheme.starts_with("data:")
 }
 
-/// Keeps formatting, links, images, tables and footnotes; drops scripts,
-/// styles, event handlers and unsafe URL schemes. Addresses in raw HTML are
-/// made root-relative like Markdown's (those already under the base path
-/// were rewritten from Markdown, or written with it, and stay).
+/// What the sanitizer keeps: formatting, links, images, tables, figures
+/// and footnotes, with `id`, `class`, `dir` and `lang` on any element.
+/// [`crate::content::raw_html`] reads the same rules to say what it drops.
+pub fn sanitizer() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_generic_attributes(["id", "class", "dir", "lang"])
+        .add_tags(["figure", "figcaption", "section", "iframe"])
+        // Players are kept only to be read as embeds (see `content::media`).
+        .add_tag_attributes("iframe", ["src", "title"]);
+    builder
+}
+
+/// Keeps what [`sanitizer`] allows; drops scripts, styles, event handlers
+/// and unsafe URL schemes. Addresses in raw HTML are made root-relative
+/// like Markdown's (those already under the base path were rewritten from
+/// Markdown, or written with it, and stay).
 fn sanitize(html: &str, base_path: &str, place: &Place) -> String {
     let (base_path, place) = (base_path.to_string(), place.clone());
-    ammonia::Builder::default()
-        .add_generic_attributes(["id", "class", "dir", "lang"])
-        .add_tags(["figure", "figcaption", "section"])
+    sanitizer()
         .attribute_filter(move |element, attribute, value| {
             let target = match (element, attribute) {
                 (_, "href") => Target::Link,
@@ -344,6 +612,32 @@ fn sanitize(html: &str, base_path: &str, place: &Place) -> String {
         .to_string()
 }
 
+/// Where raw HTML's `href` or `src` leads, as the page will have it: under
+/// `sanitize` rewritten as Markdown's addresses are (see [`rebase`]); under
+/// `allow` as written, read from the page as a browser reads it.
+pub fn raw_target(
+    value: &str,
+    options: &MarkdownOptions,
+    place: &Place,
+    target: Target,
+) -> Option<LinkTarget> {
+    if options.raw_html == RawHtml::Sanitize && value.starts_with(&options.base_path) {
+        return (!is_external(value)).then(|| LinkTarget::Address(value.to_string()));
+    }
+    if options.raw_html == RawHtml::Allow {
+        if is_external(value) || is_dangerous_url(value) {
+            return None;
+        }
+        let address = if value.starts_with('/') {
+            value.to_string()
+        } else {
+            resolve(&place.page, value)
+        };
+        return Some(LinkTarget::Address(address));
+    }
+    internal_target(value, &options.base_path, place, target)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,6 +646,7 @@ mod tests {
         MarkdownOptions {
             raw_html,
             base_path: "/digest/".into(),
+            embeds: EmbedProvider::all(),
         }
     }
 
@@ -359,6 +654,7 @@ mod tests {
         Place {
             page: "/digest/en/news/story/".into(),
             folder: "/digest/news/".into(),
+            section: "news".into(),
         }
     }
 
@@ -395,14 +691,21 @@ mod tests {
         assert!(html.contains(r#"href="//cdn/x""#), "{html}");
     }
 
+    fn pictures(r: &Rendered) -> Vec<&str> {
+        r.media.pictures.iter().map(|p| p.src.as_str()).collect()
+    }
+
     #[test]
     fn relative_pictures_and_files_come_from_the_articles_folder() {
-        let html = render(
+        let r = render(
             "![map](map.svg) [pdf](files/report.pdf#p2) [next](../other/) [top](#notes) [mail](mailto:a@b.org) ![up](../shared/logo.png)",
             &options(RawHtml::Sanitize),
-        )
-        .html;
-        assert!(html.contains(r#"src="/digest/news/map.svg""#), "{html}");
+        );
+        let html = &r.html;
+        assert_eq!(
+            pictures(&r),
+            ["/digest/news/map.svg", "/digest/shared/logo.png"]
+        );
         assert!(
             html.contains(r#"href="/digest/news/files/report.pdf#p2""#),
             "{html}"
@@ -419,7 +722,6 @@ mod tests {
             autolink.contains(r#"href="mailto:editors@example.org""#),
             "an email autolink stays an address: {autolink}"
         );
-        assert!(html.contains(r#"src="/digest/shared/logo.png""#), "{html}");
     }
 
     #[test]
@@ -432,20 +734,21 @@ mod tests {
 
     #[test]
     fn arabic_file_names_are_percent_encoded_once() {
-        let html = render("![خريطة](خريطة%20بغداد.svg)", &options(RawHtml::Sanitize)).html;
-        assert!(
-            html.contains(r#"src="/digest/news/%D8%AE%D8%B1%D9%8A%D8%B7%D8%A9%20%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF.svg""#),
-            "{html}"
+        let r = render("![خريطة](خريطة%20بغداد.svg)", &options(RawHtml::Sanitize));
+        assert_eq!(
+            pictures(&r),
+            ["/digest/news/%D8%AE%D8%B1%D9%8A%D8%B7%D8%A9%20%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF.svg"]
         );
     }
 
     #[test]
     fn raw_html_addresses_follow_the_base_path_once() {
         let md = "[md](/en/)\n\n<a href=\"/ar/\">raw</a> <img src=\"map.svg\" alt=\"\"> <a href=\"/digest/en/x/\">written with it</a>";
-        let html = render(md, &options(RawHtml::Sanitize)).html;
+        let r = render(md, &options(RawHtml::Sanitize));
+        let html = &r.html;
         assert!(html.contains(r#"href="/digest/en/""#), "{html}");
         assert!(html.contains(r#"href="/digest/ar/""#), "{html}");
-        assert!(html.contains(r#"src="/digest/news/map.svg""#), "{html}");
+        assert_eq!(pictures(&r), ["/digest/news/map.svg"]);
         assert!(html.contains(r#"href="/digest/en/x/""#), "{html}");
         assert!(!html.contains("/digest/digest/"), "{html}");
     }

@@ -2,6 +2,13 @@
 //!
 //! Reading is left to the next stage so that an incremental build can skip
 //! files whose size and modification time say they did not change.
+//!
+//! Only what is meant goes out: articles, and files of the kinds readers
+//! open ([`PUBLISHED_KINDS`], plus `publish_extensions:`). Backups, notes,
+//! dotfiles and everything else stay out of the site, listed in one
+//! warning. Names become addresses, so a language suffix digest cannot
+//! read, or a name with a space or another character unsafe in a URL, is
+//! an error with the name to use instead.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,13 +16,33 @@ use std::sync::Arc;
 use crate::config::{Config, Lang};
 use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean, io_reason};
 use crate::files::{AssetFile, Changes, FileStamp, is_ignored, to_slash};
-use crate::urls::Route;
+use crate::urls::{Route, safe_name, unsafe_char};
 
 /// The topic table's file name, directly under `content/`.
 pub const TAGS_FILE: &str = "tags.yaml";
 
 /// The author table's file name, directly under `content/`.
 pub const AUTHORS_FILE: &str = "authors.yaml";
+
+/// The kinds of file under `content/` that are published as they are, by
+/// extension (compared in lowercase). `publish_extensions:` in
+/// `digest.yaml` adds more.
+pub const PUBLISHED_KINDS: &[(&str, &[&str])] = &[
+    (
+        "pictures",
+        &["jpg", "jpeg", "png", "gif", "webp", "avif", "svg"],
+    ),
+    (
+        "audio",
+        &["mp3", "m4a", "aac", "ogg", "oga", "opus", "wav", "flac"],
+    ),
+    ("video", &["mp4", "m4v", "webm", "ogv", "mov"]),
+    ("captions", &["vtt"]),
+    ("documents", &["pdf", "epub"]),
+];
+
+/// How many unpublished files the warning names before it counts the rest.
+const LISTED: usize = 20;
 
 /// A file under `content/`.
 #[derive(Debug, Clone)]
@@ -44,8 +71,10 @@ pub enum SourceKind {
     Tags,
     /// `content/authors.yaml`.
     Authors,
-    /// Anything else: copied to the output as it is.
+    /// A file of a published kind: copied to the output as it is.
     Asset,
+    /// Any other file (a backup, notes, a dotfile…): not published.
+    Unpublished,
 }
 
 /// What a walk of `content/` found.
@@ -112,8 +141,9 @@ fn update(config: &Config, files: &mut [SourceFile], changed: &[PathBuf]) -> boo
 }
 
 /// Lists every source file under `content/`, sorted by path. Problems (an
-/// unknown language suffix, an unreadable folder, a symlink loop) are
-/// reported and the file is left out.
+/// unknown language suffix, an unsafe name, an unreadable folder, a
+/// symlink loop) are reported and the file is left out; files that are not
+/// published are named in one warning.
 pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
     let content = config.content_dir();
     let mut files = Vec::new();
@@ -130,34 +160,56 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
         );
         return (files, problems);
     }
+    let mut unpublished: Vec<String> = Vec::new();
     let mut walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
+            // An editor's lock file (`.#a.md`) is often a dangling link.
+            Err(err) if err.path().is_some_and(ignored) => {
+                let path = err.path().expect("checked");
+                let rel = path.strip_prefix(&content).unwrap_or(path);
+                unpublished.push(to_slash(&Path::new("content").join(rel)));
+                continue;
+            }
             Err(err) => {
                 problems.push(walk_error(config, &err));
                 continue;
             }
         };
+        if entry.depth() == 0 {
+            continue;
+        }
         let rel_to_content = entry
             .path()
             .strip_prefix(&content)
             .expect("walkdir yields paths under its root");
         let path = Path::new("content").join(rel_to_content);
-        if entry.depth() > 0
-            && let Some(problem) = bad_file_name(&path, entry.file_name().as_encoded_bytes())
-        {
+        let is_dir = entry.file_type().is_dir();
+        if let Some(problem) = bad_file_name(&path, entry.file_name().as_encoded_bytes()) {
             problems.push(problem);
-            if entry.file_type().is_dir() {
+            if is_dir {
                 walker.skip_current_dir();
             }
             continue;
         }
-        if entry.file_type().is_dir() {
+        if ignored(entry.path()) {
+            let mut shown = to_slash(&path);
+            if is_dir {
+                shown.push('/');
+                walker.skip_current_dir();
+            }
+            unpublished.push(shown);
+            continue;
+        }
+        if is_dir {
+            if let Some(problem) = unsafe_name(&path, "folder") {
+                problems.push(problem);
+                walker.skip_current_dir();
+            }
             continue;
         }
         if !entry.file_type().is_file() {
@@ -179,24 +231,113 @@ pub fn walk(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
                 continue;
             }
         };
-        match classify(config, &rel) {
-            Ok(kind) => files.push(SourceFile {
-                path,
-                rel,
-                kind,
-                stamp,
-            }),
-            Err(problem) => problems.push(problem(&path)),
+        let kind = match classify(config, &rel) {
+            Ok(kind) => kind,
+            Err(problem) => {
+                problems.push(problem(&path));
+                continue;
+            }
+        };
+        match kind {
+            SourceKind::Unpublished => unpublished.push(to_slash(&path)),
+            SourceKind::Article { .. } | SourceKind::Asset => {
+                if let Some(problem) = unsafe_name(&path, "file") {
+                    problems.push(problem);
+                    continue;
+                }
+            }
+            SourceKind::Tags | SourceKind::Authors => {}
         }
+        files.push(SourceFile {
+            path,
+            rel,
+            kind,
+            stamp,
+        });
+    }
+    if !unpublished.is_empty() {
+        problems.push(unpublished_warning(config, &unpublished));
     }
     (files, problems)
 }
 
-/// Files under `content/` that are not articles: published at the same path.
+/// Hidden files and folders, and what editors leave beside a file.
+fn ignored(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| is_ignored(&name.to_string_lossy()))
+}
+
+/// A file or folder whose name would put a character unsafe in a URL in
+/// its address: an error suggesting a name by the slug rule.
+fn unsafe_name(path: &Path, what: &str) -> Option<Diagnostic> {
+    let name = path.file_name()?.to_string_lossy();
+    let shown = unsafe_char(&name)?;
+    let mut safe = safe_name(&name);
+    if safe.is_empty() || safe.starts_with('.') {
+        safe.insert_str(0, "untitled");
+    }
+    Some(
+        Diagnostic::in_file(
+            path,
+            format!("the {what} name `{name}` contains {shown}, which is not safe in a URL"),
+        )
+        .with_help(format!(
+            "rename it `{safe}`: names become addresses, and only letters, digits, `-`, `_` and `.` are safe in them"
+        )),
+    )
+}
+
+/// The one warning that names the files left out of the site.
+fn unpublished_warning(config: &Config, files: &[String]) -> Diagnostic {
+    let count = files.len();
+    let mut listed = files[..count.min(LISTED)].join(", ");
+    if count > LISTED {
+        listed.push_str(&format!(" and {} more", count - LISTED));
+    }
+    let message = if count == 1 {
+        format!("1 file under content/ is not published: {listed}")
+    } else {
+        format!("{count} files under content/ are not published: {listed}")
+    };
+    let kinds: Vec<String> = PUBLISHED_KINDS
+        .iter()
+        .map(|(kind, exts)| format!("{kind} ({})", exts.join(", ")))
+        .chain(
+            (!config.publish_extensions.is_empty())
+                .then(|| format!("and {}", config.publish_extensions.join(", "))),
+        )
+        .collect();
+    // The example names a kind the site has, unless it is a leftover.
+    let example = files
+        .iter()
+        .filter_map(|f| {
+            let (stem, ext) = f.rsplit('/').next()?.rsplit_once('.')?;
+            (!stem.is_empty() && !stem.starts_with('.')).then_some(ext)
+        })
+        .map(str::to_ascii_lowercase)
+        .find(|e| {
+            !matches!(
+                e.as_str(),
+                "bak" | "orig" | "swp" | "tmp" | "md" | "markdown"
+            ) && !e.ends_with('~')
+        })
+        .unwrap_or_else(|| "csv".to_string());
+    let mut help = format!(
+        "digest publishes articles (.md) and {}; to publish another kind on purpose, add its extension to digest.yaml: `publish_extensions: [{example}]`",
+        kinds.join(", ")
+    );
+    if files.iter().any(|f| f.ends_with(".markdown")) {
+        help.push_str("; rename a .markdown file to .md to publish it as an article");
+    }
+    Diagnostic::warning(None, message).with_help(help)
+}
+
+/// Files under `content/` that are neither articles nor pictures (which
+/// the media stage publishes): published at the same path.
 pub fn assets(config: &Config, sources: &[SourceFile]) -> Vec<AssetFile> {
     sources
         .iter()
-        .filter(|f| f.kind == SourceKind::Asset)
+        .filter(|f| f.kind == SourceKind::Asset && !crate::files::is_picture_name(&f.rel))
         .map(|f| {
             let (folders, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
             let route = Route::file(folders.split('/').filter(|s| !s.is_empty()), name);
@@ -234,41 +375,73 @@ pub fn classify(config: &Config, rel: &str) -> Result<SourceKind, Problem> {
     if rel == AUTHORS_FILE {
         return Ok(SourceKind::Authors);
     }
-    let Some(without_ext) = rel.strip_suffix(".md") else {
-        return Ok(SourceKind::Asset);
+    let (section, name) = match rel.rsplit_once('/') {
+        Some((section, name)) => (section, name),
+        None => ("", rel),
     };
-    let (section, name) = match without_ext.rsplit_once('/') {
-        Some((section, name)) => (section.to_string(), name),
-        None => (String::new(), without_ext),
+    let Some((base, ext)) = name.rsplit_once('.') else {
+        return Ok(SourceKind::Unpublished);
     };
-    let (stem, lang) = match name.rsplit_once('.') {
+    if ext != "md" {
+        if ext.eq_ignore_ascii_case("md") {
+            let fixed = format!("{base}.md");
+            return Err(Box::new(move |path| {
+                Diagnostic::in_file(path, "the extension `.MD` of an article must be lowercase")
+                    .with_help(format!("rename the file `{fixed}`"))
+            }));
+        }
+        let ext = ext.to_ascii_lowercase();
+        let published = PUBLISHED_KINDS
+            .iter()
+            .any(|(_, exts)| exts.contains(&ext.as_str()))
+            || config.publish_extensions.contains(&ext);
+        return Ok(if published {
+            SourceKind::Asset
+        } else {
+            SourceKind::Unpublished
+        });
+    }
+    let (stem, lang) = match base.rsplit_once('.') {
         Some((stem, suffix)) if looks_like_language(suffix) => match config.find_language(suffix) {
             Some(language) => (stem, language.lang.clone()),
-            None => {
-                let suffix = suffix.to_string();
-                let known: Vec<String> = config
-                    .languages
-                    .iter()
-                    .map(|l| l.lang.to_string())
-                    .collect();
-                return Err(Box::new(move |path| {
-                    unknown_language(path, &suffix, &known)
-                }));
-            }
+            None => return Err(language_problem(config, stem, suffix)),
         },
-        _ => (name, config.default_language.clone()),
+        _ => (base, config.default_language.clone()),
     };
     Ok(SourceKind::Article {
         lang,
-        section,
+        section: section.to_string(),
         stem: stem.to_string(),
     })
 }
 
-fn unknown_language(path: &Path, suffix: &str, known: &[String]) -> Diagnostic {
-    let help = match did_you_mean(suffix, known.iter().map(String::as_str)) {
+/// A language suffix that is not one of the site's languages as written:
+/// wrongly cased (`.EN`) or unknown (`.fr`).
+fn language_problem(config: &Config, stem: &str, suffix: &str) -> Problem {
+    let known: Vec<String> = config
+        .languages
+        .iter()
+        .map(|l| l.lang.to_string())
+        .collect();
+    let lower = suffix.to_ascii_lowercase();
+    let (stem, suffix) = (stem.to_string(), suffix.to_string());
+    if known.contains(&lower) {
+        return Box::new(move |path| {
+            Diagnostic::in_file(
+                path,
+                format!("the language suffix `.{suffix}` must be lowercase"),
+            )
+            .with_help(format!("rename the file `{stem}.{lower}.md`"))
+        });
+    }
+    Box::new(move |path| unknown_language(path, &stem, &suffix, &known))
+}
+
+fn unknown_language(path: &Path, stem: &str, suffix: &str, known: &[String]) -> Diagnostic {
+    let lower = suffix.to_ascii_lowercase();
+    let help = match did_you_mean(&lower, known.iter().map(String::as_str)) {
         Some(close) => format!(
-            "did you mean `.{close}.md`? The site's languages are: {}",
+            "did you mean `{stem}.{close}.md`? The site's languages are: {}",
             known.join(", ")
         ),
         None => format!(
@@ -279,10 +452,10 @@ fn unknown_language(path: &Path, suffix: &str, known: &[String]) -> Diagnostic {
     Diagnostic::in_file(path, format!("unknown language suffix `.{suffix}`")).with_help(help)
 }
 
-/// `xx`, `xxx` or `xx-yy`: what a language suffix looks like, as opposed to
-/// a dot that is part of the name (`v1.2.md`).
+/// `xx`, `xxx` or `xx-yy` in any case: what a language suffix looks like,
+/// as opposed to a dot that is part of the name (`v1.2.md`).
 fn looks_like_language(suffix: &str) -> bool {
-    Lang::parse(suffix).is_some()
+    Lang::parse(&suffix.to_ascii_lowercase()).is_some()
 }
 
 fn walk_error(config: &Config, err: &walkdir::Error) -> Diagnostic {
@@ -354,6 +527,38 @@ mod tests {
         assert_eq!(
             classify(&c, "news/photo.jpg").ok().unwrap(),
             SourceKind::Asset
+        );
+        assert_eq!(
+            classify(&c, "news/PHOTO.JPG").ok().unwrap(),
+            SourceKind::Asset
+        );
+        for name in [
+            "news/x.en.md.bak",
+            "news/y.en.markdown",
+            "news/z.txt",
+            "news/NOTES",
+            "a.docx",
+        ] {
+            assert_eq!(
+                classify(&c, name).ok().unwrap(),
+                SourceKind::Unpublished,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_wrongly_cased_suffix_is_an_error_with_the_right_name() {
+        let c = config();
+        let problem = classify(&c, "news/oil3.EN.md").err().unwrap();
+        assert_eq!(
+            problem(Path::new("content/news/oil3.EN.md")).to_string(),
+            "error: content/news/oil3.EN.md:1:1: the language suffix `.EN` must be lowercase\n  help: rename the file `oil3.en.md`"
+        );
+        let problem = classify(&c, "news/oil3.en.MD").err().unwrap();
+        assert_eq!(
+            problem(Path::new("content/news/oil3.en.MD")).to_string(),
+            "error: content/news/oil3.en.MD:1:1: the extension `.MD` of an article must be lowercase\n  help: rename the file `oil3.en.md`"
         );
     }
 

@@ -244,6 +244,15 @@ impl LocaleData {
         }
     }
 
+    /// The time of day of `date` where the site is, in the edition's
+    /// hour cycle (`clock:`) and digits (`10:00`, `10:00 ص`).
+    pub fn time(&self, date: &PubDate) -> String {
+        let civil = date.civil_in(&self.timezone);
+        let time = Time::try_new(civil.hour() as u8, civil.minute() as u8, 0, 0)
+            .expect("jiff times are valid times");
+        self.times.format(&time).to_string()
+    }
+
     /// `كانون الأول 2021`, `December 2021`: the heading of a monthly archive
     /// (`كانون الأول/ديسمبر 2021` with dual month names).
     pub fn month_year(&self, year: i16, month: i8) -> String {

@@ -48,6 +48,24 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "weekly_editions",
         "the title of the feed of weekly editions",
     ),
+    ("embed_play", "the play button of an embedded video or post"),
+    (
+        "embed_notice",
+        "the note under an embed before it is played, with `{provider}` for the provider's name",
+    ),
+    (
+        "preview_draft",
+        "the banner of a draft's page in a preview (`--drafts`)",
+    ),
+    (
+        "preview_scheduled",
+        "the banner of a scheduled story's page in a preview, with `{date}` and `{time}` for when it is due",
+    ),
+    ("badge_draft", "the mark of a draft's card in a preview"),
+    (
+        "badge_scheduled",
+        "the mark of a scheduled story's card in a preview",
+    ),
     (
         "authors",
         "the title of the author index (and its entry in a menu)",

@@ -206,8 +206,10 @@ pub fn build_message(
     };
     let lang = language.lang.clone();
     let mut sink = crate::publish::sink::MemorySink::new();
+    // What the site publishes, never its previews.
     let options = crate::BuildOptions {
         drafts: false,
+        future: false,
         ..options.clone()
     };
     crate::build(

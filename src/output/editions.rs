@@ -1,6 +1,8 @@
 //! Editions: an edition's stories gathered by day and by ISO week, in the
-//! site's time zone, as a newsroom sends them. Drafts (even in a `--drafts`
-//! preview) and stories dated after the build (scheduled) are never in one.
+//! site's time zone, as a newsroom sends them. Drafts and stories dated
+//! after the build's clock (scheduled) are never in one: a build holds them
+//! back, and a preview build (`--drafts`, `--future`, `digest serve`), which
+//! shows them as previews, still leaves them out of every edition.
 
 use std::sync::Arc;
 
@@ -97,7 +99,7 @@ type Gathered = (Period, Vec<ArticleId>);
 
 /// Every edition of every language: per language, the days and then the
 /// weeks, newest first.
-pub fn issues(config: &Config, site: &Site, now: jiff::Timestamp) -> Vec<(Lang, Vec<Issue>)> {
+pub fn issues(config: &Config, site: &Site) -> Vec<(Lang, Vec<Issue>)> {
     let mut all: Vec<(Lang, Vec<Gathered>)> = Vec::new();
     for language in &config.languages {
         let lang = &language.lang;
@@ -110,7 +112,7 @@ pub fn issues(config: &Config, site: &Site, now: jiff::Timestamp) -> Vec<(Lang, 
             let Some(date) = article.date.filter(|_| !article.is_page()) else {
                 continue;
             };
-            if article.draft || date.timestamp() > now {
+            if site.is_preview(id) {
                 continue;
             }
             let day = config.timezone.to_datetime(date.timestamp()).date();

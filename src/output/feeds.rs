@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
-use crate::content::body::render_body;
 use crate::dates::PubDate;
 use crate::error::Diagnostic;
 use crate::output::editions::Issue;
@@ -55,12 +54,7 @@ pub fn feed(
     format: FeedFormat,
 ) -> Result<Vec<u8>, Diagnostic> {
     let (config, site) = (sources.config, sources.site);
-    let ids: Vec<ArticleId> = list
-        .items(site, lang)
-        .iter()
-        .take(config.feed_entries)
-        .copied()
-        .collect();
+    let ids = list.feed_entries(site, lang, config.feed_entries);
     let language = config.language(lang);
     let name = match list {
         ListKind::Topic(t) => site.topics.get(*t).label(lang).map(|l| l.label.as_str()),
@@ -79,11 +73,7 @@ pub fn feed(
         .max();
     let mut bodies = Vec::with_capacity(ids.len());
     for id in &ids {
-        bodies.push(render_body(
-            &site.articles[*id],
-            &config.root,
-            sources.settings,
-        )?);
+        bodies.push(sources.body(*id)?);
     }
     Ok(match format {
         FeedFormat::Atom => {

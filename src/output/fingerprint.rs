@@ -13,8 +13,15 @@ use crate::site::model::Site;
 
 /// Each page's output path and fingerprint, in the order of the plan's
 /// pages. `globals`: the hash of what every page depends on (program,
-/// configuration, theme, options).
-pub fn all(plan: &Plan, site: &Site, config: &Config, globals: u64) -> Vec<(String, u128)> {
+/// configuration, theme, options); `pictures`: for each article, a hash of
+/// the pictures its card and its page show (`media::Media::stamps`).
+pub fn all(
+    plan: &Plan,
+    site: &Site,
+    config: &Config,
+    globals: u64,
+    pictures: &[[u64; 2]],
+) -> Vec<(String, u128)> {
     let sitemap = sitemap_fingerprint(site, &plan.pages);
     // What every HTML page's masthead and footer show.
     let chrome = hash_chrome(plan, site);
@@ -26,7 +33,10 @@ pub fn all(plan: &Plan, site: &Site, config: &Config, globals: u64) -> Vec<(Stri
             } else {
                 globals
             };
-            (p.path.clone(), p.fingerprint(site, config, shared, sitemap))
+            (
+                p.path.clone(),
+                p.fingerprint(site, config, shared, sitemap, pictures),
+            )
         })
         .collect()
 }
@@ -45,14 +55,25 @@ fn hash_chrome(plan: &Plan, site: &Site) -> u64 {
 impl Page {
     /// A hash of everything this page shows. Two builds that give a page the
     /// same fingerprint render it to the same bytes.
-    pub fn fingerprint(&self, site: &Site, config: &Config, globals: u64, sitemap: u64) -> u128 {
+    pub fn fingerprint(
+        &self,
+        site: &Site,
+        config: &Config,
+        globals: u64,
+        sitemap: u64,
+        pictures: &[[u64; 2]],
+    ) -> u128 {
         let mut h = Hasher::new();
         h.u64(globals);
         h.str(&self.path);
-        let card = |h: &mut Hasher, id: ArticleId| h.u64(site.stamps[id].card);
+        let card = |h: &mut Hasher, id: ArticleId| {
+            h.u64(site.stamps[id].card);
+            h.u64(pictures[id][0]);
+        };
         // A feed entry shows the whole article and links its translations.
         let entry = |h: &mut Hasher, id: ArticleId| {
             h.u64(site.stamps[id].page);
+            h.u64(pictures[id][1]);
             h.u64(site.translations[id].len() as u64);
             for &t in &site.translations[id] {
                 h.u64(site.stamps[t].link);
@@ -114,7 +135,7 @@ impl Page {
                     "json"
                 });
                 hash_list(&mut h, site, list);
-                for &id in list.items(site, lang).iter().take(config.feed_entries) {
+                for id in list.feed_entries(site, lang, config.feed_entries) {
                     entry(&mut h, id);
                 }
             }
@@ -126,11 +147,11 @@ impl Page {
             }
             PageKind::Edition { issue, .. } => {
                 h.str("edition");
-                hash_issue(&mut h, site, issue);
+                hash_issue(&mut h, site, pictures, issue);
             }
             PageKind::Email { issue, format, .. } => {
                 h.str(format.extension());
-                hash_issue(&mut h, site, issue);
+                hash_issue(&mut h, site, pictures, issue);
             }
             PageKind::EditionIndex { issues, .. } => {
                 h.str("editions");
@@ -142,7 +163,7 @@ impl Page {
             PageKind::EditionFeed { issues, .. } => {
                 h.str("editions feed");
                 for issue in issues.iter().take(config.feed_entries) {
-                    hash_issue(&mut h, site, issue);
+                    hash_issue(&mut h, site, pictures, issue);
                 }
             }
             PageKind::NotFound => h.str("404"),
@@ -151,18 +172,28 @@ impl Page {
                 h.str("asset");
                 h.u64(*hash);
             }
+            PageKind::Picture { print, .. } => {
+                h.str("picture");
+                h.u64(*print);
+            }
+            PageKind::EmbedScript { hash } => {
+                h.str("embed script");
+                h.u64(*hash);
+            }
         }
         h.digest128()
     }
 }
 
 /// What an edition shows: its period, its stories' cards, its neighbours
-/// and the languages it is published in.
-fn hash_issue(h: &mut Hasher, site: &Site, issue: &Issue) {
+/// and the languages it is published in (a card's stamp with the
+/// pictures it shows).
+fn hash_issue(h: &mut Hasher, site: &Site, pictures: &[[u64; 2]], issue: &Issue) {
     h.str(&issue.period.slug());
     h.u64(issue.items.len() as u64);
     for &id in issue.items.iter() {
         h.u64(site.stamps[id].card);
+        h.u64(pictures[id][0]);
     }
     for neighbour in [issue.prev, issue.next] {
         h.str(&neighbour.map(|p| p.slug()).unwrap_or_default());
@@ -196,7 +227,7 @@ fn hash_months(h: &mut Hasher, site: &Site, lang: &Lang) {
 pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
     let shown: Vec<u64> = pages
         .par_iter()
-        .filter(|p| in_sitemap(p))
+        .filter(|p| in_sitemap(site, p))
         .map(|page| {
             let mut h = Hasher::new();
             h.str(&page.path);
@@ -210,6 +241,7 @@ pub fn sitemap_fingerprint(site: &Site, pages: &[Page]) -> u64 {
                     h.str(a.lang.as_str());
                     h.str(&a.section);
                     h.str(&a.slug);
+                    h.u64(u64::from(site.is_preview(t)));
                 }
             }
             h.digest()

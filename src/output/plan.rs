@@ -16,6 +16,7 @@ use crate::content::article::ArticleId;
 use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::files::{AssetFile, AssetSource};
+use crate::hash::Hasher;
 use crate::output::editions::{self, Issue, Period};
 use crate::output::menu::{self, Menus};
 use crate::site::authors::AuthorId;
@@ -31,29 +32,40 @@ pub struct Plan {
 }
 
 /// The last plan of this process (`digest serve`), for the site structure
-/// it was made for.
+/// and the picture files it was made for.
 #[derive(Debug)]
 pub struct PlanMemo {
     structure: u64,
+    pictures: u64,
     plan: Arc<Plan>,
 }
 
-/// The plan stage: every page of `site`, and the menus. A site with the
-/// structure of the last plan of this process (`last`: a site patched with
-/// edits) has the same pages and menus, which are reused. Collisions (two
-/// pages wanting one file) and menu entries that lead nowhere are in
-/// `problems`; `last` keeps a plan without them.
+/// The plan stage: every page of `site`, then `pictures` (the files of the
+/// pictures it uses, from `media`), and the menus. A site with the
+/// structure and the picture files of the last plan of this process
+/// (`last`: a site patched with edits) has the same pages and menus, which
+/// are reused. Collisions (two pages wanting one file) and menu entries
+/// that lead nowhere are in `problems`; `last` keeps a plan without them.
 pub fn stage(
     config: &Config,
     site: &Site,
     assets: Vec<AssetFile>,
+    pictures: Vec<Page>,
     last: &mut Option<PlanMemo>,
     problems: &mut Diagnostics,
 ) -> Arc<Plan> {
+    let mut h = Hasher::new();
+    for page in &pictures {
+        h.str(&page.path);
+        if let PageKind::Picture { print, .. } = page.kind {
+            h.u64(print);
+        }
+    }
+    let print = h.digest();
     let plan = match last.take() {
-        Some(memo) if memo.structure == site.structure => memo.plan,
+        Some(memo) if memo.structure == site.structure && memo.pictures == print => memo.plan,
         _ => {
-            let (plan, found) = plan(config, site, assets);
+            let (plan, found) = plan(config, site, assets, pictures);
             problems.extend(found);
             Arc::new(plan)
         }
@@ -61,6 +73,7 @@ pub fn stage(
     if !problems.has_errors() {
         *last = Some(PlanMemo {
             structure: site.structure,
+            pictures: print,
             plan: plan.clone(),
         });
     }
@@ -149,9 +162,22 @@ pub enum PageKind {
         issue: Issue,
         format: EmailFormat,
     },
-    /// A file copied as it is (theme static files, content images).
+    /// A file copied as it is (theme static files, content files).
     Asset {
         source: AssetSource,
+        hash: u64,
+    },
+    /// A file of a picture: output `output` of picture `picture` of the
+    /// site's media, whose contents hash to `print`. The files of one
+    /// picture are made together (see `media`).
+    Picture {
+        picture: usize,
+        output: usize,
+        print: u64,
+    },
+    /// The script that plays embeds (`media::EMBED_SCRIPT`), whose
+    /// contents hash to `hash`.
+    EmbedScript {
         hash: u64,
     },
 }
@@ -267,18 +293,34 @@ impl ListKind {
         found.map_or(&[], Vec::as_slice)
     }
 
+    /// The entries of this list's feed in `lang`: its newest `limit`
+    /// articles that are out (a feed carries no preview).
+    pub fn feed_entries(&self, site: &Site, lang: &Lang, limit: usize) -> Vec<ArticleId> {
+        self.items(site, lang)
+            .iter()
+            .copied()
+            .filter(|id| !site.is_preview(*id))
+            .take(limit)
+            .collect()
+    }
+
     /// Whether the same list exists in `lang` (for the language switcher).
     pub fn exists_in(&self, site: &Site, lang: &Lang) -> bool {
         matches!(self, ListKind::Home) || !self.items(site, lang).is_empty()
     }
 }
 
-/// Lists every page of the site and resolves the menus. Two pages wanting
-/// the same file is an error naming both; so is a menu entry that leads
-/// nowhere.
-pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Plan, Diagnostics) {
+/// Lists every page of the site, then `pictures`, and resolves the menus.
+/// Two pages wanting the same file is an error naming both; so is a menu
+/// entry that leads nowhere.
+pub fn plan(
+    config: &Config,
+    site: &Site,
+    assets: Vec<AssetFile>,
+    pictures: Vec<Page>,
+) -> (Plan, Diagnostics) {
     let mut pages = Vec::new();
-    let mut issues = editions::issues(config, site, jiff::Timestamp::now()).into_iter();
+    let mut issues = editions::issues(config, site).into_iter();
     for language in &config.languages {
         let lang = &language.lang;
         let edition = site.edition(lang);
@@ -358,7 +400,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Plan, Diag
     }
     pages.push(Page::new(urls::front(), PageKind::Front));
     pages.push(Page::new(urls::root_file("404.html"), PageKind::NotFound));
-    let listed = pages.iter().filter(|p| in_sitemap(p)).count();
+    let listed = pages.iter().filter(|p| in_sitemap(site, p)).count();
     pages.extend(sitemap_pages(listed));
     pages.push(Page::new(urls::root_file("robots.txt"), PageKind::Robots));
     for asset in assets {
@@ -370,6 +412,7 @@ pub fn plan(config: &Config, site: &Site, assets: Vec<AssetFile>) -> (Plan, Diag
             },
         ));
     }
+    pages.extend(pictures);
     let mut problems = check_collisions(site, &pages);
     let by_path: HashMap<&str, &Page> = pages
         .iter()
@@ -473,6 +516,14 @@ fn check_collisions(site: &Site, pages: &[Page]) -> Diagnostics {
     for (i, page) in pages.iter().enumerate() {
         let path = page.path.as_str();
         if let Some(&first) = seen.get(path) {
+            if matches!(
+                (&pages[first].kind, &page.kind),
+                (PageKind::Article(_), PageKind::Article(_))
+            ) {
+                // Said by the site stage, which finds every pair of
+                // articles with one address.
+                continue;
+            }
             let (a, b) = (describe(site, &pages[first]), describe(site, page));
             let file = match (&pages[first].kind, &page.kind) {
                 (_, PageKind::Article(id)) | (PageKind::Article(id), _) => {
@@ -562,22 +613,39 @@ fn describe(site: &Site, page: &Page) -> String {
                 issue.period.slug()
             )
         }
+        PageKind::Picture { .. } => "a published picture".into(),
+        PageKind::EmbedScript { .. } => "the script that plays embeds".into(),
     }
 }
 
 /// The sitemap protocol's limit of URLs per file.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
-/// Whether a page is listed in the sitemap.
-pub fn in_sitemap(page: &Page) -> bool {
+/// Whether a page is listed in the sitemap: every HTML page but the 404
+/// page and previews (a draft's or a scheduled story's page, or a list of
+/// nothing but previews).
+pub fn in_sitemap(site: &Site, page: &Page) -> bool {
     page.route.is_html()
-        && page.kind != PageKind::NotFound
-        && !matches!(page.kind, PageKind::Asset { .. } | PageKind::Email { .. })
+        && match &page.kind {
+            PageKind::NotFound | PageKind::Asset { .. } | PageKind::Email { .. } => false,
+            PageKind::Article(id) => !site.is_preview(*id),
+            PageKind::List { lang, list, pager } => {
+                let items = &list.items(site, lang)[pager.items.clone()];
+                items.is_empty() || items.iter().any(|id| !site.is_preview(*id))
+            }
+            _ => true,
+        }
 }
 
-/// When what `page` shows last changed, for the sitemap.
+/// When what `page` shows last changed, for the sitemap (previews left
+/// out).
 pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
-    let newest = |ids: &[ArticleId]| ids.iter().filter_map(|id| site.modified[*id]).max();
+    let newest = |ids: &[ArticleId]| {
+        ids.iter()
+            .filter(|id| !site.is_preview(**id))
+            .filter_map(|id| site.modified[*id])
+            .max()
+    };
     match &page.kind {
         PageKind::Article(id) => site.modified[*id],
         PageKind::List { lang, list, pager } => {

@@ -11,6 +11,7 @@ use crate::content::front_matter::ParseSettings;
 use crate::error::Diagnostic;
 use crate::html::minify::{MAX_MINIFY_DEPTH, Minifier, minify, random_token};
 use crate::html::nesting::{self, Reading};
+use crate::media::{EMBED_SCRIPT, Media};
 use crate::output::feeds;
 use crate::output::plan::{Page, PageKind, Plan};
 use crate::output::sitemap;
@@ -31,6 +32,8 @@ pub struct Renderer<'a> {
     /// Every page of the site (for the sitemap) and the menus.
     pub plan: &'a Plan,
     pub minifier: &'a Minifier,
+    /// The published versions of the site's pictures.
+    pub media: &'a Media,
 }
 
 #[derive(Serialize)]
@@ -52,6 +55,7 @@ impl<'a> Renderer<'a> {
         settings: &'a ParseSettings,
         plan: &'a Plan,
         minifier: &'a Minifier,
+        media: &'a Media,
     ) -> Renderer<'a> {
         // Room for each article's card in each language and a few versions more.
         minifier.bound(8 * site.articles.len() + 10_000);
@@ -62,6 +66,7 @@ impl<'a> Renderer<'a> {
             settings,
             plan,
             minifier,
+            media,
         }
     }
 
@@ -71,6 +76,7 @@ impl<'a> Renderer<'a> {
             site: self.site,
             locales: &self.theme.locales,
             settings: self.settings,
+            media: self.media,
             menus: &self.plan.menus,
             options: &self.theme.options,
         }
@@ -141,7 +147,8 @@ impl<'a> Renderer<'a> {
                     ),
                 ));
             }
-            PageKind::Asset { .. } => return Ok(None),
+            PageKind::EmbedScript { .. } => EMBED_SCRIPT.as_bytes().to_vec(),
+            PageKind::Asset { .. } | PageKind::Picture { .. } => return Ok(None),
         };
         Ok(Some(html))
     }

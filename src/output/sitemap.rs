@@ -2,14 +2,15 @@
 //! index and parts above 50,000 addresses) and robots.txt.
 
 use crate::config::Config;
-use crate::output::plan::{Page, SITEMAP_LIMIT, in_sitemap, last_modified};
+use crate::output::plan::{Page, PageKind, SITEMAP_LIMIT, in_sitemap, last_modified};
 use crate::output::views::sources::Sources;
 use crate::urls;
 
 /// Every HTML page but the 404, with its last change and language versions.
 /// Above [`SITEMAP_LIMIT`] URLs the plan asks for parts and an index.
 pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: usize) -> Vec<u8> {
-    let listed: Vec<&Page> = pages.iter().filter(|p| in_sitemap(p)).collect();
+    let site = sources.site;
+    let listed: Vec<&Page> = pages.iter().filter(|p| in_sitemap(site, p)).collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if parts > 1 && part.is_none() {
         out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -36,7 +37,14 @@ pub fn sitemap(sources: &Sources, pages: &[Page], part: Option<usize>, parts: us
             out.push_str(&date.rfc3339());
             out.push_str("</lastmod>");
         }
-        let versions = sources.versions(page);
+        // A preview is no version of a page that is out.
+        let mut versions = sources.versions(page);
+        if let PageKind::Article(id) = page.kind {
+            versions.retain(|(lang, _)| {
+                site.translation_in(id, lang)
+                    .is_none_or(|t| !site.is_preview(t))
+            });
+        }
         if versions.len() > 1 {
             let x_default = sources.x_default(page, &versions);
             let links = versions

@@ -5,11 +5,13 @@
 //! fingerprint the spare already holds needs nothing; one that the
 //! published site holds unchanged is kept from it (a hard link for
 //! [`DirSink`](crate::publish::sink::DirSink)); the rest are rendered and
-//! written, in parallel. Files the site no longer has are removed, and the
-//! sink then publishes everything at once.
+//! written, in parallel: the files of each picture together, first (one
+//! decoding makes all its sizes), then the pages. Files the site no longer
+//! has are removed, and the sink then publishes everything at once.
 
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -49,6 +51,11 @@ impl PublishState {
 /// Renders one page: its bytes, or `None` for a file that is copied.
 pub type Render<'a> = dyn Fn(&Page) -> Result<Option<Vec<u8>>, Diagnostic> + Sync + 'a;
 
+/// Makes the files `outputs` of picture `picture` (the pages of kind
+/// [`PageKind::Picture`]), in order, at once.
+pub type RenderPicture<'a> =
+    dyn Fn(usize, &[usize]) -> Result<Vec<Arc<[u8]>>, Diagnostic> + Sync + 'a;
+
 /// What a publish did.
 #[derive(Debug, Default)]
 pub struct Published {
@@ -83,6 +90,7 @@ pub fn publish(
     pages: &[Page],
     fingerprints: Vec<(String, u128)>,
     render: &Render,
+    render_picture: &RenderPicture,
     how: &Publishing,
     state: &mut PublishState,
     sink: &mut dyn Sink,
@@ -140,21 +148,26 @@ pub fn publish(
     };
     timings.mark("prepare");
     let sink_ref: &dyn Sink = sink;
-    let outcomes: Vec<Outcome> = pages
-        .par_iter()
-        .zip(&fingerprints)
-        .map(|(page, (path, print))| {
-            write_page(
-                render,
-                sink_ref,
-                page,
-                path,
-                *print,
-                staged_view,
-                published_view,
-            )
-        })
-        .collect();
+    let views = [staged_view, published_view];
+    let mut outcomes = write_pictures(render_picture, sink_ref, pages, &fingerprints, views);
+    timings.mark("pictures");
+    outcomes.par_extend(
+        pages
+            .par_iter()
+            .zip(&fingerprints)
+            .filter(|(page, _)| !matches!(page.kind, PageKind::Picture { .. }))
+            .map(|(page, (path, print))| {
+                write_page(
+                    render,
+                    sink_ref,
+                    page,
+                    path,
+                    *print,
+                    staged_view,
+                    published_view,
+                )
+            }),
+    );
     let manifest: Manifest = fingerprints.into_iter().collect();
     timings.mark("render and write");
     let mut published = Published {
@@ -203,6 +216,82 @@ enum Outcome {
     Failed(Diagnostic),
 }
 
+/// What became of a file that needs no writing: it is staged already, or
+/// kept from the published site. `None` if it must be written.
+fn settled(
+    sink: &dyn Sink,
+    path: &str,
+    fingerprint: u128,
+    staged: &Manifest,
+    published: &Manifest,
+) -> Option<Outcome> {
+    if staged.get(path) == Some(&fingerprint) {
+        return Some(Outcome::Unchanged);
+    }
+    if published.get(path) == Some(&fingerprint) {
+        match sink.keep(path) {
+            Ok(true) => return Some(Outcome::Kept),
+            Ok(false) => {}
+            Err(err) => return Some(Outcome::Failed(io_failure(path, "keep", &err))),
+        }
+    }
+    None
+}
+
+/// Writes the files of pictures that are neither staged nor kept: the
+/// missing files of each picture are made together, pictures in parallel,
+/// and written as soon as they are made.
+fn write_pictures(
+    render: &RenderPicture,
+    sink: &dyn Sink,
+    pages: &[Page],
+    fingerprints: &[(String, u128)],
+    [staged, published]: [&Manifest; 2],
+) -> Vec<Outcome> {
+    let mut by_picture: Vec<Vec<(usize, &str, u128)>> = Vec::new();
+    for (page, (path, print)) in pages.iter().zip(fingerprints) {
+        if let PageKind::Picture {
+            picture, output, ..
+        } = page.kind
+        {
+            if by_picture.len() <= picture {
+                by_picture.resize_with(picture + 1, Vec::new);
+            }
+            by_picture[picture].push((output, path, *print));
+        }
+    }
+    by_picture
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(picture, files)| {
+            let mut outcomes = Vec::new();
+            let mut wanted = Vec::new();
+            for &(output, path, print) in files {
+                match settled(sink, path, print, staged, published) {
+                    Some(outcome) => outcomes.push(outcome),
+                    None => wanted.push((output, path)),
+                }
+            }
+            if wanted.is_empty() {
+                return outcomes;
+            }
+            let outputs: Vec<usize> = wanted.iter().map(|(o, _)| *o).collect();
+            match render(picture, &outputs) {
+                Ok(made) => {
+                    outcomes.extend(wanted.iter().zip(made).map(|((_, path), bytes)| {
+                        match sink.write(path, &bytes) {
+                            Ok(()) => Outcome::Written(path.to_string()),
+                            Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+                        }
+                    }));
+                }
+                Err(d) => outcomes.push(Outcome::Failed(d)),
+            }
+            outcomes
+        })
+        .collect()
+}
+
 fn write_page(
     render: &Render,
     sink: &dyn Sink,
@@ -212,15 +301,8 @@ fn write_page(
     staged: &Manifest,
     published: &Manifest,
 ) -> Outcome {
-    if staged.get(path) == Some(&fingerprint) {
-        return Outcome::Unchanged;
-    }
-    if published.get(path) == Some(&fingerprint) {
-        match sink.keep(path) {
-            Ok(true) => return Outcome::Kept,
-            Ok(false) => {}
-            Err(err) => return Outcome::Failed(io_failure(path, "keep", &err)),
-        }
+    if let Some(outcome) = settled(sink, path, fingerprint, staged, published) {
+        return outcome;
     }
     let result = match &page.kind {
         PageKind::Asset { source, .. } => match source {

@@ -6,7 +6,9 @@
 //! `themes/` or `digest.yaml` change (only the pages whose fingerprints
 //! changed are rendered again) and the open pages reload themselves. A
 //! failed rebuild keeps the last good site and shows its errors over every
-//! page until they are fixed.
+//! page until they are fixed. Stories scheduled for later are shown,
+//! marked as previews; when one falls due while the server runs, the site
+//! is rebuilt by itself and it is published.
 //!
 //! ```text
 //! watch (notify) → rebuild (spawn_blocking: build) → Live (pages, status)
@@ -77,7 +79,8 @@ pub struct Rebuild {
 /// What the server tells its caller (the CLI prints it).
 #[derive(Debug)]
 pub enum ServeEvent {
-    Rebuilt(Rebuild),
+    /// A build finished (boxed: it is far larger than the other event).
+    Rebuilt(Box<Rebuild>),
     /// A problem of the server itself (the file watcher failed, a rebuild
     /// stopped unexpectedly): changes may go unnoticed until a restart.
     Trouble(String),
@@ -117,10 +120,17 @@ impl Server {
         // Watch first, so that edits made during the first build are seen.
         let (changes, watcher) = watch::start(&root, options.debounce, reporter.clone())
             .map_err(|err| context(err, "cannot watch the site's files".into()))?;
+        // A preview: scheduled stories are shown, marked, until their
+        // time comes; warnings never stop it.
         let mut builder = rebuild::Builder::new(BuildOptions {
+            // Pictures processed by `digest build` (or an earlier preview)
+            // are not processed again.
+            picture_store: Some(crate::picture_store(&root)),
             root,
             base_url: Some(site_url(addr)),
             drafts: options.drafts,
+            future: true,
+            deny_warnings: Some(false),
             ..BuildOptions::default()
         });
         let live = Arc::new(reload::Live::new(builder.pages()));

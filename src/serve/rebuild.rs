@@ -3,11 +3,12 @@
 //! One [`Builder`] owns the saved and warm state and the in-memory sink for the
 //! server's lifetime, so every rebuild is incremental. Builds run one at a
 //! time on a blocking thread (`build` uses rayon); changes that arrive
-//! during a build are gathered into the next one.
+//! during a build are gathered into the next one. When a scheduled story
+//! falls due, the site is rebuilt with nothing changed, which publishes it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -23,6 +24,8 @@ pub(super) struct Builder {
     saved: Saved,
     warm: Warm,
     sink: MemorySink,
+    /// When the next scheduled story falls due, as the last good build said.
+    due: Option<jiff::Timestamp>,
 }
 
 impl Builder {
@@ -32,7 +35,18 @@ impl Builder {
             saved: Saved::default(),
             warm: Warm::default(),
             sink: MemorySink::new(),
+            due: None,
         }
+    }
+
+    /// How long until the next scheduled story falls due (at most an hour,
+    /// so that a clock set forward is noticed), if one is scheduled.
+    fn until_due(&self) -> Option<Duration> {
+        let due = self.due?;
+        let left = jiff::Timestamp::now().duration_until(due);
+        let left = Duration::try_from(left).unwrap_or(Duration::ZERO);
+        // A little after: the story is due from its second on.
+        Some(left.min(Duration::from_secs(3600)) + Duration::from_millis(20))
     }
 
     /// The published pages, shared with the HTTP handlers.
@@ -51,6 +65,9 @@ impl Builder {
             &mut self.warm,
             &mut self.sink,
         );
+        if let Ok(report) = &outcome {
+            self.due = report.scheduled.as_ref().map(|s| s.at);
+        }
         Rebuild {
             changed,
             outcome,
@@ -66,7 +83,22 @@ pub(super) async fn run(
     live: Arc<Live>,
     reporter: Reporter,
 ) {
-    while let Some(mut changed) = changes.recv().await {
+    loop {
+        let until_due = builder.until_due();
+        let due = async {
+            match until_due {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => std::future::pending().await,
+            }
+        };
+        // A batch of changes, or (with nothing changed) a story falling due.
+        let mut changed = tokio::select! {
+            batch = changes.recv() => match batch {
+                Some(batch) => batch,
+                None => return,
+            },
+            () = due => Vec::new(),
+        };
         while let Ok(more) = changes.try_recv() {
             changed.extend(more);
         }
@@ -93,5 +125,5 @@ pub(super) async fn run(
 /// Shows a build's outcome to the browsers, then to the caller.
 pub(super) fn finish(live: &Live, reporter: &Reporter, rebuild: Rebuild) {
     live.record(&rebuild.outcome);
-    reporter(&ServeEvent::Rebuilt(rebuild));
+    reporter(&ServeEvent::Rebuilt(Box::new(rebuild)));
 }

@@ -142,15 +142,22 @@ pub(super) fn placeholder(status: &Status) -> Vec<u8> {
 /// The errors of a failed build, HTML-escaped, in a box over the page
 /// (the last good version of it, if the site ever built).
 fn overlay(error: &BuildError, has_site: bool) -> String {
-    let diagnostics = error.diagnostics();
+    // Errors first, then warnings: the count says what the list shows.
+    let mut diagnostics = error.diagnostics();
+    diagnostics.sort_by_key(|d| !d.is_error());
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let noun = if errors == 1 { "error" } else { "errors" };
+    let warnings = diagnostics.len() - errors;
+    let mut count = format!("{errors} {}", if errors == 1 { "error" } else { "errors" });
+    if warnings > 0 {
+        let noun = if warnings == 1 { "warning" } else { "warnings" };
+        count.push_str(&format!(", {warnings} {noun}"));
+    }
     let heading = if has_site {
         format!(
-            "The last change does not build ({errors} {noun}); this is the last good version of the page."
+            "The last change does not build ({count}); this is the last good version of the page."
         )
     } else {
-        format!("The site does not build ({errors} {noun}); it will show here once fixed.")
+        format!("The site does not build ({count}); it will show here once fixed.")
     };
     let mut html = format!(
         "<div id=\"digest-errors\" role=\"alert\" lang=\"en\" dir=\"ltr\" style=\"{OVERLAY_STYLE}\">\
@@ -221,6 +228,31 @@ mod tests {
         assert!(html.contains("help: <bdi>write &lt;YYYY-MM-DD&gt;</bdi>"));
         assert!(!html.contains("<script>"));
         assert!(html.contains("(1 error)"));
+    }
+
+    #[test]
+    fn the_overlay_lists_errors_first_and_counts_what_it_lists() {
+        // A failed build's warnings come after its errors, and the heading counts both.
+        let warning = |line| {
+            Diagnostic::warning(Some(Location::new("content/a.en.md", line, 1)), "a warning")
+        };
+        let error = Diagnostic::error(Some(Location::new("content/z.en.md", 9, 1)), "the error");
+        let failed = BuildError::Invalid(Diagnostics::from_iter([
+            warning(1),
+            warning(2),
+            error,
+            warning(3),
+            warning(4),
+        ]));
+        let html = overlay(&failed, true);
+        assert!(html.contains("(1 error, 4 warnings)"), "{html}");
+        let items: Vec<&str> = html.split("<li class=\"").skip(1).collect();
+        assert_eq!(items.len(), 5);
+        assert!(items[0].starts_with("error"), "{html}");
+        assert!(
+            items[1..].iter().all(|i| i.starts_with("warning")),
+            "{html}"
+        );
     }
 
     #[test]

@@ -416,9 +416,14 @@ fn picture(
         );
         return None;
     }
+    let at = src.value_location(path);
     Some(Image {
         src: resolve_asset_url(text, "", base_path),
         alt: String::new(),
+        caption: None,
+        credit: None,
+        line: at.line as u32,
+        column: at.column as u32,
     })
 }
 

@@ -7,5 +7,6 @@ pub mod authors;
 pub mod bylines;
 pub mod model;
 pub mod related;
+pub mod schedule;
 pub mod tagging;
 pub mod topics;

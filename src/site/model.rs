@@ -21,7 +21,8 @@ use crate::files::Changes;
 use crate::site::authors::{AuthorId, Authors};
 use crate::site::bylines::resolve_authors;
 use crate::site::related::{EditionLists, RelatedMemo};
-use crate::site::tagging::{resolve_topics, warn_single_use_topics};
+use crate::site::schedule::{self, Held, Status, Visibility};
+use crate::site::tagging::{check_held_tags, resolve_topics, warn_single_use_topics};
 use crate::site::topics::{TopicId, Topics};
 
 /// One edition's view of the site.
@@ -70,6 +71,12 @@ pub struct Site {
     pub modified: Vec<Option<PubDate>>,
     /// The articles' ids in path order.
     pub by_path: Vec<ArticleId>,
+    /// Whether each article is out or shown as a preview (a draft or a
+    /// scheduled story, in a preview build).
+    pub status: Vec<Status>,
+    /// The stories this build holds back: drafts, and stories scheduled
+    /// after its clock.
+    pub held: Vec<Held>,
     /// Identifies the site's structure (which articles, in which order,
     /// editions, topics and lists): a site assembled afresh gets a new one,
     /// a site patched with edits keeps its own. Pages planned for one
@@ -87,34 +94,43 @@ pub struct SiteMemo {
     key: u64,
 }
 
-/// The site stage: the site assembled from `articles` (in path order),
-/// `topics` and `authors`. When every reported change is an edit of an article and the
-/// last model of this process (`last`) was made under the same `key`
-/// (configuration, theme, settings, options), that model is patched with
-/// the edits instead ([`Site::with_edits`]); `last` keeps this model for
-/// the next build.
+/// The site stage: the site assembled from the `articles` (in path order)
+/// that `visibility` shows, `topics` and `authors`. When every reported
+/// change is an edit of an article and the last model of this process
+/// (`last`) was made under the same `key` (configuration, theme, settings,
+/// options) and with every story's status as it is now, that model is
+/// patched with the edits instead ([`Site::with_edits`]); `last` keeps this
+/// model for the next build. A story that falls due changes a status, so
+/// the model is made afresh even when no file changed.
 #[allow(clippy::too_many_arguments)]
 pub fn stage(
     config: &Config,
     articles: Vec<Arc<Article>>,
     topics: Topics,
     authors: Authors,
+    visibility: &Visibility,
     changes: Changes,
     key: u64,
     last: &mut Option<SiteMemo>,
     related: &mut RelatedMemo,
     problems: &mut Diagnostics,
 ) -> Arc<Site> {
+    let (articles, held, statuses) = schedule::sort_out(articles, visibility);
+    let key = crate::hash::combine(&[key, statuses]);
     let article = |p: &Path| p.starts_with("content") && p.extension().is_some_and(|e| e == "md");
     let patched = match last.take() {
         Some(memo) if changes.all(article) && memo.key == key => Arc::try_unwrap(memo.site)
             .ok()
             .and_then(|site| site.with_edits(config, &articles))
-            .map(|site| (site, memo.warnings)),
+            .map(|mut site| {
+                site.held = held.clone();
+                (site, memo.warnings)
+            }),
         _ => None,
     };
-    let (site, warnings) =
-        patched.unwrap_or_else(|| Site::build_reusing(config, articles, topics, authors, related));
+    let (site, warnings) = patched.unwrap_or_else(|| {
+        Site::build_reusing(config, articles, held, topics, authors, visibility, related)
+    });
     problems.extend(warnings.iter().cloned());
     let site = Arc::new(site);
     *last = Some(SiteMemo {
@@ -141,7 +157,8 @@ pub struct Stamps {
 }
 
 impl Site {
-    /// Assembles the site. `articles` may come in any order.
+    /// Assembles the site of every article, whatever its date or draft
+    /// state (drafts shown as previews). `articles` may come in any order.
     pub fn build(
         config: &Config,
         mut articles: Vec<Arc<Article>>,
@@ -149,23 +166,29 @@ impl Site {
         authors: Authors,
     ) -> (Site, Diagnostics) {
         articles.sort_by(|a, b| a.path.cmp(&b.path));
+        let everything = Visibility::everything();
         Site::build_reusing(
             config,
             articles,
+            Vec::new(),
             topics,
             authors,
+            &everything,
             &mut RelatedMemo::default(),
         )
     }
 
-    /// [`Site::build`] for `articles` in path order (the order the content
-    /// walk yields them in), taking the related stories from `memo` when
-    /// what they are computed from has not changed since it was filled.
+    /// The site of the `articles` a build shows (in path order, the order
+    /// the content walk yields them in) and of those it holds back
+    /// (`held`), taking the related stories from `memo` when what they are
+    /// computed from has not changed since it was filled.
     pub fn build_reusing(
         config: &Config,
         articles: Vec<Arc<Article>>,
+        held: Vec<Held>,
         mut topics: Topics,
         mut authors: Authors,
+        visibility: &Visibility,
         memo: &mut RelatedMemo,
     ) -> (Site, Diagnostics) {
         let mut problems = Diagnostics::new();
@@ -184,9 +207,11 @@ impl Site {
             .map(|&r| slots[r].take().expect("each rank once"))
             .collect();
         check_unique_urls(config, &articles, &by_path, &mut problems);
+        let status: Vec<Status> = articles.iter().map(|a| visibility.status(a)).collect();
         let translations = link_translations(&articles);
         let article_topics = resolve_topics(&articles, &by_path, &mut topics, &mut problems);
         let article_authors = resolve_authors(&articles, &by_path, &mut authors, &mut problems);
+        check_held_tags(&held, &topics, &mut problems);
         warn_single_use_topics(
             &articles,
             &article_topics,
@@ -203,6 +228,7 @@ impl Site {
                 edition
             })
             .collect::<Vec<_>>();
+        check_section_names(config, &editions, &mut problems);
         let lists: Vec<EditionLists> = editions
             .iter()
             .map(|e| EditionLists {
@@ -215,21 +241,24 @@ impl Site {
             .par_iter()
             .map(|a| reading_minutes(config, a))
             .collect();
-        let stamps = articles
+        let mut stamps: Vec<Stamps> = articles
             .par_iter()
             .zip(&article_topics)
             .zip(&article_authors)
             .zip(&minutes)
-            .map(|(((a, ts), us), m)| {
+            .zip(&status)
+            .map(|((((a, ts), us), m), s)| {
                 let topic_stamps = ts.iter().map(|t| topics.get(*t).stamp);
                 stamps_of(
                     a,
                     topic_stamps,
                     us.iter().map(|u| authors.get(*u).stamp),
                     *m,
+                    *s,
                 )
             })
             .collect();
+        add_source_addresses(&articles, &by_path, &mut stamps);
         let modified = articles.iter().map(|a| a.modified()).collect();
         let site = Site {
             articles,
@@ -244,6 +273,8 @@ impl Site {
             minutes,
             modified,
             by_path,
+            status,
+            held,
             structure: new_structure(),
         };
         (site, problems)
@@ -279,9 +310,44 @@ impl Site {
             let author_stamps = self.article_authors[id]
                 .iter()
                 .map(|u| authors.get(*u).stamp);
-            self.stamps[id] = stamps_of(new, topic_stamps, author_stamps, self.minutes[id]);
+            self.stamps[id] = stamps_of(
+                new,
+                topic_stamps,
+                author_stamps,
+                self.minutes[id],
+                self.status[id],
+            );
+        }
+        if self.articles.iter().any(|a| a.links_by_source()) {
+            add_source_addresses(&self.articles, &self.by_path, &mut self.stamps);
         }
         Some(self)
+    }
+
+    /// The article whose source file is `rel` (relative to `content/`).
+    pub fn by_source(&self, rel: &str) -> Option<ArticleId> {
+        let path = Path::new("content").join(rel);
+        self.by_path
+            .binary_search_by(|&id| self.articles[id].path.as_path().cmp(&path))
+            .ok()
+            .map(|at| self.by_path[at])
+    }
+
+    /// What to say of the stories scheduled after the build's clock, held
+    /// back or shown as previews.
+    pub fn scheduled(&self, visibility: &Visibility) -> Option<crate::report::Scheduled> {
+        let shown = self
+            .articles
+            .iter()
+            .zip(&self.status)
+            .map(|(a, s)| (&**a, *s));
+        let held = self.held.iter().map(|h| (&*h.article, h.status));
+        schedule::scheduled(visibility, shown.chain(held))
+    }
+
+    /// Whether article `id` is shown only as a preview.
+    pub fn is_preview(&self, id: ArticleId) -> bool {
+        self.status[id].is_preview()
     }
 
     pub fn edition(&self, lang: &Lang) -> &Edition {
@@ -427,6 +493,7 @@ fn stamps_of(
     topic_stamps: impl Iterator<Item = u64> + Clone,
     author_stamps: impl Iterator<Item = u64> + Clone,
     minutes: u32,
+    status: Status,
 ) -> Stamps {
     use std::hash::{Hash, Hasher};
     let hash = |f: &dyn Fn(&mut xxhash_rust::xxh3::Xxh3)| {
@@ -436,7 +503,7 @@ fn stamps_of(
     };
     let link = hash(&|h| (&a.lang, &a.section, &a.slug, &a.title).hash(h));
     let card = hash(&|h| {
-        (link, a.date, &a.summary, &a.image, minutes).hash(h);
+        (link, a.date, &a.summary, &a.image, minutes, status).hash(h);
         topic_stamps.clone().for_each(|s| s.hash(h));
     });
     let page = hash(&|h| {
@@ -444,6 +511,114 @@ fn stamps_of(
         author_stamps.clone().for_each(|s| s.hash(h));
     });
     Stamps { page, card, link }
+}
+
+/// Folds into the page stamp of each article that links to others by
+/// source file the addresses those links lead to (which is what its body
+/// shows of them), so that it is rendered again when one appears, goes or
+/// moves. `by_path`: the ids in path order.
+fn add_source_addresses(articles: &[Arc<Article>], by_path: &[ArticleId], stamps: &mut [Stamps]) {
+    use std::hash::{Hash, Hasher};
+    for (id, article) in articles.iter().enumerate() {
+        if !article.links_by_source() {
+            continue;
+        }
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        stamps[id].page.hash(&mut h);
+        for link in &article.links {
+            let crate::content::article::LinkTarget::Source { path, .. } = &link.target else {
+                continue;
+            };
+            let path = Path::new("content").join(path);
+            let target = by_path
+                .binary_search_by(|&t| articles[t].path.as_path().cmp(&path))
+                .ok()
+                .map(|at| &articles[by_path[at]]);
+            match target {
+                Some(t) => (1u8, &t.lang, &t.section, &t.slug).hash(&mut h),
+                None => 0u8.hash(&mut h),
+            }
+        }
+        stamps[id].page = h.finish();
+    }
+}
+
+/// Every section an edition lists needs a name in that edition when
+/// `digest.yaml` names sections: an error at `sections:` naming the folder
+/// and the language. A site with no `sections:` shows folder names, and is
+/// told once how to name them.
+fn check_section_names(config: &Config, editions: &[Edition], problems: &mut Diagnostics) {
+    let mut folders: Vec<&str> = editions
+        .iter()
+        .flat_map(|e| e.sections.keys().map(String::as_str))
+        .collect();
+    folders.sort_unstable();
+    folders.dedup();
+    if folders.is_empty() {
+        return;
+    }
+    let Some(at) = &config.sections_at else {
+        let example: Vec<String> = folders
+            .iter()
+            .map(|folder| {
+                let names: Vec<String> = config
+                    .languages
+                    .iter()
+                    .map(|l| format!("{}: …", l.lang))
+                    .collect();
+                format!("  {folder}: {{ {} }}", names.join(", "))
+            })
+            .collect();
+        let shown: Vec<String> = folders.iter().map(|f| format!("`{f}`")).collect();
+        problems.push(
+            Diagnostic::warning(
+                None,
+                format!(
+                    "the sections are shown by their folder names ({}): digest.yaml has no `sections:`",
+                    shown.join(", ")
+                ),
+            )
+            .with_help(format!(
+                "name each section in every edition's language in digest.yaml:\nsections:\n{}",
+                example.join("\n")
+            )),
+        );
+        return;
+    };
+    for edition in editions {
+        let Some(lang) = &edition.lang else { continue };
+        for folder in edition.sections.keys() {
+            let named = config.sections.get(folder);
+            if named.is_some_and(|names| names.contains_key(lang)) {
+                continue;
+            }
+            let location = at.entries.get(folder).unwrap_or(&at.key).clone();
+            let help = match named {
+                Some(_) => format!("add `{lang}: …` under `{folder}:` in `sections:`"),
+                None => {
+                    let names: Vec<String> = config
+                        .languages
+                        .iter()
+                        .map(|l| format!("{}: …", l.lang))
+                        .collect();
+                    format!(
+                        "add `{folder}: {{ {} }}` under `sections:`",
+                        names.join(", ")
+                    )
+                }
+            };
+            problems.push(
+                Diagnostic::error(
+                    Some(location),
+                    format!(
+                        "the section folder content/{folder}/ has no name in `{lang}` ({}), though the {lang} edition lists it",
+                        config.language(lang).name
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+    }
 }
 
 /// `by_path`: the articles' ids in path order, so that the first file

@@ -1,6 +1,9 @@
 //! Articles' tags to topics: each spelling resolved once against
 //! `tags.yaml`, free labels added as topics of their edition (shown as most
-//! articles spell them), and the problems reported at the tag's line.
+//! articles spell them), and the problems reported at the tag's line: an
+//! unknown key is an error, a new label a letter or two away from a topic
+//! of `tags.yaml` gets a "did you mean", and a new label only one story
+//! uses is pointed out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,8 +11,10 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::Lang;
+use crate::content::article::TagRef;
 use crate::content::article::{Article, ArticleId};
 use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::site::schedule::Held;
 use crate::site::topics::{AddLabelError, Resolution, TopicId, Topics, tag_location};
 
 /// Resolves every article's tags to topics, adding free labels as new topics
@@ -29,6 +34,8 @@ pub fn resolve_topics(
     // each spelling is resolved once.
     let mut resolved: HashMap<(&Lang, &str), TopicId> = HashMap::default();
     let tags_file = topics_file_name(topics);
+    // New labels already said to be close to a topic of tags.yaml.
+    let mut nearly: Vec<TopicId> = Vec::new();
     for &id in by_path {
         let article = &articles[id];
         for tag in &article.tags {
@@ -38,28 +45,25 @@ pub fn resolve_topics(
                     let at = tag_location(&article.path, tag.line, tag.column);
                     let topic = match topics.resolve(&article.lang, &tag.text) {
                         Resolution::Topic(t) => t,
-                        Resolution::UnknownKey { suggestion } => {
-                            let help = match suggestion {
-                                Some(key) => format!(
-                                    "did you mean `{key}`? Topic keys are defined in {}",
-                                    tags_file
-                                ),
-                                None => format!(
-                                    "add `{}` to {} with its label in each language, or write the topic's label instead of a key",
-                                    tag.text, tags_file
-                                ),
-                            };
-                            problems.push(
-                                Diagnostic::error(
-                                    Some(at),
-                                    format!("unknown topic key `{}`", tag.text),
-                                )
-                                .with_help(help),
-                            );
+                        Resolution::UnknownKey { suggestion, word } => {
+                            problems.push(unknown_key(at, tag, suggestion, word, &tags_file));
                             continue;
                         }
                         Resolution::NewLabel => match topics.add_label(&article.lang, &tag.text) {
-                            Ok(t) => t,
+                            Ok(t) => {
+                                if let Some(near) = topics.near(&article.lang, &tag.text) {
+                                    problems.push(near_label(
+                                        topics,
+                                        &article.lang,
+                                        at,
+                                        tag,
+                                        near,
+                                        &tags_file,
+                                    ));
+                                    nearly.push(t);
+                                }
+                                t
+                            }
                             Err(AddLabelError::NoLetters) => {
                                 problems.push(
                                     Diagnostic::error(
@@ -106,6 +110,9 @@ pub fn resolve_topics(
     for ((topic, lang), label) in most_used_spellings(spelled) {
         topics.set_label(topic, &lang, label);
     }
+    for topic in nearly {
+        topics.mark_pointed_out(topic);
+    }
     result
 }
 
@@ -131,6 +138,74 @@ pub fn most_used_spellings(
             best.map(|(spelling, _)| (at, spelling.clone()))
         })
         .collect()
+}
+
+/// The tags of the stories a build holds back, checked as if they were
+/// out, so that a scheduled story does not fail the build that publishes
+/// it: an unknown key is an error now.
+pub fn check_held_tags(held: &[Held], topics: &Topics, problems: &mut Diagnostics) {
+    let tags_file = topics_file_name(topics);
+    for h in held {
+        let article = &h.article;
+        for tag in &article.tags {
+            if let Resolution::UnknownKey { suggestion, word } =
+                topics.resolve(&article.lang, &tag.text)
+            {
+                let at = tag_location(&article.path, tag.line, tag.column);
+                problems.push(unknown_key(at, tag, suggestion, word, &tags_file));
+            }
+        }
+    }
+}
+
+/// A tag written as a key that tags.yaml does not have.
+fn unknown_key(
+    at: Location,
+    tag: &TagRef,
+    suggestion: Option<String>,
+    word: bool,
+    tags_file: &str,
+) -> Diagnostic {
+    let help = match (suggestion, word) {
+        (Some(key), false) => {
+            format!("did you mean `{key}`? Topic keys are defined in {tags_file}")
+        }
+        (Some(key), true) => format!(
+            "did you mean `{key}`? Topic keys are defined in {tags_file}; if `{}` is a topic of its own, add it there, or write its label with a capital letter",
+            tag.text
+        ),
+        (None, _) => format!(
+            "add `{}` to {tags_file} with its label in each language, or write the topic's label instead of a key",
+            tag.text
+        ),
+    };
+    Diagnostic::error(Some(at), format!("unknown topic key `{}`", tag.text)).with_help(help)
+}
+
+/// A new label a letter or two away from a topic of tags.yaml.
+fn near_label(
+    topics: &Topics,
+    lang: &Lang,
+    at: Location,
+    tag: &TagRef,
+    near: TopicId,
+    tags_file: &str,
+) -> Diagnostic {
+    let topic = topics.get(near);
+    let label = topic
+        .label(lang)
+        .map_or(topic.slug.as_str(), |l| l.label.as_str());
+    Diagnostic::warning(
+        Some(at),
+        format!(
+            "the topic `{}` is not in {tags_file}, which has a topic spelled almost the same",
+            tag.text
+        ),
+    )
+    .with_help(format!(
+        "did you mean `{label}` ({})? If `{}` is a topic of its own, add it to {tags_file}",
+        topic.slug, tag.text
+    ))
 }
 
 /// A free label whose address another topic of the edition already has.
@@ -175,7 +250,9 @@ fn topics_file_name(topics: &Topics) -> String {
     )
 }
 
-/// A topic that only one story uses is often a typo of another topic.
+/// A new label (one tags.yaml does not define) that only one story uses
+/// is often a typo of another topic. Topics of tags.yaml are meant, and
+/// labels already said to be close to one of them are not repeated.
 pub fn warn_single_use_topics(
     articles: &[Arc<Article>],
     article_topics: &[Vec<TopicId>],
@@ -193,6 +270,9 @@ pub fn warn_single_use_topics(
         }
     }
     for (topic, ids) in stories {
+        if topics.get(topic).keyed || topics.get(topic).pointed_out {
+            continue;
+        }
         let story = |id: &ArticleId| translations[*id].iter().chain([id]).min().copied();
         let first = story(&ids[0]);
         if ids.iter().any(|id| story(id) != first) {

@@ -36,6 +36,9 @@ pub struct Topic {
     pub slug: String,
     /// Whether tags.yaml defines it (and so it can span editions).
     pub keyed: bool,
+    /// A new label the build already said is close to a topic of
+    /// tags.yaml (not pointed out again as used once).
+    pub pointed_out: bool,
     /// The topic's label in each edition that has one.
     pub labels: IndexMap<Lang, TopicLabel>,
     /// Changes when the topic's slug, labels or descriptions do.
@@ -62,9 +65,13 @@ pub struct Topics {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
     Topic(TopicId),
-    /// Looks like a key, but tags.yaml has no such key or label.
+    /// Looks like a key, but tags.yaml has no such key or label: a
+    /// lowercase hyphenated name, or a single lowercase word within a
+    /// letter or two of a key (`iraqq`).
     UnknownKey {
         suggestion: Option<String>,
+        /// A single word, which could also be meant as a new topic's label.
+        word: bool,
     },
     /// A label no topic has yet: a new topic of this edition.
     NewLabel,
@@ -174,9 +181,45 @@ impl Topics {
         if looks_like_key(text) {
             let suggestion =
                 did_you_mean(text, self.by_key.keys().map(String::as_str)).map(str::to_string);
-            return Resolution::UnknownKey { suggestion };
+            return Resolution::UnknownKey {
+                suggestion,
+                word: false,
+            };
+        }
+        if looks_like_word(text)
+            && let Some(key) = closest(text, self.by_key.keys().map(String::as_str))
+        {
+            return Resolution::UnknownKey {
+                suggestion: Some(key.to_string()),
+                word: true,
+            };
         }
         Resolution::NewLabel
+    }
+
+    /// The topic of tags.yaml whose label in `lang` or whose key is within
+    /// a letter or two of `text`, once both are normalised: what a new
+    /// free label was likely meant to be.
+    pub fn near(&self, lang: &Lang, text: &str) -> Option<TopicId> {
+        let normal = loosely(&normalize_label(text));
+        let mut best: Option<(usize, TopicId)> = None;
+        for (id, topic) in self.all.iter().enumerate().filter(|(_, t)| t.keyed) {
+            let label = topic
+                .label(lang)
+                .map(|l| loosely(&normalize_label(&l.label)));
+            for form in label
+                .iter()
+                .map(String::as_str)
+                .chain([topic.slug.as_str()])
+            {
+                if let Some(distance) = distance_if_close(&normal, form)
+                    && best.is_none_or(|(d, _)| distance < d)
+                {
+                    best = Some((distance, id));
+                }
+            }
+        }
+        best.map(|(_, id)| id)
     }
 
     /// Adds (or finds) the free-label topic for `text` in `lang`. Fails when
@@ -210,6 +253,7 @@ impl Topics {
             stamp: stamp_of(&slug, &labels),
             slug,
             keyed: false,
+            pointed_out: false,
             labels,
         });
         self.by_label.insert((lang.clone(), normal), id);
@@ -224,6 +268,11 @@ impl Topics {
             l.label = label;
         }
         topic.stamp = stamp_of(&topic.slug, &topic.labels);
+    }
+
+    /// Notes that the build said `id` is close to a topic of tags.yaml.
+    pub fn mark_pointed_out(&mut self, id: TopicId) {
+        self.all[id].pointed_out = true;
     }
 
     pub fn get(&self, id: TopicId) -> &Topic {
@@ -321,6 +370,7 @@ fn read_topic(
         stamp: stamp_of(key, &labels),
         slug: key.to_string(),
         keyed: true,
+        pointed_out: false,
         labels,
     })
 }
@@ -337,6 +387,51 @@ fn stamp_of(slug: &str, labels: &IndexMap<Lang, TopicLabel>) -> u64 {
         h.update(l.description.as_deref().unwrap_or("").as_bytes());
     }
     h.digest()
+}
+
+/// A normalised label with the letters writers interchange at a word's
+/// end made one (`ة`/`ه`, `ى`/`ي`): for telling how close two labels are,
+/// not whether they are one topic.
+fn loosely(normal: &str) -> String {
+    normal
+        .chars()
+        .map(|c| match c {
+            'ة' => 'ه',
+            'ى' => 'ي',
+            c => c,
+        })
+        .collect()
+}
+
+/// One lowercase ASCII word (`iraqq`): a key if it is close to one.
+fn looks_like_word(text: &str) -> bool {
+    text.len() >= 3
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// The candidate within a letter or two of `text`, closest first.
+fn closest<'a>(text: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .filter_map(|c| distance_if_close(text, c).map(|d| (d, c)))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// The edit distance between two different spellings that are within a
+/// letter or two of each other: one for words of up to five letters, two
+/// for longer ones; `None` when they are equal or further apart, or too
+/// short to tell.
+fn distance_if_close(a: &str, b: &str) -> Option<usize> {
+    let longest = a.chars().count().max(b.chars().count());
+    let allowed = match longest {
+        0..=2 => return None,
+        3..=5 => 1,
+        _ => 2,
+    };
+    let distance = strsim::levenshtein(a, b);
+    (distance > 0 && distance <= allowed).then_some(distance)
 }
 
 /// Lowercase ASCII words joined by hyphens: how keys look, as opposed to
@@ -375,24 +470,7 @@ pub fn normalize_label(text: &str) -> String {
     out
 }
 
-/// A URL segment from a label: letters and digits of any script kept, other
-/// runs made one hyphen.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    let mut pending_hyphen = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if pending_hyphen && !slug.is_empty() {
-                slug.push('-');
-            }
-            pending_hyphen = false;
-            slug.extend(c.to_lowercase());
-        } else {
-            pending_hyphen = true;
-        }
-    }
-    slug
-}
+pub use crate::urls::slugify;
 
 /// Where an article names a topic, for messages.
 pub fn tag_location(path: &Path, line: u32, column: u32) -> Location {
@@ -462,10 +540,44 @@ mod tests {
         assert_eq!(
             t.resolve(&en, "us-forcez"),
             Resolution::UnknownKey {
-                suggestion: Some("us-forces".into())
+                suggestion: Some("us-forces".into()),
+                word: false,
             }
         );
         assert_eq!(t.resolve(&en, "Mosul"), Resolution::NewLabel);
+    }
+
+    #[test]
+    fn a_word_a_letter_off_a_key_is_a_mistyped_key() {
+        let t = topics("iraq:\n  ar: العراق\n  en: Iraq\n");
+        let en = Lang::parse("en").unwrap();
+        assert_eq!(
+            t.resolve(&en, "iraqq"),
+            Resolution::UnknownKey {
+                suggestion: Some("iraq".into()),
+                word: true,
+            }
+        );
+        assert_eq!(t.resolve(&en, "mosul"), Resolution::NewLabel);
+        assert_eq!(
+            t.resolve(&en, "Iraqq"),
+            Resolution::NewLabel,
+            "a label, not a key"
+        );
+    }
+
+    #[test]
+    fn a_new_label_close_to_a_known_one_is_found() {
+        let t = topics(
+            "iraq:\n  ar: العراق\n  en: Iraq\nus-forces:\n  ar: القوات الأميركية\n  en: US forces\n",
+        );
+        let ar = Lang::parse("ar").unwrap();
+        let en = Lang::parse("en").unwrap();
+        assert_eq!(t.near(&ar, "العرق"), Some(0));
+        assert_eq!(t.near(&ar, "القوات الامريكية"), Some(1));
+        assert_eq!(t.near(&en, "Iraqi"), Some(0));
+        assert_eq!(t.near(&ar, "الموصل"), None);
+        assert_eq!(t.near(&en, "Mosul"), None);
     }
 
     #[test]

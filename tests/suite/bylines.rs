@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::common::pictures::{self, SECRET};
 use crate::common::{Built, CONFIG, Page, Site, Story};
 
 const AUTHORS: &str = "sara-almusawi:
@@ -27,8 +28,7 @@ fn config() -> String {
     CONFIG.replace(
         "default_language: ar\n",
         "default_language: ar\ntimezone: Asia/Baghdad\n",
-    ) + "sections:\n  news: { ar: أخبار, en: News }\n"
-        + "menu:\n  ar: [news, authors, about, { label: الأرشيف, url: https://archive.example.org/ }]\n"
+    ) + "menu:\n  ar: [news, authors, about, { label: الأرشيف, url: https://archive.example.org/ }]\n"
         + "  en: [news/, authors, about.en.md, { label: Archive, url: https://archive.example.org/ }]\n"
 }
 
@@ -77,7 +77,10 @@ fn site() -> Site {
             "content/about.en.md",
             "---\ntitle: About The Digest\n---\nA digest of news from Iraq.\n",
         )
-        .write_bytes("content/authors/sara.jpg", b"\xFF\xD8 a picture")
+        .write_bytes(
+            "content/authors/sara.jpg",
+            &pictures::camera_jpeg(96, 96, 1),
+        )
         .story(militias())
         .story(talks());
     site
@@ -377,11 +380,24 @@ fn an_author_has_a_page_and_a_feed_in_each_edition() {
         page.attrs(".author-links a", "href"),
         ["https://example.com/sara"]
     );
+    // Published at its own address, as the picture stage publishes what
+    // pages link to: the same picture, without the camera's metadata.
     let picture = page.attr(".author-head img.author-picture", "src");
+    assert_eq!(picture, "/authors/sara.jpg");
+    let bytes = built.bytes(&crate::common::file_of(&picture));
+    let found = pictures::decode(bytes);
     assert_eq!(
-        built.bytes(&crate::common::file_of(&picture)),
-        b"\xFF\xD8 a picture",
+        (found.format, found.width, found.height),
+        (image::ImageFormat::Jpeg, 96, 96),
         "{picture}"
+    );
+    assert!(
+        !found.exif && !found.xmp,
+        "{picture} keeps metadata: {found:?}"
+    );
+    assert!(
+        !String::from_utf8_lossy(bytes).contains(SECRET),
+        "{picture} keeps the camera's metadata"
     );
     // Newest first.
     assert_eq!(

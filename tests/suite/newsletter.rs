@@ -2,7 +2,7 @@
 //! their index and feeds, the email HTML and text, `digest newsletter`'s
 //! message and the signup call.
 
-use crate::common::{Page, Site, Story};
+use crate::common::{Page, Site, Story, pictures};
 
 /// [`crate::common::CONFIG`] in Baghdad's time zone.
 fn config(extra: &str) -> String {
@@ -75,9 +75,10 @@ fn editions_follow_the_site_time_zone_and_leave_out_drafts_and_scheduled_stories
     assert_eq!(titles(&day), ["جولة رابعة من الحوار", "منذ 2014"]);
     assert!(!built.exists("ar/editions/2021-12-09/index.html"));
     let week = built.page("ar/editions/2021-W49/index.html");
+    // The lead, then by section in the order `sections:` names them.
     assert_eq!(
         titles(&week),
-        ["جولة رابعة من الحوار", "منذ 2014", "الانسحاب"]
+        ["جولة رابعة من الحوار", "الانسحاب", "منذ 2014"]
     );
     assert!(built.exists("ar/editions/2021-W48/index.html"));
     let editions: Vec<&String> = built
@@ -107,6 +108,51 @@ fn editions_follow_the_site_time_zone_and_leave_out_drafts_and_scheduled_stories
 }
 
 #[test]
+fn editions_follow_the_builds_clock() {
+    let site = site();
+    // At 09:00 in Baghdad on the 10th, the 10:00 story is scheduled: the
+    // build holds it back, and the day's edition is the one story out.
+    let early = digest::BuildOptions {
+        now: Some(digest::dates::Moment::parse("2021-12-10T09:00").unwrap()),
+        ..site.options()
+    };
+    let built = site.build_with(&early, "public");
+    assert!(!built.exists("ar/news/talks/index.html"));
+    let day = built.page("ar/editions/2021-12-10/index.html");
+    assert_eq!(titles(&day), ["منذ 2014"]);
+    assert!(
+        !built
+            .read("newsletter/ar/2021-12-10.txt")
+            .contains("جولة رابعة")
+    );
+    // A preview of what is to come (`--future`) shows it, marked, but no
+    // edition or email carries a story before its time.
+    let preview = digest::BuildOptions {
+        future: true,
+        ..early
+    };
+    let built = site.build_with(&preview, "public");
+    assert!(built.exists("ar/news/talks/index.html"));
+    assert!(built.exists("ar/news/tomorrow/index.html"));
+    let day = built.page("ar/editions/2021-12-10/index.html");
+    assert_eq!(titles(&day), ["منذ 2014"]);
+    assert!(
+        !built
+            .read("newsletter/ar/2021-12-10.txt")
+            .contains("جولة رابعة")
+    );
+    let editions: Vec<&String> = built
+        .paths()
+        .filter(|p| p.contains("editions/") || p.starts_with("newsletter/"))
+        .collect();
+    assert!(editions.iter().all(|p| !p.contains("2099")), "{editions:?}");
+    assert!(
+        editions.iter().any(|p| p.contains("2021-W49")),
+        "{editions:?}"
+    );
+}
+
+#[test]
 fn an_edition_leads_with_its_newest_story_links_its_neighbours_and_its_translation() {
     let built = site().build();
     let day = built.page("ar/editions/2021-12-10/index.html");
@@ -115,8 +161,8 @@ fn an_edition_leads_with_its_newest_story_links_its_neighbours_and_its_translati
         "جولة رابعة من الحوار",
         "the newest story leads"
     );
-    // The rest by section, in folder order (no `sections:` order is given).
-    assert_eq!(day.texts(".edition-group > h2"), ["analysis"]);
+    // The rest by section, under the section's name in the edition.
+    assert_eq!(day.texts(".edition-group > h2"), ["تحليل"]);
     assert_eq!(day.attr("a[rel=prev]", "href"), "/ar/editions/2021-12-08/");
     assert_eq!(day.count("a[rel=next]"), 0, "the newest day has no next");
     let older = built.page("ar/editions/2021-12-08/index.html");
@@ -296,13 +342,16 @@ fn check_email(path: &str, html: &str, lang: &str, dir: &str) {
 #[test]
 fn the_email_html_is_made_for_mail_clients() {
     let site = site();
-    site.write("content/news/photo.jpg", "jpeg")
-        .edit("content/news/talks.ar.md", |t| {
-            t.replace(
-                "tags:",
-                "image: { src: photo.jpg, alt: وفدان حول طاولة }\ntags:",
-            )
-        });
+    site.write_bytes(
+        "content/news/photo.jpg",
+        &pictures::jpeg(&pictures::photo(1600, 900, 3), 80),
+    )
+    .edit("content/news/talks.ar.md", |t| {
+        t.replace(
+            "tags:",
+            "image: { src: photo.jpg, alt: وفدان حول طاولة }\ntags:",
+        )
+    });
     let built = site.build();
     let ar = built.read("newsletter/ar/2021-12-10.html");
     check_email("newsletter/ar/2021-12-10.html", ar, "ar", "rtl");
@@ -313,9 +362,17 @@ fn the_email_html_is_made_for_mail_clients() {
         "ltr",
     );
     let page = Page::parse("ar", ar);
+    // The picture is a published version (the one to share, a JPEG mail
+    // clients all show), at its absolute address, shown 552 px wide.
     let src = page.attr("img", "src");
-    assert!(src.ends_with("/photo.jpg"), "{src}");
-    assert!(built.exists(&crate::common::file_of(&src)), "{src}");
+    assert!(
+        src.starts_with("https://digest.example.org/news/photo."),
+        "{src}"
+    );
+    let published = pictures::decode(built.bytes(&crate::common::file_of(&src)));
+    assert_eq!(published.format, image::ImageFormat::Jpeg, "{src}");
+    assert_eq!((published.width, published.height), (1200, 675), "{src}");
+    assert_eq!(page.attr("img", "width"), "552");
     assert_eq!(page.attr("img", "alt"), "وفدان حول طاولة");
     assert_eq!(page.text("title"), "الموجز: 10 كانون الأول 2021");
     assert_eq!(
@@ -557,9 +614,9 @@ fn newsletter_settings_are_checked() {
     assert_eq!(
         errors,
         [
-            "error: digest.yaml:17:3: unknown newsletter key `group`\n  help: did you mean `group_by`?",
-            "error: digest.yaml:19:10: `/subscribe` is not an absolute address\n  help: give the subscription form's address, e.g. https://lists.example.org/subscribe",
-            "error: digest.yaml:21:7: `fr` is not one of the site's languages",
+            "error: digest.yaml:21:3: unknown newsletter key `group`\n  help: did you mean `group_by`?",
+            "error: digest.yaml:23:10: `/subscribe` is not an absolute address\n  help: give the subscription form's address, e.g. https://lists.example.org/subscribe",
+            "error: digest.yaml:25:7: `fr` is not one of the site's languages",
         ]
     );
 }

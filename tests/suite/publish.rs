@@ -96,7 +96,10 @@ fn assert_clean(f: &Site) {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["articles.bin", "lock", "publish.bin", "spare"]);
+    assert_eq!(
+        names,
+        ["articles.bin", "lock", "media.bin", "publish.bin", "spare"]
+    );
 }
 
 /// A small random number generator (xorshift), seeded per run.

@@ -245,7 +245,11 @@ fn a_site_that_never_built_shows_its_errors_then_the_site_once_fixed() {
         page.body.contains("EventSource"),
         "the page reloads once fixed"
     );
-    assert!(page.body.contains("The site does not build (1 error)"));
+    assert!(
+        page.body.contains("The site does not build (1 error"),
+        "{}",
+        page.body
+    );
     let events = s.client.reload_events("");
     f.story(
         Story::new("news/withdrawal", "2021-12-10")

@@ -10,6 +10,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::common::nginx::{Nginx, nginx};
+use crate::common::pictures;
 use crate::common::{Site, Story};
 
 /// One link to check, and the page it was found on.
@@ -421,6 +422,22 @@ fn illustrated_example() -> Site {
     site.write("content/news/convoy.svg", svg);
     site.write("content/files/dialogue-statement.pdf", "%PDF-1.4\n");
     site.story(Story::new("news/convoy-crosses-border", "2021-12-13T08:00:00+03:00").en("A convoy crosses into Syria").front("summary: The last combat units leave.\nimage: { src: convoy.svg, alt: A convoy on a desert road }\ntags: [iraq]\n").body("![Map of Baghdad](baghdad-map.svg)\n\nSee [the English edition](/en/), [the statement](/files/dialogue-statement.pdf) and [an earlier story](../us-combat-role-ends/).\n\n<p>Also <a href=\"/ar/\">in Arabic</a>, with <img src=\"convoy.svg\" alt=\"\">.</p>").ar("رتل يعبر إلى سوريا").front("image: { src: /news/convoy.svg, alt: رتل على طريق صحراوي }\ntags: [العراق, الحدود السورية]\n").body("![خريطة بغداد](baghdad-map.svg)\n\nانظر [النسخة العربية](/ar/)."));
+    // Photographs, published in widths (an Arabic file name among them),
+    // and a video: every version and the embed script must be reachable.
+    site.write_bytes(
+        "content/news/الموصل.jpg",
+        &pictures::camera_jpeg(700, 500, 1),
+    );
+    site.write_bytes(
+        "content/news/chart.png",
+        &pictures::png_with_alpha(300, 200),
+    );
+    site.story(
+        Story::new("news/mosul-rebuilds", "2021-12-12T08:00:00+03:00")
+            .en("Mosul rebuilds")
+            .front("image: { src: الموصل.jpg, alt: Cranes, caption: The old city, credit: Jane Arraf }\ntags: [iraq]\n")
+            .body("![Prices](chart.png \"Prices since 2017\")\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n"),
+    );
     site
 }
 

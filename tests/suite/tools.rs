@@ -61,9 +61,9 @@ fn site() -> Site {
     site
 }
 
-/// [`CONFIG`] with the site's clock in Baghdad and a name for `news/`.
+/// [`CONFIG`] (which names `news/`) with the site's clock in Baghdad.
 fn config() -> String {
-    format!("{CONFIG}timezone: Asia/Baghdad\nsections:\n  news: {{ ar: أخبار, en: News }}\n")
+    format!("{CONFIG}timezone: Asia/Baghdad\n")
 }
 
 // ---------------------------------------------------------------- init
@@ -372,7 +372,11 @@ fn translate_starts_the_missing_version_with_topics_and_picture() {
             "tags: [العراق, us-forces, الحشد الشعبي]\nimage: { src: photo.jpg, alt: جنود }\n",
         ),
     );
-    std::fs::write(d.path("content/news/photo.jpg"), b"\xFF\xD8 picture").unwrap();
+    std::fs::write(
+        d.path("content/news/photo.jpg"),
+        crate::common::pictures::camera_jpeg(64, 48, 1),
+    )
+    .unwrap();
     // Another story on the same topics, so that none is used by one story only.
     d.story(
         Story::new("news/more", "2021-12-09")
@@ -414,7 +418,7 @@ fn translate_starts_the_missing_version_with_topics_and_picture() {
     assert_eq!(
         check.err,
         "warning: content/news/talks.en.md:5:1: the draft has no title yet\n  help: write the headline after `title:` before publishing it\n\
-         warning: content/news/talks.en.md:11:1: the image has no `alt` text\n  help: describe the picture in `alt` for readers who cannot see it\n"
+         warning: content/news/talks.en.md:11:1: the image has no `alt` text\n  help: describe the picture in `alt` for readers who cannot see it; `alt: \"\"` marks a picture that is only decoration\n"
     );
     assert_eq!(
         run(&d, &["list"]).ok().out,

@@ -5,11 +5,11 @@
 use serde_json::{Value, json};
 
 use crate::content::article::{Article, ArticleId};
-use crate::content::body::render_body;
 use crate::error::Diagnostic;
 use crate::output::plan::{ListKind, Page, routes};
 use crate::output::views::contract::{
-    ArticleView, AuthorLink, Card, Common, CorrectionView, PageView, SourceView, TranslationLink,
+    ArticleView, AuthorLink, Card, Common, CorrectionView, ImageView, PageView, SourceView,
+    TranslationLink,
 };
 use crate::output::views::sources::{Sources, script_safe_json};
 use crate::site::authors::AuthorId;
@@ -21,12 +21,15 @@ impl Sources<'_> {
         let article = &self.site.articles[id];
         let lang = &article.lang;
         let locale = self.locale(lang);
-        let body = render_body(article, &self.config.root, self.settings)?;
+        let body = self.body(id)?;
         let card = self.card(id);
         let mut common = self.common(lang, page, "article", article.title.clone());
         common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
         common.page.image = card.image.clone();
         common.page.json_ld = Some(self.news_article_json_ld(id, &card));
+        // A preview is marked as one, and asks not to be indexed.
+        common.page.preview = self.preview_banner(id);
+        common.page.noindex = common.page.preview.is_some();
         let published = card.date.as_ref().map(|d| d.date_time.clone());
         // `updated` is shown when it reads differently from the publication.
         let updated = article
@@ -40,7 +43,8 @@ impl Sources<'_> {
             .map(|m| locale.date(&m));
         let (authors, byline) = self.byline(id);
         let view = ArticleView {
-            body: body.to_string(),
+            embed_script: self.embed_script(article),
+            body,
             lede: article.has_summary.then(|| article.summary.clone()),
             updated,
             modified,
@@ -66,21 +70,30 @@ impl Sources<'_> {
     pub fn standalone(&self, page: &Page, id: ArticleId) -> Result<(Common, PageView), Diagnostic> {
         let article = &self.site.articles[id];
         let lang = &article.lang;
-        let body = render_body(article, &self.config.root, self.settings)?;
+        let body = self.body(id)?;
         let mut common = self.common(lang, page, "page", article.title.clone());
         common.page.description = Some(article.summary.clone()).filter(|s| !s.is_empty());
         common.page.image = self.image(article);
+        // A draft page in a preview is marked as one, as a story is.
+        common.page.preview = self.preview_banner(id);
+        common.page.noindex = common.page.preview.is_some();
         let view = PageView {
             title: article.title.clone(),
             lang: lang.to_string(),
             dir: self.language(lang).dir.as_str(),
-            body: body.to_string(),
+            embed_script: self.embed_script(article),
+            body,
             lede: article.has_summary.then(|| article.summary.clone()),
             image: common.page.image.clone(),
             translations: self.translation_links(id),
             corrections: self.corrections(article),
         };
         Ok((common, view))
+    }
+
+    /// The script that plays the body's embeds, for a page that has any.
+    fn embed_script(&self, article: &Article) -> Option<String> {
+        (!article.media.embeds.is_empty()).then(|| self.href(&crate::media::embed_script_route()))
     }
 
     fn translation_links(&self, id: ArticleId) -> Vec<TranslationLink> {
@@ -221,7 +234,7 @@ impl Sources<'_> {
         };
         map.insert("author".into(), author);
         if let Some(image) = &card.image {
-            map.insert("image".into(), json!([image.url]));
+            map.insert("image".into(), image_object(image));
         }
         if let Some(url) = article.source.as_ref().and_then(|s| s.url.as_ref()) {
             map.insert("isBasedOn".into(), json!(url));
@@ -274,4 +287,26 @@ impl Sources<'_> {
         }
         script_safe_json(&data)
     }
+}
+
+/// schema.org `ImageObject`: the version to share, its size, caption and
+/// credit.
+fn image_object(image: &ImageView) -> serde_json::Value {
+    let mut object = serde_json::json!({
+        "@type": "ImageObject",
+        "url": image.url,
+        "contentUrl": image.url,
+    });
+    let fields = object.as_object_mut().expect("an object");
+    if let Some(share) = &image.share {
+        fields.insert("width".into(), share.width.into());
+        fields.insert("height".into(), share.height.into());
+    }
+    if let Some(caption) = &image.caption {
+        fields.insert("caption".into(), caption.clone().into());
+    }
+    if let Some(credit) = &image.credit {
+        fields.insert("creditText".into(), credit.clone().into());
+    }
+    object
 }

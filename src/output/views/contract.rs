@@ -4,6 +4,7 @@
 //! view of its kind. Templates never compute a URL, a direction or a date
 //! format: it is all here, typed, and the same for every theme.
 
+use crate::media::Share;
 use serde::Serialize;
 
 use crate::locale::format::DateText;
@@ -88,6 +89,18 @@ pub struct PageMeta {
     pub image: Option<ImageView>,
     /// JSON-LD structured data, already escaped for a `<script>` element.
     pub json_ld: Option<String>,
+    /// The banner of a page shown only as a preview (a draft, a story
+    /// scheduled for later), in the page's language.
+    pub preview: Option<PreviewBanner>,
+}
+
+/// What a preview page says it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewBanner {
+    /// `draft` or `scheduled`.
+    pub kind: &'static str,
+    /// "Draft — not published", "Scheduled for 5 December 2026, 10:00".
+    pub text: String,
 }
 
 /// Shared by every HTML page.
@@ -144,12 +157,32 @@ pub struct SiteView {
     pub timezone: String,
 }
 
+/// A picture, with the versions digest published of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageView {
+    /// What browsers without `srcset` load: the middle width in the
+    /// source's format (or the address as written, for a picture digest
+    /// does not process).
     pub src: String,
-    /// Absolute URL, for Open Graph and feeds.
+    /// Absolute URL of the version to share, for Open Graph, JSON-LD and
+    /// feeds.
     pub url: String,
+    /// Empty for a decorative picture.
     pub alt: String,
+    /// The largest version's size (none for a picture digest does not
+    /// process), for `width` and `height`.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The versions in the source's format, for `<img srcset>`.
+    pub srcset: Option<String>,
+    /// The WebP versions, for `<source type="image/webp" srcset>`.
+    pub webp: Option<String>,
+    /// How wide the theme shows a body-width picture (`images.sizes`).
+    pub sizes: String,
+    /// The version to share: `og:image:width` and `height`.
+    pub share: Option<Share>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -187,6 +220,9 @@ pub struct Card {
     pub topics: Vec<TopicLink>,
     pub section: Option<SectionLink>,
     pub minutes: u32,
+    /// The mark of a story shown only as a preview ("Draft",
+    /// "Scheduled"), in its language.
+    pub preview: Option<String>,
 }
 
 /// The other-language version of an article.
@@ -206,6 +242,9 @@ pub struct ArticleView {
     pub card: Card,
     /// Rendered HTML.
     pub body: String,
+    /// The script that plays the body's embeds, when it has any: a page
+    /// with embeds links it (`<script src defer>`).
+    pub embed_script: Option<String>,
     /// The editor's summary, shown under the headline (none when the
     /// summary was taken from the body's first paragraph).
     pub lede: Option<String>,
@@ -258,6 +297,8 @@ pub struct PageView {
     pub dir: &'static str,
     /// Rendered HTML.
     pub body: String,
+    /// The script that plays the body's embeds, when it has any.
+    pub embed_script: Option<String>,
     /// The editor's summary, if written.
     pub lede: Option<String>,
     pub image: Option<ImageView>,

@@ -6,7 +6,7 @@ use crate::config::Lang;
 use crate::locale::format::LocaleData;
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, Pager, routes};
 use crate::output::views::contract::*;
-use crate::output::views::sources::{Sources, absolute};
+use crate::output::views::sources::Sources;
 use crate::site::authors::AuthorId;
 use crate::site::topics::TopicId;
 use crate::urls::Route;
@@ -174,11 +174,9 @@ impl Sources<'_> {
             name: a.name(lang).to_string(),
             role: profile.and_then(|p| p.role.clone()),
             bio: profile.and_then(|p| p.bio.clone()),
-            picture: profile.and_then(|p| p.picture.as_ref()).map(|p| ImageView {
-                src: p.src.clone(),
-                url: absolute(self.config, &p.src),
-                alt: p.alt.clone(),
-            }),
+            picture: profile
+                .and_then(|p| p.picture.as_ref())
+                .map(|p| self.author_picture(p)),
             links: a
                 .links
                 .iter()
@@ -276,11 +274,9 @@ impl Sources<'_> {
                     slug: author.slug.clone(),
                     name: author.name(lang).to_string(),
                     role: profile.and_then(|p| p.role.clone()),
-                    picture: profile.and_then(|p| p.picture.as_ref()).map(|p| ImageView {
-                        src: p.src.clone(),
-                        url: absolute(self.config, &p.src),
-                        alt: p.alt.clone(),
-                    }),
+                    picture: profile
+                        .and_then(|p| p.picture.as_ref())
+                        .map(|p| self.author_picture(p)),
                     href: self.href(&routes::list(self.site, lang, &ListKind::Author(*a))),
                     count: ids.len(),
                 }

@@ -2,15 +2,22 @@
 //! edition, language versions (hreflang alternates and x-default, shared
 //! with the sitemap), the language switcher, feed links, the menu, cards.
 
+use std::sync::Arc;
+
 use crate::config::{Config, Lang, LanguageConfig};
 use crate::content::article::{Article, ArticleId};
+use crate::content::body::{complete_sources, render_body};
 use crate::content::front_matter::ParseSettings;
+use crate::error::Diagnostic;
 use crate::locale::format::LocaleData;
 use crate::locale::strings::Locales;
+use crate::media::Media;
+use crate::media::markup::{self, EmbedWords};
 use crate::output::menu::{MenuItem, Menus};
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, routes};
 use crate::output::views::contract::*;
 use crate::site::model::Site;
+use crate::site::schedule::Status;
 use crate::site::topics::TopicId;
 use crate::theme::options::Options;
 use crate::urls::{self, Route};
@@ -21,6 +28,8 @@ pub struct Sources<'a> {
     pub site: &'a Site,
     pub locales: &'a Locales,
     pub settings: &'a ParseSettings,
+    /// The published versions of the site's pictures.
+    pub media: &'a Media,
     pub menus: &'a Menus,
     pub options: &'a Options,
 }
@@ -201,6 +210,7 @@ impl Sources<'_> {
                 og_alternate_locales,
                 image: None,
                 json_ld: None,
+                preview: None,
             },
             signup: self.signup(lang),
         }
@@ -344,11 +354,43 @@ impl Sources<'_> {
     }
 
     pub fn image(&self, article: &Article) -> Option<ImageView> {
-        article.image.as_ref().map(|i| ImageView {
-            src: i.src.clone(),
-            url: absolute(self.config, &i.src),
+        let i = article.image.as_ref()?;
+        let picture = self.media.get(&i.src);
+        let shown = picture.map(|p| &p.shown);
+        let share = picture.and_then(|p| p.share.clone());
+        Some(ImageView {
+            src: shown.map_or_else(|| i.src.clone(), |s| s.src.clone()),
+            url: share
+                .as_ref()
+                .map_or_else(|| absolute(self.config, &i.src), |s| s.url.clone()),
             alt: i.alt.clone(),
+            width: shown.map(|s| s.width),
+            height: shown.map(|s| s.height),
+            srcset: shown.map(|s| s.srcset.clone()),
+            webp: shown.and_then(|s| s.webp.clone()),
+            sizes: self.config.images.sizes.clone(),
+            share,
+            caption: i.caption.clone(),
+            credit: i.credit.clone(),
         })
+    }
+
+    /// An author's picture: published at its own address (metadata
+    /// stripped, see `media`), shown as written.
+    pub fn author_picture(&self, p: &crate::content::article::Image) -> ImageView {
+        ImageView {
+            src: p.src.clone(),
+            url: absolute(self.config, &p.src),
+            alt: p.alt.clone(),
+            width: None,
+            height: None,
+            srcset: None,
+            webp: None,
+            sizes: self.config.images.sizes.clone(),
+            share: None,
+            caption: None,
+            credit: None,
+        }
     }
 
     pub fn card(&self, id: ArticleId) -> Card {
@@ -372,7 +414,63 @@ impl Sources<'_> {
             section: (!article.section.is_empty())
                 .then(|| self.section_link(&article.section, lang)),
             minutes: self.site.minutes[id],
+            preview: match self.site.status[id] {
+                Status::Published => None,
+                Status::Draft => Some(self.string(lang, "badge_draft")),
+                Status::Scheduled => Some(self.string(lang, "badge_scheduled")),
+            },
         }
+    }
+
+    /// The banner of an article shown only as a preview.
+    pub fn preview_banner(&self, id: ArticleId) -> Option<PreviewBanner> {
+        let article = &self.site.articles[id];
+        let locale = self.locale(&article.lang);
+        let (kind, text) = match self.site.status[id] {
+            Status::Published => return None,
+            Status::Draft => ("draft", self.string(&article.lang, "preview_draft")),
+            Status::Scheduled => {
+                // Only a dated story is ever scheduled.
+                let due = article.date?;
+                let date = locale.date(&due).display;
+                let time = locale.time(&due);
+                let text = locale
+                    .text("preview_scheduled", None, &[("date", date), ("time", time)])
+                    .expect("required UI strings are checked when the theme is loaded");
+                ("scheduled", text)
+            }
+        };
+        Some(PreviewBanner { kind, text })
+    }
+
+    /// An article's body as its pages and feeds show it: links to other
+    /// articles by source file given those articles' addresses, its
+    /// pictures and embeds in place.
+    pub fn body(&self, id: ArticleId) -> Result<String, Diagnostic> {
+        let article = &self.site.articles[id];
+        let mut body = render_body(article, &self.config.root, self.settings)?;
+        if article.links_by_source() {
+            let completed = complete_sources(&body, &self.settings.markdown.base_path, |path| {
+                self.site
+                    .by_source(path)
+                    .map(|t| self.href(&routes::article(self.site, t)))
+            });
+            body = Arc::from(completed);
+        }
+        if article.media.pictures.is_empty() && article.media.embeds.is_empty() {
+            return Ok(body.to_string());
+        }
+        let words = EmbedWords {
+            play: self.string(&article.lang, "embed_play"),
+            notice: self.string(&article.lang, "embed_notice"),
+        };
+        Ok(markup::fill(
+            &body,
+            &article.media,
+            |src| self.media.responsive(src),
+            &self.config.images.sizes,
+            &words,
+        ))
     }
 
     pub fn topic_link(&self, topic: TopicId, lang: &Lang) -> TopicLink {

@@ -10,17 +10,21 @@
 //!   need them;
 //! - [`pipeline`]: the content pipeline on one input, shared with the fuzz
 //!   target.
+//! - [`pictures`]: real picture files made in the test, with camera
+//!   metadata, and damaged or hostile ones.
 //!
 //! Builds go through `site.rs` and `pipeline.rs`; the feature modules
 //! assert on what comes out. A few reach into the library for what only it
 //! can show: `hosting` plans a site past the sitemap limit (from
 //! [`Loaded`]), `publish` rewrites the state a killed build leaves, `serve`
-//! runs the server.
+//! runs the server, and so does `scheduling` (a story falling due while
+//! it runs).
 
 pub mod browser;
 mod built;
 pub mod http;
 pub mod nginx;
+pub mod pictures;
 pub mod pipeline;
 pub mod s3;
 mod site;

@@ -8,6 +8,7 @@ use digest::error::BuildError;
 use digest::{BuildOptions, BuildReport};
 
 use super::built::{Built, Files};
+use super::pictures;
 
 /// The repository's root (where the example site and theme live).
 pub fn repo() -> PathBuf {
@@ -15,7 +16,8 @@ pub fn repo() -> PathBuf {
 }
 
 /// The configuration of [`Site::new`]: two editions, Arabic (the default)
-/// and English, three stories a page, no minifying.
+/// and English, three stories a page, no minifying, the sections `news`,
+/// `analysis` and `opinion` named in both.
 pub const CONFIG: &str = "base_url: https://digest.example.org/
 default_language: ar
 languages:
@@ -30,6 +32,10 @@ languages:
     locale: en-GB
 paginate: 3
 minify: false
+sections:
+  news: { ar: أخبار, en: News }
+  analysis: { ar: تحليل, en: Analysis }
+  opinion: { ar: رأي, en: Opinion }
 ";
 
 /// The topic keys of [`Site::new`], with a label per edition.
@@ -99,7 +105,7 @@ impl Site {
             if (0..n).any(|i| Story::generated_section(i) == section) {
                 self.write_bytes(
                     &format!("content/{section}/photo.jpg"),
-                    b"\xFF\xD8 a picture",
+                    &pictures::jpeg(&pictures::photo(64, 48, 1), 80),
                 );
             }
         }
@@ -259,8 +265,19 @@ impl InMemory {
     /// Builds; `changed` names the files (relative to the site's folder)
     /// changed since the last build, or is `None` when that is not known.
     pub fn build(&mut self, changed: Option<&[PathBuf]>) -> Result<BuildReport, BuildError> {
+        let options = self.options.clone();
+        self.build_with(&options, changed)
+    }
+
+    /// Builds with `options` (a later clock, say) instead of the site's
+    /// own, keeping what it learnt all the same.
+    pub fn build_with(
+        &mut self,
+        options: &BuildOptions,
+        changed: Option<&[PathBuf]>,
+    ) -> Result<BuildReport, BuildError> {
         digest::build(
-            &self.options,
+            options,
             changed,
             &mut self.saved,
             &mut self.warm,
@@ -314,13 +331,7 @@ impl Loaded {
         );
         let topics = digest::site::topics::stage(&config, &walk.files, &mut problems);
         let authors = digest::site::authors::stage(&config, &walk.files, &mut problems);
-        let (site, more) = digest::site::model::Site::build_reusing(
-            &config,
-            articles,
-            topics,
-            authors,
-            &mut Default::default(),
-        );
+        let (site, more) = digest::site::model::Site::build(&config, articles, topics, authors);
         problems.extend(more);
         assert!(!problems.has_errors(), "{problems}");
         Loaded {
