@@ -280,6 +280,8 @@ pub struct Config {
     pub source_hash: u64,
     /// Where `digest deploy` publishes the site, by target name.
     pub deploy: IndexMap<String, DeployTarget>,
+    /// Editions and their email (`newsletter:` in digest.yaml).
+    pub newsletter: NewsletterConfig,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -300,6 +302,7 @@ const TOP_KEYS: &[&str] = &[
     "links",
     "deny_warnings",
     "deploy",
+    "newsletter",
     "menu",
     "theme_options",
 ];
@@ -513,6 +516,7 @@ impl Config {
             .optional::<bool>(map, "deny_warnings", "true or false")
             .unwrap_or(false);
         let deploy = read.deploy_targets(map);
+        let newsletter = read.newsletter(map, &languages);
         let menus = read.menus(map, &languages);
         let theme_options = read.theme_options(map);
 
@@ -565,6 +569,7 @@ impl Config {
             theme_options,
             source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
             deploy,
+            newsletter,
         })
     }
 
@@ -1471,5 +1476,148 @@ mod tests {
             config.languages[0].formatting_locale().to_string(),
             "ar-IQ-u-nu-latn"
         );
+    }
+}
+
+/// How editions are made and mailed (`newsletter:` in digest.yaml).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewsletterConfig {
+    /// How an edition groups its stories after the lead.
+    pub group_by: GroupBy,
+    /// The most stories an email shows (the rest are on the edition page).
+    pub email_stories: usize,
+    /// The message's `From:` (`Name <address>`), for `digest newsletter`.
+    pub from: Option<String>,
+    /// The call to subscribe; none when not configured.
+    pub signup: Option<Signup>,
+}
+
+/// How an edition groups its stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    #[default]
+    Section,
+    Topic,
+}
+
+/// The call to subscribe, shown under articles and on the homes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signup {
+    /// Where the form posts, or the link leads.
+    pub url: String,
+    /// The form field of the email address; without it, a link.
+    pub field: Option<String>,
+    /// The call, per language (a language without one shows none).
+    pub text: IndexMap<Lang, String>,
+}
+
+const NEWSLETTER_KEYS: &[&str] = &["group_by", "email_stories", "from", "signup"];
+const SIGNUP_KEYS: &[&str] = &["url", "field", "text"];
+
+impl Reader<'_, '_> {
+    fn newsletter(
+        &mut self,
+        map: &serde_yaml::Mapping,
+        languages: &[LanguageConfig],
+    ) -> NewsletterConfig {
+        let mut newsletter = NewsletterConfig {
+            email_stories: 30,
+            ..NewsletterConfig::default()
+        };
+        let Some(value) = map.get("newsletter") else {
+            return newsletter;
+        };
+        let Some(map) = value.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at(&["newsletter"], "`newsletter` must be a mapping")
+                    .with_help("e.g. `newsletter: { group_by: section }`"),
+            );
+            return newsletter;
+        };
+        let path = ["newsletter"];
+        self.problems.extend(
+            self.src
+                .unknown_keys(map, &path, NEWSLETTER_KEYS, "newsletter"),
+        );
+        if let Some(g) = self.optional_at(map, &["newsletter", "group_by"], "section or topic") {
+            newsletter.group_by = g;
+        }
+        match self.optional_at::<usize>(map, &["newsletter", "email_stories"], "a whole number") {
+            Some(0) => self.problems.push(self.src.error_at_value(
+                &["newsletter", "email_stories"],
+                "`email_stories` must be at least 1",
+            )),
+            Some(n) => newsletter.email_stories = n,
+            None => {}
+        }
+        newsletter.from = self.optional_at(map, &["newsletter", "from"], "text");
+        let Some(signup) = map.get("signup") else {
+            return newsletter;
+        };
+        let at = ["newsletter", "signup"];
+        let Some(signup) = signup.as_mapping() else {
+            self.problems.push(
+                self.src
+                    .error_at(&at, "`signup` must be a mapping")
+                    .with_help("give `url:` and the call per language under `text:`"),
+            );
+            return newsletter;
+        };
+        self.problems
+            .extend(self.src.unknown_keys(signup, &at, SIGNUP_KEYS, "signup"));
+        let url: Option<String> =
+            self.optional_at(signup, &["newsletter", "signup", "url"], "an address");
+        let field = self.optional_at(
+            signup,
+            &["newsletter", "signup", "field"],
+            "a form field name",
+        );
+        let absolute = |u: &str| {
+            ["https://", "http://", "mailto:"]
+                .iter()
+                .any(|p| u.starts_with(p))
+        };
+        let signup_url = match url {
+            Some(url) if absolute(&url) => Some(url),
+            Some(url) => {
+                self.problems.push(
+                    self.src
+                        .error_at_value(&["newsletter", "signup", "url"], format!("`{url}` is not an absolute address"))
+                        .with_help("give the subscription form's address, e.g. https://lists.example.org/subscribe"),
+                );
+                None
+            }
+            None => {
+                self.problems.push(
+                    self.src
+                        .error_at(&at, "the signup block has no `url`")
+                        .with_help("add `url:` with the subscription form's address"),
+                );
+                None
+            }
+        };
+        let texts: Option<IndexMap<String, String>> = self.optional_at(
+            signup,
+            &["newsletter", "signup", "text"],
+            "the call to subscribe per language",
+        );
+        let mut text = IndexMap::new();
+        for (code, call) in texts.unwrap_or_default() {
+            match languages.iter().find(|l| l.lang.as_str() == code) {
+                Some(l) => {
+                    text.insert(l.lang.clone(), call);
+                }
+                None => self.problems.push(self.src.error_at(
+                    &["newsletter", "signup", "text", &code],
+                    format!("`{code}` is not one of the site's languages"),
+                )),
+            }
+        }
+        if let Some(url) = signup_url {
+            newsletter.signup = Some(Signup { url, field, text });
+        }
+        newsletter
     }
 }

@@ -30,6 +30,7 @@ pub mod hash;
 pub mod html;
 pub mod locale;
 pub mod media;
+pub mod newsletter;
 pub mod options;
 pub mod output;
 pub mod publish;
@@ -108,11 +109,12 @@ pub fn build(
     no_errors(&mut problems)?;
     timings.mark("search");
     let renderer = Renderer::new(&config, &site, &theme, &settings, &plan, &warm.minifier, &media);
+    let mailer = newsletter::Mailer { renderer: &renderer };
     let pictures = media::Pictures::new(
         &config, &media, options.picture_store.as_deref(), &warm.pictures, !options.force);
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
     let published = publish::protocol::publish(
-        &plan.pages, fingerprints, &search.files, &|page| renderer.render(page),
+        &plan.pages, fingerprints, &search.files, &|page| mailer.render(page),
         &|p, o| pictures.render(p, o), &how, &mut saved.publish, sink, &mut timings, &mut problems)?;
     let (indexed, search_jobs) = search.published(&config, &mut saved.search);
     problems.sort();

@@ -17,6 +17,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use digest::dates::Moment;
 use digest::deploy::DeployOptions;
 use digest::error::{BuildError, Diagnostic};
+use digest::output::editions::Period;
 use digest::serve::{Rebuild, ServeEvent, ServeOptions, Server};
 use digest::tools;
 use digest::{BuildOptions, BuildReport};
@@ -53,6 +54,33 @@ enum Command {
     List(ListArgs),
     /// The theme: `digest theme copy` writes the built-in one into themes/.
     Theme(ThemeArgs),
+    /// Write an edition's email as a ready multipart message (.eml: text
+    /// and HTML, UTF-8) for the tool the newsroom sends with. digest itself
+    /// sends nothing.
+    Newsletter(NewsletterArgs),
+}
+
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("period").required(true).args(["day", "week"])))]
+struct NewsletterArgs {
+    /// The site's folder, holding digest.yaml.
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// The edition's language (`ar`, `en`).
+    #[arg(long)]
+    lang: String,
+    /// The daily edition of this day, in the site's time zone (2021-12-10).
+    #[arg(long, value_parser = Period::parse_day)]
+    day: Option<Period>,
+    /// The weekly edition of this ISO week (2021-W49).
+    #[arg(long, value_parser = Period::parse_week)]
+    week: Option<Period>,
+    /// Where to write the message [default: newsletter-<lang>-<period>.eml]
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Use this base URL instead of the configured one.
+    #[arg(long)]
+    base_url: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -249,6 +277,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Serve(args) => serve(args),
         Command::Deploy(args) => deploy(args),
+        Command::Newsletter(args) => newsletter(args),
         Command::Init(args) => init(args),
         Command::New(args) => new(args),
         Command::Check(args) => check(args),
@@ -469,6 +498,49 @@ fn shell_word(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
     }
+}
+
+fn newsletter(args: NewsletterArgs) -> ExitCode {
+    let period = args.day.or(args.week).expect("clap requires one");
+    let options = BuildOptions {
+        root: args.root.clone(),
+        base_url: args.base_url.clone(),
+        drafts: false,
+        future: false,
+        now: None,
+        deny_warnings: None,
+        force: false,
+        cache_dir: None,
+        // Pictures processed by `digest build` are reused.
+        picture_store: Some(digest::picture_store(&args.root)),
+        // A message needs no search index: stale ones are left unbuilt.
+        search_in_background: true,
+    };
+    let output = args.output.clone().unwrap_or_else(|| {
+        PathBuf::from(format!("newsletter-{}-{}.eml", args.lang, period.slug()))
+    });
+    let message = match digest::newsletter::build_message(&options, &args.lang, &period) {
+        Ok(message) => message,
+        Err(err) => {
+            for d in &err.diagnostics() {
+                eprintln!("{d}");
+            }
+            eprintln!("no message was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(err) = std::fs::write(&output, &message) {
+        eprintln!("error: could not write {}: {err}", output.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "wrote {} ({} KB): the {} edition of {}",
+        output.display(),
+        message.len().div_ceil(1000),
+        args.lang,
+        period.slug()
+    );
+    ExitCode::SUCCESS
 }
 
 fn build(args: BuildArgs) -> ExitCode {

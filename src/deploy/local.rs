@@ -40,7 +40,9 @@ impl Kind {
             Kind::FrontDoor
         } else if (name.starts_with("sitemap") && ext == "xml") || key == "robots.txt" {
             Kind::Sitemap
-        } else if ext == "html" || ext == "htm" {
+        } else if ext == "html" || ext == "htm" || (key.starts_with("newsletter/") && ext == "txt")
+        {
+            // An edition's email, HTML or text, changes as its page does.
             Kind::Page
         } else if ext == "xml" || ext == "json" {
             Kind::Feed
@@ -187,6 +189,8 @@ mod tests {
         assert_eq!(kind("robots.txt"), Kind::Sitemap);
         assert_eq!(kind("style.1a2b3c4d.css"), Kind::Style);
         assert_eq!(kind("news/map.svg"), Kind::File);
+        assert_eq!(kind("newsletter/ar/2021-W49.html"), Kind::Page);
+        assert_eq!(kind("newsletter/ar/2021-W49.txt"), Kind::Page);
     }
 
     #[test]

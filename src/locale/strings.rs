@@ -30,6 +30,24 @@ pub const REQUIRED_STRINGS: &[(&str, &str)] = &[
         "the title of a list's later pages, with `{page}` for the number",
     ),
     ("topics", "the title of the topic index"),
+    ("editions", "the title of the index of editions"),
+    (
+        "edition_week",
+        "the name of a weekly edition, with `{date}` for its first day",
+    ),
+    (
+        "email_subject",
+        "an edition's email subject, with `{edition}` and `{period}`",
+    ),
+    (
+        "other_stories",
+        "the group of an edition's stories without a topic",
+    ),
+    ("daily_editions", "the title of the feed of daily editions"),
+    (
+        "weekly_editions",
+        "the title of the feed of weekly editions",
+    ),
     ("embed_play", "the play button of an embedded video or post"),
     (
         "embed_notice",

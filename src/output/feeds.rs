@@ -11,6 +11,7 @@ use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
 use crate::dates::PubDate;
 use crate::error::Diagnostic;
+use crate::output::editions::Issue;
 use crate::output::plan::{FeedFormat, ListKind, routes};
 use crate::output::views::sources::Sources;
 use crate::site::model::Site;
@@ -278,4 +279,133 @@ fn json_item(sources: &Sources, id: ArticleId, body: &str) -> JsonItem {
         image: card.image.map(|i| i.url),
         external_url: a.source.as_ref().and_then(|s| s.url.clone()),
     }
+}
+
+/// The Atom feed of an edition's daily or weekly editions: one entry per
+/// edition, newest first, whose content lists its stories (titles linking
+/// to them, summaries), so that a feed-to-email service can send it as is.
+pub fn editions_feed(
+    sources: &Sources,
+    lang: &Lang,
+    weekly: bool,
+    issues: &[Issue],
+) -> Result<Vec<u8>, Diagnostic> {
+    let (config, site) = (sources.config, sources.site);
+    let language = config.language(lang);
+    let dir = language.dir.as_str();
+    let kind = if weekly {
+        "weekly_editions"
+    } else {
+        "daily_editions"
+    };
+    let title = format!("{} – {}", sources.string(lang, kind), language.title);
+    let feed_url = sources.permalink(&routes::editions_feed(lang, weekly));
+    let host = url::Url::parse(&config.base_url.origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into());
+    let newest = |issue: &Issue| {
+        issue
+            .items
+            .iter()
+            .filter_map(|id| site.articles[*id].modified())
+            .max()
+    };
+    let entries: Vec<atom::Entry> = issues
+        .iter()
+        .take(config.feed_entries)
+        .map(|issue| {
+            let view = sources.issue(lang, issue, usize::MAX);
+            let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
+            let item = |card: &crate::output::views::contract::Card| {
+                format!(
+                    "<li><a href=\"{}\">{}</a>{}</li>",
+                    esc(&card.permalink),
+                    esc(&card.title),
+                    if card.summary.is_empty() {
+                        String::new()
+                    } else {
+                        format!("<p>{}</p>", esc(&card.summary))
+                    }
+                )
+            };
+            let mut html = format!("<div dir=\"{dir}\" lang=\"{lang}\">");
+            if let Some(lead) = &view.lead {
+                html.push_str(&format!("<ul>{}</ul>", item(lead)));
+            }
+            for group in &view.groups {
+                html.push_str(&format!("<h2>{}</h2><ul>", esc(&group.label)));
+                for card in &group.items {
+                    html.push_str(&item(card));
+                }
+                html.push_str("</ul>");
+            }
+            html.push_str("</div>");
+            let mut content = atom::Content::default();
+            content.set_content_type("html".to_string());
+            content.set_value(html);
+            content.set_lang(lang.to_string());
+            let updated = newest(issue).map_or_else(epoch, |d| fixed(&d));
+            let path = routes::edition(lang, &issue.period).href_under(&config.base_url.path);
+            atom::Entry {
+                title: atom::Text::plain(view.subject.clone()),
+                id: format!("tag:{host},{}:{}", issue.period.first_day(), &path[1..]),
+                updated,
+                published: Some(updated),
+                links: vec![atom::Link {
+                    href: view.link.permalink.clone(),
+                    rel: "alternate".into(),
+                    mime_type: Some("text/html".into()),
+                    hreflang: Some(lang.to_string()),
+                    ..Default::default()
+                }],
+                summary: view
+                    .lead
+                    .as_ref()
+                    .map(|lead| atom::Text::plain(lead.title.clone())),
+                content: Some(content),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let updated = issues
+        .iter()
+        .filter_map(newest)
+        .max()
+        .map_or_else(epoch, |d| fixed(&d));
+    let feed = atom::Feed {
+        title: atom::Text::plain(title),
+        id: feed_url.clone(),
+        updated,
+        links: vec![
+            atom::Link {
+                href: feed_url,
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Default::default()
+            },
+            atom::Link {
+                href: sources.permalink(&routes::editions(lang)),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                hreflang: Some(lang.to_string()),
+                ..Default::default()
+            },
+        ],
+        generator: Some(atom::Generator {
+            value: "digest".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        lang: Some(lang.to_string()),
+        authors: vec![atom::Person {
+            name: language.title.clone(),
+            ..Default::default()
+        }],
+        entries,
+        ..Default::default()
+    };
+    let mut out = feed.to_string().into_bytes();
+    out.push(b'\n');
+    Ok(out)
 }

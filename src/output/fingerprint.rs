@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
 use crate::hash::Hasher;
+use crate::output::editions::Issue;
 use crate::output::plan::{FeedFormat, ListKind, Page, PageKind, Plan, in_sitemap, last_modified};
 use crate::site::model::Site;
 
@@ -157,6 +158,27 @@ impl Page {
                 h.u64(*parts as u64);
                 h.u64(sitemap);
             }
+            PageKind::Edition { issue, .. } => {
+                h.str("edition");
+                hash_issue(&mut h, site, pictures, issue);
+            }
+            PageKind::Email { issue, format, .. } => {
+                h.str(format.extension());
+                hash_issue(&mut h, site, pictures, issue);
+            }
+            PageKind::EditionIndex { issues, .. } => {
+                h.str("editions");
+                for issue in issues.iter() {
+                    h.str(&issue.period.slug());
+                    h.u64(issue.items.len() as u64);
+                }
+            }
+            PageKind::EditionFeed { issues, .. } => {
+                h.str("editions feed");
+                for issue in issues.iter().take(config.feed_entries) {
+                    hash_issue(&mut h, site, pictures, issue);
+                }
+            }
             PageKind::NotFound => h.str("404"),
             PageKind::Robots => h.str("robots"),
             PageKind::Asset { hash, .. } => {
@@ -173,6 +195,24 @@ impl Page {
             }
         }
         h.digest128()
+    }
+}
+
+/// What an edition shows: its period, its stories' cards, its neighbours
+/// and the languages it is published in (a card's stamp with the
+/// pictures it shows).
+fn hash_issue(h: &mut Hasher, site: &Site, pictures: &[[u64; 2]], issue: &Issue) {
+    h.str(&issue.period.slug());
+    h.u64(issue.items.len() as u64);
+    for &id in issue.items.iter() {
+        h.u64(site.stamps[id].card);
+        h.u64(pictures[id][0]);
+    }
+    for neighbour in [issue.prev, issue.next] {
+        h.str(&neighbour.map(|p| p.slug()).unwrap_or_default());
+    }
+    for lang in issue.languages.iter() {
+        h.str(lang.as_str());
     }
 }
 

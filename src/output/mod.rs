@@ -3,6 +3,7 @@
 //! against it, page fingerprints, the views templates see, rendering,
 //! feeds and the sitemap.
 
+pub mod editions;
 pub mod feeds;
 pub mod fingerprint;
 pub mod links;

@@ -17,6 +17,7 @@ use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::files::{AssetFile, AssetSource};
 use crate::hash::Hasher;
+use crate::output::editions::{self, Issue, Period};
 use crate::output::menu::{self, Menus};
 use crate::site::authors::AuthorId;
 use crate::site::model::Site;
@@ -140,6 +141,29 @@ pub enum PageKind {
         parts: usize,
     },
     Robots,
+    /// One edition: a day's or an ISO week's stories of one language.
+    Edition {
+        lang: Lang,
+        issue: Issue,
+    },
+    /// The index of a language's editions, newest first.
+    EditionIndex {
+        lang: Lang,
+        issues: Arc<[Issue]>,
+    },
+    /// The Atom feed of a language's daily or weekly editions.
+    EditionFeed {
+        lang: Lang,
+        weekly: bool,
+        issues: Arc<[Issue]>,
+    },
+    /// An edition made for mail clients (`newsletter/{lang}/{period}.html`
+    /// and `.txt`).
+    Email {
+        lang: Lang,
+        issue: Issue,
+        format: EmailFormat,
+    },
     /// A file copied as it is (theme static files, content files).
     Asset {
         source: AssetSource,
@@ -158,6 +182,22 @@ pub enum PageKind {
     EmbedScript {
         hash: u64,
     },
+}
+
+/// Which version of an edition's email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EmailFormat {
+    Html,
+    Text,
+}
+
+impl EmailFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            EmailFormat::Html => "html",
+            EmailFormat::Text => "txt",
+        }
+    }
 }
 
 /// One output file.
@@ -202,6 +242,28 @@ pub mod routes {
 
     pub fn feed(site: &Site, lang: &Lang, of: &ListKind, format: FeedFormat) -> Route {
         urls::feed(&list(site, lang, of), format.file_name())
+    }
+
+    /// The index of an edition's editions: `/{lang}/editions/`.
+    pub fn editions(lang: &Lang) -> Route {
+        Route::dir([lang.as_str(), "editions"])
+    }
+
+    /// One edition: `/{lang}/editions/2021-12-10/`, `/{lang}/editions/2021-W49/`.
+    pub fn edition(lang: &Lang, period: &Period) -> Route {
+        editions(lang).join([period.slug()])
+    }
+
+    /// The Atom feed of daily or weekly editions: `/{lang}/editions/daily.xml`.
+    pub fn editions_feed(lang: &Lang, weekly: bool) -> Route {
+        let name = if weekly { "weekly.xml" } else { "daily.xml" };
+        Route::file([lang.as_str(), "editions"], name)
+    }
+
+    /// An edition's email: `/newsletter/{lang}/2021-12-10.html` (or `.txt`).
+    pub fn email(lang: &Lang, period: &Period, format: EmailFormat) -> Route {
+        let name = format!("{}.{}", period.slug(), format.extension());
+        Route::file(["newsletter", lang.as_str()], &name)
     }
 }
 
@@ -260,6 +322,7 @@ pub fn plan(
     pictures: Vec<Page>,
 ) -> (Plan, Diagnostics) {
     let mut pages = Vec::new();
+    let mut issues = editions::issues(config, site).into_iter();
     for language in &config.languages {
         let lang = &language.lang;
         let edition = site.edition(lang);
@@ -338,6 +401,8 @@ pub fn plan(
                 },
             ));
         }
+        let (_, issues) = issues.next().expect("one list of editions per language");
+        edition_pages(lang, issues, &mut pages);
     }
     pages.push(Page::new(urls::front(), PageKind::Front));
     pages.push(Page::new(urls::root_file("404.html"), PageKind::NotFound));
@@ -366,6 +431,52 @@ pub fn plan(
     problems.extend(unresolved);
     drop(by_path);
     (Plan { pages, menus }, problems)
+}
+
+/// An edition's pages: each edition and its email, the index, the feeds.
+fn edition_pages(lang: &Lang, issues: Vec<Issue>, pages: &mut Vec<Page>) {
+    for issue in &issues {
+        pages.push(Page::new(
+            routes::edition(lang, &issue.period),
+            PageKind::Edition {
+                lang: lang.clone(),
+                issue: issue.clone(),
+            },
+        ));
+        for format in [EmailFormat::Html, EmailFormat::Text] {
+            pages.push(Page::new(
+                routes::email(lang, &issue.period, format),
+                PageKind::Email {
+                    lang: lang.clone(),
+                    issue: issue.clone(),
+                    format,
+                },
+            ));
+        }
+    }
+    let issues: Arc<[Issue]> = issues.into();
+    for weekly in [false, true] {
+        let of_kind: Arc<[Issue]> = issues
+            .iter()
+            .filter(|i| matches!(i.period, Period::Week { .. }) == weekly)
+            .cloned()
+            .collect();
+        pages.push(Page::new(
+            routes::editions_feed(lang, weekly),
+            PageKind::EditionFeed {
+                lang: lang.clone(),
+                weekly,
+                issues: of_kind,
+            },
+        ));
+    }
+    pages.push(Page::new(
+        routes::editions(lang),
+        PageKind::EditionIndex {
+            lang: lang.clone(),
+            issues,
+        },
+    ));
 }
 
 /// The sitemap files for `listed` URLs: `sitemap.xml` alone, or above
@@ -493,6 +604,22 @@ fn describe(site: &Site, page: &Page) -> String {
         ),
         PageKind::Sitemap { .. } => "the sitemap".into(),
         PageKind::Robots => "robots.txt".into(),
+        PageKind::Edition { lang, issue } => {
+            format!("the `{lang}` edition of {}", issue.period.slug())
+        }
+        PageKind::EditionIndex { lang, .. } => {
+            format!("the index of editions of the `{lang}` edition")
+        }
+        PageKind::EditionFeed { lang, weekly, .. } => format!(
+            "the feed of {} editions of the `{lang}` edition",
+            if *weekly { "weekly" } else { "daily" }
+        ),
+        PageKind::Email { lang, issue, .. } => {
+            format!(
+                "the email of the `{lang}` edition of {}",
+                issue.period.slug()
+            )
+        }
         PageKind::Picture { .. } => "a published picture".into(),
         PageKind::EmbedScript { .. } => "the script that plays embeds".into(),
     }
@@ -507,7 +634,7 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 pub fn in_sitemap(site: &Site, page: &Page) -> bool {
     page.route.is_html()
         && match &page.kind {
-            PageKind::NotFound | PageKind::Asset { .. } => false,
+            PageKind::NotFound | PageKind::Asset { .. } | PageKind::Email { .. } => false,
             PageKind::Article(id) => !site.is_preview(*id),
             PageKind::List { lang, list, pager } => {
                 let items = &list.items(site, lang)[pager.items.clone()];
@@ -533,6 +660,10 @@ pub fn last_modified(site: &Site, page: &Page) -> Option<PubDate> {
         }
         PageKind::TopicIndex(lang) | PageKind::Search(lang) | PageKind::AuthorIndex(lang) => {
             newest(&site.edition(lang).articles)
+        }
+        PageKind::Edition { issue, .. } => newest(&issue.items),
+        PageKind::EditionIndex { issues, .. } => {
+            issues.iter().filter_map(|i| newest(&i.items)).max()
         }
         PageKind::Front => site
             .editions

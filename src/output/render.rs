@@ -16,7 +16,8 @@ use crate::output::feeds;
 use crate::output::plan::{Page, PageKind, Plan};
 use crate::output::sitemap;
 use crate::output::views::contract::{
-    ArticleView, AuthorEntry, Common, EditionsView, ListView, PageView, SearchView, TopicEntry,
+    ArticleView, AuthorEntry, Common, EditionIndexView, EditionsView, IssueView, ListView,
+    PageView, SearchView, TopicEntry,
 };
 use crate::output::views::sources::Sources;
 use crate::site::model::Site;
@@ -69,7 +70,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn sources(&self) -> Sources<'_> {
+    pub fn sources(&self) -> Sources<'_> {
         Sources {
             config: self.config,
             site: self.site,
@@ -124,6 +125,32 @@ impl<'a> Renderer<'a> {
                 sitemap::sitemap(&sources, &self.plan.pages, *part, *parts)
             }
             PageKind::Robots => sitemap::robots(self.config).into_bytes(),
+            PageKind::Edition { lang, issue } => {
+                let (common, issue) = sources.edition_page(page, lang, issue);
+                self.page("edition.html", &common, IssueContext { issue })?
+            }
+            PageKind::EditionIndex { lang, issues } => {
+                let (common, editions) = sources.edition_index(page, lang, issues);
+                self.page(
+                    "editions.html",
+                    &common,
+                    EditionIndexContext { index: editions },
+                )?
+            }
+            PageKind::EditionFeed {
+                lang,
+                weekly,
+                issues,
+            } => feeds::editions_feed(&sources, lang, *weekly, issues)?,
+            PageKind::Email { .. } => {
+                return Err(Diagnostic::error(
+                    None,
+                    format!(
+                        "internal error: {} is an email, made by the newsletter stage",
+                        page.path
+                    ),
+                ));
+            }
             PageKind::EmbedScript { .. } => EMBED_SCRIPT.as_bytes().to_vec(),
             PageKind::Asset { .. } | PageKind::Picture { .. } => return Ok(None),
         };
@@ -237,6 +264,16 @@ struct TopicsContext {
 #[derive(Serialize)]
 struct SearchContext {
     search: SearchView,
+}
+
+#[derive(Serialize)]
+struct IssueContext {
+    issue: IssueView,
+}
+
+#[derive(Serialize)]
+struct EditionIndexContext {
+    index: EditionIndexView,
 }
 
 #[derive(Serialize)]

@@ -15,7 +15,10 @@ use crate::locale::strings::Locales;
 ///   `lang`), with the plural form for `count` and `{name}` placeholders
 ///   filled from the other arguments;
 /// - `asset(path)`: the published (fingerprinted) URL of a theme file;
-/// - `number(n, lang?)`: a number in the language's digits.
+/// - `number(n, lang?)`: a number in the language's digits;
+/// - the filter `isolate(dir?)`: plain text wrapped in Unicode isolates
+///   (RLI or LRI for `dir="rtl"`/`"ltr"`, else FSI, then PDI), so that it
+///   keeps its direction among text of the other (plain-text emails).
 pub fn register_functions(
     tera: &mut tera::Tera,
     locales: &Arc<Locales>,
@@ -48,6 +51,17 @@ pub fn register_functions(
             let n: i64 = kwargs.must_get("n")?;
             let lang = page_lang(&kwargs, state)?;
             Ok(find_locale(&numbers, &lang)?.number(n))
+        },
+    );
+    tera.register_filter(
+        "isolate",
+        |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let open = match kwargs.get::<&str>("dir")? {
+                Some("rtl") => '\u{2067}',
+                Some("ltr") => '\u{2066}',
+                _ => '\u{2068}',
+            };
+            Ok(format!("{open}{text}\u{2069}"))
         },
     );
     let assets = assets.clone();

@@ -29,6 +29,10 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "authors.html",
     "front.html",
     "404.html",
+    "edition.html",
+    "editions.html",
+    "email/edition.html",
+    "email/edition.txt",
 ];
 
 /// A loaded theme.

@@ -192,6 +192,12 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
                 "application/json; charset=utf-8",
                 "public, max-age=300, must-revalidate",
             )
+        } else if key.ends_with(".txt") && key.starts_with("newsletter/") {
+            // An edition's plain-text email: a page.
+            (
+                "text/plain; charset=utf-8",
+                "public, max-age=60, must-revalidate",
+            )
         } else if key.ends_with(".txt") {
             (
                 "text/plain; charset=utf-8",
@@ -303,18 +309,21 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     // Hawre Aziz, a free name, wrote only that story: his page and feed
     // in each edition go with it.
     assert!(!public.contains_key("en/authors/hawre-aziz/index.html"));
-    // The story's two pages, the author's four, and the pieces of the
-    // search indexes that the new indexes no longer have.
+    // The story's two pages, the editions of its day (both languages'
+    // pages and emails), the author's four pages and feeds, and the pieces
+    // of the search indexes that the new indexes no longer have.
     let gone: Vec<String> = deployed(&server)
         .into_keys()
         .filter(|k| !public.contains_key(k))
         .collect();
     let pages_gone = gone.iter().filter(|k| !k.starts_with("pagefind/")).count();
-    assert_eq!(pages_gone, 6, "{gone:?}");
+    assert_eq!(pages_gone, 12, "{gone:?}");
     assert!(gone.len() > pages_gone, "{gone:?}");
     let gone = gone.len();
 
-    // --no-delete keeps what the site no longer has.
+    // --no-delete keeps what the site no longer has: the story's two pages,
+    // the editions of its day (both languages' pages and emails) and Hawre
+    // Aziz's pages and feeds.
     let kept = deploy(&site, &["--no-delete"]);
     assert!(
         kept.contains(&format!(
@@ -349,6 +358,10 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     assert_eq!(
         last_step,
         Some(format!("deletions: {gone} files").as_str()),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  deleted newsletter/ar/2021-12-11.txt"),
         "{stdout}"
     );
     assert!(stdout.contains("  deleted ar/news/militias-threaten-open-war/index.html"));

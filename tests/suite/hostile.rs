@@ -167,6 +167,11 @@ fn check_pages(files: &Files) {
     for path in &pages {
         assert_inert(&files.page(path));
     }
+    let emails = files.emails();
+    assert!(!emails.is_empty());
+    for path in &emails {
+        assert_inert(&files.page(path));
+    }
     let article = files.page("en/news/s1/index.html");
     let text = |css: &str| article.text(css);
     let attr = |css: &str, name: &str| article.attr(css, name);

@@ -20,6 +20,7 @@ mod links;
 mod media;
 mod media_browser;
 mod minify;
+mod newsletter;
 mod publish;
 mod publishing;
 mod scheduling;

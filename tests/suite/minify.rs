@@ -13,7 +13,8 @@ fn both_ways(f: &Site) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>)
         files
             .into_map()
             .into_iter()
-            .filter(|(path, _)| path.ends_with(".html"))
+            // Emails (newsletter/) are not minified.
+            .filter(|(path, _)| path.ends_with(".html") && !path.starts_with("newsletter/"))
             .collect::<BTreeMap<_, _>>()
     };
     f.write(

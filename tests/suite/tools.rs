@@ -557,9 +557,9 @@ fn check_prints_one_json_object_per_problem() {
 }
 
 /// A web server on 127.0.0.1 for the outside links: `/ok`, `/gone` (404),
-/// `/moved` (301 to `/ok`), `/slow` (answers after 3 s), `/wait/*` (after
-/// 200 ms). It counts requests per path, and the most `/wait/*` requests
-/// it served at once.
+/// `/moved` (301 to `/ok`), `/slow` (answers after 3 s), `/wait/*` (once
+/// another `/wait/*` is in flight, or after 700 ms). It counts requests per
+/// path, and the most `/wait/*` requests it served at once.
 struct Server {
     port: u16,
     hits: Arc<Mutex<BTreeMap<String, usize>>>,
@@ -601,7 +601,17 @@ impl Server {
                         p if p.starts_with("/wait/") => {
                             let open = now.fetch_add(1, Ordering::SeqCst) + 1;
                             most.fetch_max(open, Ordering::SeqCst);
-                            std::thread::sleep(Duration::from_millis(200));
+                            // Held until a second one is in flight (or
+                            // 700 ms, within the 1 s timeout), so that a
+                            // client asking two at once is seen doing so
+                            // however loaded the machine is.
+                            let started = std::time::Instant::now();
+                            while now.load(Ordering::SeqCst) < 2
+                                && started.elapsed() < Duration::from_millis(700)
+                            {
+                                std::thread::sleep(Duration::from_millis(5));
+                            }
+                            std::thread::sleep(Duration::from_millis(20));
                             now.fetch_sub(1, Ordering::SeqCst);
                             "200 OK\r\n".to_string()
                         }

@@ -115,6 +115,8 @@ pub struct Common {
     pub editions: Vec<EditionView>,
     pub site: SiteView,
     pub page: PageMeta,
+    /// The call to subscribe in this language, when digest.yaml has one.
+    pub signup: Option<SignupView>,
     /// The edition's menu (`menu:` in digest.yaml), in its order; empty
     /// when the configuration sets none.
     pub menu: Vec<MenuLink>,
@@ -124,6 +126,16 @@ pub struct Common {
     pub sections: Vec<SectionLink>,
     /// The theme's options, as the site sets them.
     pub options: Options,
+}
+
+/// The call to subscribe (`newsletter.signup` in digest.yaml).
+#[derive(Debug, Clone, Serialize)]
+pub struct SignupView {
+    pub text: String,
+    /// Where the form posts, or the link leads.
+    pub url: String,
+    /// The form field of the email address; `None`: a link.
+    pub field: Option<String>,
 }
 
 /// An entry of an edition's menu.
@@ -449,4 +461,65 @@ pub struct FilterOption {
     pub label: String,
     /// The page that lists it (sections, which results link to).
     pub href: Option<String>,
+}
+
+/// A link to an edition.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionLink {
+    /// `2021-12-10`, `2021-W49`.
+    pub period: String,
+    /// `day` or `week`.
+    pub kind: &'static str,
+    /// `10 December 2021`, `Week of 6 December 2021`.
+    pub label: String,
+    pub href: String,
+    pub permalink: String,
+    pub count: usize,
+}
+
+/// The stories of one section or topic in an edition.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionGroup {
+    pub label: String,
+    /// The section's or topic's page (none for stories without a topic).
+    pub href: Option<String>,
+    pub permalink: Option<String>,
+    pub items: Vec<Card>,
+}
+
+/// An edition (a day's or a week's stories), as its page or its email.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueView {
+    #[serde(flatten)]
+    pub link: EditionLink,
+    /// The first and last day covered, for `<time>`.
+    pub first_day: String,
+    pub last_day: String,
+    /// The newest story.
+    pub lead: Option<Card>,
+    /// The other stories, by section or by topic.
+    pub groups: Vec<EditionGroup>,
+    /// Stories on the edition's page that its email leaves out (it shows
+    /// at most `newsletter.email_stories`).
+    pub more: usize,
+    /// The older and newer editions of the same kind.
+    pub prev: Option<EditionLink>,
+    pub next: Option<EditionLink>,
+    /// The index of editions and the feed of this kind of edition.
+    pub index: String,
+    pub feed: String,
+    /// The email's subject.
+    pub subject: String,
+    /// The edition's email, HTML and plain text (for editors to preview).
+    pub email_html: String,
+    pub email_text: String,
+}
+
+/// The index of an edition's editions.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionIndexView {
+    pub days: Vec<EditionLink>,
+    pub weeks: Vec<EditionLink>,
+    pub daily_feed: String,
+    pub weekly_feed: String,
 }

@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod contract;
+pub mod editions;
 pub mod lists;
 pub mod search;
 pub mod sources;

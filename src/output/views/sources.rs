@@ -117,6 +117,11 @@ impl Sources<'_> {
                     Some(urls::author_index(lang))
                 }
                 PageKind::Front => Some(routes::list(self.site, lang, &ListKind::Home)),
+                PageKind::Edition { issue, .. } => issue
+                    .languages
+                    .contains(lang)
+                    .then(|| routes::edition(lang, &issue.period)),
+                PageKind::EditionIndex { .. } => Some(routes::editions(lang)),
                 _ => None,
             };
             if let Some(route) = route {
@@ -209,7 +214,18 @@ impl Sources<'_> {
                 json_ld: None,
                 preview: None,
             },
+            signup: self.signup(lang),
         }
+    }
+
+    /// The call to subscribe in `lang`, if digest.yaml gives one.
+    pub fn signup(&self, lang: &Lang) -> Option<SignupView> {
+        let signup = self.config.newsletter.signup.as_ref()?;
+        Some(SignupView {
+            text: signup.text.get(lang)?.clone(),
+            url: signup.url.clone(),
+            field: signup.field.clone(),
+        })
     }
 
     /// The edition's menu, if the configuration gives it one; `current`

@@ -84,10 +84,19 @@ impl Files {
         self.files.keys()
     }
 
-    /// Every HTML page, by path.
+    /// Every HTML page of the site, by path (editions' emails, under
+    /// `newsletter/`, are made for mail clients, not pages: see [`Files::emails`]).
     pub fn html_pages(&self) -> Vec<String> {
         self.paths()
-            .filter(|p| p.ends_with(".html"))
+            .filter(|p| p.ends_with(".html") && !p.starts_with("newsletter/"))
+            .cloned()
+            .collect()
+    }
+
+    /// Every edition's email HTML (`newsletter/{lang}/{period}.html`).
+    pub fn emails(&self) -> Vec<String> {
+        self.paths()
+            .filter(|p| p.ends_with(".html") && p.starts_with("newsletter/"))
             .cloned()
             .collect()
     }

@@ -115,9 +115,12 @@ impl Pipeline {
             &minifier,
             &media,
         );
+        let mailer = digest::newsletter::Mailer {
+            renderer: &renderer,
+        };
         for page in &plan.pages {
             let path = page.route.output_path();
-            let bytes = match renderer.render(page) {
+            let bytes = match mailer.render(page) {
                 Ok(Some(bytes)) => bytes,
                 Ok(None) => continue,
                 Err(d) => panic!("{path} of a valid site did not render: {d}"),
