@@ -1,10 +1,10 @@
 //! What a build did, for the command line and the tests: the files it
 //! wrote, kept and removed, its warnings, and how long each stage took.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::error::Diagnostic;
+pub use crate::site::schedule::Scheduled;
 
 /// What a build did.
 #[derive(Debug, Default)]
@@ -36,32 +36,6 @@ pub struct BuildReport {
     /// the indexes still to build (`digest serve` builds them and publishes
     /// them with [`crate::publish::protocol::publish_in_place`]).
     pub search_jobs: Vec<crate::search::Job>,
-}
-
-/// The stories dated after the build's clock: held back (or shown as
-/// previews), and when the next falls due, which is when to build again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scheduled {
-    pub count: usize,
-    /// The next story's source file.
-    pub next: PathBuf,
-    /// When it falls due.
-    pub at: jiff::Timestamp,
-    /// That time on the site's clock: `5 December 2026 10:00 (Asia/Baghdad)`.
-    pub when: String,
-}
-
-impl std::fmt::Display for Scheduled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let stories = if self.count == 1 { "story" } else { "stories" };
-        write!(
-            f,
-            "{} {stories} scheduled; the next, {}, at {}",
-            self.count,
-            self.next.display(),
-            self.when
-        )
-    }
 }
 
 /// Wall time per pipeline stage.

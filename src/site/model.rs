@@ -335,7 +335,7 @@ impl Site {
 
     /// What to say of the stories scheduled after the build's clock, held
     /// back or shown as previews.
-    pub fn scheduled(&self, visibility: &Visibility) -> Option<crate::report::Scheduled> {
+    pub fn scheduled(&self, visibility: &Visibility) -> Option<crate::site::schedule::Scheduled> {
         let shown = self
             .articles
             .iter()

@@ -19,7 +19,6 @@ use crate::dates::wall_clock;
 use crate::error::{BuildError, Diagnostic};
 use crate::hash::Hasher;
 use crate::options::BuildOptions;
-use crate::report::Scheduled;
 
 /// Whether a story is out, and if not, why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -172,4 +171,30 @@ pub fn scheduled<'a>(
         at,
         when: visibility.when(at),
     })
+}
+
+/// The stories dated after the build's clock: held back (or shown as
+/// previews), and when the next falls due, which is when to build again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    pub count: usize,
+    /// The next story's source file.
+    pub next: PathBuf,
+    /// When it falls due.
+    pub at: jiff::Timestamp,
+    /// That time on the site's clock: `5 December 2026 10:00 (Asia/Baghdad)`.
+    pub when: String,
+}
+
+impl std::fmt::Display for Scheduled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let stories = if self.count == 1 { "story" } else { "stories" };
+        write!(
+            f,
+            "{} {stories} scheduled; the next, {}, at {}",
+            self.count,
+            self.next.display(),
+            self.when
+        )
+    }
 }
