@@ -258,7 +258,10 @@ impl LocaleData {
     pub fn year(&self, year: i16) -> String {
         year.to_string()
             .chars()
-            .map(|d| d.to_digit(10).map_or(d.to_string(), |d| self.number(i64::from(d))))
+            .map(|d| {
+                d.to_digit(10)
+                    .map_or(d.to_string(), |d| self.number(i64::from(d)))
+            })
             .collect()
     }
 

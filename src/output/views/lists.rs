@@ -394,7 +394,13 @@ mod tests {
     fn pager(current: usize, total: usize) -> String {
         pager_numbers(current, total)
             .iter()
-            .map(|(n, gap)| if *gap { format!("… {n}") } else { n.to_string() })
+            .map(|(n, gap)| {
+                if *gap {
+                    format!("… {n}")
+                } else {
+                    n.to_string()
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
