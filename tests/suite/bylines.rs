@@ -248,6 +248,33 @@ fn dates_are_shown_in_the_sites_time_zone_with_their_time() {
     );
 }
 
+#[test]
+fn a_twelve_hour_clock_is_a_setting_per_edition() {
+    let built = site()
+        .write(
+            "digest.yaml",
+            &config().replace(
+                "    locale: en-GB\n",
+                "    locale: en-GB\n    clock: 12\n",
+            ),
+        )
+        .build();
+    // English reads a 12-hour clock; Arabic keeps the 24-hour default.
+    let en: Vec<String> = byline_times(&built.page("en/news/militias/"))
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    assert_eq!(en, ["1 December 2025, 1:30 am", "1 December 2025, 9:15 am"]);
+    assert_eq!(
+        byline_times(&built.page("en/news/talks/"))[0].0,
+        "30 November 2025, 11:00 pm"
+    );
+    assert_eq!(
+        byline_times(&built.page("ar/news/militias/"))[0].0,
+        "1 كانون الأول 2025، 01:30"
+    );
+}
+
 /// The titles of a list page's cards, in order.
 fn card_titles(built: &Built, rel: &str) -> Vec<String> {
     built.page(rel).texts(".card-title")
