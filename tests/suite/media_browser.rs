@@ -2,7 +2,7 @@
 //! for, before and after a reader clicks, and how much picture a phone
 //! downloads.
 
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use headless_chrome::browser::tab::RequestPausedDecision;
