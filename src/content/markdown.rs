@@ -100,10 +100,15 @@ pub fn render(markdown: &str, options: &MarkdownOptions, place: &Place) -> Rende
     if estimate <= MAX_RAW_HTML_ESTIMATE {
         let html = raw_html::sanitize(&rendered.html, &options.base_path, place);
         if nesting::max_depth(&html, Reading::WellFormed) <= MAX_HTML_DEPTH {
+            let at = media::WrittenAt {
+                raw_html: raw_html_at,
+                pictures: &scan.pictures,
+                frames: &scan.frames,
+            };
             rendered.html = media::after_sanitize(
                 &html,
                 &options.embeds,
-                raw_html_at,
+                at,
                 &mut rendered.media,
                 &mut rendered.noticed,
             );

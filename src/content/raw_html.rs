@@ -61,6 +61,9 @@ pub struct Scan {
     pub links: Vec<Found>,
     pub ids: Vec<String>,
     pub removed: Vec<Removed>,
+    /// Where each `<img>` and each `<iframe>` start tag is written, in order.
+    pub pictures: Vec<usize>,
+    pub frames: Vec<usize>,
 }
 
 /// The sanitizer's rules, read once from its configuration.
@@ -105,6 +108,11 @@ pub fn scan(
             let name = tag.name.to_ascii_lowercase();
             let offset = span.start + tag.start;
             let written = &text[tag.start..tag.end];
+            match name.as_str() {
+                "img" => scan.pictures.push(offset),
+                "iframe" => scan.frames.push(offset),
+                _ => {}
+            }
             if sanitize && !policy().tags.contains(name.as_str()) {
                 let content = policy().clean_content.contains(name.as_str());
                 scan.removed.push(Removed {
