@@ -590,10 +590,24 @@ fn every_text_arabic_included_has_aa_contrast_in_both_schemes() {
         return;
     };
     let mut arabic = 0;
+    let mut probed = false;
     let problems = each_kind(&bench, 1280, &[Scheme::Light, Scheme::Dark], |tab, _| {
         arabic += eval(tab, "document.querySelectorAll(':lang(ar)').length")
             .as_u64()
             .unwrap();
+        if !probed {
+            // The check sees a grey Arabic line on grey, and only it.
+            let before = strings(tab, CONTRAST, false);
+            eval(
+                tab,
+                "document.querySelector('main').insertAdjacentHTML('beforeend', '<p id=probe lang=ar style=\"color:#8a8a8a;background:#a0a0a0\">نص باهت</p>')",
+            );
+            let after = strings(tab, CONTRAST, false);
+            assert_eq!(after.len(), before.len() + 1, "{after:?}");
+            assert!(after.iter().any(|m| m.contains("نص باهت")), "{after:?}");
+            eval(tab, "document.getElementById('probe').remove()");
+            probed = true;
+        }
         strings(tab, CONTRAST, false)
     });
     assert!(arabic > 100, "hardly any Arabic text was checked");
