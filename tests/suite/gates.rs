@@ -764,3 +764,84 @@ fn a_summary_that_repeats_the_first_paragraph_is_shown_once() {
     let en = built.page("en/news/talks/index.html");
     assert_eq!(en.text(".standfirst"), "The talks ended with a deal.");
 }
+
+#[test]
+fn print_keeps_the_story_its_byline_date_and_address_and_motion_can_be_turned_off() {
+    let Some(bench) =
+        bench("print_keeps_the_story_its_byline_date_and_address_and_motion_can_be_turned_off")
+    else {
+        return;
+    };
+    let tab = bench.browser.new_tab().unwrap();
+    let origin = &bench.servers[0].origin;
+    emulate(&tab, 1280, Scheme::Dark);
+    let display = |selector: &str| {
+        eval(
+            &tab,
+            &format!("getComputedStyle(document.querySelector('{selector}')).display"),
+        )
+    };
+    let href = "/en/news/us-combat-role-ends/";
+    open(&tab, origin, href);
+    // On screen, in the dark: the scheme is declared, the paper is dark.
+    assert_eq!(
+        eval(
+            &tab,
+            "getComputedStyle(document.documentElement).colorScheme"
+        ),
+        "light dark"
+    );
+    assert_eq!(
+        eval(&tab, "getComputedStyle(document.body).backgroundColor"),
+        "rgb(18, 20, 23)"
+    );
+    assert_eq!(display(".print-address"), "none");
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: Some("print".to_string()),
+        features: None,
+    })
+    .unwrap();
+    for kept in [
+        ".story-head h1",
+        ".byline",
+        ".byline time",
+        ".body",
+        ".print-address",
+    ] {
+        assert_ne!(display(kept), "none", "{kept} is printed");
+    }
+    for left in [".masthead nav", ".colophon", ".related", ".signup"] {
+        assert_eq!(display(left), "none", "{left} is not printed");
+    }
+    assert_eq!(
+        eval(&tab, "document.querySelector('.print-address').textContent"),
+        format!("https://digest.example.org{href}")
+    );
+    assert_eq!(
+        eval(&tab, "getComputedStyle(document.body).backgroundColor"),
+        "rgb(255, 255, 255)"
+    );
+    // Motion: transitions when the reader has no preference, none when
+    // they ask for less.
+    let transition = || {
+        eval(
+            &tab,
+            "getComputedStyle(document.querySelector('.topics a')).transitionDuration",
+        )
+    };
+    for (preference, expected) in [("no-preference", "0.15s"), ("reduce", "0s")] {
+        tab.call_method(Emulation::SetEmulatedMedia {
+            media: None,
+            features: Some(vec![Emulation::MediaFeature {
+                name: "prefers-reduced-motion".to_string(),
+                value: preference.to_string(),
+            }]),
+        })
+        .unwrap();
+        assert!(
+            transition().as_str().unwrap().starts_with(expected),
+            "{preference}: {}",
+            transition()
+        );
+    }
+}
