@@ -115,6 +115,9 @@ pub struct Article {
     pub summary: String,
     /// Whether `summary` was written by the editor (not taken from the body).
     pub has_summary: bool,
+    /// Whether the editor's `summary` only repeats the body's first
+    /// paragraph (or its opening words): the page then shows it once.
+    pub summary_repeats_body: bool,
     pub tags: Vec<TagRef>,
     /// Its bylines, in the order written.
     pub authors: Vec<AuthorRef>,

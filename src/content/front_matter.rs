@@ -246,6 +246,9 @@ fn parse_inner(
         }
     }));
     let has_summary = summary.is_some();
+    let summary_repeats_body = summary
+        .as_deref()
+        .is_some_and(|s| repeats(s, &rendered.first_paragraph));
     let summary = summary.unwrap_or_else(|| shorten(&rendered.first_paragraph, 300));
     let body_html: Arc<str> = Arc::from(rendered.html);
     Some(Article {
@@ -260,6 +263,7 @@ fn parse_inner(
         updated,
         summary,
         has_summary,
+        summary_repeats_body,
         tags: tags.unwrap_or_default(),
         authors: authors.unwrap_or_default(),
         corrections: corrections.unwrap_or_default(),
@@ -547,6 +551,20 @@ fn shorten(text: &str, max_chars: usize) -> String {
         None => &cut,
     };
     format!("{}…", cut.trim_end_matches([',', '،', '.', ':', ';']))
+}
+
+/// Whether a written summary says what the body's first paragraph already
+/// says: the same words (spacing aside), or its opening words (a summary
+/// shortened with "…" included). A page shows such a summary once.
+fn repeats(summary: &str, first_paragraph: &str) -> bool {
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let summary = words(summary);
+    let summary = summary.trim_end_matches(['…', '.', '،', ',']).trim_end();
+    let body = words(first_paragraph);
+    !summary.is_empty()
+        && body
+            .strip_prefix(summary)
+            .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
 }
 
 /// Reads the front matter's fields, collecting a problem per bad field.
@@ -1139,6 +1157,16 @@ mod tests {
             p.problems[0].to_string(),
             "error: content/news/x.ar.md:2:8: the file is not valid UTF-8 (invalid byte 0xFF at byte offset 11)\n  help: save the file with UTF-8 encoding"
         );
+    }
+
+    #[test]
+    fn a_summary_repeating_the_first_paragraph_is_known() {
+        assert!(repeats("Talks end.", "Talks   end."));
+        assert!(repeats("انتهت المحادثات…", "انتهت المحادثات في واشنطن."));
+        assert!(!repeats("Talks end in Washington.", "Talks end."));
+        assert!(!repeats("A new site.", "This is the first story."));
+        assert!(!repeats("", "Anything."));
+        assert!(!repeats("Talk", "Talks end."));
     }
 
     #[test]

@@ -253,6 +253,18 @@ impl LocaleData {
         self.times.format(&time).to_string()
     }
 
+    /// A year in the locale's digits, without grouping (a year is not a
+    /// quantity): `2021`, `٢٠٢١`.
+    pub fn year(&self, year: i16) -> String {
+        year.to_string()
+            .chars()
+            .map(|d| {
+                d.to_digit(10)
+                    .map_or(d.to_string(), |d| self.number(i64::from(d)))
+            })
+            .collect()
+    }
+
     /// `كانون الأول 2021`, `December 2021`: the heading of a monthly archive
     /// (`كانون الأول/ديسمبر 2021` with dual month names).
     pub fn month_year(&self, year: i16, month: i8) -> String {

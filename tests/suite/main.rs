@@ -12,6 +12,7 @@ mod bylines;
 mod deploy;
 mod feeds;
 mod fuzz_regressions;
+mod gates;
 mod hostile;
 mod hosting;
 mod i18n;

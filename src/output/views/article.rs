@@ -45,7 +45,8 @@ impl Sources<'_> {
         let view = ArticleView {
             embed_script: self.embed_script(article),
             body,
-            lede: article.has_summary.then(|| article.summary.clone()),
+            lede: (article.has_summary && !article.summary_repeats_body)
+                .then(|| article.summary.clone()),
             updated,
             modified,
             authors,
@@ -83,7 +84,8 @@ impl Sources<'_> {
             dir: self.language(lang).dir.as_str(),
             embed_script: self.embed_script(article),
             body,
-            lede: article.has_summary.then(|| article.summary.clone()),
+            lede: (article.has_summary && !article.summary_repeats_body)
+                .then(|| article.summary.clone()),
             image: common.page.image.clone(),
             translations: self.translation_links(id),
             corrections: self.corrections(article),

@@ -350,8 +350,12 @@ pub struct PageLink {
     pub label: String,
     pub href: String,
     pub current: bool,
+    /// Pages are left out before this one: the pager shows an ellipsis.
+    pub gap: bool,
 }
 
+/// Page links: the first, the last, the current one and its neighbours,
+/// with a gap (an ellipsis) where pages are left out.
 #[derive(Debug, Clone, Serialize)]
 pub struct PagerView {
     pub current: usize,
@@ -390,6 +394,16 @@ pub struct MonthLink {
     pub count: usize,
 }
 
+/// A year of monthly archives, newest month first.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveYear {
+    pub year: i16,
+    /// The year in the edition's digits.
+    pub label: String,
+    pub count: usize,
+    pub months: Vec<MonthLink>,
+}
+
 /// A home, section, topic or archive page.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListView {
@@ -403,6 +417,8 @@ pub struct ListView {
     pub section: Option<SectionLink>,
     /// Monthly archives (on the edition's home).
     pub months: Vec<MonthLink>,
+    /// The same months by year, newest first (on the edition's home).
+    pub years: Vec<ArchiveYear>,
 }
 
 #[derive(Debug, Clone, Serialize)]

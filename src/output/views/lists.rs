@@ -98,6 +98,7 @@ impl Sources<'_> {
             ListKind::Home => self.month_links(lang),
             _ => Vec::new(),
         };
+        let years = Self::archive_years(&months, locale);
         let view = ListView {
             heading,
             description,
@@ -114,6 +115,7 @@ impl Sources<'_> {
                 _ => None,
             },
             months,
+            years,
         };
         (common, view)
     }
@@ -222,16 +224,37 @@ impl Sources<'_> {
             total: pager.total,
             prev: (pager.number > 1).then(|| link(pager.number - 1)),
             next: (pager.number < pager.total).then(|| link(pager.number + 1)),
-            pages: (1..=pager.total)
-                .filter(|n| *n == 1 || *n == pager.total || n.abs_diff(pager.number) <= 2)
-                .map(|n| PageLink {
+            pages: pager_numbers(pager.number, pager.total)
+                .into_iter()
+                .map(|(n, gap)| PageLink {
                     number: n,
                     label: locale.number(n as i64),
                     href: link(n),
                     current: n == pager.number,
+                    gap,
                 })
                 .collect(),
         }
+    }
+
+    /// The home's archives grouped by year, newest first, as the months are.
+    fn archive_years(months: &[MonthLink], locale: &LocaleData) -> Vec<ArchiveYear> {
+        let mut years: Vec<ArchiveYear> = Vec::new();
+        for m in months {
+            match years.last_mut() {
+                Some(y) if y.year == m.year => {
+                    y.count += m.count;
+                    y.months.push(m.clone());
+                }
+                _ => years.push(ArchiveYear {
+                    year: m.year,
+                    label: locale.year(m.year),
+                    count: m.count,
+                    months: vec![m.clone()],
+                }),
+            }
+        }
+        years
     }
 
     /// The topic index of an edition: biggest topic first, then by name.
@@ -344,5 +367,53 @@ impl Sources<'_> {
             })
             .collect();
         (common, EditionsView { editions })
+    }
+}
+
+/// The page numbers a pager shows, each with whether pages are left out
+/// before it: the first and the last, the current page and its neighbours
+/// (`1 … 4 5 6 … 50`). A gap of one page shows that page instead.
+fn pager_numbers(current: usize, total: usize) -> Vec<(usize, bool)> {
+    let shown = |n: usize| n == 1 || n == total || n.abs_diff(current) <= 1;
+    let mut pages = Vec::new();
+    let mut last = 0;
+    for n in 1..=total {
+        let kept = shown(n) || (n > 1 && n < total && shown(n - 1) && shown(n + 1));
+        if kept {
+            pages.push((n, n > last + 1));
+            last = n;
+        }
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_numbers;
+
+    fn pager(current: usize, total: usize) -> String {
+        pager_numbers(current, total)
+            .iter()
+            .map(|(n, gap)| {
+                if *gap {
+                    format!("… {n}")
+                } else {
+                    n.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn pagers_show_the_ends_the_current_page_and_its_neighbours() {
+        assert_eq!(pager(1, 1), "1");
+        assert_eq!(pager(1, 2), "1 2");
+        assert_eq!(pager(5, 50), "1 … 4 5 6 … 50");
+        assert_eq!(pager(1, 50), "1 2 … 50");
+        assert_eq!(pager(50, 50), "1 … 49 50");
+        // A gap of one page shows the page: no "…" stands for a single number.
+        assert_eq!(pager(3, 7), "1 2 3 4 … 7");
+        assert_eq!(pager(4, 7), "1 2 3 4 5 6 7");
     }
 }

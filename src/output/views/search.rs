@@ -51,12 +51,7 @@ impl Sources<'_> {
             .into_iter()
             .map(|y| FilterOption {
                 value: y.to_string(),
-                // A year is not a quantity: its digits, without grouping.
-                label: y
-                    .to_string()
-                    .chars()
-                    .map(|d| locale.number(i64::from(d.to_digit(10).unwrap_or(0))))
-                    .collect(),
+                label: locale.year(y),
                 href: None,
             })
             .collect();

@@ -198,7 +198,7 @@ impl Page {
         }
     }
 
-    fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+    pub fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
         let selector =
             scraper::Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
         self.html.select(&selector).collect()
