@@ -10,6 +10,7 @@ mod browser;
 mod build;
 mod bylines;
 mod deploy;
+mod disk;
 mod feeds;
 mod fuzz_regressions;
 mod hostile;

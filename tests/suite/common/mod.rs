@@ -23,6 +23,7 @@
 pub mod browser;
 mod built;
 pub mod http;
+pub mod mount;
 pub mod nginx;
 pub mod pictures;
 pub mod pipeline;
