@@ -9,6 +9,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod bylines;
+mod concurrency;
 mod deploy;
 mod disk;
 mod feeds;
