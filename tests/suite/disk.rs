@@ -82,6 +82,7 @@ fn a_full_disk_fails_with_one_message_removes_its_files_and_keeps_the_site() {
     let out = f.run(&["build", "--output", "out/public", "--quiet"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stderr(&out);
+    eprintln!("{text}");
     // One message: the folder, what the build writes, what is free.
     let needed = between(&text, "this build writes about ", " there");
     let free = between(&text, "there, ", " is free");
