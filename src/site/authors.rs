@@ -16,9 +16,9 @@ use indexmap::IndexMap;
 use serde_yaml::Value;
 
 use crate::config::{Config, Lang};
+use crate::content::addresses::is_dangerous_url;
 use crate::content::article::Image;
 use crate::content::front_matter::resolve_asset_url;
-use crate::content::markdown::is_dangerous_url;
 use crate::content::walk::{AUTHORS_FILE, SourceFile, SourceKind};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::site::topics::{AddLabelError, looks_like_key, normalize_label, slugify};
