@@ -12,8 +12,9 @@
 use std::path::{Path, PathBuf};
 
 use digest::config::{Config, RawHtml};
+use digest::content::addresses::Place;
 use digest::content::front_matter::{ParseSettings, parse_article};
-use digest::content::markdown::{self, MarkdownOptions, Place};
+use digest::content::markdown::{self, MarkdownOptions};
 use digest::content::walk::{SourceFile, SourceKind};
 use digest::files::FileStamp;
 use digest::locale::strings::{Locales, StringFiles};
