@@ -21,7 +21,8 @@ use digest::locale::strings::{Locales, StringFiles};
 use digest::media::process::{self, Encoder, Encoding, Kind};
 use digest::media::source;
 use digest::site::authors::Authors;
-use digest::site::topics::{self, Topics};
+use digest::site::names;
+use digest::site::topics::Topics;
 
 use super::pipeline::assert_inert;
 
@@ -189,8 +190,8 @@ impl Stages {
         let mut topics = Topics::load(&self.config, Some(&self.tags)).0;
         let mut authors = Authors::load(&self.config, Some(&self.authors_yaml)).0;
         for line in text.lines().take(64) {
-            let _ = topics::normalize_label(line);
-            let _ = topics::looks_like_key(line);
+            let _ = names::normalize_label(line);
+            let _ = names::looks_like_key(line);
             for language in &self.config.languages {
                 let lang = &language.lang;
                 let _ = topics.resolve(lang, line);
