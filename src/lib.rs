@@ -222,22 +222,93 @@ pub fn cache_dir_for(output: &Path) -> PathBuf {
         .join(name)
 }
 
+/// Where a build stages its files when the output's own cache folder
+/// cannot be written: beside the output (`.public.cache/`), on its file
+/// system, so that the swap stays atomic.
+pub fn fallback_cache_dir_for(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    output.with_file_name(format!(".{name}.cache"))
+}
+
+/// Whether `a` and the folder `b` is in are on one file system (each read
+/// at its nearest existing folder).
+fn same_file_system(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let device = |p: &Path| {
+        p.ancestors()
+            .find_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.dev())
+    };
+    let parent = b.parent().unwrap_or(Path::new("."));
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    device(a) == device(parent)
+}
+
 /// Builds `options.root` into a folder: the whole of `digest build`.
 pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport, BuildError> {
-    let cache_dir = cache_dir_for(output);
+    let mut cache_dir = cache_dir_for(output);
+    if !same_file_system(&cache_dir, output) {
+        // A cache folder mounted apart (a cache volume): the spare copy must
+        // be on the output's file system to be swapped in.
+        cache_dir = fallback_cache_dir_for(output);
+    }
+    let mut cache_warning = None;
     // The lock comes first: the state read below is then the one the last
     // build into this folder left, not one another build is rewriting.
-    let mut sink = DirSink::new(output, &cache_dir).map_err(|err| {
+    let opened = DirSink::new(output, &cache_dir).or_else(|err| {
+        // A build cache that cannot be written is no reason not to publish:
+        // stage beside the output instead, and say so.
+        let fallback = fallback_cache_dir_for(output);
+        if err.kind() == std::io::ErrorKind::WouldBlock {
+            return Err((err, cache_dir.clone()));
+        }
+        match DirSink::new(output, &fallback) {
+            Ok(sink) => {
+                cache_warning = Some(
+                    Diagnostic::warning(
+                        None,
+                        format!(
+                            "the build cache {} cannot be written: {}",
+                            cache_dir.display(),
+                            error::io_reason(&err)
+                        ),
+                    )
+                    .with_help(format!(
+                        "the site was built and published with {} instead; make {} writable again",
+                        fallback.display(),
+                        cache_dir.display()
+                    )),
+                );
+                cache_dir = fallback;
+                Ok(sink)
+            }
+            Err(second) if second.kind() == std::io::ErrorKind::WouldBlock => {
+                Err((second, fallback))
+            }
+            Err(_) => Err((err, cache_dir.clone())),
+        }
+    });
+    let mut sink = opened.map_err(|(err, cache_dir)| {
         let diagnostic = if err.kind() == std::io::ErrorKind::WouldBlock {
+            let holder = DirSink::lock_holder(&cache_dir)
+                .map_or_else(String::new, |pid| format!(" (process {pid})"));
             Diagnostic::error(
                 None,
                 format!(
-                    "another digest build is writing {} (it holds {})",
+                    "another digest build{holder} is writing {} (it holds {})",
                     output.display(),
-                    DirSink::lock_path(&cache_dir).display()
+                    DirSink::lock_path(&cache_dir).display(),
                 ),
             )
             .with_help("wait for it to finish, then build again")
+        } else if let Some(refusal) = publish::space::Refusal::of(&err) {
+            publish::space::diagnostic(refusal, output, None)
         } else {
             Diagnostic::error(
                 None,
@@ -286,4 +357,8 @@ pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport
         }
         (_, result) => result,
     }
+    .map(|mut report| {
+        report.warnings.extend(cache_warning);
+        report
+    })
 }

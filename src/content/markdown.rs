@@ -379,9 +379,42 @@ enum ParagraphState {
 }
 
 /// The text of a short piece of Markdown (a correction) without its
-/// markup: words, code and link texts kept, blocks joined by a space,
-/// raw HTML left out.
+/// markup: words, code and link texts kept, blocks joined by a space; of
+/// raw HTML, the text the sanitizer keeps (so the text is what the page
+/// shows: a correction that starts with markup is not left empty), scripts
+/// and styles dropped.
 pub fn plain_text(markdown: &str) -> String {
+    let mut html = String::new();
+    let mut raw = false;
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                html.push_str(&html_escape::encode_text(&t));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                raw = true;
+                html.push_str(&h);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => html.push(' '),
+            _ => {}
+        }
+    }
+    let text = if raw && nesting::max_depth(&html, Reading::AsWritten) <= MAX_HTML_DEPTH {
+        let kept = ammonia::Builder::empty()
+            .clean_content_tags(std::collections::HashSet::from(["script", "style"]))
+            .clean(&html)
+            .to_string();
+        html_escape::decode_html_entities(&kept).into_owned()
+    } else if raw {
+        // Too deep to sanitize cheaply: the Markdown's own text only.
+        return plain_text_without_raw_html(markdown);
+    } else {
+        html_escape::decode_html_entities(&html).into_owned()
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn plain_text_without_raw_html(markdown: &str) -> String {
     let mut text = String::new();
     for event in Parser::new_ext(markdown, Options::empty()) {
         match event {
@@ -485,6 +518,17 @@ mod tests {
             plain_text("An **earlier** version said [five](https://x.org/) `km`.\n\nIt is *six*."),
             "An earlier version said five km. It is six."
         );
+    }
+
+    #[test]
+    fn plain_text_keeps_the_text_of_raw_html_as_the_page_shows_it() {
+        // A correction starting with markup is an HTML block: its text is
+        // what the sanitized page shows, not nothing; scripts go.
+        assert_eq!(
+            plain_text("<script>alert(1)</script><x-evil a=\"b\">&amp; ]]> </title> --> fixed"),
+            "& ]]> --> fixed"
+        );
+        assert_eq!(plain_text("1 < 2 & <b>bold</b> *too*"), "1 < 2 & bold too");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::error::{self, BuildError, Diagnostic, Diagnostics};
 use crate::files::{AssetSource, MadeFile, load_versioned, save_versioned};
 use crate::output::plan::{Page, PageKind};
 use crate::publish::sink::{Manifest, Sink};
+use crate::publish::space::{self, Refusal};
 use crate::report::Timings;
 
 /// What the sink held after the last publish, kept between builds.
@@ -135,20 +136,27 @@ pub fn publish(
             ..Published::default()
         });
     }
-    let fatal = |what: &str, err: io::Error| {
-        BuildError::Fatal(Diagnostic::error(
-            None,
-            format!("could not {what}: {}", error::io_reason(&err)),
-        ))
+    let fatal = |sink: &mut dyn Sink, what: &str, err: io::Error| {
+        BuildError::Fatal(match (Refusal::of(&err), sink.target()) {
+            (Some(refusal), Some(target)) => {
+                sink.discard();
+                space::diagnostic(refusal, &target.output, Some(&target))
+            }
+            _ => Diagnostic::error(
+                None,
+                format!("could not {what}: {}", error::io_reason(&err)),
+            ),
+        })
     };
     // Whether the output holds what `state.published` says: only then is
     // it, once swapped out, a spare whose contents are known.
     let intact = sink.is_intact();
     // From here on the spare's contents are in flux until published.
     let spare = state.spare.take();
-    let staged = sink
-        .prepare(&state.published, spare.as_ref())
-        .map_err(|e| fatal("prepare the output", e))?;
+    let staged = match sink.prepare(&state.published, spare.as_ref()) {
+        Ok(staged) => staged,
+        Err(e) => return Err(fatal(sink, "prepare the output", e)),
+    };
     if let Some(dir) = how.cache_dir {
         state.save(dir).map_err(|err| {
             BuildError::Fatal(Diagnostic::error(
@@ -208,32 +216,44 @@ pub fn publish(
         ..Published::default()
     };
     let mut failed = Diagnostics::new();
+    // Files the disk refused are one problem, said once below.
+    let mut refused = None;
     for outcome in outcomes.into_iter().chain(made_outcomes) {
         match outcome {
             Outcome::Unchanged => {}
             Outcome::Kept => published.kept += 1,
             Outcome::Written(path) => published.written.push(path),
             Outcome::Failed(d) => failed.push(d),
+            Outcome::Refused(refusal) => refused = refused.or(Some(refusal)),
         }
     }
     for path in staged.keys().filter(|p| !manifest.contains_key(*p)) {
         if let Err(err) = sink.remove(path) {
-            failed.push(Diagnostic::error(
-                None,
-                format!("could not remove {path}: {}", error::io_reason(&err)),
-            ));
+            match Refusal::of(&err) {
+                Some(refusal) => refused = refused.or(Some(refusal)),
+                None => failed.push(Diagnostic::error(
+                    None,
+                    format!("could not remove {path}: {}", error::io_reason(&err)),
+                )),
+            }
         }
         if state.published.contains_key(path) {
             published.removed.push(path.clone());
         }
     }
-    if failed.has_errors() {
+    if failed.has_errors() || refused.is_some() {
+        let target = sink.target();
         sink.discard();
+        if let (Some(refusal), Some(target)) = (refused, target) {
+            failed.push(space::diagnostic(refusal, &target.output, Some(&target)));
+        }
         problems.extend(failed);
         problems.sort();
         return Err(BuildError::Invalid(std::mem::take(problems)));
     }
-    sink.publish().map_err(|e| fatal("publish the site", e))?;
+    if let Err(e) = sink.publish() {
+        return Err(fatal(sink, "publish the site", e));
+    }
     timings.mark("publish");
     let previous = std::mem::replace(&mut state.published, manifest);
     state.spare = (sink.keeps_spare() && intact).then_some(previous);
@@ -247,6 +267,8 @@ enum Outcome {
     Kept,
     Written(String),
     Failed(Diagnostic),
+    /// The disk refused the file (full, over quota, read-only).
+    Refused(Refusal),
 }
 
 /// What became of a file that needs no writing: it is staged already, or
@@ -265,7 +287,7 @@ fn settled(
         match sink.keep(path) {
             Ok(true) => return Some(Outcome::Kept),
             Ok(false) => {}
-            Err(err) => return Some(Outcome::Failed(io_failure(path, "keep", &err))),
+            Err(err) => return Some(io_failure(path, "keep", &err)),
         }
     }
     None
@@ -314,7 +336,7 @@ fn write_pictures(
                     outcomes.extend(wanted.iter().zip(made).map(|((_, path), bytes)| {
                         match sink.write(path, &bytes) {
                             Ok(()) => Outcome::Written(path.to_string()),
-                            Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+                            Err(err) => io_failure(path, "write", &err),
                         }
                     }));
                 }
@@ -338,7 +360,7 @@ fn write_made(
     match &file.bytes {
         Some(bytes) => match sink.write(path, bytes) {
             Ok(()) => Outcome::Written(path.to_string()),
-            Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+            Err(err) => io_failure(path, "write", &err),
         },
         // The stage made sure, with `holds`, that the sink has it.
         None => Outcome::Failed(
@@ -373,16 +395,21 @@ fn write_page(
     };
     match result {
         Ok(()) => Outcome::Written(path.to_string()),
-        Err(err) => Outcome::Failed(io_failure(path, "write", &err)),
+        Err(err) => io_failure(path, "write", &err),
     }
 }
 
-fn io_failure(path: &str, doing: &str, err: &io::Error) -> Diagnostic {
-    Diagnostic::error(
-        None,
-        format!("could not {doing} {path}: {}", error::io_reason(err)),
+fn io_failure(path: &str, doing: &str, err: &io::Error) -> Outcome {
+    if let Some(refusal) = Refusal::of(err) {
+        return Outcome::Refused(refusal);
+    }
+    Outcome::Failed(
+        Diagnostic::error(
+            None,
+            format!("could not {doing} {path}: {}", error::io_reason(err)),
+        )
+        .with_help("check that the output folder is writable and the disk is not full"),
     )
-    .with_help("check that the output folder is writable and the disk is not full")
 }
 
 /// Publishes files made after the build that published the site (`digest

@@ -17,7 +17,10 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+
+use crate::publish::space::{self, Target};
 
 /// Path (relative to the output root, `/`-separated) → page fingerprint.
 pub type Manifest = rustc_hash::FxHashMap<String, u128>;
@@ -47,6 +50,11 @@ pub trait Sink: Sync {
     fn is_intact(&self) -> bool;
     /// After `publish`: whether the previous site was kept as the spare.
     fn keeps_spare(&self) -> bool;
+    /// Where the sink writes on disk and how much it was given to write
+    /// since `prepare`: for the message when the disk refuses the build.
+    fn target(&self) -> Option<Target> {
+        None
+    }
 }
 
 /// Writes into a spare folder and swaps it with the output folder.
@@ -61,20 +69,30 @@ pub struct DirSink {
     /// Deletes folders nobody needs any more (a spare of unknown contents,
     /// leftovers of killed builds) while the build goes on.
     cleaners: Vec<std::thread::JoinHandle<()>>,
+    /// Bytes given to `write` and `copy` since `prepare`, in whole blocks.
+    needed: AtomicU64,
+    /// The disk refused a file (full, over quota, read-only).
+    refused: AtomicBool,
     /// Held for the sink's lifetime: one build per output at a time.
-    _lock: fs::File,
+    lock: fs::File,
 }
 
 impl DirSink {
     /// Prepares to write `output`; `cache_dir` (the output's own) holds the
     /// spare and the lock. Fails with [`io::ErrorKind::WouldBlock`] if
-    /// another build holds the lock. Recovers from a swap that was
-    /// interrupted half-way.
+    /// another build holds the lock (its message names the holder's
+    /// process id). Recovers from a swap that was interrupted half-way.
+    ///
+    /// The lock is an advisory lock on the lock file (`flock`): the system
+    /// releases it when its holder exits or is killed, so a killed build
+    /// never blocks the next. The file holds the holder's process id, for
+    /// the message.
     pub fn new(output: &Path, cache_dir: &Path) -> io::Result<DirSink> {
         fs::create_dir_all(cache_dir)?;
-        let lock = fs::OpenOptions::new()
+        let mut lock = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(DirSink::lock_path(cache_dir))?;
         match lock.try_lock() {
@@ -87,13 +105,20 @@ impl DirSink {
             }
             Err(fs::TryLockError::Error(err)) => return Err(err),
         }
+        // The holder's id, for a build that has to wait (best effort: the
+        // lock itself is what counts).
+        let _ = lock
+            .set_len(0)
+            .and_then(|()| writeln!(lock, "{}", std::process::id()));
         let mut sink = DirSink {
             output: output.to_path_buf(),
             spare: cache_dir.join("spare"),
             published_id: None,
             fresh: false,
             cleaners: Vec::new(),
-            _lock: lock,
+            needed: AtomicU64::new(0),
+            refused: AtomicBool::new(false),
+            lock,
         };
         sink.recover_interrupted_swap()?;
         for entry in fs::read_dir(cache_dir)?.flatten() {
@@ -127,6 +152,22 @@ impl DirSink {
     /// The lock file of a cache folder.
     pub fn lock_path(cache_dir: &Path) -> PathBuf {
         cache_dir.join("lock")
+    }
+
+    /// The process id of the build that holds the lock of `cache_dir`, as
+    /// it wrote it in the lock file; `None` if it has not written it (yet:
+    /// this waits up to 100 ms for it).
+    pub fn lock_holder(cache_dir: &Path) -> Option<u32> {
+        for _ in 0..20 {
+            let pid = fs::read_to_string(DirSink::lock_path(cache_dir))
+                .ok()
+                .and_then(|text| text.trim().parse::<u32>().ok());
+            if pid.is_some() {
+                return pid;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        None
     }
 
     /// Tells the sink what identity the output folder had when the last
@@ -170,6 +211,20 @@ impl DirSink {
         target: &Path,
         make: impl FnOnce(&Path) -> io::Result<()>,
     ) -> io::Result<()> {
+        let result = self.replace_with_inner(target, make);
+        if let Err(err) = &result
+            && space::Refusal::of(err).is_some()
+        {
+            self.refused.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+
+    fn replace_with_inner(
+        &self,
+        target: &Path,
+        make: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> io::Result<()> {
         let removed = if self.fresh {
             Err(io::ErrorKind::NotFound.into())
         } else {
@@ -196,6 +251,7 @@ impl Sink for DirSink {
     ) -> io::Result<Cow<'a, Manifest>> {
         let _ = published;
         self.fresh = false;
+        self.needed.store(0, Ordering::Relaxed);
         match spare {
             Some(manifest) if self.spare.is_dir() => Ok(Cow::Borrowed(manifest)),
             _ => {
@@ -222,6 +278,8 @@ impl Sink for DirSink {
     }
 
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.needed
+            .fetch_add(space::on_disk(bytes.len() as u64), Ordering::Relaxed);
         self.replace_with(&self.staged(path), |target| {
             let mut file = fs::File::create(target)?;
             file.write_all(bytes)
@@ -229,6 +287,9 @@ impl Sink for DirSink {
     }
 
     fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
+        let len = fs::metadata(source).map_or(0, |m| m.len());
+        self.needed
+            .fetch_add(space::on_disk(len), Ordering::Relaxed);
         self.replace_with(&self.staged(path), |target| {
             fs::copy(source, target).map(|_| ())
         })
@@ -279,7 +340,13 @@ impl Sink for DirSink {
     }
 
     fn discard(&mut self) {
-        // The spare's contents are now unknown; the next build starts it anew.
+        // The spare's contents are now unknown; the next build starts it
+        // anew. If the disk refused a file, what this build wrote there is
+        // removed now, so that a build that filled the disk leaves the
+        // space it took free.
+        if self.refused.load(Ordering::Relaxed) {
+            let _ = fs::remove_dir_all(&self.spare);
+        }
     }
 
     fn is_intact(&self) -> bool {
@@ -289,10 +356,20 @@ impl Sink for DirSink {
     fn keeps_spare(&self) -> bool {
         true
     }
+
+    fn target(&self) -> Option<Target> {
+        Some(Target {
+            output: self.output.clone(),
+            staging: self.spare.clone(),
+            needed: self.needed.load(Ordering::Relaxed),
+        })
+    }
 }
 
 impl Drop for DirSink {
     fn drop(&mut self) {
+        // No holder any more (the lock itself goes with the file handle).
+        let _ = self.lock.set_len(0);
         for cleaner in self.cleaners.drain(..) {
             let _ = cleaner.join();
         }

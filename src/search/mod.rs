@@ -407,6 +407,9 @@ impl Job {
             .map(|story| {
                 let a = &story.article;
                 let body = render_body(a, &self.root, &self.settings)?;
+                // Pictures and embeds are tokens in the body (the page puts
+                // their markup there); a record has only the body's text.
+                let body = crate::content::media::replace_tokens(&body, |_, _, _| {});
                 // A standalone page shows no date, section or topics.
                 let shown = !a.is_page();
                 let date = a.date.filter(|_| shown);

@@ -35,12 +35,26 @@ fn require_site(root: &Path) -> Result<(), Diagnostic> {
 /// Writes a new file, failing if one is there already (never replaces).
 fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut file = std::fs::OpenOptions::new()
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    // Written whole under a name of its own, then linked at `path` in one
+    // step, which fails if `path` exists: a build (or `digest serve`) never
+    // reads a half-written file, and of two commands writing one path at
+    // once, one wins and the other is refused.
+    // (A dotfile: builds and `digest serve` leave it out.)
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let temp = parent.join(format!(".{name}.{}-{nanos}.new", std::process::id()));
+    let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(path)?;
-    file.write_all(bytes)
+        .open(&temp)
+        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|()| std::fs::hard_link(&temp, path));
+    let _ = std::fs::remove_file(&temp);
+    written
 }

@@ -507,8 +507,19 @@ fn set_fields(front: &str, fields: &[Field]) -> String {
 
 fn write(config: &Config, target: &Path, text: &str) -> Result<(), Diagnostics> {
     super::create_new(&config.root.join(target), text.as_bytes()).map_err(|err| {
-        one(Diagnostic::io(target, "write the story", &err)
-            .with_help("check that the content folder is writable"))
+        one(if err.kind() == std::io::ErrorKind::AlreadyExists {
+            Diagnostic::error(
+                None,
+                format!(
+                    "{} already exists: it was written while this command ran",
+                    target.display()
+                ),
+            )
+            .with_help("digest new never replaces a file; edit that one, or choose another slug")
+        } else {
+            Diagnostic::io(target, "write the story", &err)
+                .with_help("check that the content folder is writable")
+        })
     })
 }
 

@@ -135,9 +135,15 @@ fn assert_inert(page: &Page) {
                 && name.ends_with(".js")
         })
         .count();
+    // A story with an embedded post runs the theme's player, from its file.
+    let embed_scripts = page
+        .attrs("script[src]:not([type])", "src")
+        .into_iter()
+        .filter(|src| src.starts_with("/embed.") && src.ends_with(".js"))
+        .count();
     let scripts = page.attrs("script", "type");
     assert_eq!(
-        scripts.len(),
+        scripts.len() + embed_scripts,
         page.count("script"),
         "{path}: a script without a type"
     );
@@ -430,4 +436,234 @@ fn raw_html_can_be_allowed_but_markdown_script_links_still_go() {
     assert_eq!(page.texts(".body script"), ["alert(4)"]);
     assert_eq!(page.attr(".body p[onclick]", "onclick"), "alert(3)");
     assert_eq!(page.text(".body x-evil"), "raw custom");
+}
+
+/// [`hostile_site`] with this round's inputs hostile too: a person of
+/// `authors.yaml` (name, role, bio, link labels and addresses), a story by
+/// them with a correction and an embedded post, menu labels and links, the
+/// newsletter's signup text and address.
+fn hostile_site_with_new_fields() -> Site {
+    let f = hostile_site(false);
+    f.edit("digest.yaml", |config| {
+        format!(
+            "{config}menu:\n  ar: [news, {{ label: {}, url: {} }}]\n  en: [news, {{ label: {}, url: {} }}]\n\
+             newsletter:\n  signup:\n    url: {}\n    field: email\n    text:\n      ar: {}\n      en: {}\n",
+            json(&p("قائمة")),
+            json(SOURCE_URL),
+            json(&p("menu")),
+            json(SOURCE_URL),
+            json(SOURCE_URL),
+            json(&p("اشترك")),
+            json(&p("signup")),
+        )
+    });
+    f.write(
+        "content/authors.yaml",
+        &format!(
+            "reporter:\n  ar: {{ name: {}, role: {}, bio: {} }}\n  en: {{ name: {}, role: {}, bio: {} }}\n  links: [{}, {{ label: {}, url: {} }}]\n",
+            json(&p("الاسم")),
+            json(&p("الدور")),
+            json(&p("نبذة")),
+            json(&p("name")),
+            json(&p("role")),
+            json(&p("bio")),
+            json(SOURCE_URL),
+            json(&p("link")),
+            json(SOURCE_URL),
+        ),
+    );
+    for lang in ["ar", "en"] {
+        f.write(
+            &format!("content/news/s3.{lang}.md"),
+            &format!(
+                "---\ntitle: {}\ndate: 2021-12-05\nauthors: [reporter]\ncorrections:\n  - date: 2021-12-06\n    text: {}\n---\nBody text.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ&x=%22%3E%3Cx-evil%3E\n",
+                json(&p("third")),
+                json(&p("correction")),
+            ),
+        );
+    }
+    f
+}
+
+/// The text of Pagefind's records (`pagefind/{lang}/fragment/*`: gzip
+/// of `pagefind_dcd` and a JSON record), by URL.
+fn search_records(files: &Files, lang: &str) -> Vec<serde_json::Value> {
+    use std::io::Read;
+    let fragments = files.under(&format!("pagefind/{lang}/fragment"));
+    let mut records = Vec::new();
+    for path in fragments.paths() {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(fragments.bytes(path))
+            .read_to_end(&mut bytes)
+            .expect("a gzip fragment");
+        let json = bytes
+            .strip_prefix(b"pagefind_dcd")
+            .expect("pagefind's mark");
+        records.push(serde_json::from_slice(json).expect("a JSON record"));
+    }
+    records
+}
+
+#[test]
+fn this_rounds_fields_are_text_wherever_they_appear() {
+    // authors.yaml (names, roles, bios, links), corrections, embeds, menu
+    // labels and links, the newsletter's signup: markup in each stays text
+    // on every page, email, feed, JSON-LD and search record.
+    let f = hostile_site_with_new_fields();
+    let built = f.build();
+    assert_eq!(built.report.articles, 6);
+    // Every page and email, parsed as a browser would: nothing runs.
+    check_pages(&built);
+    check_feeds(&built);
+
+    let story = built.page("en/news/s3/index.html");
+    assert_eq!(story.text(".author bdi"), norm(&p("name")));
+    // A correction is Markdown, like a body: its raw HTML is sanitized
+    // (the script and the unknown element go, their text stays text).
+    let sanitized = "& ]]> --> correction";
+    assert!(
+        story.text(".corrections").ends_with(sanitized),
+        "{}",
+        story.text(".corrections")
+    );
+    let nav = story.texts("header nav a");
+    assert!(nav.contains(&norm(&p("menu"))), "{nav:?}");
+    assert!(
+        story
+            .attrs("header nav a", "href")
+            .contains(&SOURCE_URL.to_string())
+    );
+    assert!(story.text(".signup").contains(&norm(&p("signup"))));
+    assert_eq!(story.attr(".signup form", "action"), SOURCE_URL);
+    let ld: serde_json::Value = serde_json::from_str(&story.text("script")).unwrap();
+    assert_eq!(ld["author"]["name"], p("name"), "{ld}");
+    assert_eq!(ld["author"]["jobTitle"], p("role"), "{ld}");
+    assert_eq!(ld["author"]["sameAs"][0], SOURCE_URL, "{ld}");
+    assert_eq!(ld["correction"][0]["text"], sanitized, "{ld}");
+
+    let person = built.page("en/authors/reporter/index.html");
+    assert_eq!(person.text("h1"), norm(&p("name")));
+    let shown = person.text("main");
+    for field in ["role", "bio", "link"] {
+        assert!(shown.contains(&norm(&p(field))), "{field} in {shown}");
+    }
+    assert!(
+        person
+            .attrs("main a", "href")
+            .contains(&SOURCE_URL.to_string())
+    );
+    let ar = built.page("ar/authors/reporter/index.html");
+    assert_eq!(ar.text("h1"), norm(&p("الاسم")));
+
+    let feed = built.json("en/feed.json");
+    let item = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == p("third"))
+        .expect("the third story in the feed");
+    assert_eq!(item["authors"][0]["name"], p("name"));
+    let atom = atom_syndication::Feed::read_from(built.bytes("en/authors/reporter/atom.xml"))
+        .expect("the author's feed is well-formed");
+    assert!(atom.title().as_str().contains(&p("name")));
+
+    // Search records carry the fields as text, which the theme's search
+    // script shows with textContent.
+    let records = search_records(&built, "en");
+    let record = records
+        .iter()
+        .find(|r| r["meta"]["title"] == p("third"))
+        .unwrap_or_else(|| panic!("no record of the third story in {records:?}"));
+    let content = record["content"].as_str().unwrap();
+    assert!(content.starts_with(&p("third")), "{record}");
+    // What stands in the body for the embedded post is not a word of it.
+    assert!(!content.contains("@@digest-"), "{record}");
+    for record in search_records(&built, "ar").iter().chain(&records) {
+        for text in [&record["meta"]["title"], &record["content"]] {
+            let text = text.as_str().unwrap();
+            assert!(!text.contains("@@digest-"), "{record}");
+        }
+    }
+
+    // Every email: the signup text as text, nothing runs (check_pages).
+    for path in built.emails() {
+        let email = built.page(&path);
+        assert_eq!(
+            email.count("x-evil, script:not([type='application/ld+json'])"),
+            0,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn script_addresses_in_this_rounds_fields_are_refused() {
+    // javascript:, data: and vbscript: in a menu link and the signup
+    // address, an author's links and picture are errors at their line; in
+    // a correction's Markdown, and as a link to embed, they become `#`, as
+    // in a body.
+    let f = Site::new();
+    f.edit("digest.yaml", |config| {
+        format!(
+            "{config}menu:\n  en: [news, {{ label: Menu, url: \"vbscript:msgbox(1)\" }}]\n  ar: [news]\n\
+             newsletter:\n  signup:\n    url: \"javascript:alert(1)\"\n    text:\n      en: Subscribe\n"
+        )
+    });
+    assert_eq!(
+        f.build_errors(),
+        [
+            "error: digest.yaml:24:10: `javascript:alert(1)` is not an absolute address\n  \
+             help: give the subscription form's address, e.g. https://lists.example.org/subscribe",
+            "error: digest.yaml:20:14: the menu link `vbscript:msgbox(1)` is neither a web address \
+             nor an address in the site\n  help: give a full address (https://…, mailto:…) or a \
+             path in the site starting with / (e.g. /en/2021/12/)",
+        ]
+    );
+    f.write("digest.yaml", CONFIG);
+    f.write(
+        "content/authors.yaml",
+        "reporter:\n  en: { name: Reporter }\n  ar: { name: مراسل }\n  picture: \"javascript:alert(1)\"\n  links: [\"javascript:alert(1)\", { label: Data, url: \"data:text/html,<script>alert(1)</script>\" }]\n",
+    );
+    f.story(
+        Story::new("news/s", "2021-12-10")
+            .en("Story")
+            .front("authors: [reporter]\ncorrections:\n  - date: 2021-12-11\n    text: \"[one](javascript:alert(1)) [two](data:text/html,x) [three](VBScript:x)\"\n")
+            .body("<javascript:alert(1)>\n\n[embed](javascript:alert(2))"),
+    );
+    assert_eq!(
+        f.build_errors(),
+        [
+            "error: content/authors.yaml:4:12: the picture address uses a scripting scheme\n  \
+             help: use a path such as authors/sara.jpg or an https:// address",
+            "error: content/authors.yaml:5:11: the link `javascript:alert(1)` is not a web \
+             address\n  help: write e.g. `links: [https://example.org/sara, { label: Mastodon, \
+             url: https://… }]`",
+            "error: content/authors.yaml:5:34: the link `data:text/html,<script>alert(1)</script>` \
+             is not a web address\n  help: write e.g. `links: [https://example.org/sara, { label: \
+             Mastodon, url: https://… }]`",
+            "warning: content/news/s.en.md:9:1: a `javascript:`, `vbscript:` or `data:` address \
+             was removed from a link; it leads nowhere now (here and 1 more times in this file)\n  \
+             help: nothing in an article's text may run a script: give the address of a page or a file",
+        ]
+    );
+    f.write(
+        "content/authors.yaml",
+        "reporter:\n  en: { name: Reporter }\n  ar: { name: مراسل }\n",
+    );
+    let built = f.build();
+    let page = built.page("en/news/s/index.html");
+    assert_eq!(page.attrs(".corrections a", "href"), ["#", "#", "#"]);
+    assert_eq!(page.attrs(".body a", "href"), ["#", "#"]);
+    for path in built.html_pages() {
+        let page = built.page(&path);
+        for attr in ["href", "src", "action", "srcset"] {
+            for url in page.attrs(&format!("[{attr}]"), attr) {
+                let lower = url.trim().to_ascii_lowercase();
+                assert!(
+                    !is_script_url(&url) && !lower.starts_with("data:"),
+                    "{path}: {attr}={url}"
+                );
+            }
+        }
+    }
 }

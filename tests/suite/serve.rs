@@ -503,3 +503,94 @@ fn a_busy_port_or_a_missing_folder_fails_with_a_clear_message() {
         )
     );
 }
+
+#[test]
+fn digest_build_and_serve_at_once_each_show_every_save_whole() {
+    // While `digest serve` runs, each save is built by `digest build` too,
+    // at the same moment as the server's rebuild: public/ and the preview
+    // both show each version whole, and neither waits for the other.
+    let f = site();
+    let s = serve(&f);
+    assert!(s.next_build().result.is_ok());
+    let events = s.client.reload_events("");
+    for round in 0..4 {
+        let title = format!("Combat operations end, take {round}");
+        f.story(
+            Story::new("news/withdrawal", "2021-12-10")
+                .en(&title)
+                .tags("[Iraq]")
+                .body("The story."),
+        );
+        let build = f.command(&["build", "--quiet"]).output().unwrap();
+        assert!(
+            build.status.success(),
+            "{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        let public = f.public();
+        assert_eq!(
+            public.page("en/news/withdrawal/index.html").text("h1"),
+            title
+        );
+        wait_for_reload(&events);
+        let page = s.client.get("/en/news/withdrawal/");
+        assert!(
+            page.body.contains(&format!("<h1>{title}</h1>")),
+            "round {round}: {}",
+            page.body
+        );
+        assert!(s.next_build().result.is_ok());
+    }
+}
+
+#[test]
+fn a_picture_store_that_cannot_be_written_does_not_stop_the_preview() {
+    // The processed pictures' store (.digest-cache/media) on a read-only
+    // file system: the preview still shows a new story's picture (made in
+    // memory) and keeps serving.
+    let test = "serve::a_picture_store_that_cannot_be_written_does_not_stop_the_preview";
+    let f = site();
+    std::fs::create_dir_all(f.path(".digest-cache/media")).unwrap();
+    let Some(_store) = crate::common::mount::Mount::read_only(test, &f.path(".digest-cache"))
+    else {
+        return;
+    };
+    let s = serve(&f);
+    assert!(s.next_build().result.is_ok());
+    let events = s.client.reload_events("");
+    f.write_bytes(
+        "content/news/photo.jpg",
+        &crate::common::pictures::jpeg(&crate::common::pictures::photo(64, 48, 1), 80),
+    );
+    f.story(
+        Story::new("news/withdrawal", "2021-12-10")
+            .en("With a photograph")
+            .front("image: { src: photo.jpg, alt: A street }\n")
+            .tags("[Iraq]")
+            .body("The story."),
+    );
+    wait_for_reload(&events);
+    let page = s.client.get("/en/news/withdrawal/");
+    assert!(
+        page.body.contains("<h1>With a photograph</h1>"),
+        "{}",
+        page.body
+    );
+    let src = page
+        .body
+        .split("src=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .find(|src| src.starts_with("/news/photo."))
+        .unwrap_or_else(|| panic!("no picture in {}", page.body));
+    let picture = s.client.head(src);
+    assert_eq!(picture.status, 200, "{src}");
+    assert_eq!(picture.header("content-type"), Some("image/jpeg"), "{src}");
+    assert!(
+        std::fs::read_dir(f.path(".digest-cache/media"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "nothing was written to the read-only store"
+    );
+}

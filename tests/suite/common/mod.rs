@@ -9,7 +9,9 @@
 //!   server, an S3-compatible server and an HTTP client, for tests that
 //!   need them;
 //! - [`pipeline`]: the content pipeline on one input, shared with the fuzz
-//!   target.
+//!   target; [`stages`]: each input stage on one input, shared with the
+//!   per-stage fuzz targets.
+//! - [`mount`]: a small tmpfs of a test's own, for full and read-only disks.
 //! - [`pictures`]: real picture files made in the test, with camera
 //!   metadata, and damaged or hostile ones.
 //!
@@ -23,11 +25,13 @@
 pub mod browser;
 mod built;
 pub mod http;
+pub mod mount;
 pub mod nginx;
 pub mod pictures;
 pub mod pipeline;
 pub mod s3;
 mod site;
+pub mod stages;
 
 pub use built::{Built, Files, Page, file_of};
 pub use site::{CONFIG, Loaded, Site, Story, TAGS, repo};

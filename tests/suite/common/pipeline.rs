@@ -138,7 +138,7 @@ impl Pipeline {
 /// and, on search pages, the theme's search script; no element has an
 /// event handler and no link or source uses a
 /// scripting scheme, as a browser parses the page.
-fn assert_inert(path: &str, html: &str) {
+pub fn assert_inert(path: &str, html: &str) {
     let document = scraper::Html::parse_document(html);
     let all = scraper::Selector::parse("*").expect("selector");
     for element in document.select(&all) {
