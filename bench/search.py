@@ -74,6 +74,8 @@ def main():
         "tmpfs": os.path.join(args.tmpfs, f"digest-search-{args.size}"),
         "disk": os.path.join(bench.OUT, f"search-{args.size}"),
     }
+    if args.no_disk:
+        del folders["disk"]
     rows = {}
     try:
         for fs, folder in folders.items():
@@ -112,6 +114,7 @@ def parse_args():
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--saves", type=int, default=10, help="saves timed in digest serve")
     p.add_argument("--tmpfs", default="/dev/shm", help="a folder on tmpfs")
+    p.add_argument("--no-disk", action="store_true", help="cold builds on tmpfs only")
     p.add_argument("--chromedriver", default=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     p.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     p.add_argument("--no-build", action="store_true", help="use the existing release binary")
