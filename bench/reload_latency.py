@@ -11,6 +11,10 @@ saves one article again and again, each time with a new title, and times
 each save until its reload event arrives. It also reads the rebuild time the
 server prints. The article is restored at the end.
 
+The server builds the search indexes in the background: each update it
+reports is printed with its time since the last save, and --settle waits
+that many seconds after the last save for the index to catch up.
+
 Build digest with `cargo build --release` first: the default binary is
 target/release/digest. Only the standard library is used.
 """
@@ -45,9 +49,12 @@ def main():
             print(f"run {run + 1}: reload event {latency:.1f} ms after the save"
                   f" (rebuild {build})", flush=True)
             time.sleep(args.pause)
-        write(article, original)
+        last_save = write(article, original)
         reloads.get(timeout=args.timeout)
+        if args.settle:
+            time.sleep(args.settle)
         report(args.site, article, latencies, builds)
+        report_indexes(server, last_save)
     finally:
         server.stop()
 
@@ -62,6 +69,8 @@ def parse_args():
                    help="seconds between saves, so that runs do not overlap")
     p.add_argument("--timeout", type=float, default=120.0,
                    help="seconds to wait for one reload event")
+    p.add_argument("--settle", type=float, default=0.0,
+                   help="seconds to wait after the last save for the search index to catch up")
     return p.parse_args()
 
 
@@ -82,6 +91,7 @@ class Server:
             [digest, "serve", "--port", "0", "--root", site],
             stdout=subprocess.PIPE, text=True)
         self.builds = queue.Queue()
+        self.indexed = []  # (arrival, line) of each search index update
         self.url = None
         for line in self.process.stdout:
             print(f"  digest: {line.rstrip()}", flush=True)
@@ -94,6 +104,8 @@ class Server:
 
     def _read(self):
         for line in self.process.stdout:
+            if line.startswith("search index of the"):
+                self.indexed.append((time.perf_counter(), line.strip()))
             found = re.search(r"(?:built|checked) in ([0-9.]+ m?s)(.*)", line)
             if found:
                 updated = re.match(r": ([0-9]+ of [0-9]+) files", found.group(2))
@@ -164,6 +176,17 @@ def report(site, article, latencies, builds):
     print("rebuilds as the server reported them:")
     for build in builds:
         print(f"  {build}")
+
+
+def report_indexes(server, last_save):
+    """The search index updates the server reported, the last one's time
+    after the last save (the index catching up)."""
+    print(f"search index updates: {len(server.indexed)}")
+    for arrival, line in server.indexed:
+        print(f"  {(arrival - last_save) * 1000:+.0f} ms after the last save: {line}")
+    after = [arrival for arrival, _ in server.indexed if arrival > last_save]
+    if after:
+        print(f"index caught up {(max(after) - last_save) * 1000:.0f} ms after the last save")
 
 
 def count_articles(site):

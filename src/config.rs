@@ -1031,8 +1031,9 @@ pub struct DeployTarget {
 /// The `Cache-Control` header of each kind of published file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheControl {
-    /// CSS and JS named by their content (`style.1a2b3c4d.css`): a changed
-    /// file gets a new name, so they never go stale.
+    /// CSS and JS named by their content (`style.1a2b3c4d.css`) and the
+    /// search indexes' content-named pieces: a changed file gets a new
+    /// name, so they never go stale.
     pub hashed: String,
     /// HTML pages.
     pub pages: String,

@@ -113,6 +113,7 @@ impl LocalFile {
         let name = key.rsplit('/').next().unwrap_or(&key);
         let cache_control = match kind {
             Kind::Style if crate::theme::load::is_content_named(name, bytes) => &cache.hashed,
+            Kind::File if is_search_piece(&key) => &cache.hashed,
             Kind::Page | Kind::FrontDoor => &cache.pages,
             Kind::Feed | Kind::Sitemap => &cache.feeds,
             Kind::File | Kind::Style => &cache.files,
@@ -127,6 +128,51 @@ impl LocalFile {
             key,
         }
     }
+}
+
+/// Whether `key` is one of the pieces of a search bundle that Pagefind
+/// names by their content: the edition's metadata
+/// (`pagefind/ar/pagefind.ar_1a2b3c4d5e.pf_meta`), its index chunks,
+/// filters and result fragments (`pagefind/ar/fragment/ar_1a2b3c4.pf_fragment`).
+/// A changed piece gets a new name, so, like the theme's hashed CSS, it may
+/// be cached for good. What names them is not: the bundle's entry file
+/// (`pagefind-entry.json`, a feed's header) names the current metadata, and
+/// Pagefind's scripts and WebAssembly keep their names across versions.
+/// Nothing but the search stage publishes under `pagefind/` (the build
+/// refuses content there).
+fn is_search_piece(key: &str) -> bool {
+    let Some(bundle) = key
+        .strip_prefix(crate::urls::SEARCH_BUNDLES)
+        .and_then(|rest| rest.strip_prefix('/'))
+    else {
+        return false;
+    };
+    let Some((_lang, path)) = bundle.split_once('/') else {
+        return false;
+    };
+    match path.split_once('/') {
+        Some(("fragment", name)) => is_piece_name(name, "pf_fragment"),
+        Some(("index", name)) => is_piece_name(name, "pf_index"),
+        Some(("filter", name)) => is_piece_name(name, "pf_filter"),
+        Some(_) => false,
+        None => path
+            .strip_prefix("pagefind.")
+            .is_some_and(|name| is_piece_name(name, "pf_meta")),
+    }
+}
+
+/// `{lang}_{hash}.{ext}`, the hash at least the 7 hex digits Pagefind
+/// shortens its hashes to.
+fn is_piece_name(name: &str, ext: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(ext)
+        .and_then(|rest| rest.strip_suffix('.'))
+    else {
+        return false;
+    };
+    stem.rsplit_once('_').is_some_and(|(lang, hash)| {
+        !lang.is_empty() && hash.len() >= 7 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// The hash a file's upload is known by: its bytes and its headers.
@@ -206,6 +252,44 @@ mod tests {
         let page = LocalFile::new("en/index.html".into(), b"<p>", &cache);
         assert_eq!(page.cache_control, cache.pages);
         assert_eq!(page.content_type, "text/html; charset=utf-8");
+    }
+
+    #[test]
+    fn only_the_search_pieces_pagefind_names_by_content_are_immutable() {
+        let cache = CacheControl::default();
+        let header = |key: &str| LocalFile::new(key.into(), b"x", &cache).cache_control;
+        for piece in [
+            "pagefind/ar/pagefind.ar_796feb28bd.pf_meta",
+            "pagefind/ar/fragment/ar_013f0e0.pf_fragment",
+            "pagefind/en/index/en_0403f10.pf_index",
+            "pagefind/en/filter/en_390b526.pf_filter",
+            "pagefind/en/fragment/en_group_1a2b3c4.pf_fragment",
+            "pagefind/pt-br/fragment/pt-br_1a2b3c4d.pf_fragment",
+        ] {
+            assert_eq!(header(piece), cache.hashed, "{piece}");
+        }
+        for (file, expected) in [
+            ("pagefind/ar/pagefind-entry.json", &cache.feeds),
+            ("pagefind/ar/pagefind.js", &cache.files),
+            ("pagefind/ar/pagefind-worker.js", &cache.files),
+            ("pagefind/ar/wasm.ar.pagefind", &cache.files),
+            ("pagefind/ar/wasm.unknown.pagefind", &cache.files),
+            ("pagefind/ar/pagefind-ui.css", &cache.files),
+            // Not a piece: misplaced, misnamed, or outside the bundles.
+            ("pagefind/ar/index/ar_0403f10.pf_fragment", &cache.files),
+            ("pagefind/ar/fragment/ar_01f0e.pf_fragment", &cache.files),
+            ("pagefind/ar/fragment/ar_0zzzzzzz.pf_fragment", &cache.files),
+            ("pagefind/ar/fragment/0403f10.pf_fragment", &cache.files),
+            ("pagefind/ar_013f0e0.pf_fragment", &cache.files),
+            (
+                "pagefind/ar/x/fragment/ar_013f0e0.pf_fragment",
+                &cache.files,
+            ),
+            ("news/fragment/ar_013f0e0.pf_fragment", &cache.files),
+            ("news/pagefind.ar_796feb28bd.pf_meta", &cache.files),
+        ] {
+            assert_eq!(&header(file), expected, "{file}");
+        }
     }
 
     #[test]

@@ -155,15 +155,7 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
     assert_eq!(css.len(), 1);
     for (key, object) in &objects {
         if key.starts_with("pagefind/") {
-            // The search index's entry, which names its pieces, is checked
-            // as often as a feed; its scripts and pieces are files.
-            assert!(object.content_type.is_some(), "{key}");
-            let cache = if key.ends_with("/pagefind-entry.json") {
-                "public, max-age=300, must-revalidate"
-            } else {
-                "public, max-age=86400"
-            };
-            assert_eq!(object.cache_control.as_deref(), Some(cache), "{key}");
+            // The search bundles' headers: see the test below.
             continue;
         }
         let (content_type, cache_control) = if key.ends_with(".html") {
@@ -241,6 +233,134 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
         plan_line(&again),
         format!("plan: 0 to upload, 0 to delete, {} unchanged", public.len())
     );
+}
+
+/// What a file of a search bundle is, for its cache header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum SearchFile {
+    /// Named by its content: the metadata, index chunks, filters, fragments.
+    Piece,
+    /// `pagefind-entry.json`, which names the current metadata.
+    Entry,
+    /// Pagefind's scripts, styles and WebAssembly: same name in every build.
+    Script,
+}
+
+fn search_file(key: &str) -> SearchFile {
+    let name = key.rsplit('/').next().unwrap();
+    if name == "pagefind-entry.json" {
+        SearchFile::Entry
+    } else if [".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+    {
+        SearchFile::Piece
+    } else {
+        SearchFile::Script
+    }
+}
+
+/// The metadata an edition's deployed entry file names.
+fn named_meta(objects: &BTreeMap<String, Object>, lang: &str) -> String {
+    let entry = &objects[&format!("pagefind/{lang}/pagefind-entry.json")];
+    let entry: serde_json::Value = serde_json::from_slice(&entry.bytes).unwrap();
+    let hash = entry["languages"][lang]["hash"].as_str().unwrap();
+    format!("pagefind/{lang}/pagefind.{hash}.pf_meta")
+}
+
+#[test]
+fn search_pieces_named_by_their_content_are_cached_for_good() {
+    let Some(server) = s3_server("search_headers", &[BUCKET]) else {
+        return;
+    };
+    let site = example_site(&server);
+    deploy(&site, &[]);
+    let objects = deployed(&server);
+    let header = |class| match class {
+        SearchFile::Piece => "public, max-age=31536000, immutable",
+        SearchFile::Entry => "public, max-age=300, must-revalidate",
+        SearchFile::Script => "public, max-age=86400",
+    };
+    let mut seen = BTreeMap::<(String, SearchFile, &str), usize>::new();
+    for (key, object) in objects.iter().filter(|(k, _)| k.starts_with("pagefind/")) {
+        let class = search_file(key);
+        assert_eq!(
+            object.cache_control.as_deref(),
+            Some(header(class)),
+            "{key}"
+        );
+        assert!(object.content_type.is_some(), "{key}");
+        let lang = key.split('/').nth(1).unwrap().to_string();
+        let folder = match key.split('/').nth(2).unwrap() {
+            folder @ ("fragment" | "index" | "filter") => folder,
+            name if name.ends_with(".pf_meta") => "meta",
+            _ => "",
+        };
+        *seen.entry((lang, class, folder)).or_default() += 1;
+    }
+    // Every kind of file is in both editions' bundles, one metadata each,
+    // and the entry names that metadata.
+    for lang in ["ar", "en"] {
+        for (class, folder) in [
+            (SearchFile::Piece, "meta"),
+            (SearchFile::Piece, "fragment"),
+            (SearchFile::Piece, "index"),
+            (SearchFile::Piece, "filter"),
+            (SearchFile::Entry, ""),
+            (SearchFile::Script, ""),
+        ] {
+            let n = seen.get(&(lang.to_string(), class, folder)).copied();
+            assert!(n.is_some(), "no {class:?} {folder} in {lang}: {seen:?}");
+            if folder == "meta" || class == SearchFile::Entry {
+                assert_eq!(n, Some(1), "{lang} {folder}");
+            }
+        }
+        assert!(objects.contains_key(&named_meta(&objects, lang)), "{lang}");
+    }
+
+    // An edit: the English bundle gets new pieces under new names, each
+    // cached for good, and an entry naming the new metadata; no piece is
+    // uploaded again at a name it had, and the old metadata goes.
+    let story = "content/news/kadhimi-biden-fourth-round.en.md";
+    let text = site.read(story);
+    site.write(
+        story,
+        &text.replace(
+            "between the two countries.",
+            "between the two countries, officials in Baghdad said.",
+        ),
+    );
+    site.build();
+    let stdout = deploy(&site, &["--verbose"]);
+    let sent = uploaded(&stdout);
+    let after = deployed(&server);
+    let sent_search: Vec<&String> = sent.iter().filter(|k| k.starts_with("pagefind/")).collect();
+    assert!(
+        sent_search.iter().all(|k| k.starts_with("pagefind/en/")),
+        "the Arabic bundle did not change: {sent_search:?}"
+    );
+    let old_meta = named_meta(&objects, "en");
+    let new_meta = named_meta(&after, "en");
+    assert_ne!(old_meta, new_meta);
+    assert!(sent.contains(&new_meta));
+    assert!(sent.contains("pagefind/en/pagefind-entry.json"));
+    assert!(
+        sent_search.iter().any(|k| k.contains("/fragment/")),
+        "the story's result fragment: {sent_search:?}"
+    );
+    for key in &sent_search {
+        let class = search_file(key);
+        if class == SearchFile::Piece {
+            assert!(!objects.contains_key(*key), "{key} was uploaded again");
+        }
+        assert_eq!(
+            after[*key].cache_control.as_deref(),
+            Some(header(class)),
+            "{key}"
+        );
+    }
+    assert!(!after.contains_key(&old_meta));
+    assert_eq!(named_meta(&after, "ar"), named_meta(&objects, "ar"));
 }
 
 #[test]
