@@ -97,7 +97,7 @@ pub fn build(
     timings.mark("media");
     let theme = loaded(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
-    let plan = output::plan::stage(&config, &site, assets, media.pages(), &mut warm.plan, &mut problems);
+    let plan = output::plan::stage(&config, &site, assets, &media, &mut warm.plan, &mut problems);
     output::links::check(&config, &site, &plan.pages, &walk.files, &visibility, &mut problems);
     no_errors_nor_denied_warnings(&config, options, &mut problems)?;
     timings.mark("plan and links");

@@ -519,7 +519,7 @@ fn newsletter(args: NewsletterArgs) -> ExitCode {
     let output = args.output.clone().unwrap_or_else(|| {
         PathBuf::from(format!("newsletter-{}-{}.eml", args.lang, period.slug()))
     });
-    let message = match digest::newsletter::build_message(&options, &args.lang, &period) {
+    let message = match digest::tools::newsletter::build_message(&options, &args.lang, &period) {
         Ok(message) => message,
         Err(err) => {
             for d in &err.diagnostics() {

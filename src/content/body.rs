@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::content::article::Article;
 use crate::content::front_matter::{ParseSettings, split_front_matter};
-use crate::content::markdown;
+use crate::content::{addresses, markdown};
 use crate::error::Diagnostic;
 use crate::hash::version_of;
 use crate::yaml::decode;
@@ -40,7 +40,7 @@ pub fn render_body(
 }
 
 /// `html` with each link to an article by source file (the mark
-/// [`markdown::source_mark`] left under `base_path`) given the address
+/// [`addresses::source_mark`] left under `base_path`) given the address
 /// `address` says that article has (`None`: left as written, which leads
 /// nowhere; the plan has reported it).
 pub fn complete_sources(
@@ -48,7 +48,7 @@ pub fn complete_sources(
     base_path: &str,
     address: impl Fn(&str) -> Option<String>,
 ) -> String {
-    let mark = format!("{base_path}{}", markdown::source_mark());
+    let mark = format!("{base_path}{}", addresses::source_mark());
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(at) = rest.find(&mark) {

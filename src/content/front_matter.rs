@@ -11,10 +11,11 @@ use std::sync::{Arc, OnceLock};
 use serde_yaml::{Mapping, Value};
 
 use crate::config::{Config, Lang, RawHtml};
+use crate::content::addresses::{self, Place};
 use crate::content::article::{
     Article, Correction, Image, Link, LinkKind, LinkTarget, SourceLink, TagRef,
 };
-use crate::content::markdown::{self, MarkdownOptions, Place};
+use crate::content::markdown::{self, MarkdownOptions};
 use crate::content::raw_html::{Removed, What};
 use crate::content::walk::{SourceFile, SourceKind};
 use crate::dates::{PubDate, parse_date};
@@ -932,7 +933,7 @@ impl Fields<'_, '_> {
             self.fail(d.with_help("give the picture's path or address in `src`"));
             return None;
         };
-        if markdown::is_dangerous_url(&src) {
+        if addresses::is_dangerous_url(&src) {
             let d = self.src.error_at_value(
                 &["image", "src"],
                 "the image address uses a scripting scheme",
@@ -951,7 +952,7 @@ impl Fields<'_, '_> {
         }
         let resolved = resolve_asset_url(src.trim(), section, &self.settings.markdown.base_path);
         let at = self.src.value_location(src_path);
-        let link = (!markdown::is_external(src.trim())).then(|| Link {
+        let link = (!addresses::is_external(src.trim())).then(|| Link {
             written: src.trim().to_string(),
             target: LinkTarget::Address(resolved.clone()),
             kind: LinkKind::LeadImage,
@@ -1014,8 +1015,8 @@ pub fn resolve_asset_url(src: &str, section: &str, base_path: &str) -> String {
         return src.to_string();
     }
     match src.strip_prefix('/') {
-        Some(rooted) => markdown::resolve(base_path, rooted),
-        None => markdown::resolve(&urls::content_folder(section).href_under(base_path), src),
+        Some(rooted) => addresses::resolve(base_path, rooted),
+        None => addresses::resolve(&urls::content_folder(section).href_under(base_path), src),
     }
 }
 

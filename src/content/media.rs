@@ -313,17 +313,28 @@ fn push_picture(media: &mut BodyMedia, picture: BodyPicture) -> String {
     token(TokenKind::Picture, media.pictures.len() - 1)
 }
 
+/// Where the raw HTML's `<img>` and `<iframe>` tags are written in the
+/// Markdown (byte offsets, in order), for messages about them; `raw_html`,
+/// where the body's raw HTML starts, for a tag the sanitizer's output has
+/// beyond those.
+#[derive(Debug, Clone, Copy)]
+pub struct WrittenAt<'a> {
+    pub raw_html: usize,
+    pub pictures: &'a [usize],
+    pub frames: &'a [usize],
+}
+
 /// Sanitized HTML (as ammonia writes it) with its `<img>`s made picture
 /// tokens and its `<iframe>`s made embeds, or removed when they are not
-/// from a configured provider. `raw_at` is where the body's raw HTML
-/// starts, for messages.
+/// from a configured provider; `written_at`: where each was written.
 pub fn after_sanitize(
     html: &str,
     providers: &[EmbedProvider],
-    raw_at: usize,
+    written_at: WrittenAt,
     media: &mut BodyMedia,
     noticed: &mut Noticed,
 ) -> String {
+    let (mut pictures, mut frames) = (written_at.pictures.iter(), written_at.frames.iter());
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(at) = next_tag(rest) {
@@ -345,9 +356,10 @@ pub fn after_sanitize(
                 rest = &tag[len..];
                 continue;
             };
+            let written = pictures.next().copied().unwrap_or(written_at.raw_html);
             let alt = value("alt");
             if alt.is_none() {
-                noticed.missing_alt.push((raw_at, src.clone()));
+                noticed.missing_alt.push((written, src.clone()));
             }
             out.push_str(&push_picture(
                 media,
@@ -358,7 +370,7 @@ pub fn after_sanitize(
                     alone: false,
                     line: 0,
                     column: 0,
-                    at: raw_at,
+                    at: written,
                 },
             ));
             rest = &tag[len..];
@@ -367,13 +379,14 @@ pub fn after_sanitize(
             let end = tag[len..]
                 .find("</iframe>")
                 .map_or(tag.len(), |e| len + e + "</iframe>".len());
+            let written = frames.next().copied().unwrap_or(written_at.raw_html);
             let src = value("src").unwrap_or_default();
             match embeds::from_player(&src, providers) {
                 Some(embed) => {
                     let title = value("title").filter(|t| !t.trim().is_empty());
                     out.push_str(&push_embed(media, embed, title));
                 }
-                None => noticed.dropped_frames.push((raw_at, src)),
+                None => noticed.dropped_frames.push((written, src)),
             }
             rest = &tag[end..];
         }
@@ -537,7 +550,12 @@ mod tests {
     fn sanitized_iframes_become_embeds_or_go() {
         let (mut media, mut noticed) = (BodyMedia::default(), Noticed::default());
         let html = "<p>a</p><iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"A &amp; B\"></iframe><iframe src=\"https://tracker.example/x\">fallback</iframe><img src=\"/news/m.png\" alt=\"map\"><img src=\"/news/n.png\">";
-        let out = after_sanitize(html, &EmbedProvider::all(), 7, &mut media, &mut noticed);
+        let at = WrittenAt {
+            raw_html: 7,
+            pictures: &[50],
+            frames: &[10, 30],
+        };
+        let out = after_sanitize(html, &EmbedProvider::all(), at, &mut media, &mut noticed);
         assert_eq!(
             out,
             format!(
@@ -550,10 +568,12 @@ mod tests {
         assert_eq!(media.embeds[0].title.as_deref(), Some("A & B"));
         assert_eq!(
             noticed.dropped_frames,
-            [(7, "https://tracker.example/x".to_string())]
+            [(30, "https://tracker.example/x".to_string())]
         );
         assert_eq!(media.pictures[1].alt, None);
+        // A tag beyond those found in the source is placed at the raw HTML.
         assert_eq!(noticed.missing_alt, [(7, "/news/n.png".to_string())]);
+        assert_eq!(media.pictures[0].at, 50);
     }
 
     #[test]

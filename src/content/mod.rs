@@ -2,6 +2,7 @@
 //! reading it), front matter and Markdown (with the pictures and embeds a
 //! body shows), and the parse stage with its cache of parsed articles.
 
+pub mod addresses;
 pub mod article;
 pub mod articles;
 pub mod body;

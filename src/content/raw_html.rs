@@ -6,15 +6,17 @@
 //!
 //! Tags are read from the source, where their positions are, with the
 //! tokenizer rules of [`crate::html::nesting`]; what is allowed is read
-//! from the sanitizer's own configuration ([`markdown::sanitizer`]), so the
-//! two never disagree.
+//! from the sanitizer's own configuration ([`sanitizer`]), which
+//! [`sanitize`] cleans it with, so the two never disagree.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::config::RawHtml;
-use crate::content::markdown::{self, Found, MarkdownOptions, Place, Target};
+use pulldown_cmark::CowStr;
+
+use crate::content::addresses::{self, Found, Place, Target};
 use crate::html::attributes::attributes;
 use crate::html::nesting::{self, Reading};
 
@@ -59,6 +61,9 @@ pub struct Scan {
     pub links: Vec<Found>,
     pub ids: Vec<String>,
     pub removed: Vec<Removed>,
+    /// Where each `<img>` and each `<iframe>` start tag is written, in order.
+    pub pictures: Vec<usize>,
+    pub frames: Vec<usize>,
 }
 
 /// The sanitizer's rules, read once from its configuration.
@@ -73,7 +78,7 @@ struct Policy {
 fn policy() -> &'static Policy {
     static POLICY: OnceLock<Policy> = OnceLock::new();
     POLICY.get_or_init(|| {
-        let builder = markdown::sanitizer();
+        let builder = sanitizer();
         Policy {
             tags: builder.clone_tags(),
             clean_content: builder.clone_clean_content_tags(),
@@ -88,11 +93,12 @@ fn policy() -> &'static Policy {
 pub fn scan(
     markdown: &str,
     spans: &[Range<usize>],
-    options: &MarkdownOptions,
+    raw_html: RawHtml,
+    base_path: &str,
     place: &Place,
 ) -> Scan {
     let mut scan = Scan::default();
-    let sanitize = options.raw_html == RawHtml::Sanitize;
+    let sanitize = raw_html == RawHtml::Sanitize;
     for span in spans {
         let text = &markdown[span.clone()];
         nesting::walk(text, Reading::AsWritten, |tag, _| {
@@ -102,6 +108,11 @@ pub fn scan(
             let name = tag.name.to_ascii_lowercase();
             let offset = span.start + tag.start;
             let written = &text[tag.start..tag.end];
+            match name.as_str() {
+                "img" => scan.pictures.push(offset),
+                "iframe" => scan.frames.push(offset),
+                _ => {}
+            }
             if sanitize && !policy().tags.contains(name.as_str()) {
                 let content = policy().clean_content.contains(name.as_str());
                 scan.removed.push(Removed {
@@ -123,7 +134,7 @@ pub fn scan(
                         scan.removed.push(Removed { offset, what });
                         continue;
                     }
-                    if url && markdown::is_dangerous_url(value) {
+                    if url && addresses::is_dangerous_url(value) {
                         scan.removed
                             .push(Removed::script_address(offset, attr == "src"));
                         continue;
@@ -136,7 +147,9 @@ pub fn scan(
                         Target::Link
                     };
                     let decoded = decode_entities(value);
-                    if let Some(to) = markdown::raw_target(&decoded, options, place, target) {
+                    if let Some(to) =
+                        addresses::raw_target(&decoded, raw_html, base_path, place, target)
+                    {
                         scan.links.push(Found {
                             offset: at,
                             written: decoded,
@@ -171,7 +184,7 @@ fn removed_attribute(element: &str, attr: &str, value: &str) -> Option<What> {
     }
     let scheme = scheme_of(value)?;
     let url = matches!(attr, "href" | "src" | "cite" | "poster" | "action" | "data");
-    let dangerous = markdown::is_dangerous_url(value);
+    let dangerous = addresses::is_dangerous_url(value);
     (url && !dangerous
         && !policy
             .schemes
@@ -209,18 +222,46 @@ fn decode_entities(value: &str) -> String {
         .replace("&gt;", ">")
 }
 
+/// What the sanitizer keeps: formatting, links, images, tables, figures
+/// and footnotes, with `id`, `class`, `dir` and `lang` on any element.
+/// [`crate::content::raw_html`] reads the same rules to say what it drops.
+pub fn sanitizer() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_generic_attributes(["id", "class", "dir", "lang"])
+        .add_tags(["figure", "figcaption", "section", "iframe"])
+        // Players are kept only to be read as embeds (see `content::media`).
+        .add_tag_attributes("iframe", ["src", "title"]);
+    builder
+}
+
+/// Keeps what [`sanitizer`] allows; drops scripts, styles, event handlers
+/// and unsafe URL schemes. Addresses in raw HTML are made root-relative
+/// like Markdown's (those already under the base path were rewritten from
+/// Markdown, or written with it, and stay).
+pub fn sanitize(html: &str, base_path: &str, place: &Place) -> String {
+    let (base_path, place) = (base_path.to_string(), place.clone());
+    sanitizer()
+        .attribute_filter(move |element, attribute, value| {
+            let target = match (element, attribute) {
+                (_, "href") => Target::Link,
+                (_, "src") => Target::Image,
+                _ => return Some(value.into()),
+            };
+            if value.starts_with(&base_path) {
+                return Some(value.into());
+            }
+            let url = addresses::rebase(CowStr::Borrowed(value), &base_path, &place, target);
+            Some(url.into_string().into())
+        })
+        .clean(html)
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::article::LinkTarget;
-
-    fn options(raw_html: RawHtml) -> MarkdownOptions {
-        MarkdownOptions {
-            raw_html,
-            base_path: "/".into(),
-            embeds: crate::config::EmbedProvider::all(),
-        }
-    }
 
     fn place() -> Place {
         Place {
@@ -232,12 +273,7 @@ mod tests {
 
     fn scan_all(md: &str, raw_html: RawHtml) -> Scan {
         let whole = 0..md.len();
-        scan(
-            md,
-            std::slice::from_ref(&whole),
-            &options(raw_html),
-            &place(),
-        )
+        scan(md, std::slice::from_ref(&whole), raw_html, "/", &place())
     }
 
     #[test]

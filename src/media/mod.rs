@@ -35,7 +35,6 @@ use crate::content::article::Article;
 use crate::content::walk::{SourceFile, SourceKind};
 use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::files::{FileStamp, is_picture_name};
-use crate::output::plan::{Page, PageKind};
 use crate::site::model::Site;
 use crate::theme::load::Theme;
 use crate::urls::Route;
@@ -574,33 +573,6 @@ impl Media {
             all.extend(p.key.to_le_bytes());
         }
         [xxh3_64(&lead), xxh3_64(&all)]
-    }
-
-    /// A page for every file of every picture, and for the embed script if
-    /// a page needs it.
-    pub fn pages(&self) -> Vec<Page> {
-        let mut pages = Vec::new();
-        if self.embeds {
-            pages.push(Page::new(
-                embed_script_route(),
-                PageKind::EmbedScript {
-                    hash: xxh3_64(EMBED_SCRIPT.as_bytes()),
-                },
-            ));
-        }
-        for (picture, p) in self.pictures.iter().enumerate() {
-            for (output, o) in p.outputs.iter().enumerate() {
-                pages.push(Page::new(
-                    o.route.clone(),
-                    PageKind::Picture {
-                        picture,
-                        output,
-                        print: o.print,
-                    },
-                ));
-            }
-        }
-        pages
     }
 
     /// Store names of every version of every picture, for pruning.

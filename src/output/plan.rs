@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::{Config, Lang};
 use crate::content::article::ArticleId;
@@ -17,6 +18,7 @@ use crate::dates::PubDate;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::files::{AssetFile, AssetSource};
 use crate::hash::Hasher;
+use crate::media::{EMBED_SCRIPT, Media, embed_script_route};
 use crate::output::editions::{self, Issue, Period};
 use crate::output::menu::{self, Menus};
 use crate::site::authors::AuthorId;
@@ -40,8 +42,9 @@ pub struct PlanMemo {
     plan: Arc<Plan>,
 }
 
-/// The plan stage: every page of `site`, then `pictures` (the files of the
-/// pictures it uses, from `media`), and the menus. A site with the
+/// The plan stage: every page of `site`, then the files of the pictures
+/// it uses and the embed script if a page needs it (from `media`), and the
+/// menus. A site with the
 /// structure and the picture files of the last plan of this process
 /// (`last`: a site patched with edits) has the same pages and menus, which
 /// are reused. Collisions (two pages wanting one file) and menu entries
@@ -50,10 +53,11 @@ pub fn stage(
     config: &Config,
     site: &Site,
     assets: Vec<AssetFile>,
-    pictures: Vec<Page>,
+    media: &Media,
     last: &mut Option<PlanMemo>,
     problems: &mut Diagnostics,
 ) -> Arc<Plan> {
+    let pictures = media_pages(media);
     let mut h = Hasher::new();
     for page in &pictures {
         h.str(&page.path);
@@ -78,6 +82,33 @@ pub fn stage(
         });
     }
     plan
+}
+
+/// A page for every file of every picture `media` publishes, and for the
+/// embed script if a page needs it.
+fn media_pages(media: &Media) -> Vec<Page> {
+    let mut pages = Vec::new();
+    if media.embeds {
+        pages.push(Page::new(
+            embed_script_route(),
+            PageKind::EmbedScript {
+                hash: xxh3_64(EMBED_SCRIPT.as_bytes()),
+            },
+        ));
+    }
+    for (picture, p) in media.pictures.iter().enumerate() {
+        for (output, o) in p.outputs.iter().enumerate() {
+            pages.push(Page::new(
+                o.route.clone(),
+                PageKind::Picture {
+                    picture,
+                    output,
+                    print: o.print,
+                },
+            ));
+        }
+    }
+    pages
 }
 
 /// Which list a list page shows.

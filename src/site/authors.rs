@@ -6,24 +6,31 @@
 //! الموسوي" and "Sara al-Musawi" are then one author, with a page in each
 //! edition. An article names its authors by key or by name in its own
 //! language, matched as topic labels are (diacritics, hamza forms, case and
-//! spacing forgiven: [`normalize_label`]). A name no key claims is an
+//! spacing forgiven: [`crate::site::names`]). A name no key claims is an
 //! author of its edition only, like a free topic label.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde_yaml::Value;
 
 use crate::config::{Config, Lang};
+use crate::content::addresses::is_dangerous_url;
 use crate::content::article::Image;
 use crate::content::front_matter::resolve_asset_url;
-use crate::content::markdown::is_dangerous_url;
 use crate::content::walk::{AUTHORS_FILE, SourceFile, SourceKind};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
-use crate::site::topics::{AddLabelError, looks_like_key, normalize_label, slugify};
-use crate::urls::check_slug;
-use crate::yaml::{YamlSource, decode, key_text};
+use crate::site::names::{AddLabelError, Free, NameIndex, Registry};
+use crate::yaml::{YamlSource, key_text};
+
+/// authors.yaml's words, for its messages.
+const AUTHORS: Registry = Registry {
+    entry: "author",
+    name: "name",
+    example_key: "sara-almusawi",
+    example: "sara-almusawi: { ar: سارة الموسوي, en: Sara al-Musawi }",
+    same_name: "two people with one name need names an article can tell apart (a middle name, an initial)",
+};
 
 /// Index of an author in [`Authors::all`].
 pub type AuthorId = usize;
@@ -77,8 +84,7 @@ impl Author {
 #[derive(Debug, Default)]
 pub struct Authors {
     pub all: Vec<Author>,
-    by_key: HashMap<String, AuthorId>,
-    by_name: HashMap<(Lang, String), AuthorId>,
+    names: NameIndex,
     /// Where authors.yaml was read from, for messages; `None` if there is none.
     pub file: Option<PathBuf>,
 }
@@ -124,37 +130,15 @@ impl Authors {
             return (authors, problems);
         };
         authors.file = Some(path.clone());
-        let text = match decode(&path, bytes) {
-            Ok(text) => text,
-            Err(d) => {
-                problems.push(d);
-                return (authors, problems);
-            }
-        };
-        let src = YamlSource::new(&path, &text, 1);
-        let doc = match src.parse() {
-            Ok(doc) => doc,
-            Err(d) => {
-                problems.push(d);
-                return (authors, problems);
-            }
-        };
-        let Some(map) = doc.as_mapping() else {
-            problems.push(
-                Diagnostic::in_file(&path, "authors.yaml must map author keys to their names")
-                    .with_help(
-                        "write e.g. `sara-almusawi: { ar: سارة الموسوي, en: Sara al-Musawi }`",
-                    ),
-            );
-            return (authors, problems);
-        };
-        for (key, value) in map {
-            let key = key_text(key);
-            match read_author(config, &src, &key, value) {
-                Ok(author) => authors.insert_keyed(&src, key, author, &mut problems),
+        AUTHORS.read(
+            &path,
+            bytes,
+            &mut problems,
+            |src, key, value, problems| match read_author(config, src, &key, value) {
+                Ok(author) => authors.insert_keyed(src, key, author, problems),
                 Err(found) => problems.extend(found),
-            }
-        }
+            },
+        );
         (authors, problems)
     }
 
@@ -165,39 +149,21 @@ impl Authors {
         author: Author,
         problems: &mut Diagnostics,
     ) {
-        let id = self.all.len();
-        for (lang, profile) in &author.profiles {
-            let normal = normalize_label(&profile.name);
-            if let Some(&other) = self.by_name.get(&(lang.clone(), normal.clone())) {
-                problems.push(
-                    src.error_at(
-                        &[&key, lang.as_str()],
-                        format!(
-                            "the {lang} name `{}` is also the name of `{}`",
-                            profile.name, self.all[other].slug
-                        ),
-                    )
-                    .with_help("two people with one name need names an article can tell apart (a middle name, an initial)"),
-                );
-                continue;
-            }
-            self.by_name.insert((lang.clone(), normal), id);
-        }
-        self.by_key.insert(key, id);
+        let names = author
+            .profiles
+            .iter()
+            .map(|(lang, p)| (lang, p.name.as_str()));
+        let taken = self.names.insert_keyed(key.clone(), self.all.len(), names);
+        AUTHORS.same_names(src, &key, taken, |other| &self.all[other].slug, problems);
         self.all.push(author);
     }
 
     /// Which author an article's name means.
     pub fn resolve(&self, lang: &Lang, text: &str) -> Resolution {
-        if let Some(&id) = self.by_key.get(text) {
+        if let Some(id) = self.names.find(lang, text) {
             return Resolution::Author(id);
         }
-        if let Some(&id) = self.by_name.get(&(lang.clone(), normalize_label(text))) {
-            return Resolution::Author(id);
-        }
-        if looks_like_key(text) {
-            let suggestion =
-                did_you_mean(text, self.by_key.keys().map(String::as_str)).map(str::to_string);
+        if let Some(suggestion) = self.names.unknown_key(text) {
             return Resolution::UnknownKey { suggestion };
         }
         Resolution::NewName
@@ -206,21 +172,15 @@ impl Authors {
     /// Adds (or finds) the free author named `text` in `lang`. Fails when
     /// another author of the edition already has the same slug.
     pub fn add_name(&mut self, lang: &Lang, text: &str) -> Result<AuthorId, AddLabelError> {
-        let normal = normalize_label(text);
-        if let Some(&id) = self.by_name.get(&(lang.clone(), normal.clone())) {
-            return Ok(id);
-        }
-        let slug = slugify(&normal);
-        if slug.is_empty() {
-            return Err(AddLabelError::NoLetters);
-        }
-        if let Some(other) = self
-            .all
-            .iter()
-            .position(|a| a.slug == slug && (a.keyed || a.profiles.contains_key(lang)))
-        {
-            return Err(AddLabelError::SameSlug { other, slug });
-        }
+        let taken = |slug: &str| {
+            self.all
+                .iter()
+                .position(|a| a.slug == slug && (a.keyed || a.profiles.contains_key(lang)))
+        };
+        let slug = match self.names.free(lang, text, taken)? {
+            Free::Known(id) => return Ok(id),
+            Free::New { slug } => slug,
+        };
         let id = self.all.len();
         let mut profiles = IndexMap::new();
         profiles.insert(
@@ -240,7 +200,7 @@ impl Authors {
             profiles,
             links,
         });
-        self.by_name.insert((lang.clone(), normal), id);
+        self.names.insert_free(lang, text, id);
         Ok(id)
     }
 
@@ -274,23 +234,7 @@ fn read_author(
     value: &Value,
 ) -> Result<Author, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    if let Err(why) = check_slug(key) {
-        problems.push(
-            src.error_at(
-                &[key],
-                format!("the author key `{key}` cannot be a URL: {why}"),
-            )
-            .with_help("use lowercase letters, digits and hyphens, e.g. sara-almusawi"),
-        );
-    }
-    let Some(map) = value.as_mapping() else {
-        problems.push(
-            src.error_at(
-                &[key],
-                format!("the author `{key}` must give a name per language"),
-            )
-            .with_help(format!("write e.g. `{key}: {{ ar: …, en: … }}`")),
-        );
+    let Some(map) = AUTHORS.entry(src, key, value, &mut problems) else {
         return Err(problems);
     };
     let base = &config.base_url.path;

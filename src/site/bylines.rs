@@ -12,8 +12,9 @@ use crate::config::Lang;
 use crate::content::article::{Article, ArticleId};
 use crate::error::{Diagnostic, Diagnostics, Location};
 use crate::site::authors::{AuthorId, Authors, Resolution};
+use crate::site::names::AddLabelError;
 use crate::site::tagging::most_used_spellings;
-use crate::site::topics::{AddLabelError, tag_location};
+use crate::site::topics::tag_location;
 
 /// Resolves every article's authors, adding free names as new authors of
 /// their edition. Articles are visited in path order (`by_path`) so that

@@ -6,6 +6,7 @@
 pub mod authors;
 pub mod bylines;
 pub mod model;
+pub mod names;
 pub mod related;
 pub mod schedule;
 pub mod tagging;

@@ -14,8 +14,9 @@ use crate::config::Lang;
 use crate::content::article::TagRef;
 use crate::content::article::{Article, ArticleId};
 use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::site::names::AddLabelError;
 use crate::site::schedule::Held;
-use crate::site::topics::{AddLabelError, Resolution, TopicId, Topics, tag_location};
+use crate::site::topics::{Resolution, TopicId, Topics, tag_location};
 
 /// Resolves every article's tags to topics, adding free labels as new topics
 /// of their edition. Articles are visited in path order (`by_path`) so that

@@ -7,7 +7,6 @@
 //! A label that no key claims is still a topic of its edition, with a slug
 //! that keeps its letters (Arabic stays Arabic).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
@@ -15,9 +14,18 @@ use serde_yaml::Value;
 
 use crate::config::{Config, Lang};
 use crate::content::walk::{SourceFile, SourceKind, TAGS_FILE};
-use crate::error::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::urls::check_slug;
-use crate::yaml::{YamlSource, decode, key_text};
+use crate::error::{Diagnostic, Diagnostics, Location};
+use crate::site::names::{AddLabelError, Free, NameIndex, Registry, normalize_label};
+use crate::yaml::{YamlSource, key_text};
+
+/// tags.yaml's words, for its messages.
+const TOPICS: Registry = Registry {
+    entry: "topic",
+    name: "label",
+    example_key: "us-forces",
+    example: "iraq: { ar: العراق, en: Iraq }",
+    same_name: "give each topic its own label, or merge the two keys",
+};
 
 /// Index of a topic in [`Topics::all`].
 pub type TopicId = usize;
@@ -55,8 +63,7 @@ impl Topic {
 #[derive(Debug, Default)]
 pub struct Topics {
     pub all: Vec<Topic>,
-    by_key: HashMap<String, TopicId>,
-    by_label: HashMap<(Lang, String), TopicId>,
+    names: NameIndex,
     /// Where tags.yaml was read from, for messages; `None` if there is none.
     pub file: Option<PathBuf>,
 }
@@ -107,37 +114,15 @@ impl Topics {
             return (topics, problems);
         };
         topics.file = Some(path.clone());
-        let text = match decode(&path, bytes) {
-            Ok(text) => text,
-            Err(d) => {
-                problems.push(d);
-                return (topics, problems);
-            }
-        };
-        let src = YamlSource::new(&path, &text, 1);
-        let doc = match src.parse() {
-            Ok(doc) => doc,
-            Err(d) => {
-                problems.push(d);
-                return (topics, problems);
-            }
-        };
-        let Some(map) = doc.as_mapping() else {
-            problems.push(
-                Diagnostic::in_file(&path, "tags.yaml must map topic keys to their labels")
-                    .with_help("write e.g. `iraq: { ar: العراق, en: Iraq }`"),
-            );
-            return (topics, problems);
-        };
-        for (key, value) in map {
-            let key = key_text(key);
-            match read_topic(config, &src, &key, value) {
-                Ok(topic) => {
-                    topics.insert_keyed(&src, key, topic, &mut problems);
-                }
-                Err(ds) => problems.extend(ds),
-            }
-        }
+        TOPICS.read(
+            &path,
+            bytes,
+            &mut problems,
+            |src, key, value, problems| match read_topic(config, src, &key, value) {
+                Ok(topic) => topics.insert_keyed(src, key, topic, problems),
+                Err(found) => problems.extend(found),
+            },
+        );
         (topics, problems)
     }
 
@@ -148,46 +133,28 @@ impl Topics {
         topic: Topic,
         problems: &mut Diagnostics,
     ) {
-        let id = self.all.len();
-        for (lang, label) in &topic.labels {
-            let normal = normalize_label(&label.label);
-            if let Some(&other) = self.by_label.get(&(lang.clone(), normal.clone())) {
-                problems.push(
-                    src.error_at(
-                        &[&key, lang.as_str()],
-                        format!(
-                            "the {lang} label `{}` is also the label of `{}`",
-                            label.label, self.all[other].slug
-                        ),
-                    )
-                    .with_help("give each topic its own label, or merge the two keys"),
-                );
-                continue;
-            }
-            self.by_label.insert((lang.clone(), normal), id);
-        }
-        self.by_key.insert(key, id);
+        let names = topic
+            .labels
+            .iter()
+            .map(|(lang, l)| (lang, l.label.as_str()));
+        let taken = self.names.insert_keyed(key.clone(), self.all.len(), names);
+        TOPICS.same_names(src, &key, taken, |other| &self.all[other].slug, problems);
         self.all.push(topic);
     }
 
     /// Which topic an article's tag means.
     pub fn resolve(&self, lang: &Lang, text: &str) -> Resolution {
-        if let Some(&id) = self.by_key.get(text) {
+        if let Some(id) = self.names.find(lang, text) {
             return Resolution::Topic(id);
         }
-        if let Some(&id) = self.by_label.get(&(lang.clone(), normalize_label(text))) {
-            return Resolution::Topic(id);
-        }
-        if looks_like_key(text) {
-            let suggestion =
-                did_you_mean(text, self.by_key.keys().map(String::as_str)).map(str::to_string);
+        if let Some(suggestion) = self.names.unknown_key(text) {
             return Resolution::UnknownKey {
                 suggestion,
                 word: false,
             };
         }
         if looks_like_word(text)
-            && let Some(key) = closest(text, self.by_key.keys().map(String::as_str))
+            && let Some(key) = closest(text, self.names.keys())
         {
             return Resolution::UnknownKey {
                 suggestion: Some(key.to_string()),
@@ -225,21 +192,15 @@ impl Topics {
     /// Adds (or finds) the free-label topic for `text` in `lang`. Fails when
     /// another label of the edition already has the same slug.
     pub fn add_label(&mut self, lang: &Lang, text: &str) -> Result<TopicId, AddLabelError> {
-        let normal = normalize_label(text);
-        if let Some(&id) = self.by_label.get(&(lang.clone(), normal.clone())) {
-            return Ok(id);
-        }
-        let slug = slugify(&normal);
-        if slug.is_empty() {
-            return Err(AddLabelError::NoLetters);
-        }
-        if let Some(other) = self
-            .all
-            .iter()
-            .position(|t| t.slug == slug && (t.keyed || t.labels.contains_key(lang)))
-        {
-            return Err(AddLabelError::SameSlug { other, slug });
-        }
+        let taken = |slug: &str| {
+            self.all
+                .iter()
+                .position(|t| t.slug == slug && (t.keyed || t.labels.contains_key(lang)))
+        };
+        let slug = match self.names.free(lang, text, taken)? {
+            Free::Known(id) => return Ok(id),
+            Free::New { slug } => slug,
+        };
         let id = self.all.len();
         let mut labels = IndexMap::new();
         labels.insert(
@@ -256,7 +217,7 @@ impl Topics {
             pointed_out: false,
             labels,
         });
-        self.by_label.insert((lang.clone(), normal), id);
+        self.names.insert_free(lang, text, id);
         Ok(id)
     }
 
@@ -280,15 +241,6 @@ impl Topics {
     }
 }
 
-/// Why a free label could not become a topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AddLabelError {
-    /// The label has no letters or digits to make a URL from.
-    NoLetters,
-    /// Another topic of the edition has the slug this label would get.
-    SameSlug { other: TopicId, slug: String },
-}
-
 fn read_topic(
     config: &Config,
     src: &YamlSource,
@@ -296,23 +248,7 @@ fn read_topic(
     value: &Value,
 ) -> Result<Topic, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    if let Err(why) = check_slug(key) {
-        problems.push(
-            src.error_at(
-                &[key],
-                format!("the topic key `{key}` cannot be a URL: {why}"),
-            )
-            .with_help("use lowercase letters, digits and hyphens, e.g. us-forces"),
-        );
-    }
-    let Some(map) = value.as_mapping() else {
-        problems.push(
-            src.error_at(
-                &[key],
-                format!("the topic `{key}` must give a label per language"),
-            )
-            .with_help(format!("write e.g. `{key}: {{ ar: …, en: … }}`")),
-        );
+    let Some(map) = TOPICS.entry(src, key, value, &mut problems) else {
         return Err(problems);
     };
     let mut labels = IndexMap::new();
@@ -434,44 +370,6 @@ fn distance_if_close(a: &str, b: &str) -> Option<usize> {
     (distance > 0 && distance <= allowed).then_some(distance)
 }
 
-/// Lowercase ASCII words joined by hyphens: how keys look, as opposed to
-/// labels ("Iraq", "US forces", "العراق").
-pub fn looks_like_key(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && text.contains('-')
-}
-
-/// The form labels are compared in: Unicode compatibility forms folded
-/// (NFKC: Arabic presentation forms and ligatures such as ﻻ become plain
-/// letters), no Arabic diacritics or tatweel, one alef for its hamza forms,
-/// lowercase, single spaces.
-pub fn normalize_label(text: &str) -> String {
-    let text = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc().normalize(text);
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for c in word.chars() {
-            match c {
-                '\u{0610}'..='\u{061A}'
-                | '\u{064B}'..='\u{065F}'
-                | '\u{0670}'
-                | '\u{06D6}'..='\u{06ED}'
-                | '\u{0640}' => {}
-                'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-                c => out.extend(c.to_lowercase()),
-            }
-        }
-    }
-    out
-}
-
-pub use crate::urls::slugify;
-
 /// Where an article names a topic, for messages.
 pub fn tag_location(path: &Path, line: u32, column: u32) -> Location {
     Location::new(path, line as usize, column as usize)
@@ -480,6 +378,7 @@ pub fn tag_location(path: &Path, line: u32, column: u32) -> Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::urls::slugify;
 
     fn config() -> Config {
         Config::parse(

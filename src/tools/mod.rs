@@ -2,7 +2,8 @@
 //! `digest init` (a new site), `digest new` (a story from an archetype, or
 //! the start of a translation), `digest check` (every validation of a
 //! build, nothing written; outside links too), `digest list` (every story
-//! and its state in each edition) and `digest theme copy`.
+//! and its state in each edition), `digest newsletter` (an edition's
+//! email as a message) and `digest theme copy`.
 //!
 //! Like the rest of the library they never print: each returns what it
 //! did, or diagnostics, and `main.rs` tells the user.
@@ -12,6 +13,7 @@ pub mod external;
 pub mod init;
 pub mod list;
 pub mod new;
+pub mod newsletter;
 pub mod theme;
 
 use std::path::Path;

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::common::browser::{chromium, eval, serve};
 use crate::common::pictures::{self, SECRET};
 use crate::common::{Built, CONFIG, Page, Site, Story};
 
@@ -245,6 +246,30 @@ fn dates_are_shown_in_the_sites_time_zone_with_their_time() {
     assert!(
         section.attrs(".card time", "data-relative").is_empty(),
         "relative dates are a theme option, off by default"
+    );
+}
+
+#[test]
+fn a_twelve_hour_clock_is_a_setting_per_edition() {
+    let built = site()
+        .write(
+            "digest.yaml",
+            &config().replace("    locale: en-GB\n", "    locale: en-GB\n    clock: 12\n"),
+        )
+        .build();
+    // English reads a 12-hour clock; Arabic keeps the 24-hour default.
+    let en: Vec<String> = byline_times(&built.page("en/news/militias/"))
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    assert_eq!(en, ["1 December 2025, 1:30 am", "1 December 2025, 9:15 am"]);
+    assert_eq!(
+        byline_times(&built.page("en/news/talks/"))[0].0,
+        "30 November 2025, 11:00 pm"
+    );
+    assert_eq!(
+        byline_times(&built.page("ar/news/militias/"))[0].0,
+        "1 كانون الأول 2025، 01:30"
     );
 }
 
@@ -607,4 +632,59 @@ fn relative_dates_are_a_theme_option() {
         !built.paths().any(|p| p.contains("relative-dates")),
         "the script is published only with its option"
     );
+}
+
+#[test]
+fn relative_dates_are_told_in_the_readers_browser_in_each_editions_words() {
+    let Some(browser) =
+        chromium("relative_dates_are_told_in_the_readers_browser_in_each_editions_words")
+    else {
+        return;
+    };
+    // One story three hours before the reader's clock, one ten days
+    // before: the first is told relatively, the second keeps its date.
+    let now = jiff::Timestamp::now();
+    let at =
+        |hours: i64| (now - jiff::SignedDuration::from_hours(hours)).strftime("%Y-%m-%dT%H:%M:%SZ");
+    let f = Site::new();
+    f.write(
+        "digest.yaml",
+        &format!("{CONFIG}theme_options: {{ relative_dates: true }}\n"),
+    )
+    .story(
+        Story::new("news/recent", &at(3).to_string())
+            .ar("خبر قبل قليل")
+            .en("A story of this morning"),
+    )
+    .story(
+        Story::new("news/older", &at(240).to_string())
+            .ar("خبر قديم")
+            .en("An older story"),
+    );
+    let built = f.build();
+    let server = serve(&f);
+    let tab = browser.new_tab().unwrap();
+    let times = |path: &str| -> Vec<(String, String)> {
+        tab.navigate_to(&format!("http://{}/{path}", server.addr()))
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        let read = eval(
+            &tab,
+            "JSON.stringify([...document.querySelectorAll('.card time')].map(t => [t.textContent, t.getAttribute('title') || '']))",
+        );
+        serde_json::from_str(read.as_str().unwrap()).unwrap()
+    };
+    for (path, recent) in [("en/news/", "3 hours ago"), ("ar/news/", "قبل 3 ساعات")] {
+        let built_dates = built.page(path).texts(".card time");
+        let shown = times(path);
+        assert_eq!(
+            shown,
+            [
+                (recent.to_string(), built_dates[0].clone()),
+                (built_dates[1].clone(), String::new()),
+            ],
+            "{path}: the recent date reworded (the built one kept as its title), the older kept"
+        );
+    }
 }

@@ -555,7 +555,7 @@ fn players_in_raw_html_become_embeds_and_other_frames_are_removed_with_a_warning
     assert_eq!(
         warnings,
         [
-            "warning: content/news/a.en.md:7:1: the <iframe> of `https://ads.example.net/frame?id=7` was removed: it is not a player of a provider in `embeds`\n  help: to show a post of YouTube, Vimeo, X, Instagram, Facebook, SoundCloud or Spotify, put its link on a line of its own; other providers can be added to `embeds:` in digest.yaml"
+            "warning: content/news/a.en.md:9:1: the <iframe> of `https://ads.example.net/frame?id=7` was removed: it is not a player of a provider in `embeds`\n  help: to show a post of YouTube, Vimeo, X, Instagram, Facebook, SoundCloud or Spotify, put its link on a line of its own; other providers can be added to `embeds:` in digest.yaml"
         ]
     );
     let page = built.page("en/news/a/index.html");

@@ -2,7 +2,7 @@
 //! for, before and after a reader clicks, and how much picture a phone
 //! downloads.
 
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use headless_chrome::browser::tab::RequestPausedDecision;
@@ -13,36 +13,9 @@ use headless_chrome::protocol::cdp::Fetch::{
 };
 use headless_chrome::protocol::cdp::Network::ErrorReason;
 
-use crate::common::browser::{chromium, eval};
+use crate::common::browser::{chromium, eval, serve};
 use crate::common::pictures;
 use crate::common::{CONFIG, Site, Story};
-
-/// `digest serve` on a free port, after its first build.
-fn serve(f: &Site) -> digest::serve::Server {
-    let (sender, built) = mpsc::channel();
-    let sender = Mutex::new(sender);
-    let reporter = Arc::new(move |event: &digest::serve::ServeEvent| {
-        if let digest::serve::ServeEvent::Rebuilt(rebuild) = event {
-            let ok = rebuild
-                .outcome
-                .as_ref()
-                .map(|_| ())
-                .map_err(|e| e.to_string());
-            let _ = sender.lock().unwrap().send(ok);
-        }
-    });
-    let options = digest::serve::ServeOptions {
-        root: f.root().to_path_buf(),
-        port: 0,
-        ..digest::serve::ServeOptions::default()
-    };
-    let server = digest::serve::Server::start(&options, reporter).expect("the server starts");
-    built
-        .recv_timeout(Duration::from_secs(120))
-        .expect("a first build")
-        .expect("the first build succeeds");
-    server
-}
 
 /// Records every request the tab makes; those that leave 127.0.0.1 fail
 /// (the machine has no network, and a test must not depend on one).

@@ -30,16 +30,17 @@ fn stderr(out: &std::process::Output) -> String {
 #[test]
 fn what_the_sanitizer_removes_is_said_where_it_is_with_what_to_do() {
     // A YouTube iframe, a script, inline styles, an event handler and a
-    // script link, each named once per file at its first line.
+    // script link, each named once per file at its first line, the iframe
+    // at its own.
     let f = site();
     f.story(Story::new("news/scraped", "2026-11-29").en("Scraped").tags("[iraq, us-forces]").body("<p style=\"color:red\">One</p>\n<p style=\"font-size:2em\" onclick=\"track()\">Two</p>\n\n<iframe src=\"https://www.youtube.com/embed/xyz\" width=\"560\"></iframe>\n\n<script>track()</script>\n\n<p style=\"x\">Three</p>\n\nSee [a trap](javascript:alert(1))."));
     let built = f.build();
     assert_eq!(
         warnings(&built.report),
         [
-            "warning: content/news/scraped.en.md:6:1: the <iframe> of `https://www.youtube.com/embed/xyz` was removed: it is not a player of a provider in `embeds`\n  help: to show a post of YouTube, Vimeo, X, Instagram, Facebook, SoundCloud or Spotify, put its link on a line of its own; other providers can be added to `embeds:` in digest.yaml",
             "warning: content/news/scraped.en.md:6:1: the `style` attribute of `<p>` was removed by the HTML sanitizer (raw_html: sanitize) (here and 2 more times in this file)\n  help: inline styles are dropped: use Markdown formatting or a class the theme styles (`class=\"…\"`), or set `raw_html: allow` in digest.yaml if every author is trusted",
             "warning: content/news/scraped.en.md:7:1: the `onclick` attribute of `<p>` was removed by the HTML sanitizer (raw_html: sanitize)\n  help: event handlers never run from an article's text; remove it, or set `raw_html: allow` in digest.yaml if every author is trusted",
+            "warning: content/news/scraped.en.md:9:1: the <iframe> of `https://www.youtube.com/embed/xyz` was removed: it is not a player of a provider in `embeds`\n  help: to show a post of YouTube, Vimeo, X, Instagram, Facebook, SoundCloud or Spotify, put its link on a line of its own; other providers can be added to `embeds:` in digest.yaml",
             "warning: content/news/scraped.en.md:11:1: `<script>` was removed with its content by the HTML sanitizer (raw_html: sanitize)\n  help: scripts never run from an article's text; remove it, or set `raw_html: allow` in digest.yaml if every author is trusted",
             "warning: content/news/scraped.en.md:15:5: a `javascript:`, `vbscript:` or `data:` address was removed from a link; it leads nowhere now\n  help: nothing in an article's text may run a script: give the address of a page or a file",
         ]

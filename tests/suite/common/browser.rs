@@ -8,9 +8,12 @@
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use headless_chrome::{Browser, LaunchOptions};
+
+use crate::common::Site;
 
 /// Where Chromium is, if installed.
 fn executable() -> Option<PathBuf> {
@@ -70,4 +73,31 @@ pub fn eval(tab: &headless_chrome::Tab, expression: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("evaluating {expression}: {e}"))
         .value
         .unwrap_or(serde_json::Value::Null)
+}
+
+/// `digest serve` on a free port, after its first build.
+pub fn serve(f: &Site) -> digest::serve::Server {
+    let (sender, built) = mpsc::channel();
+    let sender = Mutex::new(sender);
+    let reporter = Arc::new(move |event: &digest::serve::ServeEvent| {
+        if let digest::serve::ServeEvent::Rebuilt(rebuild) = event {
+            let ok = rebuild
+                .outcome
+                .as_ref()
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            let _ = sender.lock().unwrap().send(ok);
+        }
+    });
+    let options = digest::serve::ServeOptions {
+        root: f.root().to_path_buf(),
+        port: 0,
+        ..digest::serve::ServeOptions::default()
+    };
+    let server = digest::serve::Server::start(&options, reporter).expect("the server starts");
+    built
+        .recv_timeout(Duration::from_secs(120))
+        .expect("a first build")
+        .expect("the first build succeeds");
+    server
 }
