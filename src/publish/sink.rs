@@ -557,7 +557,15 @@ mod tests {
         sink.write("a/index.html", b"one").unwrap();
         sink.publish().unwrap();
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
+        // There was no site before: the mirror made while writing is the
+        // spare, holding the site just published.
+        assert_eq!(sink.spare_after_publish(), Spare::Published);
+        assert_eq!(fs::read(cache.join("spare/a/index.html")).unwrap(), b"one");
+        assert!(!cache.join("mirror").exists());
 
+        // A published site the sink trusts becomes the spare when swapped
+        // out: no mirror.
+        sink.trust_published(sink.output_id());
         let none = Manifest::default();
         let staged = sink.prepare(&none, None).unwrap();
         assert!(staged.is_empty());
@@ -570,6 +578,7 @@ mod tests {
             !cache.join("spare/b/index.html").exists(),
             "the spare is the previous site"
         );
+        assert_eq!(sink.spare_after_publish(), Spare::Previous);
 
         // Rewriting a kept (hard-linked) file never changes the published one.
         sink.prepare(&Manifest::default(), Some(&Manifest::default()))
