@@ -254,6 +254,10 @@ pub struct Config {
     pub related: usize,
     /// How many entries a feed carries.
     pub feed_entries: usize,
+    /// How many of a topic's or author's feed entries carry the whole
+    /// story (the newest); the others carry their summary. An edition's
+    /// own feed carries the whole story in every entry.
+    pub feed_full_entries: usize,
     pub raw_html: RawHtml,
     /// Section folder name → its label per language.
     pub sections: IndexMap<String, IndexMap<Lang, String>>,
@@ -294,6 +298,7 @@ const TOP_KEYS: &[&str] = &[
     "minify",
     "related",
     "feed_entries",
+    "feed_full_entries",
     "raw_html",
     "sections",
     "images",
@@ -492,6 +497,9 @@ impl Config {
             .optional::<usize>(map, "related", "a number")
             .unwrap_or(5);
         let feed_entries = read.positive(map, "feed_entries", 20);
+        let feed_full_entries = read
+            .optional::<usize>(map, "feed_full_entries", "a number")
+            .unwrap_or(5);
         let minify = read
             .optional::<bool>(map, "minify", "true or false")
             .unwrap_or(true);
@@ -557,6 +565,7 @@ impl Config {
             minify,
             related,
             feed_entries,
+            feed_full_entries,
             raw_html,
             sections,
             images,

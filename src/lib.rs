@@ -252,6 +252,7 @@ fn same_file_system(a: &Path, b: &Path) -> bool {
 
 /// Builds `options.root` into a folder: the whole of `digest build`.
 pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport, BuildError> {
+    let started = std::time::Instant::now();
     let mut cache_dir = cache_dir_for(output);
     if !same_file_system(&cache_dir, output) {
         // A cache folder mounted apart (a cache volume): the spare copy must
@@ -333,14 +334,27 @@ pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport
         picture_store: Some(picture_store(&options.root)),
         ..options.clone()
     };
-    let result = build(&options, None, &mut saved, &mut Warm::default(), &mut sink);
+    let loading = started.elapsed();
+    let mut result = build(&options, None, &mut saved, &mut Warm::default(), &mut sink);
     if result.as_ref().is_ok_and(|r| !r.up_to_date) {
         saved.publish.published_id = sink.output_id();
     }
     // Parsed articles stay cached even when the build failed. Once the site
     // is published, failing to save is no reason to report a failed build:
     // the state saved before publishing makes the next build a full one.
-    match (saved.save(&cache_dir), result) {
+    // `--timings` accounts for the whole wall time: taking the lock and
+    // loading the state before the build, saving it and waiting for the
+    // folders deleted in the background after.
+    let saving = saved.save(&cache_dir);
+    if let Ok(report) = &mut result {
+        report.timings.mark("save state");
+    }
+    sink.finish();
+    if let Ok(report) = &mut result {
+        report.timings.prepend("lock and load state", loading);
+        report.timings.mark("cleanup");
+    }
+    match (saving, result) {
         (Err(err), Ok(mut report)) => {
             report.warnings.push(
                 Diagnostic::warning(

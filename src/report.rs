@@ -68,6 +68,17 @@ impl Timings {
         self.since = now;
     }
 
+    /// Records that `name`, which took `took`, came before every stage
+    /// recorded so far (what the caller of the build did first).
+    pub fn prepend(&mut self, name: &'static str, took: Duration) {
+        self.stages.insert(0, (name, took));
+    }
+
+    /// The time of all stages together: the build's wall time.
+    pub fn total(&self) -> Duration {
+        self.stages.iter().map(|(_, d)| *d).sum()
+    }
+
     /// Each stage with its time, in order.
     pub fn stages(&self) -> &[(&'static str, Duration)] {
         &self.stages
@@ -81,6 +92,11 @@ impl std::fmt::Display for Timings {
             .iter()
             .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
             .collect();
-        f.write_str(&parts.join(", "))
+        write!(
+            f,
+            "{}; total {:.0} ms",
+            parts.join(", "),
+            self.total().as_secs_f64() * 1000.0
+        )
     }
 }

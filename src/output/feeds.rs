@@ -71,16 +71,24 @@ pub fn feed(
         .iter()
         .filter_map(|id| site.articles[*id].modified())
         .max();
+    // A topic's or author's feed carries the whole of its newest stories
+    // only: its readers follow the edition's feed for the rest, and 600
+    // topics' feeds of whole stories were a third of the site's bytes.
+    let full = match list {
+        ListKind::Home => ids.len(),
+        _ => config.feed_full_entries,
+    };
     let mut bodies = Vec::with_capacity(ids.len());
-    for id in &ids {
-        bodies.push(sources.body(*id)?);
+    for id in ids.iter().take(full) {
+        bodies.push(Some(sources.body(*id)?));
     }
+    bodies.resize(ids.len(), None);
     Ok(match format {
         FeedFormat::Atom => {
             let entries = ids
                 .iter()
                 .zip(&bodies)
-                .map(|(id, body)| atom_entry(sources, *id, body))
+                .map(|(id, body)| atom_entry(sources, *id, body.as_deref()))
                 .collect();
             let feed = atom::Feed {
                 title: atom::Text::plain(title),
@@ -130,7 +138,7 @@ pub fn feed(
                 items: ids
                     .iter()
                     .zip(&bodies)
-                    .map(|(id, body)| json_item(sources, *id, body))
+                    .map(|(id, body)| json_item(sources, *id, body.as_deref()))
                     .collect(),
             };
             let mut out = serde_json::to_vec_pretty(&feed).expect("feeds serialize");
@@ -144,16 +152,21 @@ fn epoch() -> atom::FixedDateTime {
     atom::FixedDateTime::parse_from_rfc3339("1970-01-01T00:00:00+00:00").expect("valid")
 }
 
-fn atom_entry(sources: &Sources, id: ArticleId, body: &str) -> atom::Entry {
+/// An entry with the whole story as its content, or (`body: None`) its
+/// summary only.
+fn atom_entry(sources: &Sources, id: ArticleId, body: Option<&str>) -> atom::Entry {
     let (config, site) = (sources.config, sources.site);
     let a = &site.articles[id];
     let card = sources.card(id);
-    let mut content = atom::Content::default();
-    content.set_content_type("html".to_string());
-    content.set_value(body.to_string());
-    content.set_lang(a.lang.to_string());
-    // Relative addresses in the body are read against the article's page.
-    content.set_base(card.permalink.clone());
+    let content = body.map(|body| {
+        let mut content = atom::Content::default();
+        content.set_content_type("html".to_string());
+        content.set_value(body.to_string());
+        content.set_lang(a.lang.to_string());
+        // Relative addresses in the body are read against the article's page.
+        content.set_base(card.permalink.clone());
+        content
+    });
     let mut links = vec![atom::Link {
         href: card.permalink.clone(),
         rel: "alternate".into(),
@@ -194,7 +207,7 @@ fn atom_entry(sources: &Sources, id: ArticleId, body: &str) -> atom::Entry {
             .collect(),
         links,
         summary: Some(atom::Text::plain(a.summary.clone())),
-        content: Some(content),
+        content,
         ..Default::default()
     }
 }
@@ -216,7 +229,12 @@ struct JsonItem {
     id: String,
     url: String,
     title: String,
-    content_html: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_html: Option<String>,
+    /// When the item carries no `content_html`: its summary (JSON Feed
+    /// wants one of the two).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_text: Option<String>,
     summary: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     date_published: Option<String>,
@@ -259,14 +277,21 @@ fn bylines(sources: &Sources, id: ArticleId) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-fn json_item(sources: &Sources, id: ArticleId, body: &str) -> JsonItem {
+fn json_item(sources: &Sources, id: ArticleId, body: Option<&str>) -> JsonItem {
     let a = &sources.site.articles[id];
     let card = sources.card(id);
     JsonItem {
         id: entry_id(sources.config, sources.site, id),
         url: card.permalink.clone(),
         title: a.title.clone(),
-        content_html: body.to_string(),
+        content_html: body.map(str::to_string),
+        content_text: body.is_none().then(|| {
+            if a.summary.is_empty() {
+                a.title.clone()
+            } else {
+                a.summary.clone()
+            }
+        }),
         summary: a.summary.clone(),
         date_published: a.date.map(|d| d.rfc3339()),
         date_modified: a.modified().map(|d| d.rfc3339()),

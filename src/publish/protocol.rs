@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{self, BuildError, Diagnostic, Diagnostics};
 use crate::files::{AssetSource, MadeFile, load_versioned, save_versioned};
 use crate::output::plan::{Page, PageKind};
-use crate::publish::sink::{Manifest, Sink};
+use crate::publish::sink::{Manifest, Sink, Spare};
 use crate::publish::space::{self, Refusal};
 use crate::report::Timings;
 
@@ -256,7 +256,11 @@ pub fn publish(
     }
     timings.mark("publish");
     let previous = std::mem::replace(&mut state.published, manifest);
-    state.spare = (sink.keeps_spare() && intact).then_some(previous);
+    state.spare = match sink.spare_after_publish() {
+        Spare::Published => Some(state.published.clone()),
+        Spare::Previous if intact => Some(previous),
+        Spare::Previous | Spare::None => None,
+    };
     published.written.sort();
     published.removed.sort();
     Ok(published)

@@ -8,7 +8,11 @@
 //!   rest from `public/`, then swaps the two folders with one atomic
 //!   `renameat2(RENAME_EXCHANGE)`. A build that fails or is killed never
 //!   touches `public/`; the old site becomes the next build's spare, so
-//!   nothing is ever copied or deleted in bulk.
+//!   nothing is ever copied or deleted in bulk. A build that starts with
+//!   no spare it can use (the first one, or after a killed build) writes
+//!   every file anyway, and hard-links each into a *mirror* as it goes:
+//!   the mirror becomes the spare, holding the site just published, so
+//!   the next build (the first edit) touches only what it changes.
 //! - [`MemorySink`] (`digest serve`) keeps the site in memory; a rebuild's
 //!   pages become visible together, and a failed rebuild changes nothing.
 
@@ -48,13 +52,24 @@ pub trait Sink: Sync {
     /// Whether the published site is exactly what the last publish left
     /// (so a build that changes nothing can skip staging altogether).
     fn is_intact(&self) -> bool;
-    /// After `publish`: whether the previous site was kept as the spare.
-    fn keeps_spare(&self) -> bool;
+    /// After `publish`: what the sink's spare copy holds.
+    fn spare_after_publish(&self) -> Spare;
     /// Where the sink writes on disk and how much it was given to write
     /// since `prepare`: for the message when the disk refuses the build.
     fn target(&self) -> Option<Target> {
         None
     }
+}
+
+/// What a sink's spare copy holds after a publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spare {
+    /// The sink keeps no spare.
+    None,
+    /// The site that was published before (the folders were swapped).
+    Previous,
+    /// The site just published (a mirror was made while writing it).
+    Published,
 }
 
 /// Writes into a spare folder and swaps it with the output folder.
@@ -66,6 +81,15 @@ pub struct DirSink {
     /// The spare started empty this build: nothing to replace, and every
     /// folder a page needs is new.
     fresh: bool,
+    /// Folders known to exist in the spare (and the mirror) of a fresh
+    /// build, so each is made with one `mkdir` and never asked about again.
+    made_dirs: Mutex<rustc_hash::FxHashSet<PathBuf>>,
+    /// Where every staged file is hard-linked as it is written, when the
+    /// build started from an empty spare and the published site will not
+    /// serve as the next one (there is none, or its contents are unknown).
+    mirror: Option<PathBuf>,
+    /// The last publish turned the mirror into the spare.
+    mirrored: bool,
     /// Deletes folders nobody needs any more (a spare of unknown contents,
     /// leftovers of killed builds) while the build goes on.
     cleaners: Vec<std::thread::JoinHandle<()>>,
@@ -115,6 +139,9 @@ impl DirSink {
             spare: cache_dir.join("spare"),
             published_id: None,
             fresh: false,
+            made_dirs: Mutex::default(),
+            mirror: None,
+            mirrored: false,
             cleaners: Vec::new(),
             needed: AtomicU64::new(0),
             refused: AtomicBool::new(false),
@@ -126,7 +153,56 @@ impl DirSink {
                 sink.delete_in_background(entry.path());
             }
         }
+        // A mirror a killed build left half made.
+        let mirror = sink.mirror_path();
+        if mirror.exists() {
+            sink.discard_dir(&mirror)?;
+        }
         Ok(sink)
+    }
+
+    /// Waits for the folders being deleted in the background (a spare of
+    /// unknown contents, leftovers of killed builds), so that the time they
+    /// take is the build's (`--timings` shows it as "cleanup").
+    pub fn finish(&mut self) {
+        for cleaner in self.cleaners.drain(..) {
+            let _ = cleaner.join();
+        }
+    }
+
+    fn mirror_path(&self) -> PathBuf {
+        self.spare.with_file_name("mirror")
+    }
+
+    /// Makes folder `dir` (and those above it) unless this build made it
+    /// already: one `mkdir` per new folder, none per file.
+    fn ensure_dir(&self, dir: &Path) -> io::Result<()> {
+        if self.made_dirs.lock().expect("not poisoned").contains(dir) {
+            return Ok(());
+        }
+        match fs::create_dir(dir) {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::NotFound => fs::create_dir_all(dir)?,
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(err) => return Err(err),
+        }
+        self.made_dirs
+            .lock()
+            .expect("not poisoned")
+            .insert(dir.to_path_buf());
+        Ok(())
+    }
+
+    /// Hard-links the staged file `path` into the mirror, if one is made.
+    fn mirror_file(&self, path: &str) -> io::Result<()> {
+        let Some(mirror) = &self.mirror else {
+            return Ok(());
+        };
+        let target = mirror.join(path);
+        if let Some(parent) = target.parent() {
+            self.ensure_dir(parent)?;
+        }
+        fs::hard_link(self.staged(path), target)
     }
 
     /// Removes a folder on another thread: deleting a whole site takes
@@ -225,12 +301,13 @@ impl DirSink {
         target: &Path,
         make: impl FnOnce(&Path) -> io::Result<()>,
     ) -> io::Result<()> {
-        let removed = if self.fresh {
-            Err(io::ErrorKind::NotFound.into())
-        } else {
-            fs::remove_file(target)
-        };
-        match removed {
+        if self.fresh {
+            if let Some(parent) = target.parent() {
+                self.ensure_dir(parent)?;
+            }
+            return make(target);
+        }
+        match fs::remove_file(target) {
             Ok(()) => {}
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = target.parent() {
@@ -252,6 +329,9 @@ impl Sink for DirSink {
         let _ = published;
         self.fresh = false;
         self.needed.store(0, Ordering::Relaxed);
+        self.mirrored = false;
+        self.mirror = None;
+        self.made_dirs.lock().expect("not poisoned").clear();
         match spare {
             Some(manifest) if self.spare.is_dir() => Ok(Cow::Borrowed(manifest)),
             _ => {
@@ -263,6 +343,17 @@ impl Sink for DirSink {
                 }
                 fs::create_dir_all(&self.spare)?;
                 self.fresh = true;
+                // Every file is written or linked anyway: link it into a
+                // mirror too, unless the published site, once swapped out,
+                // is a spare of known contents.
+                if !(self.output.exists() && self.is_intact()) {
+                    let mirror = self.mirror_path();
+                    if mirror.exists() {
+                        self.discard_dir(&mirror)?;
+                    }
+                    fs::create_dir_all(&mirror)?;
+                    self.mirror = Some(mirror);
+                }
                 Ok(Cow::Owned(Manifest::default()))
             }
         }
@@ -274,6 +365,7 @@ impl Sink for DirSink {
             return Ok(false);
         }
         self.replace_with(&self.staged(path), |target| fs::hard_link(&source, target))?;
+        self.mirror_file(path)?;
         Ok(true)
     }
 
@@ -283,7 +375,8 @@ impl Sink for DirSink {
         self.replace_with(&self.staged(path), |target| {
             let mut file = fs::File::create(target)?;
             file.write_all(bytes)
-        })
+        })?;
+        self.mirror_file(path)
     }
 
     fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
@@ -292,7 +385,8 @@ impl Sink for DirSink {
             .fetch_add(space::on_disk(len), Ordering::Relaxed);
         self.replace_with(&self.staged(path), |target| {
             fs::copy(source, target).map(|_| ())
-        })
+        })?;
+        self.mirror_file(path)
     }
 
     fn remove(&self, path: &str) -> io::Result<()> {
@@ -314,6 +408,56 @@ impl Sink for DirSink {
     }
 
     fn publish(&mut self) -> io::Result<()> {
+        self.swap()?;
+        if let Some(mirror) = self.mirror.take() {
+            // The spare folder now holds the site published before, if
+            // any, of unknown contents: the mirror replaces it.
+            if self.spare.exists() {
+                let spare = self.spare.clone();
+                self.discard_dir(&spare)?;
+            }
+            fs::rename(mirror, &self.spare)?;
+            self.mirrored = true;
+        }
+        Ok(())
+    }
+
+    fn discard(&mut self) {
+        // The spare's contents are now unknown; the next build starts it
+        // anew (and deletes a half-made mirror when it starts). If the disk
+        // refused a file, what this build wrote there is removed now, so
+        // that a build that filled the disk leaves the space it took free.
+        self.mirror = None;
+        if self.refused.load(Ordering::Relaxed) {
+            let _ = fs::remove_dir_all(&self.spare);
+            let _ = fs::remove_dir_all(self.mirror_path());
+        }
+    }
+
+    fn is_intact(&self) -> bool {
+        self.published_id.is_some() && dir_id(&self.output) == self.published_id
+    }
+
+    fn spare_after_publish(&self) -> Spare {
+        if self.mirrored {
+            Spare::Published
+        } else {
+            Spare::Previous
+        }
+    }
+
+    fn target(&self) -> Option<Target> {
+        Some(Target {
+            output: self.output.clone(),
+            staging: self.spare.clone(),
+            needed: self.needed.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl DirSink {
+    /// Makes the staged site the output, and the output the spare.
+    fn swap(&self) -> io::Result<()> {
         if !self.output.exists() {
             return fs::rename(&self.spare, &self.output);
         }
@@ -338,41 +482,13 @@ impl Sink for DirSink {
             Err(errno) => Err(io::Error::from(errno)),
         }
     }
-
-    fn discard(&mut self) {
-        // The spare's contents are now unknown; the next build starts it
-        // anew. If the disk refused a file, what this build wrote there is
-        // removed now, so that a build that filled the disk leaves the
-        // space it took free.
-        if self.refused.load(Ordering::Relaxed) {
-            let _ = fs::remove_dir_all(&self.spare);
-        }
-    }
-
-    fn is_intact(&self) -> bool {
-        self.published_id.is_some() && dir_id(&self.output) == self.published_id
-    }
-
-    fn keeps_spare(&self) -> bool {
-        true
-    }
-
-    fn target(&self) -> Option<Target> {
-        Some(Target {
-            output: self.output.clone(),
-            staging: self.spare.clone(),
-            needed: self.needed.load(Ordering::Relaxed),
-        })
-    }
 }
 
 impl Drop for DirSink {
     fn drop(&mut self) {
         // No holder any more (the lock itself goes with the file handle).
         let _ = self.lock.set_len(0);
-        for cleaner in self.cleaners.drain(..) {
-            let _ = cleaner.join();
-        }
+        self.finish();
     }
 }
 
@@ -461,8 +577,8 @@ impl Sink for MemorySink {
         true
     }
 
-    fn keeps_spare(&self) -> bool {
-        false
+    fn spare_after_publish(&self) -> Spare {
+        Spare::None
     }
 }
 
@@ -499,8 +615,8 @@ impl Sink for NullSink {
     fn is_intact(&self) -> bool {
         false
     }
-    fn keeps_spare(&self) -> bool {
-        false
+    fn spare_after_publish(&self) -> Spare {
+        Spare::None
     }
 }
 
@@ -518,7 +634,15 @@ mod tests {
         sink.write("a/index.html", b"one").unwrap();
         sink.publish().unwrap();
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"one");
+        // There was no site before: the mirror made while writing is the
+        // spare, holding the site just published.
+        assert_eq!(sink.spare_after_publish(), Spare::Published);
+        assert_eq!(fs::read(cache.join("spare/a/index.html")).unwrap(), b"one");
+        assert!(!cache.join("mirror").exists());
 
+        // A published site the sink trusts becomes the spare when swapped
+        // out: no mirror.
+        sink.trust_published(sink.output_id());
         let none = Manifest::default();
         let staged = sink.prepare(&none, None).unwrap();
         assert!(staged.is_empty());
@@ -531,6 +655,7 @@ mod tests {
             !cache.join("spare/b/index.html").exists(),
             "the spare is the previous site"
         );
+        assert_eq!(sink.spare_after_publish(), Spare::Previous);
 
         // Rewriting a kept (hard-linked) file never changes the published one.
         sink.prepare(&Manifest::default(), Some(&Manifest::default()))

@@ -399,6 +399,97 @@ fn feed_entries_sets_how_many_entries_a_feed_carries() {
     );
 }
 
+/// The titles of a feed's entries that carry content, and of those that
+/// carry their summary only.
+fn full_and_summarised(feed: &feed_rs::model::Feed) -> (Vec<String>, Vec<String>) {
+    let (full, summarised): (Vec<_>, Vec<_>) =
+        feed.entries.iter().partition(|e| e.content.is_some());
+    let title = |e: &&feed_rs::model::Entry| e.title.as_ref().unwrap().content.clone();
+    (
+        full.iter().map(title).collect(),
+        summarised.iter().map(title).collect(),
+    )
+}
+
+#[test]
+fn topic_feeds_carry_the_whole_story_in_their_newest_entries_only() {
+    // feed_full_entries: 1 — a topic's feed has its three newest stories,
+    // the newest whole and the others by their summary; the edition's own
+    // feeds carry every story whole.
+    let site = newsroom();
+    site.write(
+        "digest.yaml",
+        &format!("{CONFIG}feed_entries: 3\nfeed_full_entries: 1\n"),
+    );
+    let built = site.build();
+    let topic = parse(&built, "ar/tags/iraq/atom.xml");
+    assert_eq!(
+        full_and_summarised(&topic),
+        (
+            vec!["التحليل الخامس".to_string()],
+            vec!["الخبر الرابع".to_string(), "الخبر الثاني".to_string()]
+        )
+    );
+    for entry in &topic.entries[1..] {
+        assert!(
+            entry.summary.is_some(),
+            "a summarised entry has its summary"
+        );
+        assert!(
+            entry
+                .links
+                .iter()
+                .any(|l| l.rel.as_deref() == Some("alternate")),
+            "and its page's address"
+        );
+    }
+    let problems = atom_problems(
+        built.read("ar/tags/iraq/atom.xml"),
+        "https://digest.example.org/ar/tags/iraq/atom.xml",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let edition = parse(&built, "ar/atom.xml");
+    assert_eq!(full_and_summarised(&edition).1, Vec::<String>::new());
+    let json = built.json("ar/feed.json");
+    assert!(
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["content_html"].is_string()),
+        "{json}"
+    );
+
+    // None whole: every entry of a topic's feed is a summary.
+    site.write(
+        "digest.yaml",
+        &format!("{CONFIG}feed_entries: 3\nfeed_full_entries: 0\n"),
+    );
+    let built = site.build();
+    let topic = parse(&built, "en/tags/iraq/atom.xml");
+    assert_eq!(full_and_summarised(&topic).0, Vec::<String>::new());
+    assert_eq!(topic.entries.len(), 3);
+
+    // By default, a topic's five newest stories are whole.
+    let site = newsroom();
+    site.write("digest.yaml", &format!("{CONFIG}feed_entries: 10\n"));
+    for i in 0..7 {
+        site.story(
+            Story::new(&format!("news/more-{i}"), &format!("2021-11-0{}", i + 1))
+                .en(&format!("More {i}"))
+                .tags("[iraq]")
+                .body("Text."),
+        );
+    }
+    let built = site.build();
+    let (full, summarised) = full_and_summarised(&parse(&built, "en/tags/iraq/atom.xml"));
+    assert_eq!(
+        (full.len(), summarised.len()),
+        (5, 5),
+        "{full:?} {summarised:?}"
+    );
+}
+
 #[test]
 fn an_atom_entry_has_title_link_dates_summary_content_and_language() {
     // The Arabic analysis as a feed reader sees it, on a site under a sub-path.

@@ -8,6 +8,8 @@
 use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
+use digest::BuildOptions;
+
 use crate::common::{CONFIG, Files, Site, Story};
 
 /// Two versions of one site that differ on every page: the editions'
@@ -363,4 +365,117 @@ fn builds_into_two_output_folders_keep_to_their_own() {
         assert!(f.public() == sites[Version::A.index()]);
         assert!(*preview == sites[Version::B.index()]);
     }
+}
+
+/// Which file (device, inode) each published path is.
+fn inodes(f: &Site) -> std::collections::BTreeMap<String, (u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let public = f.path("public");
+    f.public()
+        .paths()
+        .map(|path| {
+            let meta = std::fs::metadata(public.join(path)).unwrap();
+            (path.clone(), (meta.dev(), meta.ino()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_first_edit_after_a_cold_build_touches_only_what_it_changes() {
+    // Regression: a cold build left no spare, so the first edit after it
+    // made one by hard-linking every unchanged page of the site (tens of
+    // thousands of links and folders at 10,000 stories), and the edit
+    // after that deleted them again.
+    let f = Site::new().stories(8);
+    let cold = f.build();
+    assert_eq!(
+        f.files(".digest-cache/public/spare"),
+        *cold,
+        "the cold build leaves a spare that holds the site it published"
+    );
+    let before = inodes(&f);
+    let edit = |f: &Site, text: &str| {
+        f.edit("content/news/story-1.en.md", |t| format!("{t}\n\n{text}\n"));
+    };
+    edit(&f, "A first correction.");
+    let first = f.build();
+    assert_eq!(
+        first.report.kept, 0,
+        "the spare held every unchanged page: nothing is linked"
+    );
+    assert!(
+        first
+            .report
+            .written
+            .contains(&"en/news/story-1/index.html".to_string())
+    );
+    assert!(
+        first.report.written.len() < first.report.files / 4,
+        "{:?}",
+        first.report.written
+    );
+    let after = inodes(&f);
+    let untouched: Vec<&String> = before
+        .keys()
+        .filter(|path| !first.report.written.contains(path) && !first.report.removed.contains(path))
+        .collect();
+    assert!(untouched.len() > before.len() / 2, "{untouched:?}");
+    for path in untouched {
+        assert_eq!(
+            before[path], after[path],
+            "{path} was neither rewritten nor relinked"
+        );
+    }
+    assert!(
+        first
+            .page("en/news/story-1/index.html")
+            .text("main")
+            .contains("A first correction.")
+    );
+
+    // The spare is now the cold build's site: the next edit brings it up
+    // to date by linking what the first edit changed, nothing else.
+    edit(&f, "A second correction.");
+    let second = f.build();
+    assert!(
+        second.report.kept <= first.report.written.len(),
+        "kept {} files, the first edit changed {}",
+        second.report.kept,
+        first.report.written.len()
+    );
+    f.build_with(
+        &BuildOptions {
+            force: true,
+            ..f.options()
+        },
+        "cold",
+    );
+    assert!(
+        f.public() == f.files("cold"),
+        "the edits published what a cold build does"
+    );
+    assert_clean(&f);
+}
+
+#[test]
+fn timings_account_for_the_whole_build() {
+    let f = Site::new().stories(4);
+    f.build();
+    f.edit("content/news/story-1.en.md", |t| format!("{t}\n\nMore.\n"));
+    let started = Instant::now();
+    let report = f.try_build().unwrap();
+    let wall = started.elapsed();
+    let timings = &report.timings;
+    let names: Vec<&str> = timings.stages().iter().map(|(n, _)| *n).collect();
+    assert_eq!(names.first(), Some(&"lock and load state"), "{names:?}");
+    assert_eq!(
+        &names[names.len() - 2..],
+        ["save state", "cleanup"],
+        "{names:?}"
+    );
+    assert!(timings.total() <= wall, "{timings} in {wall:?}");
+    assert!(
+        timings.total() >= wall.mul_f64(0.8),
+        "the stages ({timings}) account for the build's {wall:?}"
+    );
 }
