@@ -113,7 +113,9 @@ impl LocalFile {
         let name = key.rsplit('/').next().unwrap_or(&key);
         let cache_control = match kind {
             Kind::Style if crate::theme::load::is_content_named(name, bytes) => &cache.hashed,
-            Kind::File if is_search_piece(&key) => &cache.hashed,
+            Kind::File if is_search_piece(&key) || crate::media::is_version_name(name) => {
+                &cache.hashed
+            }
             Kind::Page | Kind::FrontDoor => &cache.pages,
             Kind::Feed | Kind::Sitemap => &cache.feeds,
             Kind::File | Kind::Style => &cache.files,
@@ -252,6 +254,32 @@ mod tests {
         let page = LocalFile::new("en/index.html".into(), b"<p>", &cache);
         assert_eq!(page.cache_control, cache.pages);
         assert_eq!(page.content_type, "text/html; charset=utf-8");
+    }
+
+    #[test]
+    fn picture_versions_named_by_their_content_are_immutable_and_originals_are_not() {
+        let cache = CacheControl::default();
+        let header = |key: &str| LocalFile::new(key.into(), b"x", &cache).cache_control;
+        let version = crate::media::version_name(
+            "street",
+            0x1234_5678_9abc_def0,
+            960,
+            crate::media::process::Encoding::WebP,
+        );
+        assert_eq!(version, "street.9abcdef0.960.webp");
+        assert_eq!(header(&format!("news/{version}")), cache.hashed);
+        assert_eq!(header("news/شارع.0a1b2c3d.480.jpg"), cache.hashed);
+        for other in [
+            "news/street.jpg",
+            "news/street.9abcdef0.webp",
+            "news/street.9abcdef.960.webp",
+            "news/street.9ABCDEF0.960.webp",
+            "news/street.9abcdef0.wide.webp",
+            "news/report.9abcdef0.960.pdf",
+            "news/.9abcdef0.960.webp",
+        ] {
+            assert_eq!(header(other), cache.files, "{other}");
+        }
     }
 
     #[test]

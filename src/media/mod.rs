@@ -55,6 +55,31 @@ pub const SHARE_WIDTH: u32 = 1200;
 /// HTML is) only when some page has an embed, and linked only from those.
 pub const EMBED_SCRIPT: &str = include_str!("embed.js");
 
+/// The file name of a picture's version: `photo.1a2b3c4d.960.webp`, the
+/// source's stem, the first 8 hex digits of its cache key (its content
+/// and the encoder's settings), its width and encoding. A replaced
+/// photograph or a new encoder setting gives new names, so a version may
+/// be cached for good.
+pub fn version_name(stem: &str, key: u64, width: u32, encoding: process::Encoding) -> String {
+    format!("{stem}.{:08x}.{width}.{}", key as u32, encoding.extension())
+}
+
+/// Whether `file_name` is shaped as [`version_name`] makes names.
+pub fn is_version_name(file_name: &str) -> bool {
+    let mut parts = file_name.rsplitn(4, '.');
+    let (Some(ext), Some(width), Some(hash), Some(stem)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    matches!(ext, "webp" | "jpg" | "png")
+        && !stem.is_empty()
+        && !width.is_empty()
+        && width.bytes().all(|b| b.is_ascii_digit())
+        && hash.len() == 8
+        && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// Where [`EMBED_SCRIPT`] is published: its name carries its content's hash.
 pub fn embed_script_route() -> Route {
     let hash = xxh3_64(EMBED_SCRIPT.as_bytes());
@@ -473,7 +498,7 @@ fn plan(
                 Kind::Sized {
                     width, encoding, ..
                 } => (
-                    format!("{stem}.{:08x}.{width}.{}", key as u32, encoding.extension()),
+                    version_name(stem, key, width, encoding),
                     format!("{key:016x}-{width}.{}", encoding.extension()),
                 ),
             };
