@@ -7,7 +7,9 @@ Writes digest.yaml, content/tags.yaml (about 300 topics), the default theme
 (copied from this repository) and content/<section>/<slug>.{ar,en}.md with
 realistic front matter and 400-900 word Markdown bodies (headings, lists,
 quotes, links) in Arabic and English. Topics follow a Zipf-like popularity:
-a few appear on many stories, most on few. The output depends only on the
+a few appear on many stories, most on few. Six stories in ten carry a
+byline from a staff of 40 writers in content/authors.yaml (a few write
+most of them), named by key or by name. The output depends only on the
 seed, so every run measures the same site.
 """
 
@@ -122,6 +124,15 @@ def make_topics(rng, count):
     return topics
 
 
+def make_staff(rng, count):
+    staff = []
+    for i in range(count):
+        ar = " ".join(rng.choice(AR_WORDS) for _ in range(2))
+        en = " ".join(rng.choice(EN_WORDS) for _ in range(2)).title()
+        staff.append((f"writer-{i + 1:02d}", f"{ar} {i + 1}", f"{en} {i + 1}"))
+    return staff
+
+
 def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
@@ -158,6 +169,15 @@ def generate(articles, out, seed):
     )
     write(os.path.join(out, "content", "tags.yaml"), tags_yaml)
     weights = zipf_weights(len(topics))
+    # A newsroom's staff: a registry of writers in both editions, a few
+    # of whom write most of the bylines.
+    staff = make_staff(rng, 40)
+    authors_yaml = "".join(
+        f"{key}:\n  ar: {{ name: {yaml_quote(ar)} }}\n  en: {{ name: {yaml_quote(en)} }}\n"
+        for key, ar, en in staff
+    )
+    write(os.path.join(out, "content", "authors.yaml"), authors_yaml)
+    staff_weights = zipf_weights(len(staff))
     start = datetime.datetime(2019, 1, 1, 6, 0)
     span_minutes = 6 * 365 * 24 * 60
     slugs = []
@@ -174,6 +194,13 @@ def generate(articles, out, seed):
         chosen = sorted(chosen)
         target = rng.randint(400, 900)
         others = [slugs[rng.randrange(articles)] for _ in range(3)]
+        # Six stories in ten carry a byline, one in ten of those two.
+        bylined = []
+        if rng.random() < 0.6:
+            while len(bylined) < (2 if rng.random() < 0.1 else 1):
+                writer = rng.choices(range(len(staff)), weights=staff_weights)[0]
+                if writer not in bylined:
+                    bylined.append(writer)
         for lang, words, arabic in (("ar", AR_WORDS, True), ("en", EN_WORDS, False)):
             title = sentence(rng, words, 6, 12)
             if not arabic:
@@ -192,7 +219,17 @@ def generate(articles, out, seed):
                 f"date: {date.strftime('%Y-%m-%dT%H:%M:00+03:00')}\n"
                 f"summary: {yaml_quote(summary)}\n"
                 "tags: [" + ", ".join(yaml_quote(t) for t in tags) + "]\n"
-                + (f"author: {yaml_quote(sentence(rng, words, 2, 3))}\n" if rng.random() < 0.6 else "")
+                + (
+                    "authors: ["
+                    + ", ".join(
+                        # By key or by name, as editors write them.
+                        yaml_quote(staff[w][0] if rng.random() < 0.5 else staff[w][1 if arabic else 2])
+                        for w in bylined
+                    )
+                    + "]\n"
+                    if bylined
+                    else ""
+                )
                 + "---\n"
             )
             text = body(rng, words, arabic, target, links)

@@ -11,15 +11,18 @@ the site folder --corpus names), copies its sources into a folder on disk
 measures, with medians and min–max:
 
 - cold builds (no public/, no .digest-cache/) with `--timings`, on each file
-  system: the wall time, the search stage's time (both editions' indexes
-  built) and its share of the build. The search stage makes the bundles in
-  memory; their files are written with the pages, in the publish stage, so
-  the time `cp -r` takes to copy public/pagefind/ on the same file system is
-  reported beside it as the floor of writing them. As in bench/run.py, the
-  outputs of cold builds are set aside and deleted only after them;
+  system, with search and, in turn, of the same site with `search: false`:
+  wall and CPU time and peak memory of each, and search's share of the cold
+  build (the difference, over the build with search). The indexes are
+  built while the pages are written, so no stage's time alone is their
+  cost; `search wait` (how long the build waited for them after the pages)
+  is reported beside it, and the time `cp -r` takes to copy
+  public/pagefind/ on the same file system as the floor of writing their
+  files. As in bench/run.py, the outputs of cold builds are set aside and
+  deleted only after them;
 - each edition's bundle (public/pagefind/{lang}/): bytes and files, by kind;
-- one edited article: the search stage of the rebuild (one edition indexed
-  again);
+- one edited article: the rebuild, and how long it waited for its
+  edition's index after the pages (one edition indexed again);
 - a first query in Chromium: the built tmpfs site is served by nginx on
   127.0.0.1 (with gzip for text, as hosts do; python's http.server without
   it when there is no nginx), each edition's search page is opened in a new
@@ -140,35 +143,72 @@ def count_stories(site):
 
 
 def build(site):
-    """`digest build --timings`: (wall s, {stage: ms})."""
-    wall, _, _, _, out = bench.timed([bench.BINARY, "build", "--timings", "--root", site])
-    return wall, stages(out)
+    """`digest build --timings`: (wall s, CPU s, peak RSS MB, {stage: ms})."""
+    wall, user, system, rss, out = bench.timed([bench.BINARY, "build", "--timings", "--root", site])
+    return wall, user + system, rss, stages(out)
 
 
 def stages(out):
+    """The stages of `--timings`, without the line's total."""
     line = next((l for l in out.splitlines() if l.startswith("stages: ")), None)
     if line is None:
         sys.exit(f"no stages in the build's output:\n{out}")
-    return {name: float(ms) for name, ms in re.findall(r"([a-z][a-z ]*?) (\d+) ms", line[len("stages: "):])}
+    found = re.findall(r"([a-z][a-z ]*?) (\d+) ms", line[len("stages: "):])
+    return {name: float(ms) for name, ms in found if name != "total"}
+
+
+def set_search(site, on):
+    """Turns the site's search on (the default) or off (`search: false`)."""
+    path = os.path.join(site, "digest.yaml")
+    with open(path, encoding="utf-8") as f:
+        lines = [l for l in f.read().splitlines() if not l.startswith("search:")]
+    if not on:
+        lines.append("search: false")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def cold_builds(fs, site, runs):
-    walls, search, shares, floors = [], [], [], []
+    """Cold builds with search and, in turn, the same site without it
+    (`search: false`): what search adds to a cold build is the
+    difference. The indexes are built while the pages are written, so no
+    stage's time alone is their cost; `search wait` is how long the build
+    waited for them after its pages."""
+    on, off, waits, shares, cpu_on, cpu_off, rss_on, rss_off, floors = ([] for _ in range(9))
     bench.empty_trash(site)
     for _ in range(runs):
+        set_search(site, True)
         bench.clean(site)
-        wall, stage = build(site)
-        walls.append(wall)
-        search.append(stage["search"] / 1000)
-        shares.append(100 * stage["search"] / sum(stage.values()))
+        wall, cpu, rss, stage = build(site)
+        on.append(wall)
+        cpu_on.append(cpu)
+        rss_on.append(rss)
+        waits.append(stage.get("search wait", 0) / 1000)
         floors.append(copy_floor(site))
+        set_search(site, False)
+        bench.clean(site)
+        wall_off, cpu, rss, _ = build(site)
+        off.append(wall_off)
+        cpu_off.append(cpu)
+        rss_off.append(rss)
+        shares.append(100 * (wall - wall_off) / wall)
+    set_search(site, True)
+    bench.clean(site)
+    build(site)
     bench.empty_trash(site)
     med_share = statistics.median(shares)
+    cpu_share = 100 * (statistics.median(cpu_on) - statistics.median(cpu_off)) / statistics.median(cpu_on)
     return {
-        f"cold build, {fs}": bench.summary(walls),
-        f"search stage of the cold build, {fs}": bench.summary(search),
-        f"search stage's share of the cold build, {fs}": (
+        f"cold build, {fs}": bench.summary(on),
+        f"cold build without search (search: false), {fs}": bench.summary(off),
+        f"search's share of the cold build's wall time, {fs}": (
             f"{med_share:.1f}% ({min(shares):.1f}–{max(shares):.1f}%)"),
+        f"CPU time with / without search, {fs}": (
+            f"{statistics.median(cpu_on):.1f} s / {statistics.median(cpu_off):.1f} s "
+            f"(search {cpu_share:.1f}% of the CPU)"),
+        f"peak memory with / without search, {fs}": (
+            f"{statistics.median(rss_on):,.0f} MB / {statistics.median(rss_off):,.0f} MB"),
+        f"waiting for the indexes after the pages (`search wait`), {fs}": bench.summary(waits),
         f"cp -r public/pagefind/ (writing the bundles' files), {fs}": bench.summary(floors),
     }
 
@@ -213,12 +253,12 @@ def one_edit(site, runs):
     for k in range(runs):
         with open(os.path.join(folder, names[k]), "a", encoding="utf-8") as f:
             f.write(f"\nA correction, revision {k}.\n")
-        wall, stage = build(site)
+        wall, _, _, stage = build(site)
         walls.append(wall)
-        times.append(stage["search"] / 1000)
+        times.append(stage.get("search wait", 0) / 1000)
     return {
         "one edited article: rebuild": bench.summary(walls),
-        "one edited article: search stage (its edition indexed again)": bench.summary(times),
+        "one edited article: waiting for its edition's index after the pages": bench.summary(times),
     }
 
 

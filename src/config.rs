@@ -276,6 +276,9 @@ pub struct Config {
     pub links: LinkPolicy,
     /// Whether any warning fails the build (`deny_warnings:`).
     pub deny_warnings: bool,
+    /// Whether each edition has a search page and index (`search:`, on
+    /// unless set to false).
+    pub search: bool,
     /// Each edition's menu (`menu:`), for the editions that set one.
     pub menus: IndexMap<Lang, Vec<MenuEntry>>,
     /// The theme's options as the site sets them (`theme_options:`).
@@ -306,6 +309,7 @@ const TOP_KEYS: &[&str] = &[
     "publish_extensions",
     "links",
     "deny_warnings",
+    "search",
     "deploy",
     "newsletter",
     "menu",
@@ -523,6 +527,9 @@ impl Config {
         let deny_warnings = read
             .optional::<bool>(map, "deny_warnings", "true or false")
             .unwrap_or(false);
+        let search = read
+            .optional::<bool>(map, "search", "true or false")
+            .unwrap_or(true);
         let deploy = read.deploy_targets(map);
         let newsletter = read.newsletter(map, &languages);
         let menus = read.menus(map, &languages);
@@ -574,6 +581,7 @@ impl Config {
             publish_extensions,
             links,
             deny_warnings,
+            search,
             menus,
             theme_options,
             source_hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),

@@ -201,3 +201,25 @@ pub struct MadeFile {
     pub fingerprint: u128,
     pub bytes: Option<std::sync::Arc<[u8]>>,
 }
+
+/// The files other stages make beside the pages: known before the pages
+/// are written, or made while they are (the search indexes, the slowest
+/// work of a build, are built alongside the pages).
+pub trait Made: Sync {
+    /// The files, if every one is known now.
+    fn known(&self) -> Option<&[MadeFile]>;
+    /// The files once all are made: waits for those still being made. What
+    /// could not be made is a problem of the build, which then publishes
+    /// nothing.
+    fn wait(&self) -> Result<&[MadeFile], crate::error::Diagnostics>;
+}
+
+impl Made for Vec<MadeFile> {
+    fn known(&self) -> Option<&[MadeFile]> {
+        Some(self)
+    }
+
+    fn wait(&self) -> Result<&[MadeFile], crate::error::Diagnostics> {
+        Ok(self)
+    }
+}

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Each stage takes plain data and returns plain data; only the sink touches
-//! the output. Every page gets a fingerprint of what it shows, so a build
+//! the output. The search stage decides which indexes are stale; they are
+//! built while the pages are rendered and written, and published with them. Every page gets a fingerprint of what it shows, so a build
 //! renders only pages whose inputs changed. The source tree follows the
 //! stages: `content/` (walk, front matter, Markdown, the parse stage),
 //! `site/` (topics, the model, related stories), `output/` (plan, views,
@@ -103,7 +104,7 @@ pub fn build(
     timings.mark("plan and links");
     let fingerprints = output::fingerprint::all(&plan, &site, &config, globals, &media.stamps);
     timings.mark("fingerprint");
-    let search = search::stage(&config, &site, &theme.locales, &settings, &plan.pages,
+    let mut search = search::stage(&config, &site, &theme.locales, &settings, &plan.pages,
         &publish::protocol::holds(&saved.publish, &*sink, options.force),
         options.search_in_background, &saved.search, &mut problems);
     no_errors(&mut problems)?;
@@ -113,9 +114,10 @@ pub fn build(
     let pictures = media::Pictures::new(
         &config, &media, options.picture_store.as_deref(), &warm.pictures, !options.force);
     let how = Publishing { force: options.force, cache_dir: options.cache_dir.as_deref() };
-    let published = publish::protocol::publish(
-        &plan.pages, fingerprints, &search.files, &|page| mailer.render(page),
-        &|p, o| pictures.render(p, o), &how, &mut saved.publish, sink, &mut timings, &mut problems)?;
+    // The stale search indexes are built while the pages are written.
+    let published = search.build_alongside(|indexes| publish::protocol::publish(
+        &plan.pages, fingerprints, indexes, &|page| mailer.render(page),
+        &|p, o| pictures.render(p, o), &how, &mut saved.publish, sink, &mut timings, &mut problems))?;
     let (indexed, search_jobs) = search.published(&config, &mut saved.search);
     problems.sort();
     Ok(BuildReport {

@@ -395,10 +395,12 @@ pub fn plan(
             urls::topic_index(lang),
             PageKind::TopicIndex(lang.clone()),
         ));
-        pages.push(Page::new(
-            urls::search(lang),
-            PageKind::Search(lang.clone()),
-        ));
+        if config.search {
+            pages.push(Page::new(
+                urls::search(lang),
+                PageKind::Search(lang.clone()),
+            ));
+        }
         if !edition.authors.is_empty() {
             pages.push(Page::new(
                 urls::author_index(lang),

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{self, BuildError, Diagnostic, Diagnostics};
-use crate::files::{AssetSource, MadeFile, load_versioned, save_versioned};
+use crate::files::{AssetSource, Made, MadeFile, load_versioned, save_versioned};
 use crate::output::plan::{Page, PageKind};
 use crate::publish::sink::{Manifest, Sink, Spare};
 use crate::publish::space::{self, Refusal};
@@ -106,13 +106,14 @@ pub fn holds<'a>(
 
 /// The publish stage: `pages` (with their `fingerprints`, in the same
 /// order) and the `made` files into `sink`, rendering with `render` only
-/// what `state` says the sink does not hold. Render failures are added to
-/// `problems`, which the error then carries.
+/// what `state` says the sink does not hold. Render failures, and files
+/// that could not be made, are added to `problems`, which the error then
+/// carries.
 #[allow(clippy::too_many_arguments)]
 pub fn publish(
     pages: &[Page],
     fingerprints: Vec<(String, u128)>,
-    made: &[MadeFile],
+    made: &dyn Made,
     render: &Render,
     render_picture: &RenderPicture,
     how: &Publishing,
@@ -121,20 +122,24 @@ pub fn publish(
     timings: &mut Timings,
     problems: &mut Diagnostics,
 ) -> Result<Published, BuildError> {
-    let files = pages.len() + made.len();
-    let unchanged = files == state.published.len()
-        && fingerprints
-            .iter()
-            .map(|(path, print)| (path, print))
-            .chain(made.iter().map(|f| (&f.path, &f.fingerprint)))
-            .all(|(path, print)| state.published.get(path) == Some(print));
-    if !how.force && unchanged && sink.is_intact() {
-        return Ok(Published {
-            files,
-            kept: files,
-            up_to_date: true,
-            ..Published::default()
-        });
+    // Files still being made are new: a build that makes any is not
+    // unchanged.
+    if let Some(made) = made.known() {
+        let files = pages.len() + made.len();
+        let unchanged = files == state.published.len()
+            && fingerprints
+                .iter()
+                .map(|(path, print)| (path, print))
+                .chain(made.iter().map(|f| (&f.path, &f.fingerprint)))
+                .all(|(path, print)| state.published.get(path) == Some(print));
+        if !how.force && unchanged && sink.is_intact() {
+            return Ok(Published {
+                files,
+                kept: files,
+                up_to_date: true,
+                ..Published::default()
+            });
+        }
     }
     let fatal = |sink: &mut dyn Sink, what: &str, err: io::Error| {
         BuildError::Fatal(match (Refusal::of(&err), sink.target()) {
@@ -202,19 +207,30 @@ pub fn publish(
                 )
             }),
     );
+    timings.mark("render and write");
+    let made = match made.wait() {
+        Ok(made) => made,
+        Err(failed) => {
+            sink.discard();
+            problems.extend(failed);
+            problems.sort();
+            return Err(BuildError::Invalid(std::mem::take(problems)));
+        }
+    };
+    timings.mark("search wait");
     let made_outcomes: Vec<Outcome> = made
         .par_iter()
         .map(|file| write_made(sink_ref, file, staged_view, published_view))
         .collect();
+    let mut published = Published {
+        files: pages.len() + made.len(),
+        ..Published::default()
+    };
     let manifest: Manifest = fingerprints
         .into_iter()
         .chain(made.iter().map(|f| (f.path.clone(), f.fingerprint)))
         .collect();
-    timings.mark("render and write");
-    let mut published = Published {
-        files,
-        ..Published::default()
-    };
+    timings.mark("search write");
     let mut failed = Diagnostics::new();
     // Files the disk refused are one problem, said once below.
     let mut refused = None;
@@ -453,4 +469,85 @@ pub fn publish_in_place(
         .published
         .extend(made.iter().map(|f| (f.path.clone(), f.fingerprint)));
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::publish::sink::MemorySink;
+
+    /// Files made while the pages are written: what [`Made::wait`] gives.
+    struct Late(Result<Vec<MadeFile>, Diagnostics>);
+
+    impl Made for Late {
+        fn known(&self) -> Option<&[MadeFile]> {
+            None
+        }
+
+        fn wait(&self) -> Result<&[MadeFile], Diagnostics> {
+            self.0.as_deref().map_err(Clone::clone)
+        }
+    }
+
+    fn made(path: &str, bytes: &[u8]) -> MadeFile {
+        MadeFile {
+            path: path.to_string(),
+            fingerprint: xxhash_rust::xxh3::xxh3_128(bytes),
+            bytes: Some(Arc::from(bytes)),
+        }
+    }
+
+    fn publish_late(
+        late: &Late,
+        state: &mut PublishState,
+        sink: &mut MemorySink,
+    ) -> Result<Published, BuildError> {
+        let how = Publishing {
+            force: false,
+            cache_dir: None,
+        };
+        publish(
+            &[],
+            Vec::new(),
+            late,
+            &|_| Ok(None),
+            &|_, _| Ok(Vec::new()),
+            &how,
+            state,
+            sink,
+            &mut Timings::start(),
+            &mut Diagnostics::new(),
+        )
+    }
+
+    #[test]
+    fn files_made_beside_the_pages_are_published_with_them_or_nothing_is() {
+        let mut sink = MemorySink::new();
+        let mut state = PublishState::default();
+        let first = Late(Ok(vec![made("pagefind/ar/a.pf_index", b"one")]));
+        let published = publish_late(&first, &mut state, &mut sink).unwrap();
+        assert_eq!(published.written, ["pagefind/ar/a.pf_index"]);
+        assert_eq!(published.files, 1);
+        let message = "could not build the search index of the `en` edition: no memory";
+        let failed = Late(Err(Diagnostics::from_iter([Diagnostic::error(
+            None, message,
+        )])));
+        let Err(BuildError::Invalid(problems)) = publish_late(&failed, &mut state, &mut sink)
+        else {
+            panic!("a build whose index failed published");
+        };
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, [message]);
+        {
+            let pages = sink.pages();
+            let pages = pages.read().unwrap();
+            assert_eq!(&*pages["pagefind/ar/a.pf_index"], b"one");
+            assert_eq!(pages.len(), 1);
+        }
+        assert_eq!(state.published.len(), 1);
+        // The same files made again are kept, not written.
+        let again = publish_late(&first, &mut state, &mut sink).unwrap();
+        assert!(again.written.is_empty(), "{:?}", again.written);
+        assert!(!again.up_to_date);
+    }
 }

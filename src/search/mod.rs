@@ -27,7 +27,8 @@ mod text;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::ScopedJoinHandle;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -38,7 +39,7 @@ use crate::content::article::Article;
 use crate::content::body::render_body;
 use crate::content::front_matter::ParseSettings;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::files::{MadeFile, load_versioned, save_versioned};
+use crate::files::{Made, MadeFile, load_versioned, save_versioned};
 use crate::locale::strings::Locales;
 use crate::output::plan::{Page, PageKind, routes};
 use crate::site::model::Site;
@@ -48,19 +49,24 @@ use record::{Parts, Record};
 /// What the search stage leaves to the publish stage and to the caller.
 #[derive(Debug, Default)]
 pub struct Indexes {
-    /// Every edition's bundle: built now, or kept as published.
+    /// Every edition's bundle: kept as published, and (once
+    /// [`Indexes::build_alongside`] built them) the ones built now.
     pub files: Vec<MadeFile>,
+    /// Stale indexes to build before the site is published.
+    now: Vec<Job>,
     /// The bundles built now, to remember once they are published.
     built: Vec<(Lang, Published)>,
     /// Stale indexes left to the caller (`search_in_background`).
     jobs: Vec<Job>,
 }
 
-/// The search stage: each edition's index, built again only when what it
-/// indexes changed. `holds` says whether the output holds a file (path,
-/// fingerprint) that the publish stage can keep; a bundle is kept only if
-/// all its files can be. With `background`, a stale bundle that can be
-/// kept stays published and its [`Job`] is left to the caller.
+/// The search stage: which editions' indexes are current, kept as
+/// published, and which must be built again because what they index
+/// changed (the work of [`Indexes::build_alongside`]). `holds` says whether
+/// the output holds a file (path, fingerprint) that the publish stage can
+/// keep; a bundle is kept only if all its files can be. With `background`,
+/// a stale bundle that can be kept stays published and its [`Job`] is left
+/// to the caller.
 #[allow(clippy::too_many_arguments)]
 pub fn stage(
     config: &Config,
@@ -79,7 +85,10 @@ pub fn stage(
         return Indexes::default();
     }
     let mut indexes = Indexes::default();
-    let mut to_build = Vec::new();
+    if !config.search {
+        // No index: the published bundles go with the next publish.
+        return indexes;
+    }
     for edition in plan(config, site, state) {
         let files = edition.published.as_ref().map_or(&[][..], |p| &p.files[..]);
         // Vacuously true of an edition never indexed: in the background,
@@ -101,36 +110,134 @@ pub fn stage(
         if background && keepable {
             indexes.jobs.push(job);
         } else {
-            to_build.push(job);
-        }
-    }
-    // One edition after the other: an index takes much memory.
-    for job in to_build {
-        match job.run() {
-            Ok(built) => {
-                indexes.built.push((built.lang.clone(), built.published()));
-                indexes.files.extend(built.files);
-            }
-            Err(d) => problems.push(d),
+            indexes.now.push(job);
         }
     }
     indexes
 }
 
 impl Indexes {
+    /// Runs `work` (rendering and writing the pages) while the stale
+    /// indexes are built beside it, each edition on a thread of its own,
+    /// and gives `work` the bundles' files as [`Made`]: the kept ones at
+    /// once, the built ones when it waits for them. Pagefind reads an
+    /// index's records one at a time and compresses its pieces one at a
+    /// time, so an index alone keeps about one core busy: the pages, and
+    /// the other edition, use the rest.
+    pub fn build_alongside<R>(&mut self, work: impl FnOnce(&dyn Made) -> R) -> R {
+        let jobs = std::mem::take(&mut self.now);
+        if jobs.is_empty() {
+            return work(&self.files);
+        }
+        // A pool of their own: work queued on the pages' pool would wait
+        // for the pages.
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.max(2))
+            .thread_name(|i| format!("digest-search-{i}"))
+            .build()
+            .ok();
+        let (result, indexed) = std::thread::scope(|scope| {
+            let pool = pool.as_ref();
+            let running = jobs
+                .into_iter()
+                .map(|job| {
+                    scope.spawn(move || match pool {
+                        Some(pool) => pool.install(|| job.run()),
+                        None => job.run(),
+                    })
+                })
+                .collect();
+            let indexing = Indexing {
+                kept: &self.files,
+                running: Mutex::new(running),
+                done: OnceLock::new(),
+            };
+            let result = work(&indexing);
+            indexing.finish();
+            (result, indexing.done.into_inner())
+        });
+        if let Some(indexed) = indexed {
+            self.files = indexed.files;
+            self.built = indexed.built;
+        }
+        result
+    }
+
     /// Once the site is published: remembers the bundles built now in
     /// `state` (and forgets removed editions'). Returns the editions
     /// indexed and the jobs left to the caller.
     pub fn published(self, config: &Config, state: &mut SearchState) -> (Vec<String>, Vec<Job>) {
         state
             .editions
-            .retain(|lang, _| config.find_language(lang).is_some());
+            .retain(|lang, _| config.search && config.find_language(lang).is_some());
         let mut indexed = Vec::new();
         for (lang, published) in self.built {
             indexed.push(lang.to_string());
             state.editions.insert(lang.to_string(), published);
         }
         (indexed, self.jobs)
+    }
+}
+
+/// The indexes being built beside the pages (see
+/// [`Indexes::build_alongside`]).
+struct Indexing<'scope, 'a> {
+    /// The bundles kept as published.
+    kept: &'a [MadeFile],
+    /// The editions' threads, until they are waited for.
+    running: Mutex<Vec<ScopedJoinHandle<'scope, Result<Built, Diagnostic>>>>,
+    /// Once every thread ended: what they built, or why not.
+    done: OnceLock<Indexed>,
+}
+
+/// What the indexes' threads left.
+struct Indexed {
+    /// The kept bundles' files and the built ones'.
+    files: Vec<MadeFile>,
+    built: Vec<(Lang, Published)>,
+    problems: Diagnostics,
+}
+
+impl Indexing<'_, '_> {
+    /// Waits for every edition's thread, once.
+    fn finish(&self) -> &Indexed {
+        self.done.get_or_init(|| {
+            let running = std::mem::take(&mut *self.running.lock().expect("not poisoned"));
+            let mut indexed = Indexed {
+                files: self.kept.to_vec(),
+                built: Vec::new(),
+                problems: Diagnostics::new(),
+            };
+            for thread in running {
+                let result = thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                match result {
+                    Ok(built) => {
+                        indexed.built.push((built.lang.clone(), built.published()));
+                        indexed.files.extend(built.files);
+                    }
+                    Err(d) => indexed.problems.push(d),
+                }
+            }
+            indexed
+        })
+    }
+}
+
+impl Made for Indexing<'_, '_> {
+    fn known(&self) -> Option<&[MadeFile]> {
+        None
+    }
+
+    fn wait(&self) -> Result<&[MadeFile], Diagnostics> {
+        let indexed = self.finish();
+        if indexed.problems.is_empty() {
+            Ok(&indexed.files)
+        } else {
+            Err(indexed.problems.clone())
+        }
     }
 }
 

@@ -732,3 +732,37 @@ fn serve_publishes_a_save_at_once_and_its_search_index_after() {
     );
     drop(server);
 }
+
+#[test]
+fn a_site_can_go_without_search_and_back() {
+    // `search: false`: no search page, no link to it, no index; the
+    // bundles published before go with the next build, and turning search
+    // back on builds them again.
+    let f = news_site();
+    let on = f.build();
+    assert!(on.exists("ar/search/") && on.exists("pagefind/ar/pagefind-entry.json"));
+    let indexed = bundles(&f);
+    let config = f.read("digest.yaml");
+    f.write("digest.yaml", &format!("{config}search: false\n"));
+    let off = f.build();
+    assert!(off.report.indexed.is_empty(), "{:?}", off.report.indexed);
+    let left: Vec<&String> = off
+        .paths()
+        .filter(|p| p.starts_with("pagefind/") || p.contains("/search/"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    for lang in ["ar", "en"] {
+        let home = off.page(&format!("{lang}/"));
+        assert!(home.select(".search-link").is_empty(), "{lang}");
+        let links = home.attrs("a", "href");
+        assert!(!links.iter().any(|h| h.contains("/search/")), "{links:?}");
+    }
+    f.write("digest.yaml", &config);
+    let back = f.build();
+    assert_eq!(back.report.indexed, ["ar", "en"]);
+    assert_eq!(bundles(&f), indexed);
+    assert_eq!(
+        back.page("en/").attrs(".search-link a", "href"),
+        ["/en/search/"]
+    );
+}

@@ -23,8 +23,9 @@ pub struct EditionView {
     pub og_locale: String,
     pub home: String,
     pub tags: String,
-    /// The edition's search page.
-    pub search: String,
+    /// The edition's search page, unless the site has no search
+    /// (`search: false`).
+    pub search: Option<String>,
     /// The author index, when the edition has authors.
     pub authors: Option<String>,
     pub feed: String,

@@ -63,7 +63,7 @@ impl Sources<'_> {
             og_locale: l.og_locale(),
             home: self.href(&urls::edition(lang)),
             tags: self.href(&urls::topic_index(lang)),
-            search: self.href(&urls::search(lang)),
+            search: self.config.search.then(|| self.href(&urls::search(lang))),
             authors: (!self.site.edition(lang).authors.is_empty())
                 .then(|| self.href(&urls::author_index(lang))),
             feed: self.href(&routes::feed(
