@@ -27,13 +27,7 @@ fn at(time: &str) -> Option<Moment> {
 fn site() -> Site {
     let f = Site::new();
     f.write("digest.yaml", &format!("{CONFIG}timezone: Asia/Baghdad\n"));
-    f.story(
-        Story::new("news/withdrawal", "2026-11-30")
-            .tags("[iraq, us-forces]")
-            .body("Text.")
-            .ar("الانسحاب")
-            .en("The withdrawal"),
-    );
+    f.story(Story::withdrawal());
     f.story(
         Story::new("news/embargo", DUE)
             .ar("خبر محظور النشر")

@@ -33,5 +33,5 @@ pub mod s3;
 mod site;
 pub mod stages;
 
-pub use built::{Built, Files, Page, file_of};
+pub use built::{Built, Files, Page, file_of, warnings};
 pub use site::{CONFIG, Loaded, Site, Story, TAGS, repo};

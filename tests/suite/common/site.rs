@@ -449,6 +449,16 @@ impl Story {
             .collect()
     }
 
+    /// A published story about Iraq and US forces in both editions,
+    /// `news/withdrawal`, dated 30 November 2026.
+    pub fn withdrawal() -> Story {
+        Story::new("news/withdrawal", "2026-11-30")
+            .tags("[iraq, us-forces]")
+            .body("Text.")
+            .ar("الانسحاب")
+            .en("The withdrawal")
+    }
+
     /// Story `i` of `n` made up alike: `story-{i}`, in `analysis/` when `i`
     /// is a multiple of three and in `news/` otherwise, one a day from
     /// 1 January 2021 (28 days a month), in both editions, each with a
