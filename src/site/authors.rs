@@ -411,23 +411,13 @@ fn stamp_of(slug: &str, profiles: &IndexMap<Lang, Profile>, links: &[AuthorLink]
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-
-    fn config() -> Config {
-        Config::parse(
-            Path::new("digest.yaml"),
-            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
-        )
-        .unwrap()
-    }
 
     const YAML: &str = "sara-almusawi:\n  ar: { name: سارة الموسوي, role: مراسلة بغداد, bio: تغطي السياسة العراقية. }\n  en: { name: Sara al-Musawi, role: Baghdad correspondent, picture: authors/sara-en.jpg }\n  picture: authors/sara.jpg\n  links: [https://www.example.org/sara, { label: Mastodon, url: \"https://social.example/@sara\" }]\nali: { ar: علي حسين, en: Ali Hussein }\n";
 
     #[test]
     fn one_author_in_both_editions_found_by_key_or_forgiving_name() {
-        let (authors, problems) = Authors::load(&config(), Some(YAML.as_bytes()));
+        let (authors, problems) = Authors::load(&Config::bilingual(), Some(YAML.as_bytes()));
         assert!(problems.is_empty(), "{problems}");
         let (ar, en) = (Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
         for (lang, text) in [
@@ -483,7 +473,7 @@ mod tests {
 
     #[test]
     fn free_names_get_unicode_slugs_of_their_edition() {
-        let (mut authors, _) = Authors::load(&config(), Some(YAML.as_bytes()));
+        let (mut authors, _) = Authors::load(&Config::bilingual(), Some(YAML.as_bytes()));
         let ar = Lang::parse("ar").unwrap();
         let id = authors.add_name(&ar, "هاوري عزيز").unwrap();
         assert_eq!(authors.get(id).slug, "هاوري-عزيز");
@@ -501,7 +491,7 @@ mod tests {
     #[test]
     fn mistakes_in_authors_yaml_are_reported_at_their_line() {
         let yaml = "Sara Ali: { ar: سارة }\nhawre: { ar: هاوري, fr: Hawre }\nnoname: { en: { role: Editor } }\nlinked: { en: X, links: [ftp://x.org], pictures: x.jpg }\n";
-        let (_, problems) = Authors::load(&config(), Some(yaml.as_bytes()));
+        let (_, problems) = Authors::load(&Config::bilingual(), Some(yaml.as_bytes()));
         let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

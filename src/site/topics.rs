@@ -335,16 +335,8 @@ mod tests {
     use super::*;
     use crate::urls::slugify;
 
-    fn config() -> Config {
-        Config::parse(
-            Path::new("digest.yaml"),
-            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
-        )
-        .unwrap()
-    }
-
     fn topics(yaml: &str) -> Topics {
-        let (t, problems) = Topics::load(&config(), Some(yaml.as_bytes()));
+        let (t, problems) = Topics::load(&Config::bilingual(), Some(yaml.as_bytes()));
         assert!(problems.is_empty(), "{problems}");
         t
     }
