@@ -388,20 +388,25 @@ fn a_ui_string_defined_in_one_language_only_is_an_error_naming_key_and_language(
     );
 }
 
+/// A two-story site whose topic index template opens its main block with
+/// `line`.
+fn opening_the_topic_index(line: &str) -> Site {
+    let f = Site::new().stories(2);
+    f.edit("themes/default/templates/topics.html", |template| {
+        template.replacen(
+            "{% block main %}\n",
+            &format!("{{% block main %}}\n{line}\n"),
+            1,
+        )
+    });
+    f
+}
+
 #[test]
 fn a_template_asking_for_an_unknown_ui_string_is_an_error_at_its_line() {
     // A misspelt key in a template is reported at the template's file, line
     // and column, once per language, even on a line no page renders.
-    let f = Site::new().stories(2);
-    let topics = f.read("themes/default/templates/topics.html");
-    f.write(
-        "themes/default/templates/topics.html",
-        &topics.replacen(
-            "{% block main %}\n",
-            "{% block main %}\n{% if false %}<p>{{ t(key=\"unknown\") }}</p>{% endif %}\n",
-            1,
-        ),
-    );
+    let f = opening_the_topic_index("{% if false %}<p>{{ t(key=\"unknown\") }}</p>{% endif %}");
     assert_eq!(
         f.build_errors(),
         [
@@ -415,16 +420,7 @@ fn a_template_asking_for_an_unknown_ui_string_is_an_error_at_its_line() {
 fn a_ui_string_key_given_as_a_variable_is_checked_when_the_page_renders() {
     // Keys that only exist at render time still fail the build, at the
     // template's line, naming the key and the language.
-    let f = Site::new().stories(2);
-    let topics = f.read("themes/default/templates/topics.html");
-    f.write(
-        "themes/default/templates/topics.html",
-        &topics.replacen(
-            "{% block main %}\n",
-            "{% block main %}\n{% set name = \"unknown_\" ~ lang %}{{ t(key=name) }}\n",
-            1,
-        ),
-    );
+    let f = opening_the_topic_index("{% set name = \"unknown_\" ~ lang %}{{ t(key=name) }}");
     assert_eq!(
         f.build_errors(),
         [
@@ -438,16 +434,7 @@ fn a_ui_string_key_given_as_a_variable_is_checked_when_the_page_renders() {
 fn a_plural_string_without_a_count_or_missing_a_form_is_an_error() {
     // Plural strings need the number they are about, and every form the
     // language uses: Arabic needs all six.
-    let f = Site::new().stories(2);
-    let topics = f.read("themes/default/templates/topics.html");
-    f.write(
-        "themes/default/templates/topics.html",
-        &topics.replacen(
-            "{% block main %}\n",
-            "{% block main %}\n{{ t(key=\"articles\") }}\n",
-            1,
-        ),
-    );
+    let f = opening_the_topic_index("{{ t(key=\"articles\") }}");
     let ar = f.read("themes/default/i18n/ar.yaml");
     let line = ar.lines().position(|l| l == "articles:").unwrap() + 1;
     f.write(
