@@ -154,14 +154,9 @@ def main():
         "",
         f"### {args.photos} photographs",
         "",
-        "| figure | value |",
-        "| --- | --- |",
+        *bench.table(rows),
     ]
-    lines.extend(f"| {k} | {v} |" for k, v in rows.items())
-    text = "\n".join(lines)
-    with open(os.path.join(bench.OUT, f"pictures-{args.photos}.md"), "w") as f:
-        f.write(text + "\n")
-    print(text)
+    bench.write_report(f"pictures-{args.photos}", lines)
 
 
 if __name__ == "__main__":

@@ -241,6 +241,19 @@ def machine():
     )
 
 
+def table(rows):
+    """The lines of a Markdown table of figures (name → value)."""
+    return ["| figure | value |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in rows.items()]
+
+
+def write_report(name, lines):
+    """Writes a report's `lines` to bench/out/<name>.md and prints them."""
+    text = "\n".join(lines)
+    with open(os.path.join(OUT, f"{name}.md"), "w") as f:
+        f.write(text + "\n")
+    print(text, flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
@@ -255,14 +268,9 @@ def main():
         rows = measure(size, args.runs)
         report.append(f"### {size:,} bilingual articles ({2 * size:,} files)")
         report.append("")
-        report.append("| figure | value |")
-        report.append("| --- | --- |")
-        report.extend(f"| {k} | {v} |" for k, v in rows.items())
+        report.extend(table(rows))
         report.append("")
-        text = "\n".join(report)
-        with open(os.path.join(OUT, f"results-{size}.md"), "w") as f:
-            f.write(text + "\n")
-        print(text, flush=True)
+        write_report(f"results-{size}", report)
         report = []
 
 

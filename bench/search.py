@@ -100,14 +100,9 @@ def main():
         f"Corpus: {source} ({count_stories(source):,} article files)",
         f"Runs per figure: {args.runs} (median, min–max)",
         "",
-        "| figure | value |",
-        "| --- | --- |",
+        *bench.table(rows),
     ]
-    lines.extend(f"| {k} | {v} |" for k, v in rows.items())
-    text = "\n".join(lines)
-    with open(os.path.join(bench.OUT, f"search-{args.size}.md"), "w") as f:
-        f.write(text + "\n")
-    print(text)
+    bench.write_report(f"search-{args.size}", lines)
 
 
 def parse_args():

@@ -1440,6 +1440,19 @@ pub fn infer_direction(locale: &Locale) -> Direction {
 }
 
 #[cfg(test)]
+impl Config {
+    /// A site in Arabic and then English at `https://x.org/`, for the
+    /// library's unit tests.
+    pub(crate) fn bilingual() -> Config {
+        Config::parse(
+            Path::new("digest.yaml"),
+            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
+        )
+        .unwrap()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

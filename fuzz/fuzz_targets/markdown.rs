@@ -1,22 +1,8 @@
 //! A body's Markdown: link rewriting, raw HTML sanitized or escaped, nesting limits; nothing may run.
-//! The stage runs through `tests/suite/common/stages.rs`, which the
-//! regression test shares.
+//! The stage runs through `tests/suite/common/stages.rs` (see `common/`),
+//! which the regression test shares.
 #![no_main]
 
-use std::sync::OnceLock;
+mod common;
 
-use libfuzzer_sys::fuzz_target;
-
-#[allow(dead_code)]
-#[path = "../../tests/suite/common/pipeline.rs"]
-mod pipeline;
-#[path = "../../tests/suite/common/stages.rs"]
-mod stages;
-
-fuzz_target!(|data: &[u8]| {
-    static STAGES: OnceLock<stages::Stages> = OnceLock::new();
-    let repo = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    STAGES
-        .get_or_init(|| stages::Stages::new(std::path::Path::new(repo)))
-        .markdown(data);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::stages().markdown(data));

@@ -497,17 +497,9 @@ fn walk_error(config: &Config, err: &walkdir::Error) -> Diagnostic {
 mod tests {
     use super::*;
 
-    fn config() -> Config {
-        Config::parse(
-            Path::new("digest.yaml"),
-            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
-        )
-        .unwrap()
-    }
-
     #[test]
     fn file_names_give_section_stem_and_language() {
-        let c = config();
+        let c = Config::bilingual();
         let kind = classify(&c, "news/iraq-talks.en.md").ok().unwrap();
         assert_eq!(
             kind,
@@ -549,7 +541,7 @@ mod tests {
 
     #[test]
     fn a_wrongly_cased_suffix_is_an_error_with_the_right_name() {
-        let c = config();
+        let c = Config::bilingual();
         let problem = classify(&c, "news/oil3.EN.md").err().unwrap();
         assert_eq!(
             problem(Path::new("content/news/oil3.EN.md")).to_string(),
@@ -564,7 +556,7 @@ mod tests {
 
     #[test]
     fn an_unknown_language_suffix_is_an_error_with_a_hint() {
-        let c = config();
+        let c = Config::bilingual();
         let problem = classify(&c, "news/a.fr.md").err().unwrap();
         let d = problem(Path::new("content/news/a.fr.md"));
         assert_eq!(

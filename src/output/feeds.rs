@@ -23,10 +23,7 @@ use crate::urls::Route;
 /// when the article is edited, retitled or given another slug.
 pub fn entry_id(config: &Config, site: &Site, id: ArticleId) -> String {
     let a = &site.articles[id];
-    let host = url::Url::parse(&config.base_url.origin)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "localhost".into());
+    let host = tag_host(config);
     // Stories always have a date; a page would never be in a feed.
     let day = a
         .date
@@ -40,6 +37,14 @@ pub fn entry_id(config: &Config, site: &Site, id: ArticleId) -> String {
     );
     let path = Route::file(folders, &a.stem).href_under(&config.base_url.path);
     format!("tag:{host},{day}:{}", &path[1..])
+}
+
+/// The authority of the site's tag URIs: the base URL's host.
+fn tag_host(config: &Config) -> String {
+    url::Url::parse(&config.base_url.origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into())
 }
 
 fn fixed(date: &PubDate) -> atom::FixedDateTime {
@@ -90,42 +95,14 @@ pub fn feed(
                 .zip(&bodies)
                 .map(|(id, body)| atom_entry(sources, *id, body.as_deref()))
                 .collect();
-            let feed = atom::Feed {
-                title: atom::Text::plain(title),
-                id: feed_url.clone(),
+            let head = AtomHead {
+                title,
+                feed_url,
+                page_url,
+                subtitle: language.description.clone(),
                 updated: updated.map_or_else(epoch, |d| fixed(&d)),
-                links: vec![
-                    atom::Link {
-                        href: feed_url,
-                        rel: "self".into(),
-                        mime_type: Some("application/atom+xml".into()),
-                        ..Default::default()
-                    },
-                    atom::Link {
-                        href: page_url,
-                        rel: "alternate".into(),
-                        mime_type: Some("text/html".into()),
-                        hreflang: Some(lang.to_string()),
-                        ..Default::default()
-                    },
-                ],
-                subtitle: language.description.clone().map(atom::Text::plain),
-                generator: Some(atom::Generator {
-                    value: "digest".into(),
-                    uri: None,
-                    version: Some(env!("CARGO_PKG_VERSION").into()),
-                }),
-                lang: Some(lang.to_string()),
-                authors: vec![atom::Person {
-                    name: language.title.clone(),
-                    ..Default::default()
-                }],
-                entries,
-                ..Default::default()
             };
-            let mut out = feed.to_string().into_bytes();
-            out.push(b'\n');
-            out
+            atom_feed(config, lang, head, entries)
         }
         FeedFormat::Json => {
             let feed = JsonFeed {
@@ -152,6 +129,66 @@ fn epoch() -> atom::FixedDateTime {
     atom::FixedDateTime::parse_from_rfc3339("1970-01-01T00:00:00+00:00").expect("valid")
 }
 
+/// What sets one of the site's Atom feeds apart from another; the rest of
+/// the head is the same for all of them and written by [`atom_feed`].
+struct AtomHead {
+    title: String,
+    /// The feed's own address, which is also its id.
+    feed_url: String,
+    /// The HTML page the feed follows.
+    page_url: String,
+    subtitle: Option<String>,
+    updated: atom::FixedDateTime,
+}
+
+/// An Atom feed in `lang`: its head (links to itself and to its page, the
+/// generator, the edition as author) and `entries`, as UTF-8 ending in a
+/// newline.
+fn atom_feed(config: &Config, lang: &Lang, head: AtomHead, entries: Vec<atom::Entry>) -> Vec<u8> {
+    let feed = atom::Feed {
+        title: atom::Text::plain(head.title),
+        id: head.feed_url.clone(),
+        updated: head.updated,
+        links: vec![
+            atom::Link {
+                href: head.feed_url,
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Default::default()
+            },
+            html_link(head.page_url, lang),
+        ],
+        subtitle: head.subtitle.map(atom::Text::plain),
+        generator: Some(atom::Generator {
+            value: "digest".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        lang: Some(lang.to_string()),
+        authors: vec![atom::Person {
+            name: config.language(lang).title.clone(),
+            ..Default::default()
+        }],
+        entries,
+        ..Default::default()
+    };
+    let mut out = feed.to_string().into_bytes();
+    out.push(b'\n');
+    out
+}
+
+/// A link to an HTML page in `lang`, the feed's, an entry's or its
+/// translation's.
+fn html_link(href: String, lang: &Lang) -> atom::Link {
+    atom::Link {
+        href,
+        rel: "alternate".into(),
+        mime_type: Some("text/html".into()),
+        hreflang: Some(lang.to_string()),
+        ..Default::default()
+    }
+}
+
 /// An entry with the whole story as its content, or (`body: None`) its
 /// summary only.
 fn atom_entry(sources: &Sources, id: ArticleId, body: Option<&str>) -> atom::Entry {
@@ -167,21 +204,12 @@ fn atom_entry(sources: &Sources, id: ArticleId, body: Option<&str>) -> atom::Ent
         content.set_base(card.permalink.clone());
         content
     });
-    let mut links = vec![atom::Link {
-        href: card.permalink.clone(),
-        rel: "alternate".into(),
-        mime_type: Some("text/html".into()),
-        hreflang: Some(a.lang.to_string()),
-        ..Default::default()
-    }];
+    let mut links = vec![html_link(card.permalink.clone(), &a.lang)];
     for &t in &site.translations[id] {
-        links.push(atom::Link {
-            href: sources.permalink(&routes::article(site, t)),
-            rel: "alternate".into(),
-            mime_type: Some("text/html".into()),
-            hreflang: Some(site.articles[t].lang.to_string()),
-            ..Default::default()
-        });
+        links.push(html_link(
+            sources.permalink(&routes::article(site, t)),
+            &site.articles[t].lang,
+        ));
     }
     atom::Entry {
         title: atom::Text::plain(a.title.clone()),
@@ -325,10 +353,7 @@ pub fn editions_feed(
     };
     let title = format!("{} – {}", sources.string(lang, kind), language.title);
     let feed_url = sources.permalink(&routes::editions_feed(lang, weekly));
-    let host = url::Url::parse(&config.base_url.origin)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "localhost".into());
+    let host = tag_host(config);
     let newest = |issue: &Issue| {
         issue
             .items
@@ -377,13 +402,7 @@ pub fn editions_feed(
                 id: format!("tag:{host},{}:{}", issue.period.first_day(), &path[1..]),
                 updated,
                 published: Some(updated),
-                links: vec![atom::Link {
-                    href: view.link.permalink.clone(),
-                    rel: "alternate".into(),
-                    mime_type: Some("text/html".into()),
-                    hreflang: Some(lang.to_string()),
-                    ..Default::default()
-                }],
+                links: vec![html_link(view.link.permalink.clone(), lang)],
                 summary: view
                     .lead
                     .as_ref()
@@ -398,39 +417,12 @@ pub fn editions_feed(
         .filter_map(newest)
         .max()
         .map_or_else(epoch, |d| fixed(&d));
-    let feed = atom::Feed {
-        title: atom::Text::plain(title),
-        id: feed_url.clone(),
+    let head = AtomHead {
+        title,
+        feed_url,
+        page_url: sources.permalink(&routes::editions(lang)),
+        subtitle: None,
         updated,
-        links: vec![
-            atom::Link {
-                href: feed_url,
-                rel: "self".into(),
-                mime_type: Some("application/atom+xml".into()),
-                ..Default::default()
-            },
-            atom::Link {
-                href: sources.permalink(&routes::editions(lang)),
-                rel: "alternate".into(),
-                mime_type: Some("text/html".into()),
-                hreflang: Some(lang.to_string()),
-                ..Default::default()
-            },
-        ],
-        generator: Some(atom::Generator {
-            value: "digest".into(),
-            uri: None,
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        }),
-        lang: Some(lang.to_string()),
-        authors: vec![atom::Person {
-            name: language.title.clone(),
-            ..Default::default()
-        }],
-        entries,
-        ..Default::default()
     };
-    let mut out = feed.to_string().into_bytes();
-    out.push(b'\n');
-    Ok(out)
+    Ok(atom_feed(config, lang, head, entries))
 }

@@ -9,8 +9,6 @@
 //! spacing forgiven: [`crate::site::names`]). A name no key claims is an
 //! author of its edition only, like a free topic label.
 
-use std::path::{Path, PathBuf};
-
 use indexmap::IndexMap;
 use serde_yaml::Value;
 
@@ -20,7 +18,7 @@ use crate::content::article::Image;
 use crate::content::front_matter::resolve_asset_url;
 use crate::content::walk::{AUTHORS_FILE, SourceFile, SourceKind};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
-use crate::site::names::{AddLabelError, Free, NameIndex, Registry};
+use crate::site::names::{AddLabelError, Named, Registry, Table};
 use crate::yaml::{YamlSource, key_text};
 
 /// authors.yaml's words, for its messages.
@@ -30,6 +28,8 @@ const AUTHORS: Registry = Registry {
     example_key: "sara-almusawi",
     example: "sara-almusawi: { ar: سارة الموسوي, en: Sara al-Musawi }",
     same_name: "two people with one name need names an article can tell apart (a middle name, an initial)",
+    file: AUTHORS_FILE,
+    kind: SourceKind::Authors,
 };
 
 /// Index of an author in [`Authors::all`].
@@ -80,14 +80,26 @@ impl Author {
     }
 }
 
-/// The author table: authors.yaml plus the free names articles introduced.
-#[derive(Debug, Default)]
-pub struct Authors {
-    pub all: Vec<Author>,
-    names: NameIndex,
-    /// Where authors.yaml was read from, for messages; `None` if there is none.
-    pub file: Option<PathBuf>,
+impl Named for Author {
+    const REGISTRY: &'static Registry = &AUTHORS;
+
+    fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    fn keyed(&self) -> bool {
+        self.keyed
+    }
+
+    fn names(&self) -> impl Iterator<Item = (&Lang, &str)> {
+        self.profiles
+            .iter()
+            .map(|(lang, p)| (lang, p.name.as_str()))
+    }
 }
+
+/// The author table: authors.yaml plus the free names articles introduced.
+pub type Authors = Table<Author>;
 
 /// How an article's author was understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,12 +121,7 @@ const PROFILE_KEYS: &[&str] = &["name", "role", "bio", "picture"];
 /// The authors stage: `content/authors.yaml` (if the walk found one) read
 /// into the site's keyed authors; free names join them when the site is made.
 pub fn stage(config: &Config, sources: &[SourceFile], problems: &mut Diagnostics) -> Authors {
-    let file = sources.iter().find(|f| f.kind == SourceKind::Authors);
-    let bytes = file.and_then(|file| {
-        std::fs::read(config.root.join(&file.path))
-            .map_err(|err| problems.push(Diagnostic::io(&file.path, "read the authors", &err)))
-            .ok()
-    });
+    let bytes = AUTHORS.source(config, sources, problems);
     let (authors, found) = Authors::load(config, bytes.as_deref());
     problems.extend(found);
     authors
@@ -123,47 +130,17 @@ pub fn stage(config: &Config, sources: &[SourceFile], problems: &mut Diagnostics
 impl Authors {
     /// Reads authors.yaml (if any).
     pub fn load(config: &Config, bytes: Option<&[u8]>) -> (Authors, Diagnostics) {
-        let path = Path::new("content").join(AUTHORS_FILE);
-        let mut authors = Authors::default();
-        let mut problems = Diagnostics::new();
-        let Some(bytes) = bytes else {
-            return (authors, problems);
-        };
-        authors.file = Some(path.clone());
-        AUTHORS.read(
-            &path,
-            bytes,
-            &mut problems,
-            |src, key, value, problems| match read_author(config, src, &key, value) {
-                Ok(author) => authors.insert_keyed(src, key, author, problems),
-                Err(found) => problems.extend(found),
-            },
-        );
-        (authors, problems)
-    }
-
-    fn insert_keyed(
-        &mut self,
-        src: &YamlSource,
-        key: String,
-        author: Author,
-        problems: &mut Diagnostics,
-    ) {
-        let names = author
-            .profiles
-            .iter()
-            .map(|(lang, p)| (lang, p.name.as_str()));
-        let taken = self.names.insert_keyed(key.clone(), self.all.len(), names);
-        AUTHORS.same_names(src, &key, taken, |other| &self.all[other].slug, problems);
-        self.all.push(author);
+        Table::from_file(bytes, |src, key, value| {
+            read_author(config, src, key, value)
+        })
     }
 
     /// Which author an article's name means.
     pub fn resolve(&self, lang: &Lang, text: &str) -> Resolution {
-        if let Some(id) = self.names.find(lang, text) {
+        if let Some(id) = self.find(lang, text) {
             return Resolution::Author(id);
         }
-        if let Some(suggestion) = self.names.unknown_key(text) {
+        if let Some(suggestion) = self.unknown_key(text) {
             return Resolution::UnknownKey { suggestion };
         }
         Resolution::NewName
@@ -172,36 +149,26 @@ impl Authors {
     /// Adds (or finds) the free author named `text` in `lang`. Fails when
     /// another author of the edition already has the same slug.
     pub fn add_name(&mut self, lang: &Lang, text: &str) -> Result<AuthorId, AddLabelError> {
-        let taken = |slug: &str| {
-            self.all
-                .iter()
-                .position(|a| a.slug == slug && (a.keyed || a.profiles.contains_key(lang)))
-        };
-        let slug = match self.names.free(lang, text, taken)? {
-            Free::Known(id) => return Ok(id),
-            Free::New { slug } => slug,
-        };
-        let id = self.all.len();
-        let mut profiles = IndexMap::new();
-        profiles.insert(
-            lang.clone(),
-            Profile {
-                name: text.trim().to_string(),
-                role: None,
-                bio: None,
-                picture: None,
-            },
-        );
-        let links = Vec::new();
-        self.all.push(Author {
-            stamp: stamp_of(&slug, &profiles, &links),
-            slug,
-            keyed: false,
-            profiles,
-            links,
-        });
-        self.names.insert_free(lang, text, id);
-        Ok(id)
+        self.add_free(lang, text, |slug| {
+            let mut profiles = IndexMap::new();
+            profiles.insert(
+                lang.clone(),
+                Profile {
+                    name: text.trim().to_string(),
+                    role: None,
+                    bio: None,
+                    picture: None,
+                },
+            );
+            let links = Vec::new();
+            Author {
+                stamp: stamp_of(&slug, &profiles, &links),
+                slug,
+                keyed: false,
+                profiles,
+                links,
+            }
+        })
     }
 
     /// Sets a free author's shown name (the spelling most articles use),
@@ -212,18 +179,6 @@ impl Authors {
             p.name = name;
         }
         author.stamp = stamp_of(&author.slug, &author.profiles, &author.links);
-    }
-
-    pub fn get(&self, id: AuthorId) -> &Author {
-        &self.all[id]
-    }
-
-    /// Where authors.yaml is (or would be), for messages.
-    pub fn file_name(&self) -> String {
-        self.file.as_ref().map_or_else(
-            || format!("content/{AUTHORS_FILE}"),
-            |p| p.display().to_string(),
-        )
     }
 }
 
@@ -458,19 +413,11 @@ fn stamp_of(slug: &str, profiles: &IndexMap<Lang, Profile>, links: &[AuthorLink]
 mod tests {
     use super::*;
 
-    fn config() -> Config {
-        Config::parse(
-            Path::new("digest.yaml"),
-            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
-        )
-        .unwrap()
-    }
-
     const YAML: &str = "sara-almusawi:\n  ar: { name: سارة الموسوي, role: مراسلة بغداد, bio: تغطي السياسة العراقية. }\n  en: { name: Sara al-Musawi, role: Baghdad correspondent, picture: authors/sara-en.jpg }\n  picture: authors/sara.jpg\n  links: [https://www.example.org/sara, { label: Mastodon, url: \"https://social.example/@sara\" }]\nali: { ar: علي حسين, en: Ali Hussein }\n";
 
     #[test]
     fn one_author_in_both_editions_found_by_key_or_forgiving_name() {
-        let (authors, problems) = Authors::load(&config(), Some(YAML.as_bytes()));
+        let (authors, problems) = Authors::load(&Config::bilingual(), Some(YAML.as_bytes()));
         assert!(problems.is_empty(), "{problems}");
         let (ar, en) = (Lang::parse("ar").unwrap(), Lang::parse("en").unwrap());
         for (lang, text) in [
@@ -526,7 +473,7 @@ mod tests {
 
     #[test]
     fn free_names_get_unicode_slugs_of_their_edition() {
-        let (mut authors, _) = Authors::load(&config(), Some(YAML.as_bytes()));
+        let (mut authors, _) = Authors::load(&Config::bilingual(), Some(YAML.as_bytes()));
         let ar = Lang::parse("ar").unwrap();
         let id = authors.add_name(&ar, "هاوري عزيز").unwrap();
         assert_eq!(authors.get(id).slug, "هاوري-عزيز");
@@ -544,7 +491,7 @@ mod tests {
     #[test]
     fn mistakes_in_authors_yaml_are_reported_at_their_line() {
         let yaml = "Sara Ali: { ar: سارة }\nhawre: { ar: هاوري, fr: Hawre }\nnoname: { en: { role: Editor } }\nlinked: { en: X, links: [ftp://x.org], pictures: x.jpg }\n";
-        let (_, problems) = Authors::load(&config(), Some(yaml.as_bytes()));
+        let (_, problems) = Authors::load(&Config::bilingual(), Some(yaml.as_bytes()));
         let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

@@ -1,16 +1,18 @@
-//! The index both registries of the site keep, topics (tags.yaml) and
-//! authors (authors.yaml): each entry found by its key, or by its name in
-//! an edition, names compared in their normal form ([`normalize_label`]:
-//! diacritics, hamza forms, case and spacing forgiven). A name no key
-//! claims becomes a free entry of its edition, with a slug that keeps its
-//! letters.
+//! What both registries of the site share, topics (tags.yaml) and
+//! authors (authors.yaml): the file read as a mapping of keys to entries
+//! ([`Registry`]), and the table of its entries ([`Table`]), each found by
+//! its key, or by its name in an edition, names compared in their normal
+//! form ([`normalize_label`]: diacritics, hamza forms, case and spacing
+//! forgiven). A name no key claims becomes a free entry of its edition,
+//! with a slug that keeps its letters.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::config::Lang;
+use crate::config::{Config, Lang};
+use crate::content::walk::{SourceFile, SourceKind};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::urls::{check_slug, slugify};
 use crate::yaml::{YamlSource, decode, key_text};
@@ -27,9 +29,30 @@ pub struct Registry {
     pub example: &'static str,
     /// What to do when two entries have one name in an edition.
     pub same_name: &'static str,
+    /// The file's name in `content/`: `tags.yaml`.
+    pub file: &'static str,
+    /// What the walk of `content/` calls the file.
+    pub kind: SourceKind,
 }
 
 impl Registry {
+    /// The registry file's content, if the walk found one; a file that
+    /// cannot be read is in `problems`.
+    pub fn source(
+        &self,
+        config: &Config,
+        sources: &[SourceFile],
+        problems: &mut Diagnostics,
+    ) -> Option<Vec<u8>> {
+        let file = sources.iter().find(|f| f.kind == self.kind)?;
+        std::fs::read(config.root.join(&file.path))
+            .map_err(|err| {
+                let doing = format!("read the {}s", self.entry);
+                problems.push(Diagnostic::io(&file.path, &doing, &err));
+            })
+            .ok()
+    }
+
     /// Reads the registry file `path` (`bytes`: its content): decoded,
     /// parsed, and a mapping of keys to entries, each handed to `each`
     /// with the file's source (for messages at its lines). What is wrong
@@ -126,6 +149,133 @@ impl Registry {
             );
         }
         map
+    }
+}
+
+/// An entry of a registry (a topic, an author), as its [`Table`] sees it.
+pub trait Named {
+    /// The registry the entry comes from.
+    const REGISTRY: &'static Registry;
+    /// The URL segment: the registry's key, or the slug of a free name.
+    fn slug(&self) -> &str;
+    /// Whether the registry file defines it (and so it can span editions).
+    fn keyed(&self) -> bool;
+    /// Its name in each edition that has one.
+    fn names(&self) -> impl Iterator<Item = (&Lang, &str)>;
+}
+
+/// A registry's entries: its file's, then the free names articles
+/// introduced, each found by key or by name.
+#[derive(Debug)]
+pub struct Table<E> {
+    pub all: Vec<E>,
+    names: NameIndex,
+    /// Where the registry file was read from, for messages; `None` if
+    /// there is none.
+    pub file: Option<PathBuf>,
+}
+
+impl<E> Default for Table<E> {
+    fn default() -> Self {
+        Table {
+            all: Vec::new(),
+            names: NameIndex::default(),
+            file: None,
+        }
+    }
+}
+
+impl<E: Named> Table<E> {
+    /// The entries of the registry file (if any; `bytes`: its content),
+    /// each read by `read_entry` from its key and value; what is wrong
+    /// with them, and names two entries share, are in the diagnostics.
+    pub fn from_file(
+        bytes: Option<&[u8]>,
+        mut read_entry: impl FnMut(&YamlSource, &str, &Value) -> Result<E, Vec<Diagnostic>>,
+    ) -> (Self, Diagnostics) {
+        let registry = E::REGISTRY;
+        let path = Path::new("content").join(registry.file);
+        let mut table = Table::default();
+        let mut problems = Diagnostics::new();
+        let Some(bytes) = bytes else {
+            return (table, problems);
+        };
+        table.file = Some(path.clone());
+        registry.read(
+            &path,
+            bytes,
+            &mut problems,
+            |src, key, value, problems| match read_entry(src, &key, value) {
+                Ok(entry) => table.insert_keyed(src, key, entry, problems),
+                Err(found) => problems.extend(found),
+            },
+        );
+        (table, problems)
+    }
+
+    fn insert_keyed(
+        &mut self,
+        src: &YamlSource,
+        key: String,
+        entry: E,
+        problems: &mut Diagnostics,
+    ) {
+        let taken = self
+            .names
+            .insert_keyed(key.clone(), self.all.len(), entry.names());
+        E::REGISTRY.same_names(src, &key, taken, |other| self.all[other].slug(), problems);
+        self.all.push(entry);
+    }
+
+    pub fn get(&self, id: usize) -> &E {
+        &self.all[id]
+    }
+
+    /// The entry `text` means in `lang`: by key, or by name.
+    pub fn find(&self, lang: &Lang, text: &str) -> Option<usize> {
+        self.names.find(lang, text)
+    }
+
+    /// For a text that looks like a key but is none: the closest key, if
+    /// one is close ([`NameIndex::unknown_key`]).
+    pub fn unknown_key(&self, text: &str) -> Option<Option<String>> {
+        self.names.unknown_key(text)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.names.keys()
+    }
+
+    /// Adds (or finds) the free entry named `text` in `lang`; `make` makes
+    /// a new one from its slug. Fails when another entry of the edition (or
+    /// a keyed one) already has that slug.
+    pub fn add_free(
+        &mut self,
+        lang: &Lang,
+        text: &str,
+        make: impl FnOnce(String) -> E,
+    ) -> Result<usize, AddLabelError> {
+        let taken = |slug: &str| {
+            self.all
+                .iter()
+                .position(|e| e.slug() == slug && (e.keyed() || e.names().any(|(l, _)| l == lang)))
+        };
+        let slug = match self.names.free(lang, text, taken)? {
+            Free::Known(id) => return Ok(id),
+            Free::New { slug } => slug,
+        };
+        let id = self.all.len();
+        self.all.push(make(slug));
+        self.names.insert_free(lang, text, id);
+        Ok(id)
+    }
+
+    /// Where the registry file is (or would be), for messages.
+    pub fn file_name(&self) -> String {
+        self.file.as_ref().map_or_else(
+            || format!("content/{}", E::REGISTRY.file),
+            |p| p.display().to_string(),
+        )
     }
 }
 

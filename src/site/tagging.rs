@@ -34,7 +34,7 @@ pub fn resolve_topics(
     // A site spells a few hundred topics tens of thousands of times:
     // each spelling is resolved once.
     let mut resolved: HashMap<(&Lang, &str), TopicId> = HashMap::default();
-    let tags_file = topics_file_name(topics);
+    let tags_file = topics.file_name();
     // New labels already said to be close to a topic of tags.yaml.
     let mut nearly: Vec<TopicId> = Vec::new();
     for &id in by_path {
@@ -145,7 +145,7 @@ pub fn most_used_spellings(
 /// out, so that a scheduled story does not fail the build that publishes
 /// it: an unknown key is an error now.
 pub fn check_held_tags(held: &[Held], topics: &Topics, problems: &mut Diagnostics) {
-    let tags_file = topics_file_name(topics);
+    let tags_file = topics.file_name();
     for h in held {
         let article = &h.article;
         for tag in &article.tags {
@@ -219,7 +219,7 @@ fn same_url_error(
     slug: &str,
     first_use: Option<&std::path::Path>,
 ) -> Diagnostic {
-    let tags_file = topics_file_name(topics);
+    let tags_file = topics.file_name();
     let taken = topics.get(other);
     let label = taken.label(lang).map(|l| l.label.as_str());
     let message = |whose: String| {
@@ -242,13 +242,6 @@ fn same_url_error(
     };
     Diagnostic::error(Some(at), message(whose))
         .with_help("use the same spelling in both articles, or give the topic a key in tags.yaml")
-}
-
-fn topics_file_name(topics: &Topics) -> String {
-    topics.file.as_ref().map_or_else(
-        || "content/tags.yaml".to_string(),
-        |p| p.display().to_string(),
-    )
 }
 
 /// A new label (one tags.yaml does not define) that only one story uses

@@ -7,7 +7,7 @@
 //! A label that no key claims is still a topic of its edition, with a slug
 //! that keeps its letters (Arabic stays Arabic).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indexmap::IndexMap;
 use serde_yaml::Value;
@@ -15,7 +15,7 @@ use serde_yaml::Value;
 use crate::config::{Config, Lang};
 use crate::content::walk::{SourceFile, SourceKind, TAGS_FILE};
 use crate::error::{Diagnostic, Diagnostics, Location};
-use crate::site::names::{AddLabelError, Free, NameIndex, Registry, normalize_label};
+use crate::site::names::{AddLabelError, Named, Registry, Table, normalize_label};
 use crate::yaml::{YamlSource, key_text};
 
 /// tags.yaml's words, for its messages.
@@ -25,6 +25,8 @@ const TOPICS: Registry = Registry {
     example_key: "us-forces",
     example: "iraq: { ar: العراق, en: Iraq }",
     same_name: "give each topic its own label, or merge the two keys",
+    file: TAGS_FILE,
+    kind: SourceKind::Tags,
 };
 
 /// Index of a topic in [`Topics::all`].
@@ -59,14 +61,24 @@ impl Topic {
     }
 }
 
-/// The topic table: tags.yaml plus the free labels articles introduced.
-#[derive(Debug, Default)]
-pub struct Topics {
-    pub all: Vec<Topic>,
-    names: NameIndex,
-    /// Where tags.yaml was read from, for messages; `None` if there is none.
-    pub file: Option<PathBuf>,
+impl Named for Topic {
+    const REGISTRY: &'static Registry = &TOPICS;
+
+    fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    fn keyed(&self) -> bool {
+        self.keyed
+    }
+
+    fn names(&self) -> impl Iterator<Item = (&Lang, &str)> {
+        self.labels.iter().map(|(lang, l)| (lang, l.label.as_str()))
+    }
 }
+
+/// The topic table: tags.yaml plus the free labels articles introduced.
+pub type Topics = Table<Topic>;
 
 /// How an article's tag was understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,74 +99,31 @@ pub enum Resolution {
 /// The topics stage: `content/tags.yaml` (if the walk found one) read into
 /// the site's keyed topics; free labels join them when the site is made.
 pub fn stage(config: &Config, sources: &[SourceFile], problems: &mut Diagnostics) -> Topics {
-    let tags = read_tags(config, sources, problems);
+    let tags = TOPICS.source(config, sources, problems);
     let (topics, warnings) = Topics::load(config, tags.as_deref());
     problems.extend(warnings);
     topics
 }
 
-fn read_tags(
-    config: &Config,
-    sources: &[SourceFile],
-    problems: &mut Diagnostics,
-) -> Option<Vec<u8>> {
-    let file = sources.iter().find(|f| f.kind == SourceKind::Tags)?;
-    std::fs::read(config.root.join(&file.path))
-        .map_err(|err| problems.push(Diagnostic::io(&file.path, "read the topics", &err)))
-        .ok()
-}
-
 impl Topics {
     /// Reads tags.yaml (if any).
     pub fn load(config: &Config, bytes: Option<&[u8]>) -> (Topics, Diagnostics) {
-        let path = Path::new("content").join(TAGS_FILE);
-        let mut topics = Topics::default();
-        let mut problems = Diagnostics::new();
-        let Some(bytes) = bytes else {
-            return (topics, problems);
-        };
-        topics.file = Some(path.clone());
-        TOPICS.read(
-            &path,
-            bytes,
-            &mut problems,
-            |src, key, value, problems| match read_topic(config, src, &key, value) {
-                Ok(topic) => topics.insert_keyed(src, key, topic, problems),
-                Err(found) => problems.extend(found),
-            },
-        );
-        (topics, problems)
-    }
-
-    fn insert_keyed(
-        &mut self,
-        src: &YamlSource,
-        key: String,
-        topic: Topic,
-        problems: &mut Diagnostics,
-    ) {
-        let names = topic
-            .labels
-            .iter()
-            .map(|(lang, l)| (lang, l.label.as_str()));
-        let taken = self.names.insert_keyed(key.clone(), self.all.len(), names);
-        TOPICS.same_names(src, &key, taken, |other| &self.all[other].slug, problems);
-        self.all.push(topic);
+        Table::from_file(bytes, |src, key, value| read_topic(config, src, key, value))
     }
 
     /// Which topic an article's tag means.
     pub fn resolve(&self, lang: &Lang, text: &str) -> Resolution {
-        if let Some(id) = self.names.find(lang, text) {
+        if let Some(id) = self.find(lang, text) {
             return Resolution::Topic(id);
         }
-        if let Some(suggestion) = self.names.unknown_key(text) {
+        if let Some(suggestion) = self.unknown_key(text) {
             return Resolution::UnknownKey {
                 suggestion,
                 word: false,
             };
         }
         if looks_like_word(text)
-            && let Some(key) = closest(text, self.names.keys())
+            && let Some(key) = closest(text, self.keys())
         {
             return Resolution::UnknownKey {
                 suggestion: Some(key.to_string()),
@@ -192,33 +161,23 @@ impl Topics {
     /// Adds (or finds) the free-label topic for `text` in `lang`. Fails when
     /// another label of the edition already has the same slug.
     pub fn add_label(&mut self, lang: &Lang, text: &str) -> Result<TopicId, AddLabelError> {
-        let taken = |slug: &str| {
-            self.all
-                .iter()
-                .position(|t| t.slug == slug && (t.keyed || t.labels.contains_key(lang)))
-        };
-        let slug = match self.names.free(lang, text, taken)? {
-            Free::Known(id) => return Ok(id),
-            Free::New { slug } => slug,
-        };
-        let id = self.all.len();
-        let mut labels = IndexMap::new();
-        labels.insert(
-            lang.clone(),
-            TopicLabel {
-                label: text.trim().to_string(),
-                description: None,
-            },
-        );
-        self.all.push(Topic {
-            stamp: stamp_of(&slug, &labels),
-            slug,
-            keyed: false,
-            pointed_out: false,
-            labels,
-        });
-        self.names.insert_free(lang, text, id);
-        Ok(id)
+        self.add_free(lang, text, |slug| {
+            let mut labels = IndexMap::new();
+            labels.insert(
+                lang.clone(),
+                TopicLabel {
+                    label: text.trim().to_string(),
+                    description: None,
+                },
+            );
+            Topic {
+                stamp: stamp_of(&slug, &labels),
+                slug,
+                keyed: false,
+                pointed_out: false,
+                labels,
+            }
+        })
     }
 
     /// Sets a free-label topic's shown label (the spelling most articles
@@ -234,10 +193,6 @@ impl Topics {
     /// Notes that the build said `id` is close to a topic of tags.yaml.
     pub fn mark_pointed_out(&mut self, id: TopicId) {
         self.all[id].pointed_out = true;
-    }
-
-    pub fn get(&self, id: TopicId) -> &Topic {
-        &self.all[id]
     }
 }
 
@@ -380,16 +335,8 @@ mod tests {
     use super::*;
     use crate::urls::slugify;
 
-    fn config() -> Config {
-        Config::parse(
-            Path::new("digest.yaml"),
-            "base_url: https://x.org/\ndefault_language: ar\nlanguages:\n  ar: {name: ع, title: ع, locale: ar-IQ}\n  en: {name: E, title: E, locale: en-GB}\n",
-        )
-        .unwrap()
-    }
-
     fn topics(yaml: &str) -> Topics {
-        let (t, problems) = Topics::load(&config(), Some(yaml.as_bytes()));
+        let (t, problems) = Topics::load(&Config::bilingual(), Some(yaml.as_bytes()));
         assert!(problems.is_empty(), "{problems}");
         t
     }

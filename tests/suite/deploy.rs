@@ -12,6 +12,16 @@ use crate::common::{Site, Story};
 const BUCKET: &str = "site";
 const PREFIX: &str = "www/";
 const MANIFEST: &str = ".digest-deploy.json";
+/// The steps of a deploy, in the order it takes them.
+const STEPS: &[&str] = &[
+    "files",
+    "styles",
+    "pages",
+    "feeds",
+    "sitemap",
+    "front door",
+    "deletions",
+];
 
 /// The example site, built, with a `production` target on `server`.
 fn example_site(server: &S3Server) -> Site {
@@ -209,18 +219,7 @@ fn the_first_deploy_uploads_every_file_with_its_type_and_cache_header() {
     let steps: Vec<&str> = stdout
         .lines()
         .filter_map(|l| l.split_once(": ").map(|(step, _)| step))
-        .filter(|s| {
-            [
-                "files",
-                "styles",
-                "pages",
-                "feeds",
-                "sitemap",
-                "front door",
-                "deletions",
-            ]
-            .contains(s)
-        })
+        .filter(|s| STEPS.contains(s))
         .collect();
     // (The files are the search indexes' scripts and pieces.)
     assert_eq!(
@@ -321,15 +320,12 @@ fn search_pieces_named_by_their_content_are_cached_for_good() {
     // An edit: the English bundle gets new pieces under new names, each
     // cached for good, and an entry naming the new metadata; no piece is
     // uploaded again at a name it had, and the old metadata goes.
-    let story = "content/news/kadhimi-biden-fourth-round.en.md";
-    let text = site.read(story);
-    site.write(
-        story,
-        &text.replace(
+    site.edit("content/news/kadhimi-biden-fourth-round.en.md", |text| {
+        text.replace(
             "between the two countries.",
             "between the two countries, officials in Baghdad said.",
-        ),
-    );
+        )
+    });
     site.build();
     let stdout = deploy(&site, &["--verbose"]);
     let sent = uploaded(&stdout);
@@ -371,15 +367,12 @@ fn a_one_story_edit_uploads_only_its_pages_feeds_and_lists() {
     let site = example_site(&server);
     deploy(&site, &[]);
     let before = site.public().into_map();
-    let story = "content/news/kadhimi-biden-fourth-round.en.md";
-    let text = site.read(story);
-    site.write(
-        story,
-        &text.replace(
+    site.edit("content/news/kadhimi-biden-fourth-round.en.md", |text| {
+        text.replace(
             "between the two countries.",
             "between the two countries, officials said.",
-        ),
-    );
+        )
+    });
     site.build();
     let after = site.public().into_map();
     let changed = changed(&before, &after);
@@ -463,18 +456,9 @@ fn a_deleted_story_is_removed_from_the_target_after_everything_else() {
     );
     assert_holds(&server, &public);
     // Deletions come after every upload.
-    let steps = [
-        "files",
-        "styles",
-        "pages",
-        "feeds",
-        "sitemap",
-        "front door",
-        "deletions",
-    ];
     let last_step = stdout
         .lines()
-        .rfind(|l| steps.iter().any(|s| l.starts_with(&format!("{s}: "))));
+        .rfind(|l| STEPS.iter().any(|s| l.starts_with(&format!("{s}: "))));
     assert_eq!(
         last_step,
         Some(format!("deletions: {gone} files").as_str()),

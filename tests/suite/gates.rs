@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 use headless_chrome::protocol::cdp::{CSS, DOM, Emulation};
 use headless_chrome::{Browser, Tab};
 
-use crate::common::browser::{chromium, eval};
+use crate::common::browser::{self, chromium, eval};
 use crate::common::nginx::{Nginx, nginx};
 use crate::common::{CONFIG, Page, Site, file_of, repo};
 
@@ -415,23 +415,7 @@ enum Scheme {
 }
 
 fn emulate(tab: &Tab, width: u32, scheme: Scheme) {
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height: 900,
-        device_scale_factor: 1.0,
-        mobile: width < 600,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
+    browser::emulate(tab, width, 900, 1.0, width < 600);
     let value = match scheme {
         Scheme::Light => "light",
         Scheme::Dark => "dark",

@@ -115,149 +115,79 @@ fn every_page_kind_has_a_switcher_and_hreflang_in_both_directions() {
     // and say so, later pages of a list lead to the same list's first page.
     let f = editions();
     let built = f.build();
-    let to_en = |href| ("en", "ltr", href, "translation", "alternate", TO_ENGLISH);
-    let to_ar = |href| ("ar", "rtl", href, "translation", "alternate", TO_ARABIC);
-    let to_en_list = |href| ("en", "ltr", href, "translation", "", TO_ENGLISH);
-    let to_ar_list = |href| ("ar", "rtl", href, "translation", "", TO_ARABIC);
-    let no_en = ("en", "ltr", "/en/", "untranslated", "", NO_ENGLISH);
-    let no_ar = ("ar", "rtl", "/ar/", "untranslated", "", NO_ARABIC);
-    let pair = |ar: &'static str, en: &'static str| {
-        move |x: &'static str| vec![("ar", ar), ("en", en), ("x-default", x)]
+    let page = |url: &str| format!("{}index.html", &url[1..]);
+    // A page and its translation: each names both, the Arabic one as the
+    // x-default, and its switcher leads to the other.
+    let translated = |ar: &str, en: &str| {
+        let versions = [("ar", ar), ("en", en), ("x-default", ar)];
+        let to_en = ("en", "ltr", en, "translation", "alternate", TO_ENGLISH);
+        let to_ar = ("ar", "rtl", ar, "translation", "alternate", TO_ARABIC);
+        check_page(&built, &page(ar), &versions, &[to_en]);
+        check_page(&built, &page(en), &versions, &[to_ar]);
     };
-    let alone = |lang: &'static str, url: &'static str| vec![(lang, url), ("x-default", url)];
+    // A page of one edition only: its switcher sends the reader to the
+    // other edition's home and says so.
+    let untranslated = |url: &str| {
+        let other = if url.starts_with("/ar/") {
+            ("en", "ltr", "/en/", "untranslated", "", NO_ENGLISH)
+        } else {
+            ("ar", "rtl", "/ar/", "untranslated", "", NO_ARABIC)
+        };
+        check_page(
+            &built,
+            &page(url),
+            &[(&url[1..3], url), ("x-default", url)],
+            &[other],
+        );
+    };
+    // A later page of a list: its switcher leads to the first page of the
+    // other edition's list (`first`), with no claim to be its translation.
+    let later = |url: &str, first: &str| {
+        let other = if url.starts_with("/ar/") {
+            ("en", "ltr", first, "translation", "", TO_ENGLISH)
+        } else {
+            ("ar", "rtl", first, "translation", "", TO_ARABIC)
+        };
+        check_page(
+            &built,
+            &page(url),
+            &[(&url[1..3], url), ("x-default", url)],
+            &[other],
+        );
+    };
 
     // Articles, with and without a translation; standalone pages.
-    let article = pair("/ar/news/withdrawal/", "/en/news/withdrawal/")("/ar/news/withdrawal/");
-    check_page(
-        &built,
-        "ar/news/withdrawal/index.html",
-        &article,
-        &[to_en("/en/news/withdrawal/")],
-    );
-    check_page(
-        &built,
-        "en/news/withdrawal/index.html",
-        &article,
-        &[to_ar("/ar/news/withdrawal/")],
-    );
-    check_page(
-        &built,
-        "ar/news/local/index.html",
-        &alone("ar", "/ar/news/local/"),
-        &[no_en],
-    );
-    check_page(
-        &built,
-        "en/news/briefing/index.html",
-        &alone("en", "/en/news/briefing/"),
-        &[no_ar],
-    );
-    let about = pair("/ar/about/", "/en/about/")("/ar/about/");
-    check_page(
-        &built,
-        "ar/about/index.html",
-        &about,
-        &[to_en("/en/about/")],
-    );
-    check_page(
-        &built,
-        "en/about/index.html",
-        &about,
-        &[to_ar("/ar/about/")],
-    );
+    translated("/ar/news/withdrawal/", "/en/news/withdrawal/");
+    untranslated("/ar/news/local/");
+    untranslated("/en/news/briefing/");
+    translated("/ar/about/", "/en/about/");
 
     // Edition homes: the bilingual front door is their x-default.
-    let homes = pair("/ar/", "/en/")("/");
-    check_page(&built, "ar/index.html", &homes, &[to_en("/en/")]);
-    check_page(&built, "en/index.html", &homes, &[to_ar("/ar/")]);
-    check_page(
-        &built,
-        "ar/page/2/index.html",
-        &alone("ar", "/ar/page/2/"),
-        &[to_en_list("/en/")],
-    );
-    check_page(
-        &built,
-        "en/page/2/index.html",
-        &alone("en", "/en/page/2/"),
-        &[to_ar_list("/ar/")],
-    );
+    let homes = [("ar", "/ar/"), ("en", "/en/"), ("x-default", "/")];
+    let to_en = ("en", "ltr", "/en/", "translation", "alternate", TO_ENGLISH);
+    let to_ar = ("ar", "rtl", "/ar/", "translation", "alternate", TO_ARABIC);
+    check_page(&built, "ar/index.html", &homes, &[to_en]);
+    check_page(&built, "en/index.html", &homes, &[to_ar]);
+    later("/ar/page/2/", "/en/");
+    later("/en/page/2/", "/ar/");
 
     // Sections.
-    let news = pair("/ar/news/", "/en/news/")("/ar/news/");
-    check_page(&built, "ar/news/index.html", &news, &[to_en("/en/news/")]);
-    check_page(&built, "en/news/index.html", &news, &[to_ar("/ar/news/")]);
-    check_page(
-        &built,
-        "ar/opinion/index.html",
-        &alone("ar", "/ar/opinion/"),
-        &[no_en],
-    );
+    translated("/ar/news/", "/en/news/");
+    untranslated("/ar/opinion/");
 
     // Topics: one topic in both editions, free labels in one, second pages.
-    let iraq = pair("/ar/tags/iraq/", "/en/tags/iraq/")("/ar/tags/iraq/");
-    check_page(
-        &built,
-        "ar/tags/iraq/index.html",
-        &iraq,
-        &[to_en("/en/tags/iraq/")],
-    );
-    check_page(
-        &built,
-        "en/tags/iraq/index.html",
-        &iraq,
-        &[to_ar("/ar/tags/iraq/")],
-    );
-    check_page(
-        &built,
-        "ar/tags/iraq/page/2/index.html",
-        &alone("ar", "/ar/tags/iraq/page/2/"),
-        &[to_en_list("/en/tags/iraq/")],
-    );
-    check_page(
-        &built,
-        "en/tags/iraq/page/2/index.html",
-        &alone("en", "/en/tags/iraq/page/2/"),
-        &[to_ar_list("/ar/tags/iraq/")],
-    );
-    check_page(
-        &built,
-        "ar/tags/الموصل/index.html",
-        &alone("ar", "/ar/tags/الموصل/"),
-        &[no_en],
-    );
-    check_page(
-        &built,
-        "en/tags/mosul/index.html",
-        &alone("en", "/en/tags/mosul/"),
-        &[no_ar],
-    );
+    translated("/ar/tags/iraq/", "/en/tags/iraq/");
+    later("/ar/tags/iraq/page/2/", "/en/tags/iraq/");
+    later("/en/tags/iraq/page/2/", "/ar/tags/iraq/");
+    untranslated("/ar/tags/الموصل/");
+    untranslated("/en/tags/mosul/");
 
     // Topic indexes.
-    let index = pair("/ar/tags/", "/en/tags/")("/ar/tags/");
-    check_page(&built, "ar/tags/index.html", &index, &[to_en("/en/tags/")]);
-    check_page(&built, "en/tags/index.html", &index, &[to_ar("/ar/tags/")]);
+    translated("/ar/tags/", "/en/tags/");
 
     // Monthly archives, in both editions and in one.
-    let december = pair("/ar/2021/12/", "/en/2021/12/")("/ar/2021/12/");
-    check_page(
-        &built,
-        "ar/2021/12/index.html",
-        &december,
-        &[to_en("/en/2021/12/")],
-    );
-    check_page(
-        &built,
-        "en/2021/12/index.html",
-        &december,
-        &[to_ar("/ar/2021/12/")],
-    );
-    check_page(
-        &built,
-        "ar/2021/11/index.html",
-        &alone("ar", "/ar/2021/11/"),
-        &[no_en],
-    );
+    translated("/ar/2021/12/", "/en/2021/12/");
+    untranslated("/ar/2021/11/");
 
     // The front door speaks both languages: its versions are the homes, and
     // its switcher names every edition in that edition's language.
@@ -458,20 +388,25 @@ fn a_ui_string_defined_in_one_language_only_is_an_error_naming_key_and_language(
     );
 }
 
+/// A two-story site whose topic index template opens its main block with
+/// `line`.
+fn opening_the_topic_index(line: &str) -> Site {
+    let f = Site::new().stories(2);
+    f.edit("themes/default/templates/topics.html", |template| {
+        template.replacen(
+            "{% block main %}\n",
+            &format!("{{% block main %}}\n{line}\n"),
+            1,
+        )
+    });
+    f
+}
+
 #[test]
 fn a_template_asking_for_an_unknown_ui_string_is_an_error_at_its_line() {
     // A misspelt key in a template is reported at the template's file, line
     // and column, once per language, even on a line no page renders.
-    let f = Site::new().stories(2);
-    let topics = f.read("themes/default/templates/topics.html");
-    f.write(
-        "themes/default/templates/topics.html",
-        &topics.replacen(
-            "{% block main %}\n",
-            "{% block main %}\n{% if false %}<p>{{ t(key=\"unknown\") }}</p>{% endif %}\n",
-            1,
-        ),
-    );
+    let f = opening_the_topic_index("{% if false %}<p>{{ t(key=\"unknown\") }}</p>{% endif %}");
     assert_eq!(
         f.build_errors(),
         [
@@ -485,16 +420,7 @@ fn a_template_asking_for_an_unknown_ui_string_is_an_error_at_its_line() {
 fn a_ui_string_key_given_as_a_variable_is_checked_when_the_page_renders() {
     // Keys that only exist at render time still fail the build, at the
     // template's line, naming the key and the language.
-    let f = Site::new().stories(2);
-    let topics = f.read("themes/default/templates/topics.html");
-    f.write(
-        "themes/default/templates/topics.html",
-        &topics.replacen(
-            "{% block main %}\n",
-            "{% block main %}\n{% set name = \"unknown_\" ~ lang %}{{ t(key=name) }}\n",
-            1,
-        ),
-    );
+    let f = opening_the_topic_index("{% set name = \"unknown_\" ~ lang %}{{ t(key=name) }}");
     assert_eq!(
         f.build_errors(),
         [
@@ -508,16 +434,7 @@ fn a_ui_string_key_given_as_a_variable_is_checked_when_the_page_renders() {
 fn a_plural_string_without_a_count_or_missing_a_form_is_an_error() {
     // Plural strings need the number they are about, and every form the
     // language uses: Arabic needs all six.
-    let f = Site::new().stories(2);
-    let topics = f.read("themes/default/templates/topics.html");
-    f.write(
-        "themes/default/templates/topics.html",
-        &topics.replacen(
-            "{% block main %}\n",
-            "{% block main %}\n{{ t(key=\"articles\") }}\n",
-            1,
-        ),
-    );
+    let f = opening_the_topic_index("{{ t(key=\"articles\") }}");
     let ar = f.read("themes/default/i18n/ar.yaml");
     let line = ar.lines().position(|l| l == "articles:").unwrap() + 1;
     f.write(

@@ -5,25 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::common::{CONFIG, Files, Site, Story, TAGS};
-use digest::BuildOptions;
-
-/// A small deterministic random generator, so failures can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.next() % items.len()]
-    }
-}
+use crate::common::{CONFIG, Files, Rng, Site, Story, TAGS};
 
 /// Topics as editors write them: by key, by label, with spelling variants
 /// and labels no key claims.
@@ -169,19 +151,6 @@ fn change(f: &Site, rng: &mut Rng, round: usize) -> String {
     }
 }
 
-/// The site as a cold build (no cache, fresh output) makes it.
-fn cold(f: &Site) -> Files {
-    let output = f.path("cold");
-    if output.exists() {
-        std::fs::remove_dir_all(&output).unwrap();
-    }
-    let options = BuildOptions {
-        force: true,
-        ..f.options()
-    };
-    f.build_with(&options, "cold").into_files()
-}
-
 /// A site of 12 stories in both languages.
 fn random_site(rng: &mut Rng) -> Site {
     let f = Site::new();
@@ -220,7 +189,7 @@ fn incremental_builds_equal_cold_builds_after_random_changes() {
             done.push(change(&f, &mut rng, round));
         }
         let built = f.build();
-        let differing = differences(&built, &cold(&f));
+        let differing = differences(&built, &f.cold_build(&f.options()));
         assert!(
             differing.is_empty(),
             "round {round} ({}): these files differ from a cold build: {differing:?}",
@@ -324,7 +293,7 @@ fn builds_told_what_changed_equal_cold_builds_after_random_changes() {
         preview
             .build(Some(&changed))
             .unwrap_or_else(|e| panic!("round {round}: the build failed:\n{e}"));
-        let differing = differences(&preview.files(), &cold(&f));
+        let differing = differences(&preview.files(), &f.cold_build(&f.options()));
         assert!(
             differing.is_empty(),
             "round {round} ({}): these files differ from a cold build: {differing:?}",

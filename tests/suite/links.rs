@@ -7,7 +7,7 @@
 //! story's headings are checked too.
 
 use crate::common::pictures;
-use crate::common::{CONFIG, Site, Story};
+use crate::common::{CONFIG, Site, Story, warnings};
 
 /// Two stories in both editions (one with a picture and sections of its
 /// own), a PDF beside them.
@@ -217,12 +217,7 @@ fn links_warn_publishes_with_warnings_instead() {
     f.write("digest.yaml", &format!("{}links: warn\n", CONFIG));
     f.story(roundup("See [the cell](../anbar-isis-cel/)."));
     let built = f.build();
-    let warnings: Vec<String> = built
-        .report
-        .warnings
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let warnings = warnings(&built.report);
     assert_eq!(
         warnings,
         [

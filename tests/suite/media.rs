@@ -4,7 +4,7 @@
 //! used.
 
 use crate::common::pictures::{self, Decoded, SECRET};
-use crate::common::{CONFIG, Files, Page, Site, Story, file_of};
+use crate::common::{CONFIG, Files, Page, Site, Story, file_of, warnings};
 
 /// Small widths keep debug builds of tests quick; one test checks the
 /// default widths.
@@ -551,7 +551,7 @@ fn players_in_raw_html_become_embeds_and_other_frames_are_removed_with_a_warning
     );
     let built = f.build();
     let report = &built.report;
-    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    let warnings = warnings(report);
     assert_eq!(
         warnings,
         [
@@ -649,12 +649,7 @@ fn a_picture_without_alt_text_is_a_warning_at_its_line_and_an_empty_one_is_decor
             .body("Text."),
     );
     let built = f.build();
-    let warnings: Vec<String> = built
-        .report
-        .warnings
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let warnings = warnings(&built.report);
     assert_eq!(
         warnings,
         [

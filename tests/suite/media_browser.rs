@@ -7,13 +7,12 @@ use std::time::{Duration, Instant};
 
 use headless_chrome::browser::tab::RequestPausedDecision;
 use headless_chrome::browser::transport::{SessionId, Transport};
-use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
 use headless_chrome::protocol::cdp::Fetch::{
     FailRequest, RequestPattern, RequestStage, events::RequestPausedEvent,
 };
 use headless_chrome::protocol::cdp::Network::ErrorReason;
 
-use crate::common::browser::{chromium, eval, serve};
+use crate::common::browser::{chromium, emulate, eval, serve};
 use crate::common::pictures;
 use crate::common::{CONFIG, Site, Story};
 
@@ -188,23 +187,7 @@ fn a_phone_downloads_at_most_100_kb_of_picture_for_a_story_with_a_lead_photo() {
     let server = serve(&f);
     let tab = browser.new_tab().unwrap();
     // An iPhone 14: 390 × 844 CSS pixels, three device pixels to each.
-    tab.call_method(SetDeviceMetricsOverride {
-        width: 390,
-        height: 844,
-        device_scale_factor: 3.0,
-        mobile: true,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
+    emulate(&tab, 390, 844, 3.0, true);
     tab.navigate_to(&format!("http://{}/en/news/mosul/", server.addr()))
         .unwrap()
         .wait_until_navigated()

@@ -6,7 +6,7 @@
 //! error with the name to use, and leaves the published site as it was.
 
 use crate::common::pictures;
-use crate::common::{CONFIG, Site, Story};
+use crate::common::{CONFIG, Site, Story, warnings};
 
 /// A published story in both editions, with a picture beside it.
 fn site() -> Site {
@@ -32,10 +32,6 @@ fn misnamed(f: &Site, rel: &str, title: &str) {
         &format!("content/{rel}"),
         &format!("---\ntitle: \"{title}\"\ndate: 2026-11-30\n---\nText.\n"),
     );
-}
-
-fn warnings(report: &digest::BuildReport) -> Vec<String> {
-    report.warnings.iter().map(ToString::to_string).collect()
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{Built, CONFIG, Files, Site, Story};
+use crate::common::{Built, CONFIG, Files, Rng, Site, Story};
 use digest::BuildOptions;
 use digest::dates::Moment;
 
@@ -27,13 +27,7 @@ fn at(time: &str) -> Option<Moment> {
 fn site() -> Site {
     let f = Site::new();
     f.write("digest.yaml", &format!("{CONFIG}timezone: Asia/Baghdad\n"));
-    f.story(
-        Story::new("news/withdrawal", "2026-11-30")
-            .tags("[iraq, us-forces]")
-            .body("Text.")
-            .ar("الانسحاب")
-            .en("The withdrawal"),
-    );
+    f.story(Story::withdrawal());
     f.story(
         Story::new("news/embargo", DUE)
             .ar("خبر محظور النشر")
@@ -59,19 +53,6 @@ fn options(f: &Site, now: &str) -> BuildOptions {
 /// Builds into `public/` with `options`.
 fn build(f: &Site, options: &BuildOptions) -> Built {
     f.build_with(options, "public")
-}
-
-/// The site as a cold build (no cache, fresh output) makes it.
-fn cold(f: &Site, options: &BuildOptions) -> Files {
-    let output = f.path("cold");
-    if output.exists() {
-        std::fs::remove_dir_all(&output).unwrap();
-    }
-    let options = BuildOptions {
-        force: true,
-        ..options.clone()
-    };
-    f.build_with(&options, "cold").into_files()
 }
 
 /// Every file of the published site that mentions `needle` (bytes).
@@ -174,7 +155,7 @@ fn a_scheduled_story_is_published_nowhere_until_its_time_then_everywhere() {
         english.alternates()["ar"],
         "https://digest.example.org/ar/news/embargo/"
     );
-    assert_eq!(*built, cold(&f, &options(&f, DUE)));
+    assert_eq!(*built, f.cold_build(&options(&f, DUE)));
 }
 
 #[test]
@@ -332,25 +313,13 @@ fn an_incremental_build_notices_that_time_passed_with_no_file_changed() {
         memory
             .build_with(&options, Some(nothing))
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(memory.files(), cold(&f, &options), "in memory at {now}");
+        assert_eq!(memory.files(), f.cold_build(&options), "in memory at {now}");
         let built = build(&f, &options);
-        assert_eq!(*built, cold(&f, &options), "built at {now}");
+        assert_eq!(*built, f.cold_build(&options), "built at {now}");
     }
 }
 
 /// A small deterministic random generator, so failures can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as usize
-    }
-}
-
 #[test]
 fn incremental_builds_equal_cold_builds_as_the_clock_moves_and_stories_change() {
     // Stories scheduled over two weeks, the clock moving by hours and days
@@ -417,7 +386,7 @@ fn incremental_builds_equal_cold_builds_as_the_clock_moves_and_stories_change() 
             .build_with(&options, told)
             .unwrap_or_else(|e| panic!("round {round}: {e}"));
         let served = memory.files();
-        let expected = cold(&f, &options);
+        let expected = f.cold_build(&options);
         let differing: BTreeSet<&String> = expected
             .paths()
             .chain(served.paths())

@@ -5,18 +5,12 @@
 //! mean", a key-like word one letter off a key is an unknown key, and the
 //! "used by only one story" warning is for new labels only.
 
-use crate::common::{Site, Story, TAGS};
+use crate::common::{Site, Story, TAGS, warnings};
 
 /// A published story about Iraq and US forces in both editions.
 fn site() -> Site {
     let f = Site::new();
-    f.story(
-        Story::new("news/withdrawal", "2026-11-30")
-            .tags("[iraq, us-forces]")
-            .body("Text.")
-            .ar("الانسحاب")
-            .en("The withdrawal"),
-    );
+    f.story(Story::withdrawal());
     f
 }
 
@@ -33,10 +27,6 @@ fn story(f: &Site, name: &str, tags: &str) {
             .tags(tags)
             .body("Text."),
     );
-}
-
-fn warnings(report: &digest::BuildReport) -> Vec<String> {
-    report.warnings.iter().map(ToString::to_string).collect()
 }
 
 #[test]

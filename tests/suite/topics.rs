@@ -3,7 +3,7 @@
 //! related stories, monthly archives, and the warnings and errors writers
 //! see.
 
-use crate::common::{CONFIG, Files, Site, Story, TAGS};
+use crate::common::{CONFIG, Files, Site, Story, TAGS, warnings};
 
 /// The story addresses a list page links to, in order.
 fn stories(files: &Files, path: &str) -> Vec<String> {
@@ -11,6 +11,12 @@ fn stories(files: &Files, path: &str) -> Vec<String> {
 }
 
 /// A link as the address bar shows it.
+/// An Arabic story at `content/{path}.ar.md` with `tags` as written after
+/// `tags: `.
+fn arabic(path: &str, date: &str, title: &str, tags: &str) -> Story {
+    Story::new(path, date).ar(title).tags(tags).body("ن.")
+}
+
 fn decoded(href: &str) -> String {
     percent_encoding::percent_decode_str(href)
         .decode_utf8()
@@ -407,18 +413,8 @@ fn related_stories_share_topics_rarer_topics_weigh_more_newer_stories_win_ties()
                 .body("T."),
         );
     }
-    f.story(
-        Story::new("news/target", "2021-12-05")
-            .ar("الهدف")
-            .tags("[العراق]")
-            .body("ن."),
-    );
-    f.story(
-        Story::new("news/kin", "2021-12-03")
-            .ar("قريب")
-            .tags("[العراق]")
-            .body("ن."),
-    );
+    f.story(arabic("news/target", "2021-12-05", "الهدف", "[العراق]"));
+    f.story(arabic("news/kin", "2021-12-03", "قريب", "[العراق]"));
     let built = f.build();
     let related =
         |built: &Files, path: &str| built.page(path).attrs(".related .card-title a", "href");
@@ -525,19 +521,14 @@ fn a_topic_used_by_only_one_story_is_a_warning() {
             .tags("[Iraq, us-forces]")
             .body("T."),
     );
-    f.story(
-        Story::new("news/b", "2021-12-09")
-            .ar("ب")
-            .tags("[iraq, القوات الأمريكية]")
-            .body("ن."),
-    );
+    f.story(arabic(
+        "news/b",
+        "2021-12-09",
+        "ب",
+        "[iraq, القوات الأمريكية]",
+    ));
     let built = f.build();
-    let warnings: Vec<String> = built
-        .report
-        .warnings
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let warnings = warnings(&built.report);
     assert_eq!(
         warnings,
         [
@@ -643,18 +634,8 @@ fn topic_pages_and_related_stories_follow_changes_in_incremental_builds() {
     // (the other edition's topic page, its label, related stories) is part
     // of the page's fingerprint: an incremental build updates it.
     let f = Site::new();
-    f.story(
-        Story::new("news/a", "2021-12-10")
-            .ar("أ")
-            .tags("[العراق]")
-            .body("ن."),
-    );
-    f.story(
-        Story::new("news/b", "2021-12-09")
-            .ar("ب")
-            .tags("[القوات الأميركية]")
-            .body("ن."),
-    );
+    f.story(arabic("news/a", "2021-12-10", "أ", "[العراق]"));
+    f.story(arabic("news/b", "2021-12-09", "ب", "[القوات الأميركية]"));
     let built = f.build();
     let topic = |built: &Files| built.page("ar/tags/iraq/index.html");
     assert_eq!(topic(&built).count(".elsewhere"), 0);
@@ -696,12 +677,7 @@ fn topic_pages_and_related_stories_follow_changes_in_incremental_builds() {
         "Republic of Iraq"
     );
 
-    f.story(
-        Story::new("news/d", "2021-12-07")
-            .ar("د")
-            .tags("[iraq]")
-            .body("ن."),
-    );
+    f.story(arabic("news/d", "2021-12-07", "د", "[iraq]"));
     let built = f.build();
     assert_eq!(
         built
@@ -711,18 +687,8 @@ fn topic_pages_and_related_stories_follow_changes_in_incremental_builds() {
     );
 
     // A free label is shown as most articles spell it, on every page.
-    f.story(
-        Story::new("news/e", "2021-12-06")
-            .ar("هـ")
-            .tags("[الحشد الشعبى]")
-            .body("ن."),
-    );
-    f.story(
-        Story::new("news/g", "2021-12-05")
-            .ar("ز")
-            .tags("[الحشد الشعبى]")
-            .body("ن."),
-    );
+    f.story(arabic("news/e", "2021-12-06", "هـ", "[الحشد الشعبى]"));
+    f.story(arabic("news/g", "2021-12-05", "ز", "[الحشد الشعبى]"));
     let built = f.build();
     assert_eq!(
         built
@@ -730,36 +696,11 @@ fn topic_pages_and_related_stories_follow_changes_in_incremental_builds() {
             .text(".story-foot .topics"),
         "الحشد الشعبى"
     );
-    f.story(
-        Story::new("news/h", "2021-12-04")
-            .ar("ح")
-            .tags("[\"الحشد  الشعبى\"]")
-            .body("ن."),
-    );
-    f.story(
-        Story::new("news/i", "2021-12-03")
-            .ar("ط")
-            .tags("[\" الحشد الشعبى \"]")
-            .body("ن."),
-    );
-    f.story(
-        Story::new("news/j", "2021-12-02")
-            .ar("ي")
-            .tags("[الحَشد الشعبى]")
-            .body("ن."),
-    );
-    f.story(
-        Story::new("news/k", "2021-12-01")
-            .ar("ك")
-            .tags("[الحَشد الشعبى]")
-            .body("ن."),
-    );
-    f.story(
-        Story::new("news/l", "2021-11-30")
-            .ar("ل")
-            .tags("[الحَشد الشعبى]")
-            .body("ن."),
-    );
+    f.story(arabic("news/h", "2021-12-04", "ح", "[\"الحشد  الشعبى\"]"));
+    f.story(arabic("news/i", "2021-12-03", "ط", "[\" الحشد الشعبى \"]"));
+    f.story(arabic("news/j", "2021-12-02", "ي", "[الحَشد الشعبى]"));
+    f.story(arabic("news/k", "2021-12-01", "ك", "[الحَشد الشعبى]"));
+    f.story(arabic("news/l", "2021-11-30", "ل", "[الحَشد الشعبى]"));
     let built = f.build();
     assert_eq!(
         built
@@ -768,18 +709,8 @@ fn topic_pages_and_related_stories_follow_changes_in_incremental_builds() {
         "الحشد الشعبى",
         "two spaced variants count as the plain spelling: four against three"
     );
-    f.story(
-        Story::new("news/m", "2021-11-29")
-            .ar("م")
-            .tags("[الحَشد الشعبى]")
-            .body("ن."),
-    );
-    f.story(
-        Story::new("news/n", "2021-11-28")
-            .ar("ن")
-            .tags("[الحَشد الشعبى]")
-            .body("ن."),
-    );
+    f.story(arabic("news/m", "2021-11-29", "م", "[الحَشد الشعبى]"));
+    f.story(arabic("news/n", "2021-11-28", "ن", "[الحَشد الشعبى]"));
     let built = f.build();
     assert_eq!(
         built

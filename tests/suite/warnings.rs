@@ -4,23 +4,13 @@
 //! `--deny-warnings` (or `deny_warnings: true`) fails the build on any
 //! warning, leaving the published site as it was.
 
-use crate::common::{CONFIG, Site, Story};
+use crate::common::{CONFIG, Site, Story, warnings};
 
 /// A published story in both editions.
 fn site() -> Site {
     let f = Site::new();
-    f.story(
-        Story::new("news/withdrawal", "2026-11-30")
-            .tags("[iraq, us-forces]")
-            .body("Text.")
-            .ar("الانسحاب")
-            .en("The withdrawal"),
-    );
+    f.story(Story::withdrawal());
     f
-}
-
-fn warnings(report: &digest::BuildReport) -> Vec<String> {
-    report.warnings.iter().map(ToString::to_string).collect()
 }
 
 fn stderr(out: &std::process::Output) -> String {

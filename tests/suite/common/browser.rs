@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
+use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
 use headless_chrome::{Browser, LaunchOptions};
 
 use crate::common::Site;
@@ -73,6 +74,29 @@ pub fn eval(tab: &headless_chrome::Tab, expression: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("evaluating {expression}: {e}"))
         .value
         .unwrap_or(serde_json::Value::Null)
+}
+
+/// Makes `tab` a screen of `width` × `height` CSS pixels with `scale`
+/// device pixels to each, as a phone (`mobile`: touch, the viewport meta
+/// obeyed) or a desktop does.
+pub fn emulate(tab: &headless_chrome::Tab, width: u32, height: u32, scale: f64, mobile: bool) {
+    tab.call_method(SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: scale,
+        mobile,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
 }
 
 /// `digest serve` on a free port, after its first build.

@@ -24,6 +24,11 @@ impl Built {
     }
 }
 
+/// A build's warnings, as `digest build` prints them.
+pub fn warnings(report: &BuildReport) -> Vec<String> {
+    report.warnings.iter().map(ToString::to_string).collect()
+}
+
 impl std::ops::Deref for Built {
     type Target = Files;
 

@@ -33,5 +33,22 @@ pub mod s3;
 mod site;
 pub mod stages;
 
-pub use built::{Built, Files, Page, file_of};
+/// A small deterministic random generator, so failures can be replayed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.next() % items.len()]
+    }
+}
+
+pub use built::{Built, Files, Page, file_of, warnings};
 pub use site::{CONFIG, Loaded, Site, Story, TAGS, repo};

@@ -199,6 +199,21 @@ impl Site {
         }
     }
 
+    /// What a cold build with `options` (`force: true`, into a fresh
+    /// `cold/`) publishes: the site made from scratch, for an incremental
+    /// build to be compared with.
+    pub fn cold_build(&self, options: &BuildOptions) -> Files {
+        let output = self.path("cold");
+        if output.exists() {
+            std::fs::remove_dir_all(&output).unwrap();
+        }
+        let options = BuildOptions {
+            force: true,
+            ..options.clone()
+        };
+        self.build_with(&options, "cold").into_files()
+    }
+
     /// Builds into `public/`, success or failure.
     pub fn try_build(&self) -> Result<BuildReport, BuildError> {
         digest::build_to_dir(&self.options(), &self.path("public"))
@@ -447,6 +462,16 @@ impl Story {
                 )
             })
             .collect()
+    }
+
+    /// A published story about Iraq and US forces in both editions,
+    /// `news/withdrawal`, dated 30 November 2026.
+    pub fn withdrawal() -> Story {
+        Story::new("news/withdrawal", "2026-11-30")
+            .tags("[iraq, us-forces]")
+            .body("Text.")
+            .ar("الانسحاب")
+            .en("The withdrawal")
     }
 
     /// Story `i` of `n` made up alike: `story-{i}`, in `analysis/` when `i`

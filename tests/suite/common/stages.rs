@@ -1,6 +1,7 @@
 //! Each input stage on its own, for the per-stage fuzz targets
 //! (`fuzz/fuzz_targets/<stage>.rs`, which include this file and
-//! `pipeline.rs` by their paths: they must use nothing else of the suite)
+//! `pipeline.rs` by their paths, in `fuzz/fuzz_targets/common/`: they must
+//! use nothing else of the suite)
 //! and for the test that replays what they found
 //! (`tests/suite/fuzz_regressions.rs`), so a regression input runs exactly
 //! as it did under the fuzzer.
