@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 #[allow(dead_code)]
 #[path = "../../../tests/suite/common/pipeline.rs"]
 mod pipeline;
+// Each target calls one stage of it.
+#[allow(dead_code)]
 #[path = "../../../tests/suite/common/stages.rs"]
 pub mod stages;
 
