@@ -155,12 +155,11 @@ impl Indexes {
             };
             let result = work(&indexing);
             indexing.finish();
-            (result, indexing.done.into_inner())
+            let indexed = indexing.done.into_inner().expect("finished");
+            (result, indexed)
         });
-        if let Some(indexed) = indexed {
-            self.files = indexed.files;
-            self.built = indexed.built;
-        }
+        self.files = indexed.files;
+        self.built = indexed.built;
         result
     }
 

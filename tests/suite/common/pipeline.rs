@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use digest::config::Config;
+use digest::config::{Config, Lang};
 use digest::content::front_matter::{ParseSettings, parse_article};
 use digest::content::walk::{SourceFile, SourceKind};
 use digest::files::FileStamp;
@@ -66,19 +66,7 @@ impl Pipeline {
         let mut articles = Vec::new();
         for language in &self.config.languages {
             let lang = language.lang.clone();
-            let file = SourceFile {
-                path: PathBuf::from(format!("content/news/input.{lang}.md")),
-                rel: format!("news/input.{lang}.md"),
-                kind: SourceKind::Article {
-                    lang,
-                    section: "news".into(),
-                    stem: "input".into(),
-                },
-                stamp: FileStamp {
-                    size: bytes.len() as u64,
-                    modified_ns: 0,
-                },
-            };
+            let file = input_file(lang, bytes);
             let parsed = parse_article(&file, bytes, &self.settings);
             let failed = parsed.problems.iter().any(|d| d.is_error());
             for problem in &parsed.problems {
@@ -182,4 +170,21 @@ pub fn is_search_script(src: &str) -> bool {
     name.strip_prefix("search.")
         .and_then(|n| n.strip_suffix(".js"))
         .is_some_and(|hash| hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The article file a fuzz input stands for: `content/news/input.{lang}.md`.
+pub fn input_file(lang: Lang, bytes: &[u8]) -> SourceFile {
+    SourceFile {
+        path: PathBuf::from(format!("content/news/input.{lang}.md")),
+        rel: format!("news/input.{lang}.md"),
+        kind: SourceKind::Article {
+            lang,
+            section: "news".into(),
+            stem: "input".into(),
+        },
+        stamp: FileStamp {
+            size: bytes.len() as u64,
+            modified_ns: 0,
+        },
+    }
 }

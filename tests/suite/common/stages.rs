@@ -16,8 +16,6 @@ use digest::config::{Config, RawHtml};
 use digest::content::addresses::Place;
 use digest::content::front_matter::{ParseSettings, parse_article};
 use digest::content::markdown::{self, MarkdownOptions};
-use digest::content::walk::{SourceFile, SourceKind};
-use digest::files::FileStamp;
 use digest::locale::strings::{Locales, StringFiles};
 use digest::media::process::{self, Encoder, Encoding, Kind};
 use digest::media::source;
@@ -25,7 +23,7 @@ use digest::site::authors::Authors;
 use digest::site::names;
 use digest::site::topics::Topics;
 
-use super::pipeline::assert_inert;
+use super::pipeline::{assert_inert, input_file};
 
 /// The stages a fuzz target can be named after, in the order of the build.
 pub const STAGES: &[&str] = &[
@@ -123,19 +121,8 @@ impl Stages {
 
     /// An article file's front matter and body, as the parse stage reads it.
     pub fn front_matter(&self, bytes: &[u8]) {
-        let file = SourceFile {
-            path: PathBuf::from("content/news/input.en.md"),
-            rel: "news/input.en.md".to_string(),
-            kind: SourceKind::Article {
-                lang: digest::config::Lang::parse("en").expect("a language"),
-                section: "news".to_string(),
-                stem: "input".to_string(),
-            },
-            stamp: FileStamp {
-                size: bytes.len() as u64,
-                modified_ns: 0,
-            },
-        };
+        let lang = digest::config::Lang::parse("en").expect("a language");
+        let file = input_file(lang, bytes);
         let parsed = parse_article(&file, bytes, &self.settings);
         for problem in &parsed.problems {
             let _ = problem.to_string();
