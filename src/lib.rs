@@ -99,10 +99,10 @@ pub fn build(
     let theme = loaded(theme, &mut problems)?;
     let assets = [content::walk::assets(&config, &walk.files), theme.assets.clone()].concat();
     let plan = output::plan::stage(&config, &site, assets, &media, &mut warm.plan, &mut problems);
-    output::links::check(&config, &site, &plan.pages, &walk.files, &visibility, &mut problems);
+    output::links::check(&config, &site, &plan, &walk.files, &visibility, &mut warm.links, &mut problems);
     no_errors_nor_denied_warnings(&config, options, &mut problems)?;
     timings.mark("plan and links");
-    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals, &media.stamps);
+    let fingerprints = output::fingerprint::all(&plan, &site, &config, globals, &media.stamps, &mut warm.fingerprints);
     timings.mark("fingerprint");
     let mut search = search::stage(&config, &site, &theme.locales, &settings, &plan.pages,
         &publish::protocol::holds(&saved.publish, &*sink, options.force),

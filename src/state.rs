@@ -23,6 +23,8 @@ use crate::files::{load_versioned, save_versioned};
 use crate::html::minify::Minifier;
 use crate::media::MediaState;
 use crate::media::store::Store;
+use crate::output::fingerprint::FingerprintMemo;
+use crate::output::links::LinksMemo;
 use crate::output::plan::PlanMemo;
 use crate::publish::protocol::PublishState;
 use crate::search::SearchState;
@@ -76,6 +78,8 @@ pub struct Warm {
     pub theme: Option<Arc<Theme>>,
     pub site: Option<SiteMemo>,
     pub plan: Option<PlanMemo>,
+    pub links: LinksMemo,
+    pub fingerprints: Option<FingerprintMemo>,
     pub minifier: Minifier,
     /// Processed pictures, for builds given no folder to keep them in.
     pub pictures: Store,

@@ -300,7 +300,8 @@ fn render_with(
     if raw_html == RawHtml::Allow && raw_at.is_some() {
         // Raw HTML kept as written may show pictures: they are published.
         let found = media::addresses(&html);
-        media.linked.extend(found.into_iter().map(|a| {
+        let found = found.into_iter().filter(|a| media::may_name_picture(a));
+        media.linked.extend(found.map(|a| {
             rebase(
                 CowStr::Borrowed(&a),
                 &options.base_path,

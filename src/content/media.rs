@@ -60,8 +60,15 @@ pub struct BodyMedia {
     /// In token order.
     pub embeds: Vec<BodyEmbed>,
     /// Addresses the body links or shows without a token (links to a
-    /// picture, raw HTML kept as written): their files are published too.
+    /// picture, raw HTML kept as written) that may name a picture
+    /// ([`may_name_picture`]): their files are published too.
     pub linked: Vec<String>,
+}
+
+/// Whether an address may name a picture file: by its extension, or
+/// percent-encoded (where an extension may hide). Most links lead to pages.
+pub fn may_name_picture(address: &str) -> bool {
+    crate::files::is_picture_name(address) || address.contains('%')
 }
 
 /// Problems noticed on the way, as byte offsets into the Markdown.
@@ -159,7 +166,9 @@ pub fn transform<'a>(
                 i = end + 1;
                 continue;
             }
-            Event::Start(Tag::Link { dest_url, .. }) => media.linked.push(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) if may_name_picture(dest_url) => {
+                media.linked.push(dest_url.to_string())
+            }
             _ => {}
         }
         out.push((std::mem::replace(&mut events[i].0, Event::SoftBreak), at));

@@ -584,20 +584,21 @@ impl Media {
     /// What an article shows of pictures: its lead (on cards), and every
     /// picture it shows (on its page and in feeds).
     fn stamp(&self, article: &Article) -> [u64; 2] {
-        let mut lead = Vec::new();
+        use xxhash_rust::xxh3::Xxh3;
+        let (mut lead, mut all) = (Xxh3::new(), Xxh3::new());
         if let Some(p) = article.image.as_ref().and_then(|i| self.get(&i.src)) {
-            lead.extend(p.key.to_le_bytes());
+            lead.update(&p.key.to_le_bytes());
+            all.update(&p.key.to_le_bytes());
         }
-        let mut all = lead.clone();
         for p in article
             .media
             .pictures
             .iter()
             .filter_map(|p| self.get(&p.src))
         {
-            all.extend(p.key.to_le_bytes());
+            all.update(&p.key.to_le_bytes());
         }
-        [xxh3_64(&lead), xxh3_64(&all)]
+        [lead.digest(), all.digest()]
     }
 
     /// Store names of every version of every picture, for pruning.

@@ -10,6 +10,7 @@
 //! checking them reads no file and renders nothing.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
@@ -19,7 +20,7 @@ use crate::config::{Config, LinkPolicy};
 use crate::content::article::{Article, ArticleId, Link, LinkKind, LinkTarget};
 use crate::content::walk::{SourceFile, SourceKind};
 use crate::error::{Diagnostic, Diagnostics, Location, Severity};
-use crate::output::plan::{Page, PageKind};
+use crate::output::plan::{Page, PageKind, Plan};
 use crate::site::model::Site;
 use crate::site::schedule::{Held, Status, Visibility};
 
@@ -28,17 +29,44 @@ use crate::site::schedule::{Held, Status, Visibility};
 /// (an imported archive) should not pay for each.
 const SUGGESTED: usize = 200;
 
+/// What the checks of a process keep between its builds (`digest serve`):
+/// the URL map of the last plan, and the articles whose links were all
+/// found against it. A clean result depends only on the plan's pages and
+/// the site's articles, which a plan reused for a patched site keeps: an
+/// article that is the same then needs no check. Links with a `#fragment`
+/// depend on the headings of the story they lead to, so an article with
+/// one is checked every time.
+#[derive(Debug, Default)]
+pub struct LinksMemo {
+    plan: Option<Arc<Plan>>,
+    pages: PageIndex,
+    clean: Vec<Option<Arc<Article>>>,
+}
+
+/// Each page's output path, with its article if it is an article page.
+type PageIndex = HashMap<String, Option<ArticleId>>;
+
 /// The check stage: every link of every article of `site` (and of the
-/// stories it holds back, which will be published) against `pages`.
+/// stories it holds back, which will be published) against the pages of
+/// `plan`, except those `memo` found clean against the same plan.
 pub fn check(
     config: &Config,
     site: &Site,
-    pages: &[Page],
+    plan: &Arc<Plan>,
     sources: &[SourceFile],
     visibility: &Visibility,
+    memo: &mut LinksMemo,
     problems: &mut Diagnostics,
 ) {
-    let mut map = UrlMap::new(config, site, pages);
+    let same_plan = memo.plan.as_ref().is_some_and(|p| Arc::ptr_eq(p, plan));
+    if !same_plan || memo.clean.len() != site.articles.len() {
+        *memo = LinksMemo {
+            plan: Some(plan.clone()),
+            pages: page_index(&plan.pages),
+            clean: vec![None; site.articles.len()],
+        };
+    }
+    let mut map = UrlMap::new(config, site, &memo.pages, &plan.pages);
     map.unpublished = sources
         .iter()
         .filter(|f| f.kind == SourceKind::Unpublished)
@@ -56,17 +84,29 @@ pub fn check(
         visibility,
         suggested: &suggested,
     };
-    let shown = site
+    let clean = &memo.clean;
+    let shown: Vec<(ArticleId, Vec<Diagnostic>)> = site
         .articles
         .par_iter()
-        .filter(|a| !a.links.is_empty())
-        .flat_map_iter(|a| checker.article(a, false));
+        .enumerate()
+        .filter(|(id, a)| {
+            !a.links.is_empty() && !clean[*id].as_ref().is_some_and(|c| Arc::ptr_eq(c, a))
+        })
+        .map(|(id, a)| (id, checker.article(a, false)))
+        .collect();
     let held = site
         .held
         .par_iter()
         .filter(|h| !h.article.links.is_empty())
         .flat_map_iter(|h| checker.article(&h.article, true));
-    let mut found: Vec<Diagnostic> = shown.chain(held).collect();
+    let mut found: Vec<Diagnostic> = held.collect();
+    for (id, diagnostics) in shown {
+        let article = &site.articles[id];
+        if diagnostics.is_empty() && !article.links.iter().any(has_fragment) {
+            memo.clean[id] = Some(article.clone());
+        }
+        found.extend(diagnostics);
+    }
     if config.links == LinkPolicy::Warn {
         for d in &mut found {
             d.severity = Severity::Warning;
@@ -75,10 +115,31 @@ pub fn check(
     problems.extend(found);
 }
 
+/// Whether a link points at a `#fragment` (of another story, perhaps).
+fn has_fragment(link: &Link) -> bool {
+    match &link.target {
+        LinkTarget::Address(href) => href.contains('#'),
+        LinkTarget::Source { fragment, .. } => fragment.is_some(),
+    }
+}
+
+fn page_index(pages: &[Page]) -> PageIndex {
+    pages
+        .iter()
+        .map(|p| {
+            let article = match p.kind {
+                PageKind::Article(id) => Some(id),
+                _ => None,
+            };
+            (p.path.clone(), article)
+        })
+        .collect()
+}
+
 /// What the site publishes, by output path.
 struct UrlMap<'a> {
     /// Each page's output path, with its article if it is an article page.
-    pages: HashMap<&'a str, Option<ArticleId>>,
+    pages: &'a PageIndex,
     /// The addresses the stories held back will have, by output path.
     held: HashMap<String, &'a Held>,
     /// The stories held back, by source file.
@@ -91,17 +152,12 @@ struct UrlMap<'a> {
 }
 
 impl<'a> UrlMap<'a> {
-    fn new(config: &'a Config, site: &'a Site, pages: &'a [Page]) -> UrlMap<'a> {
-        let pages_map = pages
-            .iter()
-            .map(|p| {
-                let article = match p.kind {
-                    PageKind::Article(id) => Some(id),
-                    _ => None,
-                };
-                (p.path.as_str(), article)
-            })
-            .collect();
+    fn new(
+        config: &'a Config,
+        site: &'a Site,
+        pages: &'a PageIndex,
+        all: &'a [Page],
+    ) -> UrlMap<'a> {
         let held = site
             .held
             .iter()
@@ -117,11 +173,11 @@ impl<'a> UrlMap<'a> {
             .map(|h| (h.article.path.as_path(), h))
             .collect();
         UrlMap {
-            pages: pages_map,
+            pages,
             held,
             held_sources,
             unpublished: Default::default(),
-            all: pages,
+            all,
             base_path: &config.base_url.path,
         }
     }
@@ -130,7 +186,11 @@ impl<'a> UrlMap<'a> {
     /// site has it: `…/x/` is `…/x/index.html`, and `…/x` is too when
     /// there is no file `x` (hosts redirect it).
     fn find(&self, rel: &str) -> Option<(&'a str, Option<ArticleId>)> {
-        let found = |path: &str| self.pages.get_key_value(path).map(|(k, v)| (*k, *v));
+        let found = |path: &str| {
+            self.pages
+                .get_key_value(path)
+                .map(|(k, v)| (k.as_str(), *v))
+        };
         if rel.is_empty() || rel.ends_with('/') {
             return found(&format!("{rel}index.html"));
         }

@@ -112,7 +112,7 @@ pub fn holds<'a>(
 #[allow(clippy::too_many_arguments)]
 pub fn publish(
     pages: &[Page],
-    fingerprints: Vec<(String, u128)>,
+    fingerprints: Vec<u128>,
     made: &dyn Made,
     render: &Render,
     render_picture: &RenderPicture,
@@ -127,9 +127,10 @@ pub fn publish(
     if let Some(made) = made.known() {
         let files = pages.len() + made.len();
         let unchanged = files == state.published.len()
-            && fingerprints
+            && pages
                 .iter()
-                .map(|(path, print)| (path, print))
+                .zip(&fingerprints)
+                .map(|(page, print)| (&page.path, print))
                 .chain(made.iter().map(|f| (&f.path, &f.fingerprint)))
                 .all(|(path, print)| state.published.get(path) == Some(print));
         if !how.force && unchanged && sink.is_intact() {
@@ -195,12 +196,12 @@ pub fn publish(
             .par_iter()
             .zip(&fingerprints)
             .filter(|(page, _)| !matches!(page.kind, PageKind::Picture { .. }))
-            .map(|(page, (path, print))| {
+            .map(|(page, print)| {
                 write_page(
                     render,
                     sink_ref,
                     page,
-                    path,
+                    &page.path,
                     *print,
                     staged_view,
                     published_view,
@@ -226,11 +227,33 @@ pub fn publish(
         files: pages.len() + made.len(),
         ..Published::default()
     };
-    let manifest: Manifest = fingerprints
-        .into_iter()
-        .chain(made.iter().map(|f| (f.path.clone(), f.fingerprint)))
-        .collect();
     timings.mark("search write");
+    // The site's files as the state will remember them.
+    let files = || {
+        (pages.iter().zip(&fingerprints))
+            .map(|(page, print)| (page.path.as_str(), *print))
+            .chain(made.iter().map(|f| (f.path.as_str(), f.fingerprint)))
+    };
+    // A sink that stages over the published files (in memory), given a
+    // site of the same files: the state's manifest is brought up to date
+    // where fingerprints changed, and nothing is removed.
+    let mut changed = Vec::new();
+    let in_place = std::ptr::eq(&*staged, &state.published)
+        && staged.len() == published.files
+        && files().all(|(path, print)| match staged.get(path) {
+            Some(old) if *old == print => true,
+            Some(_) => {
+                changed.push((path, print));
+                true
+            }
+            None => false,
+        });
+    let manifest: Option<Manifest> = (!in_place).then(|| {
+        files()
+            .map(|(path, print)| (path.to_string(), print))
+            .collect()
+    });
+    timings.mark("manifest");
     let mut failed = Diagnostics::new();
     // Files the disk refused are one problem, said once below.
     let mut refused = None;
@@ -243,7 +266,10 @@ pub fn publish(
             Outcome::Refused(refusal) => refused = refused.or(Some(refusal)),
         }
     }
-    for path in staged.keys().filter(|p| !manifest.contains_key(*p)) {
+    let gone = manifest
+        .iter()
+        .flat_map(|manifest| (staged.keys()).filter(|path| !manifest.contains_key(path.as_str())));
+    for path in gone {
         if let Err(err) = sink.remove(path) {
             match Refusal::of(&err) {
                 Some(refusal) => refused = refused.or(Some(refusal)),
@@ -257,6 +283,7 @@ pub fn publish(
             published.removed.push(path.clone());
         }
     }
+    drop(staged);
     if failed.has_errors() || refused.is_some() {
         let target = sink.target();
         sink.discard();
@@ -271,8 +298,24 @@ pub fn publish(
         return Err(fatal(sink, "publish the site", e));
     }
     timings.mark("publish");
-    let previous = std::mem::replace(&mut state.published, manifest);
-    state.spare = match sink.spare_after_publish() {
+    let spare = sink.spare_after_publish();
+    let previous = match manifest {
+        Some(manifest) => std::mem::replace(&mut state.published, manifest),
+        None => {
+            let previous = if spare == Spare::Previous && intact {
+                state.published.clone()
+            } else {
+                Manifest::default()
+            };
+            for (path, print) in changed {
+                if let Some(old) = state.published.get_mut(path) {
+                    *old = print;
+                }
+            }
+            previous
+        }
+    };
+    state.spare = match spare {
         Spare::Published => Some(state.published.clone()),
         Spare::Previous if intact => Some(previous),
         Spare::Previous | Spare::None => None,
@@ -320,11 +363,11 @@ fn write_pictures(
     render: &RenderPicture,
     sink: &dyn Sink,
     pages: &[Page],
-    fingerprints: &[(String, u128)],
+    fingerprints: &[u128],
     [staged, published]: [&Manifest; 2],
 ) -> Vec<Outcome> {
     let mut by_picture: Vec<Vec<(usize, &str, u128)>> = Vec::new();
-    for (page, (path, print)) in pages.iter().zip(fingerprints) {
+    for (page, print) in pages.iter().zip(fingerprints) {
         if let PageKind::Picture {
             picture, output, ..
         } = page.kind
@@ -332,7 +375,7 @@ fn write_pictures(
             if by_picture.len() <= picture {
                 by_picture.resize_with(picture + 1, Vec::new);
             }
-            by_picture[picture].push((output, path, *print));
+            by_picture[picture].push((output, &page.path, *print));
         }
     }
     by_picture

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::config::{Config, Lang};
-use crate::content::article::Article;
+use crate::content::article::ArticleId;
 use crate::content::body::render_body;
 use crate::content::front_matter::ParseSettings;
 use crate::error::{Diagnostic, Diagnostics};
@@ -70,7 +70,7 @@ pub struct Indexes {
 #[allow(clippy::too_many_arguments)]
 pub fn stage(
     config: &Config,
-    site: &Site,
+    site: &Arc<Site>,
     locales: &Arc<Locales>,
     settings: &ParseSettings,
     pages: &[Page],
@@ -90,7 +90,7 @@ pub fn stage(
         return indexes;
     }
     for edition in plan(config, site, state) {
-        let files = edition.published.as_ref().map_or(&[][..], |p| &p.files[..]);
+        let files = edition.published.map_or(&[][..], |p| &p.files[..]);
         // Vacuously true of an edition never indexed: in the background,
         // its first index comes after the pages.
         let keepable = files.iter().all(|(path, print)| holds(path, *print));
@@ -129,22 +129,25 @@ impl Indexes {
         if jobs.is_empty() {
             return work(&self.files);
         }
-        // A pool of their own: work queued on the pages' pool would wait
-        // for the pages.
+        // Each index gets a pool of its own: work queued on the pages' pool
+        // would wait for the pages, and a pool shared by two indexes lets a
+        // thread that waits inside one index (within Pagefind's runtime)
+        // take up the other, whose runtime cannot start there.
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(cores.max(2))
-            .thread_name(|i| format!("digest-search-{i}"))
-            .build()
-            .ok();
         let (result, indexed) = std::thread::scope(|scope| {
-            let pool = pool.as_ref();
             let running = jobs
                 .into_iter()
                 .map(|job| {
-                    scope.spawn(move || match pool {
-                        Some(pool) => pool.install(|| job.run()),
-                        None => job.run(),
+                    scope.spawn(move || {
+                        let lang = job.lang.to_string();
+                        let pool = rayon::ThreadPoolBuilder::new()
+                            .num_threads(cores.max(2))
+                            .thread_name(move |i| format!("digest-search-{lang}-{i}"))
+                            .build();
+                        match pool {
+                            Ok(pool) => pool.install(|| job.run()),
+                            Err(_) => job.run(),
+                        }
                     })
                 })
                 .collect();
@@ -320,15 +323,15 @@ pub struct Published {
 
 /// Where one edition's index stands.
 #[derive(Debug, Clone)]
-pub struct EditionPlan {
+pub struct EditionPlan<'a> {
     pub lang: Lang,
     /// The input fingerprint of what the index would be built from now.
     pub input: u128,
     /// The bundle the last build published, if any.
-    pub published: Option<Published>,
+    pub published: Option<&'a Published>,
 }
 
-impl EditionPlan {
+impl EditionPlan<'_> {
     /// Whether the published bundle indexes what the site has now.
     pub fn is_current(&self) -> bool {
         self.published
@@ -340,7 +343,7 @@ impl EditionPlan {
     pub fn job(
         &self,
         config: &Config,
-        site: &Site,
+        site: &Arc<Site>,
         locales: &Arc<Locales>,
         settings: &ParseSettings,
     ) -> Job {
@@ -350,14 +353,14 @@ impl EditionPlan {
 
 /// Where every edition's index stands. Cheap: a hash of each edition's
 /// story stamps.
-pub fn plan(config: &Config, site: &Site, state: &SearchState) -> Vec<EditionPlan> {
+pub fn plan<'a>(config: &Config, site: &Site, state: &'a SearchState) -> Vec<EditionPlan<'a>> {
     config
         .languages
         .iter()
         .map(|language| EditionPlan {
             lang: language.lang.clone(),
             input: input_fingerprint(config, site, &language.lang),
-            published: state.editions.get(language.lang.as_str()).cloned(),
+            published: state.editions.get(language.lang.as_str()),
         })
         .collect()
 }
@@ -400,7 +403,10 @@ pub struct Job {
     pub lang: Lang,
     /// The input fingerprint of what it indexes.
     pub input: u128,
-    stories: Vec<Story>,
+    /// The site whose edition it indexes: its stories are read when the
+    /// job runs, not when it is made (a save in `digest serve` does not
+    /// wait for them).
+    site: Arc<Site>,
     locales: Arc<Locales>,
     root: PathBuf,
     /// The site's time zone, which a story's year is counted in.
@@ -412,16 +418,9 @@ impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Job")
             .field("lang", &self.lang)
-            .field("stories", &self.stories.len())
+            .field("input", &self.input)
             .finish_non_exhaustive()
     }
-}
-
-/// A story to index, with what the site model knows of it.
-struct Story {
-    article: Arc<Article>,
-    url: String,
-    topics: Vec<String>,
 }
 
 /// A built bundle: its files, each with its bytes.
@@ -449,26 +448,16 @@ impl Built {
 impl Job {
     fn new(
         config: &Config,
-        site: &Site,
+        site: &Arc<Site>,
         locales: &Arc<Locales>,
         settings: &ParseSettings,
         lang: &Lang,
         input: u128,
     ) -> Job {
-        let stories = indexed(site, lang)
-            .map(|id| Story {
-                article: site.articles[id].clone(),
-                url: routes::article(site, id).href_under("/"),
-                topics: site.article_topics[id]
-                    .iter()
-                    .map(|&t| site.topics.get(t).slug.clone())
-                    .collect(),
-            })
-            .collect();
         Job {
             lang: lang.clone(),
             input,
-            stories,
+            site: site.clone(),
             locales: locales.clone(),
             root: config.root.clone(),
             timezone: config.timezone.clone(),
@@ -508,10 +497,12 @@ impl Job {
 
     fn records(&self) -> Result<Vec<Record>, Diagnostic> {
         let locale = self.locales.get(&self.lang);
-        self.stories
+        let site = &*self.site;
+        let stories: Vec<ArticleId> = indexed(site, &self.lang).collect();
+        stories
             .par_iter()
-            .map(|story| {
-                let a = &story.article;
+            .map(|&id| {
+                let a = &*site.articles[id];
                 let body = render_body(a, &self.root, &self.settings)?;
                 // Pictures and embeds are tokens in the body (the page puts
                 // their markup there); a record has only the body's text.
@@ -520,12 +511,14 @@ impl Job {
                 let shown = !a.is_page();
                 let date = a.date.filter(|_| shown);
                 Ok(Record::new(Parts {
-                    url: story.url.clone(),
+                    url: routes::article(site, id).href_under("/"),
                     title: &a.title,
                     summary: a.has_summary.then_some(a.summary.as_str()),
                     body_html: &body,
                     topics: if shown {
-                        story.topics.clone()
+                        (site.article_topics[id].iter())
+                            .map(|&t| site.topics.get(t).slug.clone())
+                            .collect()
                     } else {
                         Vec::new()
                     },
