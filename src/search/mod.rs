@@ -35,14 +35,15 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::config::{Config, Lang};
-use crate::content::article::ArticleId;
+use crate::content::article::Article;
 use crate::content::body::render_body;
 use crate::content::front_matter::ParseSettings;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::files::{Made, MadeFile, load_versioned, save_versioned};
 use crate::locale::strings::Locales;
-use crate::output::plan::{Page, PageKind, routes};
+use crate::output::plan::{Page, PageKind};
 use crate::site::model::Site;
+use crate::site::topics::TopicId;
 use crate::urls::{SEARCH_BUNDLES as BUNDLES, search_bundle};
 use record::{Parts, Record};
 
@@ -70,7 +71,7 @@ pub struct Indexes {
 #[allow(clippy::too_many_arguments)]
 pub fn stage(
     config: &Config,
-    site: &Arc<Site>,
+    site: &Site,
     locales: &Arc<Locales>,
     settings: &ParseSettings,
     pages: &[Page],
@@ -343,7 +344,7 @@ impl EditionPlan<'_> {
     pub fn job(
         &self,
         config: &Config,
-        site: &Arc<Site>,
+        site: &Site,
         locales: &Arc<Locales>,
         settings: &ParseSettings,
     ) -> Job {
@@ -403,10 +404,11 @@ pub struct Job {
     pub lang: Lang,
     /// The input fingerprint of what it indexes.
     pub input: u128,
-    /// The site whose edition it indexes: its stories are read when the
-    /// job runs, not when it is made (a save in `digest serve` does not
-    /// wait for them).
-    site: Arc<Site>,
+    /// What it indexes, as cheap to gather as can be: a save in `digest
+    /// serve` makes the job, and the background indexer runs it.
+    stories: Vec<Story>,
+    /// The slugs of the edition's topics.
+    slugs: rustc_hash::FxHashMap<TopicId, String>,
     locales: Arc<Locales>,
     root: PathBuf,
     /// The site's time zone, which a story's year is counted in.
@@ -418,9 +420,15 @@ impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Job")
             .field("lang", &self.lang)
-            .field("input", &self.input)
+            .field("stories", &self.stories.len())
             .finish_non_exhaustive()
     }
+}
+
+/// A story to index, with its topics.
+struct Story {
+    article: Arc<Article>,
+    topics: Vec<TopicId>,
 }
 
 /// A built bundle: its files, each with its bytes.
@@ -448,16 +456,29 @@ impl Built {
 impl Job {
     fn new(
         config: &Config,
-        site: &Arc<Site>,
+        site: &Site,
         locales: &Arc<Locales>,
         settings: &ParseSettings,
         lang: &Lang,
         input: u128,
     ) -> Job {
+        let stories: Vec<Story> = indexed(site, lang)
+            .map(|id| Story {
+                article: site.articles[id].clone(),
+                topics: site.article_topics[id].clone(),
+            })
+            .collect();
+        let mut slugs = rustc_hash::FxHashMap::default();
+        for &t in stories.iter().flat_map(|s| &s.topics) {
+            slugs
+                .entry(t)
+                .or_insert_with(|| site.topics.get(t).slug.clone());
+        }
         Job {
             lang: lang.clone(),
             input,
-            site: site.clone(),
+            stories,
+            slugs,
             locales: locales.clone(),
             root: config.root.clone(),
             timezone: config.timezone.clone(),
@@ -497,12 +518,10 @@ impl Job {
 
     fn records(&self) -> Result<Vec<Record>, Diagnostic> {
         let locale = self.locales.get(&self.lang);
-        let site = &*self.site;
-        let stories: Vec<ArticleId> = indexed(site, &self.lang).collect();
-        stories
+        self.stories
             .par_iter()
-            .map(|&id| {
-                let a = &*site.articles[id];
+            .map(|story| {
+                let a = &*story.article;
                 let body = render_body(a, &self.root, &self.settings)?;
                 // Pictures and embeds are tokens in the body (the page puts
                 // their markup there); a record has only the body's text.
@@ -511,13 +530,13 @@ impl Job {
                 let shown = !a.is_page();
                 let date = a.date.filter(|_| shown);
                 Ok(Record::new(Parts {
-                    url: routes::article(site, id).href_under("/"),
+                    url: crate::urls::article_page(&a.lang, &a.section, &a.slug).href_under("/"),
                     title: &a.title,
                     summary: a.has_summary.then_some(a.summary.as_str()),
                     body_html: &body,
                     topics: if shown {
-                        (site.article_topics[id].iter())
-                            .map(|&t| site.topics.get(t).slug.clone())
+                        (story.topics.iter())
+                            .map(|t| self.slugs[t].clone())
                             .collect()
                     } else {
                         Vec::new()
