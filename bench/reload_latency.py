@@ -14,6 +14,8 @@ server prints. The article is restored at the end.
 The server builds the search indexes in the background: each update it
 reports is printed with its time since the last save, and --settle waits
 that many seconds after the last save for the index to catch up.
+--indexed N waits for the server's first N index updates (one per
+edition) before the first save, so that the saves find the indexer idle.
 
 Build digest with `cargo build --release` first: the default binary is
 target/release/digest. Only the standard library is used.
@@ -41,6 +43,13 @@ def main():
     try:
         reloads = listen(server.url)
         original = read(article)
+        if args.indexed:
+            # Saves with the indexer idle: its first indexes are built.
+            deadline = time.perf_counter() + args.timeout * 10
+            while len(server.indexed) < args.indexed and time.perf_counter() < deadline:
+                time.sleep(0.2)
+            print(f"{len(server.indexed)} search index updates before the first save", flush=True)
+            server.indexed.clear()
         latencies, builds = [], []
         for run in range(args.runs):
             latency, build = save_and_wait(article, original, run, reloads, server)
@@ -69,6 +78,8 @@ def parse_args():
                    help="seconds between saves, so that runs do not overlap")
     p.add_argument("--timeout", type=float, default=120.0,
                    help="seconds to wait for one reload event")
+    p.add_argument("--indexed", type=int, default=0,
+                   help="wait for this many search index updates (one per edition) before the first save")
     p.add_argument("--settle", type=float, default=0.0,
                    help="seconds to wait after the last save for the search index to catch up")
     return p.parse_args()
