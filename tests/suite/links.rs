@@ -6,6 +6,8 @@
 //! may be linked by their source file, and `#fragments` pointing at another
 //! story's headings are checked too.
 
+use std::path::PathBuf;
+
 use crate::common::pictures;
 use crate::common::{CONFIG, Site, Story, warnings};
 
@@ -280,4 +282,61 @@ fn an_unchanged_article_is_not_read_again_to_check_its_links() {
             "error: content/news/roundup.en.md:6:5: the link `../anbar-isis-cell/` leads to /en/news/anbar-isis-cell/, which is not a page of the site\n  help: did you mean /ar/news/anbar-isis-cell/?"
         ]
     );
+}
+
+#[test]
+fn builds_told_what_changed_check_again_the_links_an_edit_can_break() {
+    // As `digest serve` builds: a story whose links were all found is not
+    // checked again while the site keeps its pages, but a link to another
+    // story's heading is, and every link of an edited story is.
+    let f = site();
+    let anbar = |body: &str| {
+        Story::new("news/anbar-isis-cell", "2026-11-28")
+            .tags("[iraq, us-forces]")
+            .front("image: { src: raid.jpg, alt: A raid }\n")
+            .body(body)
+            .ar("خلية الأنبار")
+            .en("The Anbar cell")
+    };
+    f.story(roundup(
+        "[The background](../anbar-isis-cell/#background), [the cell](../anbar-isis-cell/).",
+    ));
+    let brief = |body: &str| {
+        Story::new("news/brief", "2026-11-29")
+            .en("Brief")
+            .tags("[iraq]")
+            .body(body)
+    };
+    f.story(brief("See [the cell](../anbar-isis-cell/)."));
+    let mut preview = f.in_memory();
+    preview.build(None).unwrap();
+    let mut build = |changed: &[&str]| -> Vec<String> {
+        let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+        match preview.build(Some(&changed)) {
+            Ok(_) => Vec::new(),
+            Err(err) => err.diagnostics().iter().map(ToString::to_string).collect(),
+        }
+    };
+    let anbar_files = [
+        "content/news/anbar-isis-cell.ar.md",
+        "content/news/anbar-isis-cell.en.md",
+    ];
+    // The heading goes: the roundup, unchanged, now leads nowhere.
+    f.story(anbar("Intro.\n\n## History\n\nText."));
+    let gone = "error: content/news/roundup.en.md:6:1: the link `../anbar-isis-cell/#background` leads to `#background` on /en/news/anbar-isis-cell/, which has no heading with that id\n  help: its headings are: #history";
+    assert_eq!(build(&anbar_files), [gone]);
+    // An edited story's links are all checked again.
+    f.story(brief("See [the cell](../anbar-isis-cel/)."));
+    assert_eq!(
+        build(&["content/news/brief.en.md"]),
+        [
+            "error: content/news/brief.en.md:6:5: the link `../anbar-isis-cel/` leads to /en/news/anbar-isis-cel/, which is not a page of the site\n  help: did you mean /en/news/anbar-isis-cell/?",
+            gone,
+        ]
+    );
+    f.story(brief("See [the cell](../anbar-isis-cell/)."));
+    f.story(anbar("Intro.\n\n## Background\n\nText."));
+    let mut fixed = vec!["content/news/brief.en.md"];
+    fixed.extend(anbar_files);
+    assert_eq!(build(&fixed), Vec::<String>::new());
 }
