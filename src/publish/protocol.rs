@@ -127,12 +127,8 @@ pub fn publish(
     if let Some(made) = made.known() {
         let files = pages.len() + made.len();
         let unchanged = files == state.published.len()
-            && pages
-                .iter()
-                .zip(&fingerprints)
-                .map(|(page, print)| (&page.path, print))
-                .chain(made.iter().map(|f| (&f.path, &f.fingerprint)))
-                .all(|(path, print)| state.published.get(path) == Some(print));
+            && site_files(pages, &fingerprints, made)
+                .all(|(path, print)| state.published.get(path) == Some(&print));
         if !how.force && unchanged && sink.is_intact() {
             return Ok(Published {
                 files,
@@ -197,15 +193,7 @@ pub fn publish(
             .zip(&fingerprints)
             .filter(|(page, _)| !matches!(page.kind, PageKind::Picture { .. }))
             .map(|(page, print)| {
-                write_page(
-                    render,
-                    sink_ref,
-                    page,
-                    &page.path,
-                    *print,
-                    staged_view,
-                    published_view,
-                )
+                write_page(render, sink_ref, page, *print, staged_view, published_view)
             }),
     );
     timings.mark("render and write");
@@ -228,12 +216,7 @@ pub fn publish(
         ..Published::default()
     };
     timings.mark("search write");
-    // The site's files as the state will remember them.
-    let files = || {
-        (pages.iter().zip(&fingerprints))
-            .map(|(page, print)| (page.path.as_str(), *print))
-            .chain(made.iter().map(|f| (f.path.as_str(), f.fingerprint)))
-    };
+    let files = || site_files(pages, &fingerprints, made);
     // A sink that stages over the published files (in memory), given a
     // site of the same files: the state's manifest is brought up to date
     // where fingerprints changed, and nothing is removed.
@@ -323,6 +306,18 @@ pub fn publish(
     published.written.sort();
     published.removed.sort();
     Ok(published)
+}
+
+/// The site's files as the state remembers them: each page's path and
+/// fingerprint, then the made files'.
+fn site_files<'a>(
+    pages: &'a [Page],
+    fingerprints: &'a [u128],
+    made: &'a [MadeFile],
+) -> impl Iterator<Item = (&'a str, u128)> + 'a {
+    (pages.iter().zip(fingerprints))
+        .map(|(page, print)| (page.path.as_str(), *print))
+        .chain(made.iter().map(|f| (f.path.as_str(), f.fingerprint)))
 }
 
 enum Outcome {
@@ -437,11 +432,11 @@ fn write_page(
     render: &Render,
     sink: &dyn Sink,
     page: &Page,
-    path: &str,
     fingerprint: u128,
     staged: &Manifest,
     published: &Manifest,
 ) -> Outcome {
+    let path = page.path.as_str();
     if let Some(outcome) = settled(sink, path, fingerprint, staged, published) {
         return outcome;
     }
