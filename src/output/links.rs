@@ -148,7 +148,52 @@ struct UrlMap<'a> {
     /// to `content/` (where they would be published).
     unpublished: rustc_hash::FxHashSet<&'a str>,
     all: &'a [Page],
+    /// `all` as suggestions compare them, made for the first suggestion.
+    candidates: std::sync::OnceLock<Vec<Candidate<'a>>>,
     base_path: &'a str,
+}
+
+/// A published address as suggestions compare it: without `index.html`
+/// and the slash before it, its length in letters, and whether it names a
+/// file.
+struct Candidate<'a> {
+    path: &'a str,
+    letters: Letters,
+    file: bool,
+}
+
+/// How many letters of each kind a text has, letters grouped in 64
+/// kinds: the basis of a lower bound of the edit distance between two
+/// texts (each edit changes one letter, so the letters one has more of
+/// than the other need at least as many edits).
+struct Letters([u8; 64]);
+
+impl Letters {
+    fn of(text: &str) -> Letters {
+        let mut counts = [0u8; 64];
+        for c in text.chars() {
+            let kind = &mut counts[c as usize % 64];
+            *kind = kind.saturating_add(1);
+        }
+        Letters(counts)
+    }
+
+    /// At most the edit distance between the two texts (a count that
+    /// saturated counts as no difference).
+    fn apart(&self, other: &Letters) -> usize {
+        let (mut more, mut fewer) = (0usize, 0usize);
+        for (&a, &b) in self.0.iter().zip(&other.0) {
+            if a == u8::MAX || b == u8::MAX {
+                continue;
+            }
+            if a > b {
+                more += usize::from(a - b);
+            } else {
+                fewer += usize::from(b - a);
+            }
+        }
+        more.max(fewer)
+    }
 }
 
 impl<'a> UrlMap<'a> {
@@ -178,6 +223,7 @@ impl<'a> UrlMap<'a> {
             held_sources,
             unpublished: Default::default(),
             all,
+            candidates: Default::default(),
             base_path: &config.base_url.path,
         }
     }
@@ -233,14 +279,13 @@ impl<'a> UrlMap<'a> {
         if limit == 0 {
             return None;
         }
+        // An address further away than the limit by a cheaper measure that
+        // never exceeds the distance is not compared.
+        let letters = &Letters::of(wanted);
         let candidates = || {
-            self.all
-                .iter()
-                .filter(move |p| {
-                    let file = matches!(p.kind, PageKind::Asset { .. }) || !p.route.is_html();
-                    file == is_file
-                })
-                .map(|p| p.path.trim_end_matches("index.html").trim_end_matches('/'))
+            (self.candidates().iter())
+                .filter(move |c| c.file == is_file && c.letters.apart(letters) <= limit)
+                .map(|c| c.path)
         };
         let score = |c: &str| strsim::levenshtein(wanted, c);
         let best = |among: &mut dyn Iterator<Item = &'a str>| {
@@ -253,6 +298,22 @@ impl<'a> UrlMap<'a> {
         let found = best(&mut candidates().filter(|c| c.starts_with(&folder)))
             .or_else(|| best(&mut candidates()))?;
         Some(self.shown(found, !is_file))
+    }
+
+    /// Every published address as suggestions compare them, made once.
+    fn candidates(&self) -> &[Candidate<'a>] {
+        self.candidates.get_or_init(|| {
+            (self.all.iter())
+                .map(|p| {
+                    let path = p.path.trim_end_matches("index.html").trim_end_matches('/');
+                    Candidate {
+                        path,
+                        letters: Letters::of(path),
+                        file: matches!(p.kind, PageKind::Asset { .. }) || !p.route.is_html(),
+                    }
+                })
+                .collect()
+        })
     }
 
     /// An output path (without `index.html`) as an editor reads its
@@ -535,5 +596,37 @@ impl Checker<'_> {
             return None;
         }
         self.map.closest(rel, &self.languages)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_apart_never_exceed_the_edit_distance() {
+        let texts = [
+            "",
+            "en/news/anbar-isis-cell",
+            "en/news/anbar-isis-cel",
+            "ar/news/anbar-isis-cell",
+            "articles/lost-early-million-economy-forces-3108",
+            "ar/articles/player-private-film-migrants-trade-5725",
+            "ar/أخبار/خلية-الأنبار",
+            "ar/أخبار/خلية-الانبار",
+            &"a".repeat(300),
+            &"b".repeat(290),
+        ];
+        for a in texts {
+            for b in texts {
+                let bound = Letters::of(a).apart(&Letters::of(b));
+                let distance = strsim::levenshtein(a, b);
+                assert!(bound <= distance, "{a:?} {b:?}: {bound} > {distance}");
+            }
+        }
+        // Far apart by letters, and said so.
+        let far = Letters::of("articles/lost-early-million-economy-forces-3108")
+            .apart(&Letters::of("ar/tags/iraq"));
+        assert!(far > 12, "{far}");
     }
 }
