@@ -453,6 +453,62 @@ fn related_stories_share_topics_rarer_topics_weigh_more_newer_stories_win_ties()
 }
 
 #[test]
+fn cards_name_their_topics_when_the_theme_is_asked_to_and_related_stories_are_headlines() {
+    // A list's card: kicker, headline, date and summary; its topics only
+    // with the theme's `card_topics` (the story's own page names them). A
+    // related story: kicker, headline and date, whatever the option.
+    let f = Site::new();
+    for (stem, date) in [("first", "2021-12-09"), ("second", "2021-12-08")] {
+        f.story(
+            Story::new(&format!("news/{stem}"), date)
+                .en(stem)
+                .front("summary: A short summary.\n")
+                .tags("[Iraq, Basra]")
+                .body("T."),
+        );
+    }
+    let home = "en/index.html";
+    let story = "en/news/first/index.html";
+    let built = f.build();
+    assert_eq!(built.page(home).count(".card"), 2);
+    assert_eq!(
+        built.page(home).texts(".card .summary"),
+        ["A short summary.", "A short summary."]
+    );
+    assert_eq!(built.page(home).count(".card .topics"), 0);
+    assert_eq!(
+        built.page(story).texts(".story-foot .topics a"),
+        ["Iraq", "Basra"]
+    );
+    let related = |built: &Files| {
+        let page = built.page(story);
+        (
+            page.attrs(".related .card-title a", "href"),
+            page.attrs(".related time", "datetime").len(),
+            page.count(".related .summary") + page.count(".related .topics"),
+        )
+    };
+    assert_eq!(
+        related(&built),
+        (vec!["/en/news/second/".to_string()], 1, 0)
+    );
+
+    f.write(
+        "digest.yaml",
+        &format!("{CONFIG}theme_options: {{ card_topics: true }}\n"),
+    );
+    let built = f.build();
+    assert_eq!(
+        built.page(home).texts(".card .topics a"),
+        ["Iraq", "Basra", "Iraq", "Basra"]
+    );
+    assert_eq!(
+        related(&built),
+        (vec!["/en/news/second/".to_string()], 1, 0)
+    );
+}
+
+#[test]
 fn monthly_archives_are_linked_from_the_home_with_localized_month_names() {
     // /{lang}/{yyyy}/{mm}/ per edition, newest month first, named as the
     // edition names months.
@@ -632,8 +688,13 @@ fn the_example_sites_topics_are_one_in_both_editions_with_related_stories_everyw
 fn topic_pages_and_related_stories_follow_changes_in_incremental_builds() {
     // What a topic page or an article shows of other articles and topics
     // (the other edition's topic page, its label, related stories) is part
-    // of the page's fingerprint: an incremental build updates it.
+    // of the page's fingerprint: an incremental build updates it. Cards
+    // name their topics here, so a label's change must reach them too.
     let f = Site::new();
+    f.write(
+        "digest.yaml",
+        &format!("{CONFIG}theme_options: {{ card_topics: true }}\n"),
+    );
     f.story(arabic("news/a", "2021-12-10", "أ", "[العراق]"));
     f.story(arabic("news/b", "2021-12-09", "ب", "[القوات الأميركية]"));
     let built = f.build();
