@@ -120,13 +120,24 @@ impl RelatedSearch<'_> {
         // best: (score, id), best first: higher score, then newer (smaller id).
         let mut best: Vec<(u64, ArticleId)> = Vec::with_capacity(self.limit + 1);
         let mut remaining: u64 = topics.iter().map(|t| self.weights[*t]).sum();
-        for t in &topics {
+        'topics: for t in &topics {
             if best.len() == self.limit && best[self.limit - 1].0 > remaining {
                 break;
             }
             for &other in &self.lists[t] {
                 if other == id || seen[other] == id as u32 {
                     continue;
+                }
+                // A story not seen in a rarer topic's list shares at most
+                // this topic and the more common ones: it scores at most
+                // `remaining`. Once the N found score that much, one as
+                // old as `other` or older (the rest of this list, which is
+                // newest first) cannot displace them, nor can any story of
+                // the later lists, which score less still.
+                if let Some(&(last, last_id)) = best.get(self.limit - 1)
+                    && (last > remaining || (last == remaining && last_id < other))
+                {
+                    break 'topics;
                 }
                 seen[other] = id as u32;
                 let score = self.shared_weight(id, other);
