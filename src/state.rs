@@ -64,7 +64,12 @@ impl Saved {
     /// Saves everything atomically, file by file (write, then rename).
     pub fn save(&self, dir: &Path) -> io::Result<()> {
         std::fs::create_dir_all(dir)?;
-        save_versioned(&dir.join(ARTICLES_FILE), &(&self.articles, &self.related))?;
+        // Unchanged parses and related stories (a no-op build) are not
+        // encoded again: 144 MB at 100,000 stories.
+        let articles = dir.join(ARTICLES_FILE);
+        if self.articles.changed() || self.related.changed() || !articles.exists() {
+            save_versioned(&articles, &(&self.articles, &self.related))?;
+        }
         save_versioned(&dir.join(MEDIA_FILE), &self.media)?;
         self.search.save(dir)?;
         self.publish.save(dir)

@@ -28,7 +28,18 @@ pub struct ArticleCache {
     /// What the articles were parsed with (the program and the parse
     /// settings); another key empties the cache.
     key: u64,
+    #[serde(serialize_with = "crate::files::in_key_order")]
     articles: rustc_hash::FxHashMap<PathBuf, CachedArticle>,
+    /// Whether this build changed it (then it is saved again).
+    #[serde(skip)]
+    changed: bool,
+}
+
+impl ArticleCache {
+    /// Whether the build changed what the cache holds since it was loaded.
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
 }
 
 /// The parse stage: every article of `sources`, taking unchanged files
@@ -46,6 +57,7 @@ pub fn stage(
 ) -> (Vec<Arc<Article>>, usize) {
     let key = hash::combine(&[settings.fingerprint(), hash::program_hash()]);
     if options.force || cache.key != key {
+        cache.changed |= !cache.articles.is_empty() || cache.key != key;
         cache.articles.clear();
         cache.key = key;
     }
@@ -83,6 +95,7 @@ fn parse_articles(
             Parsed::Restamped(article) => {
                 let cached = cache.articles.get_mut(&file.path).expect("it was cached");
                 cached.stamp = file.stamp;
+                cache.changed = true;
                 problems.extend(cached.warnings.iter().map(Diagnostic::from));
                 articles.push(article);
             }
@@ -91,11 +104,12 @@ fn parse_articles(
                 problems.extend(diagnostics);
                 articles.push(cached.article.clone());
                 cache.articles.insert(file.path.clone(), cached);
+                cache.changed = true;
             }
             Parsed::Failed(diagnostics) => {
                 parsed += 1;
                 problems.extend(diagnostics);
-                cache.articles.remove(&file.path);
+                cache.changed |= cache.articles.remove(&file.path).is_some();
             }
         }
     }
@@ -106,6 +120,7 @@ fn parse_articles(
         cache
             .articles
             .retain(|path, _| present.contains(path.as_path()));
+        cache.changed = true;
     }
     (articles, parsed)
 }

@@ -6,14 +6,15 @@
 //! date or a language: those are typed here, once.
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde_yaml::{Mapping, Value};
 
 use crate::config::{Config, Lang, RawHtml};
 use crate::content::addresses::{self, Place};
 use crate::content::article::{
-    Article, Correction, Image, Link, LinkKind, LinkTarget, SourceLink, TagRef,
+    Article, BodyBudget, Correction, Image, KEPT_BODIES, Link, LinkKind, LinkTarget, SourceLink,
+    TagRef,
 };
 use crate::content::markdown::{self, MarkdownOptions};
 use crate::content::raw_html::{Removed, What};
@@ -33,6 +34,10 @@ pub struct ParseSettings {
     pub timezone: String,
     #[serde(skip)]
     tz: Option<jiff::tz::TimeZone>,
+    /// How much rendered body HTML the build may keep in memory; shared by
+    /// every clone of these settings.
+    #[serde(skip)]
+    pub bodies: Arc<BodyBudget>,
 }
 
 impl ParseSettings {
@@ -45,6 +50,7 @@ impl ParseSettings {
             },
             timezone: config.timezone_name.clone(),
             tz: Some(config.timezone.clone()),
+            bodies: Arc::new(BodyBudget::new(KEPT_BODIES)),
         }
     }
 
@@ -58,6 +64,7 @@ impl ParseSettings {
             },
             timezone: "UTC".into(),
             tz: Some(jiff::tz::TimeZone::UTC),
+            bodies: Arc::new(BodyBudget::new(KEPT_BODIES)),
         }
     }
 
@@ -275,7 +282,7 @@ fn parse_inner(
         links,
         anchors: rendered.anchors,
         version: version_of(path, bytes),
-        body: OnceLock::from(body_html),
+        body: settings.bodies.keep(body_html),
     })
 }
 

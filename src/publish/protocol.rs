@@ -29,8 +29,10 @@ use crate::report::Timings;
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct PublishState {
     /// Fingerprints of the files of the published site.
+    #[serde(serialize_with = "crate::files::in_key_order")]
     pub published: Manifest,
     /// Fingerprints of the files in the spare folder, if known.
+    #[serde(serialize_with = "crate::files::in_key_order_if_any")]
     pub spare: Option<Manifest>,
     /// The output folder's (device, inode) after the last publish.
     pub published_id: Option<(u64, u64)>,

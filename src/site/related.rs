@@ -28,9 +28,17 @@ pub struct EditionLists<'a> {
 pub struct RelatedMemo {
     key: u64,
     lists: Arc<Vec<Vec<ArticleId>>>,
+    /// Whether this build computed them afresh (then they are saved).
+    #[serde(skip)]
+    changed: bool,
 }
 
 impl RelatedMemo {
+    /// Whether the lists were computed afresh since the memo was loaded.
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
     /// The related stories of every article, computed afresh only when
     /// what they depend on changed.
     pub fn related(
@@ -50,6 +58,7 @@ impl RelatedMemo {
         if key != self.key || self.lists.len() != articles.len() {
             self.lists = Arc::new(related_stories(articles, article_topics, editions, limit));
             self.key = key;
+            self.changed = true;
         }
         self.lists.clone()
     }

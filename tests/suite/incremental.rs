@@ -317,10 +317,35 @@ fn a_build_with_nothing_changed_leaves_the_output_alone() {
             .tags("[iraq]")
             .body("a"),
     );
+    // Nor does it save its build cache again.
+    let saved = |f: &Site| -> BTreeMap<String, u64> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::read_dir(f.path(".digest-cache/public"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().unwrap().is_file())
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, e.metadata().unwrap().ino())
+            })
+            .collect()
+    };
     f.build();
+    let before = saved(&f);
+    assert!(before.contains_key("articles.bin"), "{before:?}");
     let built = f.build();
     assert!(built.report.up_to_date, "{:?}", built.report);
     assert!(built.report.written.is_empty());
+    assert_eq!(saved(&f), before);
+    // An edit saves the parses again.
+    f.story(
+        Story::new("news/a", "2021-12-10")
+            .en("A")
+            .tags("[iraq]")
+            .body("b"),
+    );
+    f.build();
+    assert_ne!(saved(&f)["articles.bin"], before["articles.bin"]);
 }
 
 #[test]
