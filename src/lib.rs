@@ -347,7 +347,8 @@ pub fn build_to_dir(options: &BuildOptions, output: &Path) -> Result<BuildReport
     // `--timings` accounts for the whole wall time: taking the lock and
     // loading the state before the build, saving it and waiting for the
     // folders deleted in the background after.
-    let saving = saved.save(&cache_dir);
+    let published = !result.as_ref().is_ok_and(|r| r.up_to_date);
+    let saving = saved.save(&cache_dir, published);
     if let Ok(report) = &mut result {
         report.timings.mark("save state");
     }

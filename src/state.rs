@@ -62,7 +62,9 @@ impl Saved {
     }
 
     /// Saves everything atomically, file by file (write, then rename).
-    pub fn save(&self, dir: &Path) -> io::Result<()> {
+    /// `published`: whether the build published anything (an up-to-date
+    /// build leaves the publish state as it was loaded).
+    pub fn save(&self, dir: &Path, published: bool) -> io::Result<()> {
         std::fs::create_dir_all(dir)?;
         // Unchanged parses and related stories (a no-op build) are not
         // encoded again: 144 MB at 100,000 stories.
@@ -72,7 +74,10 @@ impl Saved {
         }
         save_versioned(&dir.join(MEDIA_FILE), &self.media)?;
         self.search.save(dir)?;
-        self.publish.save(dir)
+        if published || !dir.join(crate::publish::protocol::STATE_FILE).exists() {
+            self.publish.save(dir)?;
+        }
+        Ok(())
     }
 }
 

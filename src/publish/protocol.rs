@@ -39,7 +39,7 @@ pub struct PublishState {
 }
 
 /// The file the state is saved in.
-const STATE_FILE: &str = "publish.bin";
+pub const STATE_FILE: &str = "publish.bin";
 
 impl PublishState {
     /// The state saved in `dir`, or an empty one (nothing known).
