@@ -198,9 +198,7 @@ where
     K: KeyBytes + Serialize,
     V: Serialize,
 {
-    let mut entries: Vec<(&K, &V)> = map.iter().collect();
-    entries.sort_unstable_by(|a, b| a.0.key_bytes().cmp(b.0.key_bytes()));
-    s.collect_map(entries)
+    KeyOrder(map).serialize(s)
 }
 
 /// [`in_key_order`] for a map that may be absent.
@@ -213,15 +211,18 @@ where
     K: KeyBytes + Serialize,
     V: Serialize,
 {
-    struct Sorted<'a, K, V, H>(&'a std::collections::HashMap<K, V, H>);
-    impl<K: KeyBytes + Serialize, V: Serialize, H> Serialize for Sorted<'_, K, V, H> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            in_key_order(self.0, s)
-        }
-    }
-    match map {
-        Some(map) => s.serialize_some(&Sorted(map)),
-        None => s.serialize_none(),
+    map.as_ref().map(KeyOrder).serialize(s)
+}
+
+/// A hash map that serializes its entries in the order of their keys'
+/// bytes.
+struct KeyOrder<'a, K, V, H>(&'a std::collections::HashMap<K, V, H>);
+
+impl<K: KeyBytes + Serialize, V: Serialize, H> Serialize for KeyOrder<'_, K, V, H> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut entries: Vec<(&K, &V)> = self.0.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.key_bytes().cmp(b.0.key_bytes()));
+        s.collect_map(entries)
     }
 }
 

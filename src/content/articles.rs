@@ -57,7 +57,7 @@ pub fn stage(
 ) -> (Vec<Arc<Article>>, usize) {
     let key = hash::combine(&[settings.fingerprint(), hash::program_hash()]);
     if options.force || cache.key != key {
-        cache.changed |= !cache.articles.is_empty() || cache.key != key;
+        cache.changed = true;
         cache.articles.clear();
         cache.key = key;
     }
